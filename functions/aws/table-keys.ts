@@ -1,0 +1,27 @@
+/**
+ * Every key of fleetward's single DynamoDB table is built here, so the table's layout can be
+ * read in one place. The CDK construct uses the attribute names below to define the table.
+ */
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+/** Epoch seconds after which DynamoDB may delete the item (decision log, event records). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+/** Partition of the records that make event handling idempotent. */
+export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
+
+const fleetPartition = (fleet: string) => `FLEET#${fleet}`;
+
+export const keys = {
+  fleetStatus: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'STATUS' }),
+  lease: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'LEASE' }),
+  instance: (fleet: string, instanceId: string) => ({ pk: fleetPartition(fleet), sk: `INSTANCE#${instanceId}` }),
+  instancePrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'INSTANCE#' }),
+  action: (fleet: string, commandId: string) => ({ pk: fleetPartition(fleet), sk: `ACTION#${commandId}` }),
+  /** Decisions sort by time: the step number is zero-padded so lexical order is step order. */
+  decision: (fleet: string, step: number) => ({
+    pk: fleetPartition(fleet),
+    sk: `DECISION#${String(step).padStart(12, '0')}`,
+  }),
+  decisionPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
+} as const;

@@ -1,0 +1,220 @@
+/**
+ * The fleetward configuration: its schema, and the parser that turns YAML or JSON text into a
+ * validated config or into every error at once, each naming the field's path and the reason.
+ */
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+/** Placeholder in a dimension value: query the metric once per instance and average. */
+export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
+
+const FLEET_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const STATISTIC = /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/;
+
+const nonNegativeSeconds = z.number().int().min(0).max(86_400);
+
+const directionSchema = (defaults: { stabilizationSeconds: number; cooldownSeconds: number }) =>
+  z
+    .strictObject({
+      /** Recommendations over this window are combined (max for scale-in, min for scale-out). */
+      stabilizationSeconds: nonNegativeSeconds.default(defaults.stabilizationSeconds),
+      /** Capacity units added or removed in one step at most; unlimited when absent. */
+      maxStep: z.number().int().min(1).optional(),
+      /** Seconds after the last scaling activity before this direction may act again. */
+      cooldownSeconds: nonNegativeSeconds.default(defaults.cooldownSeconds),
+    })
+    .prefault({});
+
+const metricSchema = z.strictObject({
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  dimensions: z.record(z.string().min(1), z.string().min(1)).default({}),
+  statistic: z
+    .string()
+    .regex(STATISTIC, 'must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p90'),
+  periodSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(3600)
+    .refine((s) => s % 60 === 0, 'must be a multiple of 60')
+    .default(60),
+});
+
+const scalingSchema = z.strictObject({
+  metric: metricSchema,
+  /** per-instance: the metric is a per-instance average (CPU %); total: a fleet total (queue depth). */
+  metricType: z.enum(['per-instance', 'total']),
+  /** The value of the metric per capacity unit that the fleet aims for. */
+  target: z.number().positive(),
+  /** Seconds after launch during which an instance is warming: not counted, blocks scale-in. */
+  warmupSeconds: nonNegativeSeconds.default(120),
+  scaleOut: directionSchema({ stabilizationSeconds: 0, cooldownSeconds: 0 }),
+  scaleIn: directionSchema({ stabilizationSeconds: 300, cooldownSeconds: 300 }),
+  /** Names of CloudWatch alarms whose ALARM state triggers an immediate step for this fleet. */
+  scaleOutAlarms: z.array(z.string().min(1)).default([]),
+});
+
+const launchTemplateSchema = z
+  .strictObject({
+    id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
+    name: z.string().min(3).max(128).optional(),
+    version: z
+      .union([z.literal('$Latest'), z.literal('$Default'), z.number().int().min(1)])
+      .default('$Latest'),
+  })
+  .refine((lt) => (lt.id === undefined) !== (lt.name === undefined), {
+    message: 'give exactly one of id or name',
+  });
+
+const fleetSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(FLEET_NAME, 'must be 2-40 characters of a-z, 0-9 and -, starting with a letter'),
+    launchTemplate: launchTemplateSchema,
+    subnets: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must look like subnet-0123456789abcdef0'))
+      .min(1)
+      .refine((s) => new Set(s).size === s.length, 'must not repeat a subnet'),
+    instanceTypes: z
+      .array(
+        z.strictObject({
+          type: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must be an instance type such as m7g.large'),
+          weight: z.number().int().min(1).max(1000).default(1),
+        }),
+      )
+      .min(1)
+      .refine((t) => new Set(t.map((x) => x.type)).size === t.length, 'must not repeat an instance type'),
+    capacity: z.strictObject({
+      min: z.number().int().min(0),
+      max: z.number().int().min(1).max(10_000),
+      initial: z.number().int().min(0).optional(),
+    }),
+    scaling: scalingSchema,
+    dryRun: z.boolean().default(false),
+    tags: z
+      .record(
+        z.string().min(1).max(128).refine((k) => !k.startsWith('fleetward:'), 'the fleetward: prefix is reserved'),
+        z.string().max(256),
+      )
+      .default({}),
+  })
+  .superRefine((fleet, ctx) => {
+    const { min, max, initial } = fleet.capacity;
+    if (min > max) {
+      ctx.addIssue({ code: 'custom', path: ['capacity', 'min'], message: `must be <= capacity.max (${min} > ${max})` });
+    }
+    if (initial !== undefined && (initial < min || initial > max)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacity', 'initial'],
+        message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
+      });
+    }
+    const usesPlaceholder = Object.values(fleet.scaling.metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER);
+    if (usesPlaceholder && fleet.scaling.metricType !== 'per-instance') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scaling', 'metric', 'dimensions'],
+        message: `${INSTANCE_ID_PLACEHOLDER} needs scaling.metricType per-instance`,
+      });
+    }
+  });
+
+export const configSchema = z
+  .strictObject({
+    fleets: z.array(fleetSchema).min(1),
+    /** Days a decision stays in the decision log before DynamoDB expires it. */
+    decisionLogDays: z.number().int().min(1).max(3650).default(30),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.fleets.forEach((fleet, index) => {
+      const first = seen.get(fleet.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleets', index, 'name'],
+          message: `duplicates the name of fleets[${first}]`,
+        });
+      } else {
+        seen.set(fleet.name, index);
+      }
+    });
+    const alarmOwner = new Map<string, string>();
+    config.fleets.forEach((fleet, index) => {
+      fleet.scaling.scaleOutAlarms.forEach((alarm, alarmIndex) => {
+        const owner = alarmOwner.get(alarm);
+        if (owner !== undefined && owner !== fleet.name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fleets', index, 'scaling', 'scaleOutAlarms', alarmIndex],
+            message: `alarm ${alarm} already triggers fleet ${owner}`,
+          });
+        }
+        alarmOwner.set(alarm, fleet.name);
+      });
+    });
+  });
+
+export type FleetwardConfig = z.output<typeof configSchema>;
+export type FleetConfig = FleetwardConfig['fleets'][number];
+export type ScalingConfig = FleetConfig['scaling'];
+export type MetricConfig = ScalingConfig['metric'];
+
+/** A config that failed validation; `problems` lists every `path: reason`. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`${source} is invalid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') return `${text}[${part}]`;
+    return text === '' ? String(part) : `${text}.${String(part)}`;
+  }, '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => `${path === '' ? key : `${path}.${key}`}: unknown field`)
+      .join('\n');
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `${path}: is required`;
+  }
+  return `${path === '' ? '(top level)' : path}: ${issue.message}`;
+}
+
+/** Validates an already-parsed object; throws ConfigError listing every problem. */
+export function validateConfig(input: unknown, source = 'config'): FleetwardConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue).split('\n'));
+  throw new ConfigError(source, problems);
+}
+
+/** Parses YAML (or JSON, a subset of it) text and validates it. */
+export function parseConfig(text: string, source = 'config'): FleetwardConfig {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => {
+        const line = error.linePos?.[0];
+        const where = line ? `line ${line.line}, column ${line.col}` : 'YAML';
+        return `${where}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`;
+      }),
+    );
+  }
+  return validateConfig(document.toJS(), source);
+}

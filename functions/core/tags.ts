@@ -1,0 +1,8 @@
+/** The EC2 tags fleetward reads and writes; IAM policies condition on the same keys. */
+
+/** Marks an instance as a member of a fleet; fleetward never acts on an instance without it. */
+export const FLEET_TAG = 'fleetward:fleet';
+/** Set to "true" to keep fleetward from ever choosing the instance for scale-in. */
+export const PROTECTED_TAG = 'fleetward:protected';
+/** The deterministic id of the command that launched the instance. */
+export const COMMAND_TAG = 'fleetward:command-id';
