@@ -1,0 +1,279 @@
+/**
+ * The StateStore port on DynamoDB: fleet status, instance records, the per-fleet lease, the
+ * action journal and the decision log, all in one table. Every write that could race is a
+ * conditional write; a failed condition becomes a domain error.
+ */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
+import type { Command, FleetStatus, InstanceRecord } from '../core/model.ts';
+import type { NextStatus } from '../core/step.ts';
+import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
+import type { ActionRecord, ActionState, DecisionEntry, StateStore } from '../ports/index.ts';
+import { TTL_ATTRIBUTE, keys } from './table-keys.ts';
+
+const DAY_S = 86_400;
+/** Journal entries outlive any retry of the step that wrote them. */
+const ACTION_RETENTION_DAYS = 7;
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+export interface DynamoStateStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days before a decision log entry expires. */
+  readonly decisionLogDays: number;
+}
+
+export class DynamoStateStore implements StateStore {
+  private readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  private readonly decisionLogDays: number;
+
+  constructor(options: DynamoStateStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.decisionLogDays = options.decisionLogDays;
+  }
+
+  async acquireLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void> {
+    const expiresAtMs = nowMs + ttlMs;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.lease(fleet), owner, expiresAtMs, [TTL_ATTRIBUTE]: epochSeconds(expiresAtMs) + DAY_S },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const held = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.lease(fleet), ConsistentRead: true }));
+      throw new LeaseHeldError(fleet, String(held.Item?.owner ?? 'another run'), Number(held.Item?.expiresAtMs ?? nowMs));
+    }
+  }
+
+  async renewLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.lease(fleet),
+          UpdateExpression: 'SET expiresAtMs = :expires',
+          ConditionExpression: '#owner = :owner AND expiresAtMs >= :now',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':expires': nowMs + ttlMs, ':owner': owner, ':now': nowMs },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new LeaseLostError(fleet, owner);
+      throw error;
+    }
+  }
+
+  async releaseLease(fleet: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.lease(fleet),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getStatus(fleet: string): Promise<FleetStatus | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.fleetStatus(fleet), ConsistentRead: true }),
+    );
+    if (result.Item === undefined) return undefined;
+    const { pk: _pk, sk: _sk, ...status } = result.Item;
+    return status as FleetStatus;
+  }
+
+  async putStatus(fleet: string, next: NextStatus, expectedVersion: number | undefined): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.fleetStatus(fleet), ...next, version: (expectedVersion ?? 0) + 1 },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`the status of fleet ${fleet}`);
+      throw error;
+    }
+  }
+
+  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  async listInstances(fleet: string): Promise<InstanceRecord[]> {
+    const { pk, skPrefix } = keys.instancePrefix(fleet);
+    const items = await this.queryPrefix(pk, skPrefix);
+    return items.map((item) => ({
+      instanceId: String(item.instanceId),
+      lifecycle: item.lifecycle as InstanceRecord['lifecycle'],
+      launchedAtMs: Number(item.launchedAtMs),
+      version: Number(item.version),
+      reason: String(item.reason ?? ''),
+    }));
+  }
+
+  async putInstance(fleet: string, record: Omit<InstanceRecord, 'version'>, expectedVersion: number | undefined): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.instance(fleet, record.instanceId), ...record, version: (expectedVersion ?? 0) + 1 },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`the record of instance ${record.instanceId}`);
+      throw error;
+    }
+  }
+
+  async setLifecycle(
+    fleet: string,
+    instanceId: string,
+    lifecycle: InstanceRecord['lifecycle'],
+    reason: string,
+    expectedVersion: number,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.instance(fleet, instanceId),
+          UpdateExpression: 'SET lifecycle = :lifecycle, reason = :reason, version = :next',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':lifecycle': lifecycle, ':reason': reason, ':version': expectedVersion, ':next': expectedVersion + 1 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`the record of instance ${instanceId}`);
+      throw error;
+    }
+  }
+
+  async deleteInstance(fleet: string, instanceId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.instance(fleet, instanceId) }));
+  }
+
+  async beginAction(fleet: string, command: Command, nowMs: number): Promise<ActionRecord | undefined> {
+    const key = keys.action(fleet, command.id);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            commandId: command.id,
+            kind: command.kind,
+            state: 'started' satisfies ActionState,
+            reason: command.reason,
+            instanceIds: [],
+            startedAtMs: nowMs,
+            [TTL_ATTRIBUTE]: epochSeconds(nowMs) + ACTION_RETENTION_DAYS * DAY_S,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const item = existing.Item ?? {};
+    return {
+      commandId: command.id,
+      state: item.state as ActionState,
+      kind: command.kind,
+      instanceIds: (item.instanceIds as string[] | undefined) ?? [],
+      ...(item.detail === undefined ? {} : { detail: String(item.detail) }),
+    };
+  }
+
+  async finishAction(
+    fleet: string,
+    commandId: string,
+    state: Exclude<ActionState, 'started'>,
+    instanceIds: readonly string[],
+    detail: string,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.action(fleet, commandId),
+        UpdateExpression: 'SET #state = :state, instanceIds = :ids, detail = :detail',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': state, ':ids': [...instanceIds], ':detail': detail },
+      }),
+    );
+  }
+
+  async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.decision(fleet, entry.step),
+          ...entry,
+          [TTL_ATTRIBUTE]: epochSeconds(entry.atMs) + this.decisionLogDays * DAY_S,
+        },
+      }),
+    );
+  }
+
+  async listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]> {
+    const { pk, skPrefix } = keys.decisionPrefix(fleet);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => {
+      const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...entry } = item;
+      return entry as DecisionEntry;
+    });
+  }
+}

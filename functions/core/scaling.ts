@@ -1,0 +1,162 @@
+/**
+ * Target tracking: turns the fleet's metric into a desired capacity, fast on the way out and
+ * slow and stable on the way in, and says why in one sentence for every branch.
+ */
+import type { FleetConfig } from './config.ts';
+import type { FleetStatus, MetricReading, Recommendation } from './model.ts';
+
+export interface CapacityInput {
+  readonly fleet: Pick<FleetConfig, 'capacity' | 'scaling'>;
+  readonly status: FleetStatus | undefined;
+  /** Capacity units of in-service instances that are pending or running. */
+  readonly currentUnits: number;
+  /** The part of currentUnits whose warm-up is over. */
+  readonly warmedUnits: number;
+  readonly warmingInstances: number;
+  readonly metric: MetricReading;
+  readonly nowMs: number;
+}
+
+export type ScalingDirection = 'out' | 'in' | 'hold';
+
+export interface CapacityDecision {
+  readonly desiredCapacity: number;
+  readonly direction: ScalingDirection;
+  readonly reason: string;
+  /** This step's recommendation, when the metric allowed one. */
+  readonly recommendation?: number;
+  /** Recommendations still inside a stabilization window, this step's included. */
+  readonly recommendations: readonly Recommendation[];
+}
+
+/** Rounds for messages: at most two decimals, no trailing zeros. */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(2)));
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** ceil that ignores floating-point dust (4 * 50 / 50 must stay 4). */
+const ceilUnits = (value: number) => Math.ceil(value - 1e-9);
+
+function recommend(input: CapacityInput): { capacity: number; text: string } | { hold: string } {
+  const { metric, fleet, warmedUnits, currentUnits } = input;
+  const { target, metricType } = fleet.scaling;
+  if (metric.kind === 'missing') return { hold: `no data for ${metric.label} (${metric.why})` };
+  const value = formatNumber(metric.value);
+  if (metricType === 'total') {
+    const capacity = ceilUnits(metric.value / target);
+    return { capacity, text: `${metric.label} = ${value} total at target ${formatNumber(target)} per unit recommends ${capacity}` };
+  }
+  if (warmedUnits === 0) {
+    return {
+      hold:
+        currentUnits === 0
+          ? `a per-instance metric needs a running instance (${metric.label} = ${value})`
+          : `every instance is still warming (${metric.label} = ${value})`,
+    };
+  }
+  const capacity = ceilUnits((warmedUnits * metric.value) / target);
+  return {
+    capacity,
+    text: `${metric.label} = ${value} per unit over ${plural(warmedUnits, 'warmed unit')} at target ${formatNumber(target)} recommends ${capacity}`,
+  };
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/** Decides this step's desired capacity. Pure: the same input always gives the same answer. */
+export function decideCapacity(input: CapacityInput): CapacityDecision {
+  const { fleet, status, nowMs } = input;
+  const { min, max, initial } = fleet.capacity;
+  const { scaleOut, scaleIn } = fleet.scaling;
+  const previous = status?.desiredCapacity ?? initial ?? min;
+  const base = clamp(previous, min, max);
+  const bounds =
+    base > previous ? ` (raised from ${previous} to capacity.min)` : base < previous ? ` (lowered from ${previous} to capacity.max)` : '';
+  const windowMs = Math.max(scaleOut.stabilizationSeconds, scaleIn.stabilizationSeconds) * 1000;
+  const kept = (status?.recommendations ?? []).filter((r) => r.atMs > nowMs - windowMs && r.atMs < nowMs);
+
+  const proposal = recommend(input);
+  if ('hold' in proposal) {
+    return { desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${proposal.hold}`, recommendations: kept };
+  }
+  const recommendation = proposal.capacity;
+  const recommendations = [...kept, { atMs: nowMs, capacity: recommendation }];
+  const within = (seconds: number) =>
+    recommendations.filter((r) => r.atMs > nowMs - seconds * 1000 || r.atMs === nowMs).map((r) => r.capacity);
+  const hold = (why: string): CapacityDecision => ({
+    desiredCapacity: base,
+    direction: 'hold',
+    reason: `hold at ${base}${bounds}: ${why}`,
+    recommendation,
+    recommendations,
+  });
+
+  if (recommendation > base) {
+    if (base === max) return hold(`${proposal.text}, but the fleet is at capacity.max ${max}`);
+    const stable = Math.min(...within(scaleOut.stabilizationSeconds));
+    if (stable <= base) {
+      return hold(`${proposal.text}, but the lowest recommendation in the last ${scaleOut.stabilizationSeconds} s is ${stable}`);
+    }
+    const lastOut = status?.lastScaleOutAtMs;
+    if (lastOut !== undefined && nowMs < lastOut + scaleOut.cooldownSeconds * 1000) {
+      const left = Math.ceil((lastOut + scaleOut.cooldownSeconds * 1000 - nowMs) / 1000);
+      return hold(`${proposal.text}, but scale-out cooldown has ${left} s left`);
+    }
+    const limits: string[] = [];
+    let desired = stable;
+    if (scaleOut.maxStep !== undefined && desired > base + scaleOut.maxStep) {
+      desired = base + scaleOut.maxStep;
+      limits.push(`scaleOut.maxStep ${scaleOut.maxStep}`);
+    }
+    if (desired > max) {
+      desired = max;
+      limits.push(`capacity.max ${max}`);
+    }
+    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
+    return {
+      desiredCapacity: desired,
+      direction: 'out',
+      reason: `scale out ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
+      recommendation,
+      recommendations,
+    };
+  }
+
+  if (recommendation < base) {
+    if (base === min) return hold(`${proposal.text}, but the fleet is at capacity.min ${min}`);
+    const stable = Math.max(...within(scaleIn.stabilizationSeconds));
+    if (stable >= base) {
+      return hold(`${proposal.text}, but the highest recommendation in the last ${scaleIn.stabilizationSeconds} s is ${stable}`);
+    }
+    if (input.warmingInstances > 0) {
+      return hold(`${proposal.text}, but scale-in waits while ${plural(input.warmingInstances, 'instance')} warm up`);
+    }
+    const lastActivity = Math.max(status?.lastScaleOutAtMs ?? -Infinity, status?.lastScaleInAtMs ?? -Infinity);
+    if (nowMs < lastActivity + scaleIn.cooldownSeconds * 1000) {
+      const left = Math.ceil((lastActivity + scaleIn.cooldownSeconds * 1000 - nowMs) / 1000);
+      return hold(`${proposal.text}, but scale-in cooldown has ${left} s left`);
+    }
+    const limits: string[] = [];
+    let desired = stable;
+    if (scaleIn.maxStep !== undefined && desired < base - scaleIn.maxStep) {
+      desired = base - scaleIn.maxStep;
+      limits.push(`scaleIn.maxStep ${scaleIn.maxStep}`);
+    }
+    if (desired < min) {
+      desired = min;
+      limits.push(`capacity.min ${min}`);
+    }
+    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
+    return {
+      desiredCapacity: desired,
+      direction: 'in',
+      reason: `scale in ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
+      recommendation,
+      recommendations,
+    };
+  }
+
+  return hold(proposal.text);
+}

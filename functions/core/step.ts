@@ -1,0 +1,186 @@
+/**
+ * One control step's decision for one fleet: reconcile records with what EC2 reports, decide
+ * the desired capacity, and return the commands that close the gap, each with its reason.
+ */
+import type { FleetConfig } from './config.ts';
+import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from './model.ts';
+import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
+import { type ScalingDirection, decideCapacity } from './scaling.ts';
+
+export interface StepInput {
+  readonly fleet: FleetConfig;
+  readonly status: FleetStatus | undefined;
+  readonly records: readonly InstanceRecord[];
+  readonly observed: readonly ObservedInstance[];
+  /** The fleet's subnets with their zones, in config order. */
+  readonly subnets: readonly SubnetPlacement[];
+  readonly metric: MetricReading;
+  readonly nowMs: number;
+}
+
+export interface CapacitySnapshot {
+  readonly currentUnits: number;
+  readonly warmedUnits: number;
+  readonly warmingInstances: number;
+  readonly instances: number;
+}
+
+/** The status the shell writes back, once the commands are carried out. */
+export type NextStatus = Omit<FleetStatus, 'version'>;
+
+export interface StepDecision {
+  readonly step: number;
+  readonly desiredCapacity: number;
+  readonly direction: ScalingDirection;
+  /** Why the desired capacity is what it is. */
+  readonly reason: string;
+  readonly recommendation?: number;
+  readonly capacity: CapacitySnapshot;
+  readonly commands: readonly Command[];
+  /** Why capacity was not closed this step, when it was not (backoff, nothing removable). */
+  readonly notes: readonly string[];
+  readonly dryRun: boolean;
+  readonly nextStatus: NextStatus;
+}
+
+const ALIVE = new Set(['pending', 'running']);
+
+/** Seconds to wait after the n-th consecutive launch failure: 60, 120, 240 … at most 900. */
+export function launchBackoffSeconds(failures: number): number {
+  return Math.min(900, 60 * 2 ** Math.max(0, failures - 1));
+}
+
+export function decideStep(input: StepInput): StepDecision {
+  const { fleet, status, records, observed, nowMs } = input;
+  const step = (status?.step ?? 0) + 1;
+  const commandId = (kind: string, subject: string) => `${fleet.name}/${step}/${kind}/${subject}`;
+  const commands: Command[] = [];
+  const notes: string[] = [];
+
+  const recordById = new Map(records.map((r) => [r.instanceId, r]));
+  const observedById = new Map(observed.map((o) => [o.instanceId, o]));
+
+  for (const record of records) {
+    const instance = observedById.get(record.instanceId);
+    if (instance === undefined || instance.state === 'terminated') {
+      commands.push({
+        kind: 'forget',
+        id: commandId('forget', record.instanceId),
+        instanceId: record.instanceId,
+        reason: instance === undefined ? 'EC2 no longer reports the instance' : 'the instance is terminated',
+      });
+    }
+  }
+
+  const members: Member[] = [];
+  for (const instance of observed) {
+    if (!ALIVE.has(instance.state)) continue;
+    const record = recordById.get(instance.instanceId);
+    if (record === undefined) {
+      commands.push({
+        kind: 'adopt',
+        id: commandId('adopt', instance.instanceId),
+        instanceId: instance.instanceId,
+        launchedAtMs: instance.launchTimeMs,
+        reason: `it carries the fleet tag and is ${instance.state}, but fleetward had no record of it`,
+      });
+    } else if (record.lifecycle !== 'in-service') {
+      continue;
+    }
+    members.push({
+      ...instance,
+      units: unitsOf(instance.instanceType, fleet.instanceTypes),
+      launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs,
+    });
+  }
+
+  const warmupMs = fleet.scaling.warmupSeconds * 1000;
+  const warming = members.filter((m) => m.launchedAtMs + warmupMs > nowMs);
+  const sumUnits = (list: readonly Member[]) => list.reduce((total, m) => total + m.units, 0);
+  const capacity: CapacitySnapshot = {
+    currentUnits: sumUnits(members),
+    warmedUnits: sumUnits(members) - sumUnits(warming),
+    warmingInstances: warming.length,
+    instances: members.length,
+  };
+
+  const decision = decideCapacity({
+    fleet,
+    status,
+    currentUnits: capacity.currentUnits,
+    warmedUnits: capacity.warmedUnits,
+    warmingInstances: capacity.warmingInstances,
+    metric: input.metric,
+    nowMs,
+  });
+  const desired = decision.desiredCapacity;
+
+  const deficit = desired - capacity.currentUnits;
+  if (deficit > 0) {
+    const failures = status?.launchFailures;
+    const retryAtMs = failures ? failures.lastAtMs + launchBackoffSeconds(failures.count) * 1000 : -Infinity;
+    const first = fleet.instanceTypes[0];
+    if (nowMs < retryAtMs) {
+      const left = Math.ceil((retryAtMs - nowMs) / 1000);
+      notes.push(
+        `launching is backing off for ${left} s after ${failures?.count} failed launch(es): ${failures?.lastError}`,
+      );
+    } else if (first !== undefined) {
+      const headroom = fleet.capacity.max - capacity.currentUnits;
+      const instances = Math.min(Math.ceil(deficit / first.weight), Math.floor(headroom / first.weight));
+      if (instances <= 0) {
+        notes.push(`a ${first.type} (weight ${first.weight}) would take the fleet past capacity.max ${fleet.capacity.max}`);
+      }
+      for (const share of spreadLaunches(Math.max(0, instances), input.subnets, members)) {
+        commands.push({
+          kind: 'launch',
+          id: commandId('launch', share.subnet.subnetId),
+          subnetId: share.subnet.subnetId,
+          availabilityZone: share.subnet.availabilityZone,
+          capacityUnits: share.instances * first.weight,
+          instanceTypes: fleet.instanceTypes,
+          reason: `capacity ${capacity.currentUnits} is below desired ${desired}: ${share.instances} instance(s) in ${share.subnet.availabilityZone} to balance zones`,
+        });
+      }
+    }
+  } else if (deficit < 0) {
+    const victims = selectVictims(members, -deficit);
+    for (const victim of victims) {
+      commands.push({
+        kind: 'terminate',
+        id: commandId('terminate', victim.instanceId),
+        instanceId: victim.instanceId,
+        reason: `capacity ${capacity.currentUnits} is above desired ${desired}; chose it because ${victim.why}`,
+      });
+    }
+    const removable = members.filter((m) => !m.protected).length;
+    if (victims.length === 0) {
+      notes.push(
+        removable === 0
+          ? `capacity ${capacity.currentUnits} is above desired ${desired}, but every instance is protected`
+          : `capacity ${capacity.currentUnits} is above desired ${desired}, but no instance is small enough to remove without going below it`,
+      );
+    }
+  }
+
+  const direction = decision.direction;
+  return {
+    step,
+    desiredCapacity: desired,
+    direction,
+    reason: decision.reason,
+    ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
+    capacity,
+    commands,
+    notes,
+    dryRun: fleet.dryRun,
+    nextStatus: {
+      step,
+      desiredCapacity: desired,
+      recommendations: decision.recommendations,
+      ...(direction === 'out' ? { lastScaleOutAtMs: nowMs } : status?.lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs: status.lastScaleOutAtMs }),
+      ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
+      ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
+    },
+  };
+}

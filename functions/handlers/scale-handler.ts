@@ -1,0 +1,124 @@
+/**
+ * The scale function's handler, built from its dependencies: parse the trigger, make it
+ * idempotent on the event's id, run one control step per fleet, count what happened.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
+import { DynamoStateStore } from '../aws/dynamo-state-store.ts';
+import { Ec2Compute } from '../aws/ec2-compute.ts';
+import { SnsNotifier } from '../aws/sns-notifier.ts';
+import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
+import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
+import type { FleetwardConfig } from '../core/config.ts';
+import { InvalidEventError } from '../ports/errors.ts';
+import type { Clock, Notifier } from '../ports/index.ts';
+import { parseTrigger } from './events.ts';
+
+/** A redelivered event within this time returns the first result instead of acting again. */
+const EVENT_MEMORY_SECONDS = 3600;
+
+export interface ScaleHandlerDependencies {
+  readonly config: FleetwardConfig;
+  readonly tableName: string;
+  readonly clients: {
+    readonly ec2: EC2Client;
+    readonly cloudwatch: CloudWatchClient;
+    readonly dynamodb: DynamoDBClient;
+    readonly sns?: SNSClient;
+  };
+  /** Without it, notifications are only logged. */
+  readonly topicArn?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+export interface ScaleResult {
+  readonly status: 'done' | 'duplicate' | 'rejected';
+  readonly trigger?: string;
+  readonly reason?: string;
+  readonly fleets: readonly StepOutcome[];
+}
+
+interface TriggerPayload {
+  readonly id: string;
+  readonly description: string;
+  readonly fleetNames: readonly string[];
+}
+
+export function createScaleHandler(deps: ScaleHandlerDependencies) {
+  const { config, tableName, clients } = deps;
+  const logger = deps.logger ?? new Logger({ serviceName: 'fleetward' });
+  const metrics = deps.metrics ?? new Metrics({ namespace: 'fleetward', serviceName: 'fleetward' });
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoStateStore({ client: documents, tableName, decisionLogDays: config.decisionLogDays });
+  const compute = new Ec2Compute(clients.ec2);
+  const metricsPort = new CloudWatchMetrics(clients.cloudwatch);
+  const notifier: Notifier =
+    deps.topicArn !== undefined && clients.sns !== undefined
+      ? new SnsNotifier(clients.sns, deps.topicArn)
+      : { notify: async (subject, message, details) => logger.warn(subject, { message, ...details }) };
+
+  const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: EVENT_MEMORY_SECONDS });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName,
+    keyAttr: PARTITION_KEY,
+    sortKeyAttr: SORT_KEY,
+    staticPkValue: IDEMPOTENCY_PARTITION,
+    expiryAttr: TTL_ATTRIBUTE,
+    awsSdkV3Client: clients.dynamodb,
+  });
+
+  const stepFleets = makeIdempotent(
+    async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
+      const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
+      const stepDeps = { compute, metrics: metricsPort, store, clock, notifier, log: logger, runId };
+      const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description)));
+      for (const outcome of outcomes) {
+        metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);
+        metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
+        metrics.addMetric('InstancesTerminated', MetricUnit.Count, outcome.terminated.length);
+        if (outcome.launchFailed) metrics.addMetric('LaunchFailures', MetricUnit.Count, 1);
+      }
+      return outcomes;
+    },
+    { persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
+  );
+
+  const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
+    idempotencyConfig.registerLambdaContext(context);
+    let payload: TriggerPayload;
+    try {
+      const trigger = parseTrigger(event, config);
+      payload = { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name) };
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      logger.error('rejected an event', { reason: error.message });
+      metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
+      return { status: 'rejected', reason: error.message, fleets: [] };
+    }
+    try {
+      const fleets = await stepFleets(payload, context.awsRequestId);
+      return { status: 'done', trigger: payload.id, fleets };
+    } catch (error) {
+      if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+      logger.info('the same event is being handled by another invocation', { trigger: payload.id });
+      return { status: 'duplicate', trigger: payload.id, reason: 'another invocation is handling this event', fleets: [] };
+    }
+  };
+
+  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}

@@ -1,0 +1,26 @@
+/**
+ * Lambda entry point of the scale function: reads its environment once per container, builds
+ * the clients at module scope, and hands every invocation to the handler.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { validateConfig } from '../core/config.ts';
+import { createScaleHandler } from './scale-handler.ts';
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+const config = validateConfig(JSON.parse(requireEnv('FLEETWARD_CONFIG')), 'FLEETWARD_CONFIG');
+const topicArn = process.env.FLEETWARD_TOPIC_ARN;
+
+export const handler = createScaleHandler({
+  config,
+  tableName: requireEnv('FLEETWARD_TABLE_NAME'),
+  clients: { ec2: new EC2Client({}), cloudwatch: new CloudWatchClient({}), dynamodb: new DynamoDBClient({}), sns: new SNSClient({}) },
+  ...(topicArn === undefined || topicArn === '' ? {} : { topicArn }),
+});

@@ -1,0 +1,49 @@
+/**
+ * fleetward's typed errors: what went wrong in terms of the domain, so callers can tell a
+ * lost race (expected, quiet) from a bad config (loud, counted) from an outage (retried).
+ */
+
+export class FleetwardError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Another run holds the fleet's lease: this run must not decide for the fleet. */
+export class LeaseHeldError extends FleetwardError {
+  constructor(
+    readonly fleet: string,
+    readonly holder: string,
+    readonly expiresAtMs: number,
+  ) {
+    super(`fleet ${fleet} is locked by ${holder} until ${new Date(expiresAtMs).toISOString()}`);
+  }
+}
+
+/** The lease expired or was taken over while this run worked: it must stop acting. */
+export class LeaseLostError extends FleetwardError {
+  constructor(readonly fleet: string, readonly owner: string) {
+    super(`run ${owner} lost the lease of fleet ${fleet}`);
+  }
+}
+
+/** A versioned record changed since it was read (optimistic concurrency). */
+export class ConcurrentUpdateError extends FleetwardError {
+  constructor(readonly what: string) {
+    super(`${what} was changed by another run`);
+  }
+}
+
+/** Something the config names does not exist: a launch template, a subnet, an image. */
+export class ResourceNotFoundError extends FleetwardError {
+  constructor(readonly resource: string, readonly detail: string, options?: ErrorOptions) {
+    super(`${resource} not found: ${detail}`, options);
+  }
+}
+
+/** EC2 refused every allowed instance type for lack of capacity. */
+export class CapacityUnavailableError extends FleetwardError {}
+
+/** An event that does not match any trigger fleetward understands. */
+export class InvalidEventError extends FleetwardError {}

@@ -1,0 +1,89 @@
+/**
+ * The ports the control step needs from the outside world. AWS adapters implement them for
+ * Lambda; the simulator implements them in memory. Errors they throw are in ./errors.ts.
+ */
+import type { FleetConfig, MetricConfig } from '../core/config.ts';
+import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../core/model.ts';
+import type { SubnetPlacement } from '../core/placement.ts';
+import type { NextStatus, StepDecision } from '../core/step.ts';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export type LaunchCommand = Extract<Command, { kind: 'launch' }>;
+
+export interface LaunchRequest {
+  readonly fleet: FleetConfig;
+  readonly command: LaunchCommand;
+}
+
+export interface LaunchResult {
+  readonly instanceIds: readonly string[];
+  readonly instanceType: string;
+  /** Types tried first that EC2 had no capacity for, with its message. */
+  readonly skipped: readonly string[];
+}
+
+export interface ComputePort {
+  /** Every instance carrying the fleet's tag, in any state. */
+  describeFleetInstances(fleet: string): Promise<ObservedInstance[]>;
+  /** Instances by id with their fleet tag value, to re-validate just before acting. */
+  describeInstances(instanceIds: readonly string[]): Promise<Array<ObservedInstance & { readonly fleetTag?: string }>>;
+  /** The subnets' zones; throws ResourceNotFoundError naming any that do not exist. */
+  describeSubnets(subnetIds: readonly string[]): Promise<SubnetPlacement[]>;
+  /** Launches with the fleet's launch template, tagged, trying the command's types in order. */
+  launch(request: LaunchRequest): Promise<LaunchResult>;
+  terminate(instanceIds: readonly string[]): Promise<void>;
+}
+
+export interface MetricsPort {
+  /** The newest datapoint of the metric; per-instance placeholders are averaged over `instanceIds`. */
+  latest(metric: MetricConfig, instanceIds: readonly string[], nowMs: number): Promise<MetricReading>;
+}
+
+export type ActionState = 'started' | 'done' | 'failed';
+
+export interface ActionRecord {
+  readonly commandId: string;
+  readonly state: ActionState;
+  readonly kind: Command['kind'];
+  readonly instanceIds: readonly string[];
+  readonly detail?: string;
+}
+
+/** One entry of the decision log: what was seen, what was decided and why, what happened. */
+export interface DecisionEntry {
+  readonly step: number;
+  readonly atMs: number;
+  readonly trigger: string;
+  readonly decision: Pick<StepDecision, 'desiredCapacity' | 'direction' | 'reason' | 'recommendation' | 'capacity' | 'notes' | 'dryRun'>;
+  readonly metric: MetricReading;
+  readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
+}
+
+export interface StateStore {
+  acquireLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void>;
+  renewLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void>;
+  releaseLease(fleet: string, owner: string): Promise<void>;
+  getStatus(fleet: string): Promise<FleetStatus | undefined>;
+  /** Writes the status if its version is still `expectedVersion` (undefined: must not exist). */
+  putStatus(fleet: string, next: NextStatus, expectedVersion: number | undefined): Promise<void>;
+  listInstances(fleet: string): Promise<InstanceRecord[]>;
+  /** Creates (expectedVersion undefined) or updates a record if its version still matches. */
+  putInstance(fleet: string, record: Omit<InstanceRecord, 'version'>, expectedVersion: number | undefined): Promise<void>;
+  /** Moves a record to another lifecycle state if its version still matches. */
+  setLifecycle(fleet: string, instanceId: string, lifecycle: InstanceRecord['lifecycle'], reason: string, expectedVersion: number): Promise<void>;
+  deleteInstance(fleet: string, instanceId: string): Promise<void>;
+  /** Journals a command before it is carried out; returns the existing entry if there is one. */
+  beginAction(fleet: string, command: Command, nowMs: number): Promise<ActionRecord | undefined>;
+  finishAction(fleet: string, commandId: string, state: Exclude<ActionState, 'started'>, instanceIds: readonly string[], detail: string): Promise<void>;
+  appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
+  listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]>;
+}
+
+export interface Notifier {
+  /** Tells the operators (SNS) about something they should act on. */
+  notify(subject: string, message: string, details: Record<string, unknown>): Promise<void>;
+}

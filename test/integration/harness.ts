@@ -1,0 +1,164 @@
+/**
+ * A fleet in the emulator for one test: its table, subnets, launch template and config, a
+ * manual clock, and helpers to publish the metric, invoke the real handler and look at EC2.
+ */
+import { randomUUID } from 'node:crypto';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
+import { type FleetConfig, type FleetwardConfig, validateConfig } from '../../functions/core/config.ts';
+import { FLEET_TAG } from '../../functions/core/tags.ts';
+import { createScaleHandler } from '../../functions/handlers/scale-handler.ts';
+import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from '../../dev/fixtures.ts';
+
+export const METRIC_NAMESPACE = 'Test/Load';
+export const METRIC_NAME = 'Backlog';
+
+export class ManualClock {
+  constructor(private nowMs: number) {}
+  now(): number {
+    return this.nowMs;
+  }
+  advance(seconds: number): void {
+    this.nowMs += seconds * 1000;
+  }
+}
+
+type FleetOverrides = Partial<Omit<FleetConfig, 'scaling' | 'capacity'>> & {
+  capacity?: Partial<FleetConfig['capacity']>;
+  scaling?: Partial<FleetConfig['scaling']>;
+};
+
+export function lambdaContext(): Context {
+  return {
+    awsRequestId: randomUUID(),
+    functionName: 'fleetward-scale',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fleetward-scale',
+    memoryLimitInMB: '512',
+    logGroupName: '/aws/lambda/fleetward-scale',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function scheduleEvent(executionId = randomUUID()) {
+  return { source: 'fleetward.schedule', executionId, scheduledTime: '2026-11-24T12:00:00Z' };
+}
+
+export function alarmEvent(alarmName: string, id = randomUUID(), state = 'ALARM') {
+  return {
+    version: '0',
+    id,
+    source: 'aws.cloudwatch',
+    'detail-type': 'CloudWatch Alarm State Change',
+    account: '123456789012',
+    time: '2026-11-24T12:00:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
+    detail: { alarmName, state: { value: state, reason: 'test', timestamp: '2026-11-24T12:00:00Z' } },
+  };
+}
+
+export class FleetHarness {
+  readonly ec2 = new EC2Client({});
+  readonly cloudwatch = new CloudWatchClient({});
+  readonly dynamodb = new DynamoDBClient({});
+  readonly clock = new ManualClock(Date.now());
+  readonly metrics = new Metrics({ namespace: 'fleetward-test' });
+  readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
+  config!: FleetwardConfig;
+  subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
+  launchTemplateName = `lt-${randomUUID().slice(0, 8)}`;
+  private handler!: ReturnType<typeof createScaleHandler>;
+
+  static async create(overrides: FleetOverrides = {}, zones = 3): Promise<FleetHarness> {
+    const harness = new FleetHarness();
+    await createFleetwardTable(harness.dynamodb, harness.tableName);
+    harness.subnets = [...(await defaultSubnets(harness.ec2, zones)).subnets];
+    await createLaunchTemplate(harness.ec2, harness.launchTemplateName);
+    harness.configure(overrides);
+    return harness;
+  }
+
+  get fleet(): FleetConfig {
+    const fleet = this.config.fleets[0];
+    if (fleet === undefined) throw new Error('no fleet configured');
+    return fleet;
+  }
+
+  /** (Re)builds the config and the handler, as a new deployment would. */
+  configure(overrides: FleetOverrides = {}): void {
+    const { capacity, scaling, ...rest } = overrides;
+    this.config = validateConfig({
+      fleets: [
+        {
+          name: 'workers',
+          launchTemplate: { name: this.launchTemplateName },
+          subnets: this.subnets.map((s) => s.subnetId),
+          instanceTypes: [{ type: 't4g.micro' }],
+          ...rest,
+          capacity: { min: 0, max: 10, ...capacity },
+          scaling: {
+            metric: { namespace: METRIC_NAMESPACE, name: METRIC_NAME, statistic: 'Average' },
+            metricType: 'total',
+            target: 10,
+            warmupSeconds: 0,
+            scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+            ...scaling,
+          },
+        },
+      ],
+    });
+    this.handler = createScaleHandler({
+      config: this.config,
+      tableName: this.tableName,
+      clients: { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb },
+      clock: this.clock,
+      metrics: this.metrics,
+    });
+  }
+
+  async publish(value: number, name = METRIC_NAME): Promise<void> {
+    await this.cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: METRIC_NAMESPACE,
+        MetricData: [{ MetricName: name, Value: value, Timestamp: new Date(this.clock.now() - 1000) }],
+      }),
+    );
+  }
+
+  invoke(event: unknown = scheduleEvent()) {
+    return this.handler(event, lambdaContext());
+  }
+
+  /** Publishes the metric, advances the clock a minute, and runs a scheduled step. */
+  async step(value: number) {
+    this.clock.advance(60);
+    await this.publish(value);
+    return this.invoke();
+  }
+
+  async instances(filter: (i: Instance) => boolean = (i) => ['pending', 'running'].includes(i.State?.Name ?? '')) {
+    const found: Instance[] = [];
+    const pages = paginateDescribeInstances({ client: this.ec2 }, { Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [this.fleet.name] }] });
+    for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+    return found.filter(filter);
+  }
+
+  store(): DynamoStateStore {
+    return new DynamoStateStore({
+      client: DynamoDBDocumentClient.from(this.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: this.tableName,
+      decisionLogDays: 30,
+    });
+  }
+}
