@@ -6,6 +6,7 @@ const emulator = { endpoint: inject('emulatorEndpoint'), owned: inject('emulator
 useEmulatorEnvironment(emulator.endpoint);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 beforeEach(async () => {
   await resetEmulator(emulator);
