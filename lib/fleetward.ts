@@ -1,0 +1,404 @@
+/**
+ * The Fleetward construct: the state table, the scale function and its least-privilege role, the
+ * schedule that runs a control step for every fleet, the rule that runs one at once when a
+ * scale-out alarm fires, and the notification topic.
+ */
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
+import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
+import { FLEET_TAG } from '../functions/core/tags.ts';
+
+/** Alarms named `fleetward-<fleet>-...` trigger a step without being listed in the config. */
+export const ALARM_NAME_PREFIX = 'fleetward-';
+
+/** Lambda's limit on the size of a function's environment variables, measured as JSON. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/** The longest table name DynamoDB allows: the generated name is unknown until deployment. */
+const TABLE_NAME_MAX_LENGTH = 255;
+/** arn:<partition>:sns:<region>:<account>:<name>, with the longest partition, region and name. */
+const TOPIC_ARN_MAX_LENGTH = 'arn:aws-iso-b:sns:us-isob-east-1:123456789012:'.length + 256;
+
+/** What RunInstances creates: allowed only with the fleet tag in the request. */
+const CREATED_BY_LAUNCH = ['instance', 'volume', 'network-interface'];
+/** What RunInstances only references, chosen by the launch templates. */
+const USED_BY_LAUNCH = ['security-group', 'image', 'launch-template', 'key-pair', 'placement-group'];
+
+/** Why each EC2 resource type is granted on every resource of the type (cdk-nag AwsSolutions-IAM5). */
+const WILDCARD_REASONS: Record<string, string> = {
+  instance:
+    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances (ec2:CreateAction), and terminate/stop/start need the fleetward:fleet tag on the instance (ec2:ResourceTag).',
+  volume:
+    'Volume IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), and tagging works only inside RunInstances (ec2:CreateAction).',
+  'network-interface':
+    'Network interface IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), and tagging works only inside RunInstances (ec2:CreateAction).',
+  'security-group':
+    "RunInstances only attaches the security groups named in a fleet's launch template and never changes them; launch template versions change without a redeploy.",
+  image:
+    "RunInstances only reads the AMI named in a fleet's launch template, which may belong to another account and changes with each new launch template version.",
+  'launch-template':
+    'RunInstances only reads the launch templates; the config may name them by name, and IAM resource ARNs of launch templates use IDs.',
+  'key-pair': "RunInstances only references the key pair named in a fleet's launch template and never changes it.",
+  'placement-group':
+    "RunInstances only places instances in the placement group named in a fleet's launch template and never changes it.",
+};
+
+const SCALE_ENTRY = fileURLToPath(new URL('../functions/handlers/scale.ts', import.meta.url));
+const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** Properties of the Fleetward construct. */
+export interface FleetwardProps {
+  /**
+   * The fleets to manage, validated (see `loadConfig`). The scale function receives it as JSON
+   * in an environment variable, so it must fit Lambda's 4 KB environment limit.
+   */
+  readonly config: FleetwardConfig;
+
+  /**
+   * How often the schedule runs a control step for every fleet; whole minutes.
+   * @default Duration.minutes(1)
+   */
+  readonly scheduleRate?: Duration;
+
+  /**
+   * ARNs of the IAM roles the fleets' launch templates give their instances (through an
+   * instance profile). The function may pass exactly these roles, and only to EC2.
+   * @default - none: the launch templates must not name an instance profile
+   */
+  readonly instanceRoleArns?: string[];
+
+  /**
+   * What happens to the state table when it leaves the stack. RETAIN keeps deletion protection
+   * on; DESTROY turns it off so that deleting the stack can delete the table.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long the scale function's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** fleetward: a serverless autoscaler for the EC2 fleets described by a config. */
+export class Fleetward extends Construct {
+  /** The single table holding fleet status, instance records, leases, actions and decisions. */
+  readonly table: dynamodb.Table;
+  /** Runs one control step per fleet, on the schedule or on a scale-out alarm. */
+  readonly scaleFunction: nodejs.NodejsFunction;
+  /** Where the scale function's logs go. */
+  readonly logGroup: logs.LogGroup;
+  /** Notifications about actions and failures (launch failures, refused images). */
+  readonly topic: sns.Topic;
+  /** Invokes the scale function every `scheduleRate`. */
+  readonly schedule: scheduler.Schedule;
+  /** Invokes the scale function when a scale-out alarm of a fleet goes into ALARM. */
+  readonly alarmRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: FleetwardProps) {
+    super(scope, id);
+    const config = validateProps(props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+    });
+
+    // The AWS managed key costs nothing; only the function (same account) publishes.
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'fleetward',
+      enforceSSL: true,
+      masterKey: kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns'),
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'ScaleFunctionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    const role = new iam.Role(this, 'ScaleFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'fleetward scale function: acts only on EC2 instances tagged with their fleet',
+    });
+
+    this.scaleFunction = new nodejs.NodejsFunction(this, 'ScaleFunction', {
+      description: 'fleetward: one control step per fleet (observe, decide, act, record)',
+      entry: SCALE_ENTRY,
+      handler: 'handler',
+      depsLockFilePath: LOCK_FILE,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        ...fixedEnvironment(config),
+        FLEETWARD_TABLE_NAME: this.table.tableName,
+        FLEETWARD_TOPIC_ARN: this.topic.topicArn,
+      },
+      // A step is stale once the next one is due: no delayed retries of asynchronous invocations.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+      },
+    });
+
+    this.grantScaleFunction(role, config, props.instanceRoleArns ?? []);
+
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: 'fleetward schedule: invokes the scale function',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'fleetward: a control step for every fleet',
+      schedule: scheduler.ScheduleExpression.rate(props.scheduleRate ?? Duration.minutes(1)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new schedulerTargets.LambdaInvoke(this.scaleFunction, {
+        role: schedulerRole,
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'fleetward.schedule',
+          executionId: scheduler.ContextAttribute.executionId,
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(2),
+      }),
+    });
+
+    const alarmNames = [...new Set(config.fleets.flatMap((fleet) => fleet.scaling.scaleOutAlarms))];
+    this.alarmRule = new events.Rule(this, 'AlarmRule', {
+      description: 'fleetward: a control step at once when a scale-out alarm goes into ALARM',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: {
+          state: { value: ['ALARM'] },
+          alarmName: [...alarmNames, { prefix: ALARM_NAME_PREFIX }],
+        },
+      },
+      targets: [
+        new eventsTargets.LambdaFunction(this.scaleFunction, { retryAttempts: 2, maxEventAge: Duration.minutes(2) }),
+      ],
+    });
+
+    this.acknowledgeNagFindings(role, schedulerRole);
+  }
+
+  /** Lets a principal (an operator tool, a CI job) read and write fleetward's state table. */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  private grantScaleFunction(role: iam.Role, config: FleetwardConfig, instanceRoleArns: string[]): void {
+    const fleetNames = config.fleets.map((fleet) => fleet.name);
+    const created = CREATED_BY_LAUNCH.map((resource) => ec2Arn(resource));
+    // The subnets are known now: launches can only go where the config says.
+    const subnets = [...new Set(config.fleets.flatMap((fleet) => fleet.subnets))].map((subnet) => ec2Arn('subnet', subnet));
+
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LogsToOwnGroup',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LaunchOnlyTaggedWithFleet',
+        actions: ['ec2:RunInstances'],
+        resources: created,
+        conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LaunchUsingExisting',
+        actions: ['ec2:RunInstances'],
+        resources: [
+          ...subnets,
+          ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource)),
+        ],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagOnlyAtLaunch',
+        actions: ['ec2:CreateTags'],
+        resources: created,
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LifecycleOnlyOfFleetInstances',
+        actions: ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'],
+        resources: [ec2Arn('instance')],
+        conditions: { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOnlyWithoutResourceLevelPermissions',
+        actions: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceStatus',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeLaunchTemplates',
+          'ec2:DescribeLaunchTemplateVersions',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstanceTypes',
+          'cloudwatch:GetMetricData',
+        ],
+        resources: ['*'],
+      }),
+    );
+    if (instanceRoleArns.length > 0) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'PassInstanceRolesToEc2',
+          actions: ['iam:PassRole'],
+          resources: instanceRoleArns,
+          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        }),
+      );
+    }
+    this.table.grantReadWriteData(role);
+    this.topic.grantPublish(role);
+  }
+
+  /** Each acknowledgement names one exact cdk-nag finding and says why it is acceptable. */
+  private acknowledgeNagFindings(role: iam.Role, schedulerRole: iam.Role): void {
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'The ec2:Describe* actions and cloudwatch:GetMetricData granted on "*" have no resource-level permissions: IAM accepts only "*" for them. They are read-only.',
+      },
+      ...Object.entries(WILDCARD_REASONS).map(([resource, reason]) => ({ id: ec2WildcardFinding(resource), reason })),
+    );
+    const functionLogicalId = Stack.of(this).getLogicalId(this.scaleFunction.node.defaultChild as CfnElement);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the scale function and its versions (ARN:*), as grantInvoke writes it; the role can invoke no other function.',
+    });
+  }
+}
+
+/**
+ * The ARN of EC2 resources of one type in this account and region, written with the pseudo
+ * parameters so that the policy (and the cdk-nag finding naming it) is the same in every stack.
+ * Images belong to other accounts too: their ARN has no account.
+ */
+function ec2Arn(resource: string, name = '*'): string {
+  const account = resource === 'image' ? '' : Aws.ACCOUNT_ID;
+  return `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}/${name}`;
+}
+
+/** How cdk-nag names a wildcard resource of ec2Arn in an AwsSolutions-IAM5 finding. */
+function ec2WildcardFinding(resource: string): string {
+  const account = resource === 'image' ? '' : '<AWS::AccountId>';
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}/*]`;
+}
+
+/** The environment variables known at synth time; the table name and topic ARN are added later. */
+function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
+  return {
+    FLEETWARD_CONFIG: JSON.stringify(config),
+    POWERTOOLS_SERVICE_NAME: 'fleetward',
+    POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+/** The size Lambda counts, with the names CloudFormation generates at their longest. */
+function environmentSize(config: FleetwardConfig): number {
+  const environment = {
+    ...fixedEnvironment(config),
+    FLEETWARD_TABLE_NAME: 'x'.repeat(TABLE_NAME_MAX_LENGTH),
+    FLEETWARD_TOPIC_ARN: 'x'.repeat(TOPIC_ARN_MAX_LENGTH),
+  };
+  return Buffer.byteLength(JSON.stringify(environment), 'utf8');
+}
+
+/** Checks every prop, then throws one error listing every problem. */
+function validateProps(props: FleetwardProps): FleetwardConfig {
+  const problems: string[] = [];
+  let config: FleetwardConfig | undefined;
+  try {
+    config = validateConfig(props.config, 'config');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems.map((problem) => `config: ${problem}`));
+  }
+  if (config !== undefined) {
+    const size = environmentSize(config);
+    if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      const configBytes = Buffer.byteLength(JSON.stringify(config), 'utf8');
+      problems.push(
+        `config: too large for the scale function's environment: the variables would take up to ${size} bytes ` +
+          `(the config JSON alone is ${configBytes} bytes), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; ` +
+          'shorten the config (fewer fleets, alarms or tags)',
+      );
+    }
+  }
+  const rate = props.scheduleRate;
+  if (rate !== undefined && !rate.isUnresolved()) {
+    const seconds = rate.toSeconds({ integral: false });
+    if (seconds < 60 || seconds % 60 !== 0) {
+      problems.push(`scheduleRate: must be a whole number of minutes, at least 1, got ${rate.toHumanString()}`);
+    }
+  }
+  (props.instanceRoleArns ?? []).forEach((arn, index) => {
+    if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) {
+      problems.push(`instanceRoleArns[${index}]: must be the ARN of one IAM role (no wildcards), got ${arn}`);
+    }
+  });
+  if (problems.length > 0 || config === undefined) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    throw new Error(`Fleetward props are invalid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return config;
+}
