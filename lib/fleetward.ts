@@ -20,9 +20,8 @@ import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
 import { FLEET_TAG } from '../functions/core/tags.ts';
-
-/** Alarms named `fleetward-<fleet>-...` trigger a step without being listed in the config. */
-export const ALARM_NAME_PREFIX = 'fleetward-';
+import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
+import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
 
 /** Lambda's limit on the size of a function's environment variables, measured as JSON. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -346,7 +345,7 @@ function ec2WildcardFinding(resource: string): string {
 /** The environment variables known at synth time; the table name and topic ARN are added later. */
 function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
   return {
-    FLEETWARD_CONFIG: JSON.stringify(config),
+    [CONFIG_VARIABLE]: encodeConfig(config),
     POWERTOOLS_SERVICE_NAME: 'fleetward',
     POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
     NODE_OPTIONS: '--enable-source-maps',
@@ -376,10 +375,10 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
   if (config !== undefined) {
     const size = environmentSize(config);
     if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
-      const configBytes = Buffer.byteLength(JSON.stringify(config), 'utf8');
+      const configBytes = Buffer.byteLength(encodeConfig(config), 'utf8');
       problems.push(
         `config: too large for the scale function's environment: the variables would take up to ${size} bytes ` +
-          `(the config JSON alone is ${configBytes} bytes), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; ` +
+          `(the compressed config alone is ${configBytes} bytes), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; ` +
           'shorten the config (fewer fleets, alarms or tags)',
       );
     }

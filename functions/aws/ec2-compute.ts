@@ -158,8 +158,10 @@ export class Ec2Compute implements ComputePort {
             MaxCount: count,
             ClientToken: clientToken(command.id, choice.type),
             TagSpecifications: [
+              // IAM allows RunInstances only when every resource it creates carries the fleet tag.
               { ResourceType: 'instance', Tags: tags },
               { ResourceType: 'volume', Tags: tags },
+              { ResourceType: 'network-interface', Tags: tags },
             ],
           }),
         );

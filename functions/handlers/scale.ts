@@ -6,7 +6,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { validateConfig } from '../core/config.ts';
+import { CONFIG_VARIABLE, decodeConfig } from './config-environment.ts';
 import { createScaleHandler } from './scale-handler.ts';
 
 function requireEnv(name: string): string {
@@ -15,7 +15,7 @@ function requireEnv(name: string): string {
   return value;
 }
 
-const config = validateConfig(JSON.parse(requireEnv('FLEETWARD_CONFIG')), 'FLEETWARD_CONFIG');
+const config = decodeConfig(requireEnv(CONFIG_VARIABLE));
 const topicArn = process.env.FLEETWARD_TOPIC_ARN;
 
 export const handler = createScaleHandler({

@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
+import { decodeConfig } from '../../functions/handlers/config-environment.ts';
 import { FleetwardStack } from '../../lib/fleetward-stack.ts';
 import {
   arnText,
@@ -78,7 +79,7 @@ describe('the scale function', () => {
       POWERTOOLS_SERVICE_NAME: 'fleetward',
       POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
     });
-    expect(JSON.parse(variables.FLEETWARD_CONFIG as string)).toEqual(exampleConfig);
+    expect(decodeConfig(variables.FLEETWARD_CONFIG as string)).toEqual(exampleConfig);
   });
 
   it('drops stale asynchronous invocations instead of retrying them later', () => {

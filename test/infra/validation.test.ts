@@ -1,4 +1,5 @@
 // What stops a bad deployment before anything is deployed: config file errors and invalid construct props.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,8 @@ function configWithFleets(count: number): FleetwardConfig {
     fleets: Array.from({ length: count }, (_, i) => ({
       ...web,
       name: `fleet-${i}`,
-      scaling: { ...web.scaling, scaleOutAlarms: [`fleet-${i}-${'x'.repeat(100)}`] },
+      // Hash-named alarms barely compress: the worst case for the environment's size.
+      scaling: { ...web.scaling, scaleOutAlarms: [`fleet-${i}-${createHash('sha256').update(String(i)).digest('hex')}`] },
     })),
   });
 }
@@ -109,12 +111,12 @@ describe('the CDK app', () => {
 });
 
 describe('Fleetward props validation', () => {
-  it('accepts a config that fits the environment', () => {
-    expect(() => new FleetwardStack(newApp(), 'Fleetward', { config: configWithFleets(2) })).not.toThrow();
+  it('accepts a config that fits the environment, compressed: twenty fleets with distinct alarms', () => {
+    expect(() => new FleetwardStack(newApp(), 'Fleetward', { config: configWithFleets(20) })).not.toThrow();
   });
 
   it('refuses a config too large for the 4 KB Lambda environment, naming the size and the limit', () => {
-    const error = constructError(() => new FleetwardStack(newApp(), 'Fleetward', { config: configWithFleets(6) }));
+    const error = constructError(() => new FleetwardStack(newApp(), 'Fleetward', { config: configWithFleets(60) }));
     expect(error.message).toMatch(/too large for the scale function's environment/);
     expect(error.message).toContain(`limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes`);
     const size = Number(/up to (\d+) bytes/.exec(error.message)?.[1]);
@@ -125,7 +127,7 @@ describe('Fleetward props validation', () => {
     const error = constructError(
       () =>
         new FleetwardStack(newApp(), 'Fleetward', {
-          config: configWithFleets(6),
+          config: configWithFleets(60),
           scheduleRate: Duration.seconds(90),
           instanceRoleArns: ['arn:aws:iam::123456789012:role/*'],
         }),

@@ -50,11 +50,11 @@ export function lambdaContext(): Context {
   };
 }
 
-export function scheduleEvent(executionId = randomUUID()) {
+export function scheduleEvent(executionId: string = randomUUID()) {
   return { source: 'fleetward.schedule', executionId, scheduledTime: '2026-11-24T12:00:00Z' };
 }
 
-export function alarmEvent(alarmName: string, id = randomUUID(), state = 'ALARM') {
+export function alarmEvent(alarmName: string, id: string = randomUUID(), state = 'ALARM') {
   return {
     version: '0',
     id,

@@ -1,0 +1,31 @@
+/**
+ * How the validated config travels in the scale function's environment: gzip-compressed JSON
+ * in base64 behind a `gz:` prefix, so that many fleets fit Lambda's 4 KB environment. Plain
+ * JSON is accepted too, for a function configured by hand.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type FleetwardConfig, validateConfig } from '../core/config.ts';
+
+export const CONFIG_VARIABLE = 'FLEETWARD_CONFIG';
+const COMPRESSED = 'gz:';
+
+export function encodeConfig(config: FleetwardConfig): string {
+  return COMPRESSED + gzipSync(JSON.stringify(config), { level: 9 }).toString('base64');
+}
+
+/** Decodes and validates; throws ConfigError (or a message naming the variable) when it is bad. */
+export function decodeConfig(value: string): FleetwardConfig {
+  let json: string;
+  try {
+    json = value.startsWith(COMPRESSED) ? gunzipSync(Buffer.from(value.slice(COMPRESSED.length), 'base64')).toString('utf8') : value;
+  } catch (error) {
+    throw new Error(`${CONFIG_VARIABLE} is not valid gzip in base64: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${CONFIG_VARIABLE} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return validateConfig(parsed, CONFIG_VARIABLE);
+}
