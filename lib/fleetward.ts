@@ -62,8 +62,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** Properties of the Fleetward construct. */
 export interface FleetwardProps {
   /**
-   * The fleets to manage, validated (see `loadConfig`). The scale function receives it as JSON
-   * in an environment variable, so it must fit Lambda's 4 KB environment limit.
+   * The fleets to manage, validated (see `loadConfig`). The scale function receives it
+   * compressed in an environment variable, so it must fit Lambda's 4 KB environment limit.
    */
   readonly config: FleetwardConfig;
 
