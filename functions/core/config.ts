@@ -13,6 +13,11 @@ const STATISTIC = /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/
 
 const nonNegativeSeconds = z.number().int().min(0).max(86_400);
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Cross-field checks run even when some fields are invalid, so all problems show at once. */
+const ALWAYS = { when: () => true };
+
 const directionSchema = (defaults: { stabilizationSeconds: number; cooldownSeconds: number }) =>
   z
     .strictObject({
@@ -100,27 +105,34 @@ const fleetSchema = z
       )
       .default({}),
   })
-  .superRefine((fleet, ctx) => {
-    const { min, max, initial } = fleet.capacity;
-    if (min > max) {
-      ctx.addIssue({ code: 'custom', path: ['capacity', 'min'], message: `must be <= capacity.max (${min} > ${max})` });
-    }
-    if (initial !== undefined && (initial < min || initial > max)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['capacity', 'initial'],
-        message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
-      });
-    }
-    const usesPlaceholder = Object.values(fleet.scaling.metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER);
-    if (usesPlaceholder && fleet.scaling.metricType !== 'per-instance') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['scaling', 'metric', 'dimensions'],
-        message: `${INSTANCE_ID_PLACEHOLDER} needs scaling.metricType per-instance`,
-      });
-    }
-  });
+  .superRefine(
+    (fleet, ctx) => {
+      // Runs even when fields are invalid (see ALWAYS), so every value is checked before use.
+      if (!isObject(fleet)) return;
+      const capacity: Partial<Record<'min' | 'max' | 'initial', unknown>> = isObject(fleet.capacity) ? fleet.capacity : {};
+      const { min, max, initial } = capacity;
+      if (typeof min === 'number' && typeof max === 'number' && min > max) {
+        ctx.addIssue({ code: 'custom', path: ['capacity', 'min'], message: `must be <= capacity.max (${min} > ${max})` });
+      } else if (typeof min === 'number' && typeof max === 'number' && typeof initial === 'number' && (initial < min || initial > max)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['capacity', 'initial'],
+          message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
+        });
+      }
+      const scaling: Partial<FleetConfig['scaling']> = isObject(fleet.scaling) ? fleet.scaling : {};
+      const dimensions: unknown = isObject(scaling.metric) ? scaling.metric.dimensions : undefined;
+      const usesPlaceholder = isObject(dimensions) && Object.values(dimensions).includes(INSTANCE_ID_PLACEHOLDER);
+      if (usesPlaceholder && scaling.metricType === 'total') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scaling', 'metric', 'dimensions'],
+          message: `${INSTANCE_ID_PLACEHOLDER} needs scaling.metricType per-instance`,
+        });
+      }
+    },
+    ALWAYS,
+  );
 
 export const configSchema = z
   .strictObject({
@@ -129,22 +141,24 @@ export const configSchema = z
     decisionLogDays: z.number().int().min(1).max(3650).default(30),
   })
   .superRefine((config, ctx) => {
+    const fleets: unknown = isObject(config) ? config.fleets : undefined;
+    const named = (Array.isArray(fleets) ? fleets : []).map((fleet: unknown) => (isObject(fleet) ? (fleet as Partial<FleetConfig>) : {}));
     const seen = new Map<string, number>();
-    config.fleets.forEach((fleet, index) => {
+    named.forEach((fleet, index) => {
+      if (typeof fleet.name !== 'string') return;
       const first = seen.get(fleet.name);
       if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fleets', index, 'name'],
-          message: `duplicates the name of fleets[${first}]`,
-        });
+        ctx.addIssue({ code: 'custom', path: ['fleets', index, 'name'], message: `duplicates the name of fleets[${first}]` });
       } else {
         seen.set(fleet.name, index);
       }
     });
     const alarmOwner = new Map<string, string>();
-    config.fleets.forEach((fleet, index) => {
-      fleet.scaling.scaleOutAlarms.forEach((alarm, alarmIndex) => {
+    named.forEach((fleet, index) => {
+      const alarms: unknown = isObject(fleet.scaling) ? fleet.scaling.scaleOutAlarms : undefined;
+      if (!Array.isArray(alarms) || typeof fleet.name !== 'string') return;
+      alarms.forEach((alarm: unknown, alarmIndex) => {
+        if (typeof alarm !== 'string') return;
         const owner = alarmOwner.get(alarm);
         if (owner !== undefined && owner !== fleet.name) {
           ctx.addIssue({
@@ -153,10 +167,10 @@ export const configSchema = z
             message: `alarm ${alarm} already triggers fleet ${owner}`,
           });
         }
-        alarmOwner.set(alarm, fleet.name);
+        alarmOwner.set(alarm, fleet.name as string);
       });
     });
-  });
+  }, ALWAYS);
 
 export type FleetwardConfig = z.output<typeof configSchema>;
 export type FleetConfig = FleetwardConfig['fleets'][number];
@@ -182,24 +196,22 @@ function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => `${path === '' ? key : `${path}.${key}`}: unknown field`)
-      .join('\n');
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return `${path}: is required`;
-  }
-  return `${path === '' ? '(top level)' : path}: ${issue.message}`;
+  const at = (suffix: string) => (path === '' ? suffix : `${path}.${suffix}`);
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${at(key)}: unknown field`);
+  if (issue.code === 'invalid_key') return issue.issues.map((inner) => `${path}: ${inner.message}`);
+  const where = path === '' ? '(top level)' : path;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [`${where}: is required`];
+  return [`${where}: ${issue.message}`];
 }
 
 /** Validates an already-parsed object; throws ConfigError listing every problem. */
 export function validateConfig(input: unknown, source = 'config'): FleetwardConfig {
-  const result = configSchema.safeParse(input);
+  // reportInput: tells a missing field (input undefined) from a wrong type.
+  const result = configSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => describeIssue(issue).split('\n'));
+  const problems = result.error.issues.flatMap(describeIssue);
   throw new ConfigError(source, problems);
 }
 
@@ -216,5 +228,6 @@ export function parseConfig(text: string, source = 'config'): FleetwardConfig {
       }),
     );
   }
+  if (document.contents === null) throw new ConfigError(source, ['(top level): the document is empty; it needs a fleets list']);
   return validateConfig(document.toJS(), source);
 }

@@ -92,7 +92,7 @@ export function selectVictims(members: readonly Member[], surplusUnits: number):
     });
     const chosen = ordered[0];
     if (chosen === undefined) break;
-    const fewestInZone = Math.min(...fitting.map(zoneCount));
+    const fewestInZone = Math.min(...perZone.values());
     const why =
       chosen.health === 'impaired'
         ? 'its status checks are impaired'

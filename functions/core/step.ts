@@ -131,6 +131,12 @@ export function decideStep(input: StepInput): StepDecision {
       if (instances <= 0) {
         notes.push(`a ${first.type} (weight ${first.weight}) would take the fleet past capacity.max ${fleet.capacity.max}`);
       }
+      const launchUnits = Math.max(0, instances) * first.weight;
+      if (instances > 0 && launchUnits < deficit) {
+        notes.push(
+          `launching ${launchUnits} of the ${deficit} missing units: another ${first.type} (weight ${first.weight}) would pass capacity.max ${fleet.capacity.max}`,
+        );
+      }
       for (const share of spreadLaunches(Math.max(0, instances), input.subnets, members)) {
         commands.push({
           kind: 'launch',
@@ -154,6 +160,10 @@ export function decideStep(input: StepInput): StepDecision {
       });
     }
     const removable = members.filter((m) => !m.protected).length;
+    const removedUnits = victims.reduce((total, v) => total + (members.find((m) => m.instanceId === v.instanceId)?.units ?? 0), 0);
+    if (victims.length > 0 && removedUnits < -deficit) {
+      notes.push(`removing ${removedUnits} of the ${-deficit} surplus units: the rest are protected or larger than what is left`);
+    }
     if (victims.length === 0) {
       notes.push(
         removable === 0

@@ -309,9 +309,29 @@ describe('YAML syntax errors', () => {
     expect((error as ConfigError).message).toMatch(/^broken\.yaml is invalid \(\d+ problems?\):\n {2}- line 1, column 4: /);
   });
 
-  it('does not report an empty document with an empty path', () => {
-    const problems = problemsOf(() => parseConfig(''));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).not.toMatch(/^:/);
+  it('says an empty document is empty', () => {
+    expect(problemsOf(() => parseConfig(''))).toEqual(['(top level): the document is empty; it needs a fleets list']);
+    expect(problemsOf(() => validateConfig(null))).toEqual(['(top level): Invalid input: expected object, received null']);
+  });
+
+  it('tells a value of the wrong type from a missing one', () => {
+    expect(problemsOf(() => validateConfig({ fleets: 3 }))).toEqual(['fleets: Invalid input: expected array, received number']);
+  });
+
+  it('runs the cross-field checks even when fields are invalid, so every problem shows at once', () => {
+    const broken = { name: 'web', capacity: { min: 20, max: 10 } };
+    expect(sorted(problemsOfFleets(broken, { name: 'web' }))).toEqual([
+      'fleets[0].capacity.min: must be <= capacity.max (20 > 10)',
+      'fleets[0].instanceTypes: is required',
+      'fleets[0].launchTemplate: is required',
+      'fleets[0].scaling: is required',
+      'fleets[0].subnets: is required',
+      'fleets[1].capacity: is required',
+      'fleets[1].instanceTypes: is required',
+      'fleets[1].launchTemplate: is required',
+      'fleets[1].name: duplicates the name of fleets[0]',
+      'fleets[1].scaling: is required',
+      'fleets[1].subnets: is required',
+    ]);
   });
 });

@@ -190,3 +190,10 @@ describe('selectVictims', () => {
     expect(selectVictims(members, 5).map((v) => v.instanceId)).toEqual(['i-1', 'i-2']);
   });
 });
+
+describe('selectVictims: why, counted over the whole fleet', () => {
+  it('names the crowded zone even when the other zone has only protected instances', () => {
+    const members = [member('i-1', A1), member('i-2', A1), member('i-3', A1), member('i-4', B1, { protected: true })];
+    expect(selectVictims(members, 1)).toEqual([{ instanceId: 'i-1', why: 'us-east-1a has the most instances (3)' }]);
+  });
+});

@@ -462,3 +462,39 @@ describe('decideStep: status and flags', () => {
     expect(decideStep(input).commands.map((c) => c.id)).toEqual(ids);
   });
 });
+
+describe('decideStep: gaps it cannot close in one step', () => {
+  it('says when a weighted type would pass capacity.max, launching only what fits', () => {
+    const input = stepInput({
+      fleet: fleet({ capacity: { min: 1, max: 10 }, instanceTypes: [{ type: 'm7g.4xlarge', weight: 4 }] }),
+      status: status(10),
+      observed: [instance('i-1', SUBNET_A, { instanceType: 'unlisted.large' })],
+      metric: missing,
+    });
+
+    const decision = decideStep(input);
+
+    expect(decision.commands.filter((c) => c.kind === 'launch').map((c) => c.kind === 'launch' && c.capacityUnits)).toEqual([4, 4]);
+    expect(decision.notes).toEqual([
+      'launching 8 of the 9 missing units: another m7g.4xlarge (weight 4) would pass capacity.max 10',
+    ]);
+  });
+
+  it('says when protected instances keep part of the surplus', () => {
+    const input = stepInput({
+      fleet: fleet({ capacity: { min: 1, max: 10 } }),
+      status: status(1),
+      observed: [
+        instance('i-1', SUBNET_A, { protected: true }),
+        instance('i-2', SUBNET_B, { protected: true }),
+        instance('i-3', SUBNET_A),
+      ],
+      metric: cpu(1),
+    });
+
+    const decision = decideStep(input);
+
+    expect(decision.commands.map((c) => `${c.kind} ${'instanceId' in c ? c.instanceId : ''}`)).toEqual(['terminate i-3']);
+    expect(decision.notes).toEqual(['removing 1 of the 2 surplus units: the rest are protected or larger than what is left']);
+  });
+});
