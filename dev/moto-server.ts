@@ -10,6 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MOTO_SERVER = join(ROOT, '.venv', 'bin', 'moto_server');
+const VENV_PYTHON = join(ROOT, '.venv', 'bin', 'python');
+
+export interface EmulatorOptions {
+  /** A Python script that patches moto and starts its server (the tests' failure launcher). */
+  readonly launcher?: string;
+  readonly timeoutMs?: number;
+}
 
 export interface Emulator {
   readonly endpoint: string;
@@ -55,7 +62,8 @@ export function useEmulatorEnvironment(endpoint: string): void {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
 }
 
-export async function startEmulator(timeoutMs = 30_000): Promise<Emulator> {
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const external = process.env.AWS_ENDPOINT_URL;
   if (external !== undefined && external !== '') {
     return { endpoint: external, owned: false, stop: async () => undefined };
@@ -65,7 +73,9 @@ export async function startEmulator(timeoutMs = 30_000): Promise<Emulator> {
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = ['-H', '127.0.0.1', '-p', String(port)];
+  const [command, args] = options.launcher === undefined ? [MOTO_SERVER, address] : [VENV_PYTHON, [options.launcher, ...address]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);

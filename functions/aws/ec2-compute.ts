@@ -115,17 +115,12 @@ export class Ec2Compute implements ComputePort {
   async describeSubnets(subnetIds: readonly string[]): Promise<SubnetPlacement[]> {
     const unknown = subnetIds.filter((id) => !this.subnetZones.has(id));
     if (unknown.length > 0) {
-      try {
-        const result = await this.ec2.send(new DescribeSubnetsCommand({ SubnetIds: unknown }));
-        for (const subnet of result.Subnets ?? []) this.subnetZones.set(subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '');
-      } catch (error) {
-        if (errorCode(error).startsWith('InvalidSubnetID')) {
-          throw new ResourceNotFoundError('subnet', error instanceof Error ? error.message : String(error), { cause: error });
-        }
-        throw error;
-      }
+      // A filter, not SubnetIds: it never fails, so the missing ids are computed here exactly
+      // instead of trusting which one an error message happens to name.
+      const result = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: unknown }] }));
+      for (const subnet of result.Subnets ?? []) this.subnetZones.set(subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '');
       const missing = unknown.filter((id) => !this.subnetZones.has(id));
-      if (missing.length > 0) throw new ResourceNotFoundError('subnet', missing.join(', '));
+      if (missing.length > 0) throw new ResourceNotFoundError('subnet', `${missing.join(', ')} (not in this account and region)`);
     }
     return subnetIds.map((subnetId) => ({ subnetId, availabilityZone: this.subnetZones.get(subnetId) ?? '' }));
   }

@@ -1,4 +1,8 @@
-/** Starts one emulator for the integration run (or uses AWS_ENDPOINT_URL) and stops it at the end. */
+/**
+ * Starts one emulator for the integration run — moto through the test launcher that can force
+ * impaired instances and unhealthy targets — or uses AWS_ENDPOINT_URL, and stops it at the end.
+ */
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startEmulator } from '../../dev/moto-server.ts';
 
@@ -10,7 +14,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const emulator = await startEmulator();
+  const launcher = fileURLToPath(new URL('../emulator/moto_launcher.py', import.meta.url));
+  const emulator = await startEmulator({ launcher });
   project.provide('emulatorEndpoint', emulator.endpoint);
   project.provide('emulatorOwned', emulator.owned);
   return () => emulator.stop();
