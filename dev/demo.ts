@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DescribeLaunchTemplatesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -89,7 +91,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const handler = createScaleHandler({
     config,
     tableName: TABLE,
-    clients: { ec2, cloudwatch, dynamodb },
+    clients: { ec2, cloudwatch, dynamodb, elbv2: new ElasticLoadBalancingV2Client({}), eventbridge: new EventBridgeClient({}) },
     clock: { now: () => nowMs },
     logger: new Logger({ serviceName: 'fleetward', logLevel: 'ERROR' }),
     metrics: new Metrics({ namespace: 'fleetward-demo' }),

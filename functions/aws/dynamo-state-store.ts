@@ -15,7 +15,7 @@ import {
 import type { Command, FleetStatus, InstanceRecord } from '../core/model.ts';
 import type { NextStatus } from '../core/step.ts';
 import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
-import type { ActionRecord, ActionState, DecisionEntry, StateStore } from '../ports/index.ts';
+import type { ActionRecord, ActionState, DecisionEntry, InstanceChanges, StateStore } from '../ports/index.ts';
 import { TTL_ATTRIBUTE, keys } from './table-keys.ts';
 
 const DAY_S = 86_400;
@@ -148,6 +148,9 @@ export class DynamoStateStore implements StateStore {
       launchedAtMs: Number(item.launchedAtMs),
       version: Number(item.version),
       reason: String(item.reason ?? ''),
+      ...(item.failedObservations === undefined ? {} : { failedObservations: Number(item.failedObservations) }),
+      ...(item.identity === undefined ? {} : { identity: item.identity as InstanceRecord['identity'] }),
+      ...(item.failover === undefined ? {} : { failover: item.failover as InstanceRecord['failover'] }),
     }));
   }
 
@@ -168,23 +171,23 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async setLifecycle(
-    fleet: string,
-    instanceId: string,
-    lifecycle: InstanceRecord['lifecycle'],
-    reason: string,
-    expectedVersion: number,
-  ): Promise<void> {
+  async updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const names = Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field]));
+    const values = Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value]));
+    const sets = fields.map((_, i) => `#f${i} = :v${i}`);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.instance(fleet, instanceId),
-          UpdateExpression: 'SET lifecycle = :lifecycle, reason = :reason, version = :next',
+          UpdateExpression: `SET ${[...sets, 'version = :next'].join(', ')}`,
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':lifecycle': lifecycle, ':reason': reason, ':version': expectedVersion, ':next': expectedVersion + 1 },
+          ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ...values, ':version': expectedVersion, ':next': expectedVersion + 1 },
         }),
       );
+      return expectedVersion + 1;
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(`the record of instance ${instanceId}`);
       throw error;

@@ -4,21 +4,40 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  AssociateAddressCommand,
+  AttachNetworkInterfaceCommand,
+  AttachVolumeCommand,
+  CreateTagsCommand,
+  CreateVolumeCommand,
+  DeleteTagsCommand,
+  DescribeAddressesCommand,
   DescribeInstanceStatusCommand,
+  DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
+  DetachNetworkInterfaceCommand,
+  DetachVolumeCommand,
   type EC2Client,
   type Filter,
   type Instance,
   RunInstancesCommand,
+  StopInstancesCommand,
   type Tag,
   TerminateInstancesCommand,
   paginateDescribeInstances,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeVolumes,
+  waitUntilVolumeAvailable,
 } from '@aws-sdk/client-ec2';
-import type { Ec2State, InstanceHealth, ObservedInstance } from '../core/model.ts';
+import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
-import { CapacityUnavailableError, ResourceNotFoundError } from '../ports/errors.ts';
-import type { ComputePort, LaunchRequest, LaunchResult } from '../ports/index.ts';
+import { CapacityUnavailableError, FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
+import type { ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+
+/** The tag a quarantined instance gets: why it left its fleet, which fleet that was. */
+export const QUARANTINE_TAG = 'fleetward:quarantined';
+/** How long one call waits for an interface or volume to detach before the next step retries. */
+const DETACH_WAIT_MS = 20_000;
 
 /** EC2 error codes that mean "no capacity for this type here": try the next type. */
 const CAPACITY_ERRORS = new Set([
@@ -51,7 +70,31 @@ export function clientToken(commandId: string, instanceType: string): string {
   return createHash('sha256').update(`${commandId}|${instanceType}`).digest('hex').slice(0, 64);
 }
 
-function toObserved(instance: Instance, health: InstanceHealth): ObservedInstance & { fleetTag?: string } {
+interface FleetResources {
+  readonly addresses: Map<string, InstanceIdentity['elasticIps'][number][]>;
+  readonly interfaces: Map<string, InstanceIdentity['networkInterfaces'][number][]>;
+  readonly volumeIds: Set<string>;
+}
+
+function push<T>(map: Map<string, T[]>, key: string | undefined, value: T) {
+  if (key === undefined) return;
+  map.set(key, [...(map.get(key) ?? []), value]);
+}
+
+/** Only resources carrying the fleet tag, and only those that outlive the instance, are identity. */
+function identityOf(instance: Instance, resources: FleetResources | undefined): InstanceIdentity {
+  const id = instance.InstanceId ?? '';
+  return {
+    elasticIps: resources?.addresses.get(id) ?? [],
+    networkInterfaces: resources?.interfaces.get(id) ?? [],
+    volumes: (instance.BlockDeviceMappings ?? [])
+      .filter((m) => m.DeviceName !== instance.RootDeviceName && m.Ebs?.DeleteOnTermination === false)
+      .filter((m) => resources?.volumeIds.has(m.Ebs?.VolumeId ?? '') ?? false)
+      .map((m) => ({ volumeId: m.Ebs?.VolumeId ?? '', device: m.DeviceName ?? '' })),
+  };
+}
+
+function toObserved(instance: Instance, health: InstanceHealth, resources: FleetResources | undefined): ComputeInstance {
   const commandId = tagValue(instance.Tags, COMMAND_TAG);
   const fleetTag = tagValue(instance.Tags, FLEET_TAG);
   return {
@@ -63,6 +106,7 @@ function toObserved(instance: Instance, health: InstanceHealth): ObservedInstanc
     availabilityZone: instance.Placement?.AvailabilityZone ?? '',
     launchTimeMs: instance.LaunchTime?.getTime() ?? 0,
     protected: tagValue(instance.Tags, PROTECTED_TAG) === 'true',
+    identity: identityOf(instance, resources),
     ...(commandId === undefined ? {} : { commandId }),
     ...(fleetTag === undefined ? {} : { fleetTag }),
   };
@@ -96,18 +140,44 @@ export class Ec2Compute implements ComputePort {
     return health;
   }
 
-  private async observe(filters: Filter[]) {
-    const instances = await this.describe(filters);
+  /** The fleet's tagged Elastic IPs, secondary interfaces and volumes: three calls per step. */
+  private async fleetResources(fleet: string): Promise<FleetResources> {
+    const filter = [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }];
+    const addresses = new Map<string, InstanceIdentity['elasticIps'][number][]>();
+    const interfaces = new Map<string, InstanceIdentity['networkInterfaces'][number][]>();
+    const volumeIds = new Set<string>();
+    const described = await this.ec2.send(new DescribeAddressesCommand({ Filters: filter }));
+    for (const address of described.Addresses ?? []) {
+      push(addresses, address.InstanceId, { allocationId: address.AllocationId ?? '', publicIp: address.PublicIp ?? '' });
+    }
+    for await (const page of paginateDescribeNetworkInterfaces({ client: this.ec2 }, { Filters: filter })) {
+      for (const eni of page.NetworkInterfaces ?? []) {
+        const attachment = eni.Attachment;
+        if (attachment?.DeleteOnTermination !== false || (attachment.DeviceIndex ?? 0) < 1) continue;
+        push(interfaces, attachment.InstanceId, { networkInterfaceId: eni.NetworkInterfaceId ?? '', deviceIndex: attachment.DeviceIndex ?? 1 });
+      }
+    }
+    for await (const page of paginateDescribeVolumes({ client: this.ec2 }, { Filters: filter })) {
+      for (const volume of page.Volumes ?? []) volumeIds.add(volume.VolumeId ?? '');
+    }
+    return { addresses, interfaces, volumeIds };
+  }
+
+  private async observe(filters: Filter[], fleet?: string): Promise<ComputeInstance[]> {
+    const [instances, resources] = await Promise.all([
+      this.describe(filters),
+      fleet === undefined ? Promise.resolve(undefined) : this.fleetResources(fleet),
+    ]);
     const running = instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId ?? '');
     const health = await this.health(running);
-    return instances.map((i) => toObserved(i, health.get(i.InstanceId ?? '') ?? 'unknown'));
+    return instances.map((i) => toObserved(i, health.get(i.InstanceId ?? '') ?? 'unknown', resources));
   }
 
-  async describeFleetInstances(fleet: string): Promise<ObservedInstance[]> {
-    return this.observe([{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }]);
+  async describeFleetInstances(fleet: string): Promise<ComputeInstance[]> {
+    return this.observe([{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }], fleet);
   }
 
-  async describeInstances(instanceIds: readonly string[]) {
+  async describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]> {
     if (instanceIds.length === 0) return [];
     return this.observe([{ Name: 'instance-id', Values: [...instanceIds] }]);
   }
@@ -186,5 +256,90 @@ export class Ec2Compute implements ComputePort {
   async terminate(instanceIds: readonly string[]): Promise<void> {
     if (instanceIds.length === 0) return;
     await this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [...instanceIds] }));
+  }
+
+  async stop(instanceIds: readonly string[], force: boolean): Promise<void> {
+    if (instanceIds.length === 0) return;
+    await this.ec2.send(new StopInstancesCommand({ InstanceIds: [...instanceIds], Force: force }));
+  }
+
+  async associateAddress(allocationId: string, instanceId: string): Promise<void> {
+    await this.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, AllowReassociation: true }));
+  }
+
+  private async waitFor(what: string, ready: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + DETACH_WAIT_MS;
+    while (!(await ready())) {
+      if (Date.now() > deadline) throw new FleetwardError(`${what} is still detaching; the next step continues`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  async moveNetworkInterface(networkInterfaceId: string, toInstanceId: string, deviceIndex: number): Promise<void> {
+    const describe = async () => {
+      for await (const page of paginateDescribeNetworkInterfaces({ client: this.ec2 }, { NetworkInterfaceIds: [networkInterfaceId] })) {
+        const found = page.NetworkInterfaces?.[0];
+        if (found !== undefined) return found;
+      }
+      throw new ResourceNotFoundError('network interface', networkInterfaceId);
+    };
+    const eni = await describe();
+    if (eni.Attachment?.InstanceId === toInstanceId) return;
+    if (eni.Attachment?.AttachmentId !== undefined && eni.Status !== 'available') {
+      await this.ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: eni.Attachment.AttachmentId, Force: true }));
+      await this.waitFor(networkInterfaceId, async () => (await describe()).Status === 'available');
+    }
+    await this.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: networkInterfaceId, InstanceId: toInstanceId, DeviceIndex: deviceIndex }));
+  }
+
+  async moveVolume(volumeId: string, toInstanceId: string, device: string, force: boolean): Promise<void> {
+    const describe = async () => {
+      for await (const page of paginateDescribeVolumes({ client: this.ec2 }, { VolumeIds: [volumeId] })) {
+        const found = page.Volumes?.[0];
+        if (found !== undefined) return found;
+      }
+      throw new ResourceNotFoundError('volume', volumeId);
+    };
+    const volume = await describe();
+    if (volume.Attachments?.some((a) => a.InstanceId === toInstanceId)) return;
+    if (volume.State !== 'available') {
+      await this.ec2.send(new DetachVolumeCommand({ VolumeId: volumeId, Force: force }));
+      await this.waitFor(volumeId, async () => (await describe()).State === 'available');
+    }
+    await this.ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: toInstanceId, Device: device }));
+  }
+
+  async restoreVolume(
+    volumeId: string,
+    toInstanceId: string,
+    availabilityZone: string,
+    device: string,
+    fleet: string,
+  ): Promise<RestoredVolume> {
+    const snapshots = await this.ec2.send(
+      new DescribeSnapshotsCommand({ Filters: [{ Name: 'volume-id', Values: [volumeId] }, { Name: 'status', Values: ['completed'] }] }),
+    );
+    const latest = [...(snapshots.Snapshots ?? [])].sort((a, b) => (b.StartTime?.getTime() ?? 0) - (a.StartTime?.getTime() ?? 0))[0];
+    if (latest?.SnapshotId === undefined) throw new ResourceNotFoundError('snapshot', `no completed snapshot of ${volumeId} to restore from`);
+    const created = await this.ec2.send(
+      new CreateVolumeCommand({
+        SnapshotId: latest.SnapshotId,
+        AvailabilityZone: availabilityZone,
+        TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: FLEET_TAG, Value: fleet }, { Key: 'fleetward:restored-from', Value: volumeId }] }],
+      }),
+    );
+    const newVolumeId = created.VolumeId ?? '';
+    await waitUntilVolumeAvailable({ client: this.ec2, maxWaitTime: DETACH_WAIT_MS / 1000, minDelay: 1 }, { VolumeIds: [newVolumeId] });
+    await this.ec2.send(new AttachVolumeCommand({ VolumeId: newVolumeId, InstanceId: toInstanceId, Device: device }));
+    return { volumeId: newVolumeId, snapshotId: latest.SnapshotId, snapshotStartMs: latest.StartTime?.getTime() ?? 0 };
+  }
+
+  async quarantine(instanceId: string, fleet: string, reason: string): Promise<void> {
+    await this.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId], Force: true }));
+    await this.ec2.send(
+      new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: QUARANTINE_TAG, Value: `${fleet}: ${reason}`.slice(0, 256) }] }),
+    );
+    // Last: without the fleet tag, fleetward (and its IAM role) can no longer touch it.
+    await this.ec2.send(new DeleteTagsCommand({ Resources: [instanceId], Tags: [{ Key: FLEET_TAG }] }));
   }
 }

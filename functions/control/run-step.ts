@@ -4,30 +4,17 @@
  * repeated or crashed run never acts twice, then record the decision with its reasons.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { Command, LaunchFailures, MetricReading, ObservedInstance } from '../core/model.ts';
+import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance } from '../core/model.ts';
 import { decideStep, type StepDecision } from '../core/step.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
-import type { Clock, ComputePort, DecisionEntry, LaunchCommand, MetricsPort, Notifier, StateStore } from '../ports/index.ts';
+import type { DecisionEntry } from '../ports/index.ts';
+import { carryOutFailover } from './failover.ts';
+import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
+
+export type { StepDependencies, StepLogger } from './journal.ts';
 
 /** Longer than a Lambda invocation can last, so a crashed run's lease frees itself. */
 export const LEASE_TTL_MS = 120_000;
-
-export interface StepLogger {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
-
-export interface StepDependencies {
-  readonly compute: ComputePort;
-  readonly metrics: MetricsPort;
-  readonly store: StateStore;
-  readonly clock: Clock;
-  readonly notifier: Notifier;
-  readonly log: StepLogger;
-  /** Identifies this run in leases and logs. */
-  readonly runId: string;
-}
 
 export interface StepOutcome {
   readonly fleet: string;
@@ -44,75 +31,6 @@ export interface StepOutcome {
 
 const ALIVE = new Set(['pending', 'running']);
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-interface Acting {
-  readonly deps: StepDependencies;
-  readonly fleet: FleetConfig;
-  readonly observed: readonly ObservedInstance[];
-  readonly launched: string[];
-  readonly terminated: string[];
-  launchError?: string;
-  launchSucceeded: boolean;
-}
-
-/** Carries out one command at most once, whatever runs came before. Returns its outcome. */
-async function runJournaled(
-  acting: Acting,
-  command: Command,
-  act: () => Promise<{ instanceIds: readonly string[]; detail: string }>,
-): Promise<string> {
-  const { store, clock } = acting.deps;
-  const fleet = acting.fleet.name;
-  const existing = await store.beginAction(fleet, command, clock.now());
-  if (existing?.state === 'done') {
-    return `skipped: already done by an earlier run (${existing.instanceIds.join(', ') || existing.detail})`;
-  }
-  if (existing !== undefined && command.kind === 'launch') {
-    const earlier = acting.observed.filter((o) => o.commandId === command.id).map((o) => o.instanceId);
-    if (earlier.length > 0) {
-      await store.finishAction(fleet, command.id, 'done', earlier, 'found after an interrupted run');
-      return `skipped: an interrupted earlier run already launched ${earlier.join(', ')}`;
-    }
-  }
-  try {
-    const result = await act();
-    await store.finishAction(fleet, command.id, 'done', result.instanceIds, result.detail);
-    return result.detail;
-  } catch (error) {
-    await store.finishAction(fleet, command.id, 'failed', [], errorMessage(error));
-    throw error;
-  }
-}
-
-async function launch(acting: Acting, command: LaunchCommand): Promise<string> {
-  const { deps, fleet } = acting;
-  try {
-    return await runJournaled(acting, command, async () => {
-      const result = await deps.compute.launch({ fleet, command });
-      const launchedAtMs = deps.clock.now();
-      for (const instanceId of result.instanceIds) {
-        await deps.store.putInstance(
-          fleet.name,
-          { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
-          undefined,
-        );
-      }
-      acting.launched.push(...result.instanceIds);
-      acting.launchSucceeded = true;
-      const fallback = result.skipped.length > 0 ? ` after no capacity for ${result.skipped.join(', ')}` : '';
-      return {
-        instanceIds: result.instanceIds,
-        detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}`,
-      };
-    });
-  } catch (error) {
-    acting.launchError = errorMessage(error);
-    deps.log.error('launch failed', { fleet: fleet.name, commandId: command.id, error: acting.launchError });
-    return `failed: ${acting.launchError}`;
-  }
-}
-
 /** Drops victims that changed since the step observed them: gone, untagged, protected. */
 async function revalidateVictims(acting: Acting, victims: readonly Extract<Command, { kind: 'terminate' }>[]) {
   if (victims.length === 0) return new Map<string, string>();
@@ -128,7 +46,7 @@ async function revalidateVictims(acting: Acting, victims: readonly Extract<Comma
   return abandoned;
 }
 
-async function act(acting: Acting, decision: StepDecision, versions: ReadonlyMap<string, number>) {
+async function act(acting: Acting, decision: StepDecision, records: ReadonlyMap<string, InstanceRecord>) {
   const { deps, fleet } = acting;
   const actions: Array<DecisionEntry['actions'][number]> = [];
   const record = (command: Command, outcome: string) =>
@@ -139,7 +57,7 @@ async function act(acting: Acting, decision: StepDecision, versions: ReadonlyMap
     return actions;
   }
 
-  const adoptedVersion = new Map<string, number>();
+  const versions = new Map([...records].map(([id, r]) => [id, r.version]));
   for (const command of decision.commands) {
     if (command.kind === 'adopt') {
       await deps.store.putInstance(
@@ -147,11 +65,20 @@ async function act(acting: Acting, decision: StepDecision, versions: ReadonlyMap
         { instanceId: command.instanceId, lifecycle: 'in-service', launchedAtMs: command.launchedAtMs, reason: `adopted: ${command.reason}` },
         undefined,
       );
-      adoptedVersion.set(command.instanceId, 1);
+      versions.set(command.instanceId, 1);
       record(command, 'recorded as in-service');
     } else if (command.kind === 'forget') {
       await deps.store.deleteInstance(fleet.name, command.instanceId);
       record(command, 'record removed');
+    } else if (command.kind === 'track') {
+      const version = await deps.store.updateInstance(
+        fleet.name,
+        command.instanceId,
+        { failedObservations: command.failedObservations, identity: command.identity },
+        versions.get(command.instanceId) ?? 1,
+      );
+      versions.set(command.instanceId, version);
+      record(command, 'recorded');
     }
   }
 
@@ -160,27 +87,39 @@ async function act(acting: Acting, decision: StepDecision, versions: ReadonlyMap
   await deps.store.renewLease(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
 
   for (const command of decision.commands) {
+    if (command.kind !== 'failover') continue;
+    const current = records.get(command.instanceId);
+    if (current === undefined) continue;
+    try {
+      record(command, await carryOutFailover(acting, command, { ...current, version: versions.get(command.instanceId) ?? current.version }));
+    } catch (error) {
+      deps.log.error('failover step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
+      record(command, `interrupted, resumes next step: ${errorMessage(error)}`);
+    }
+  }
+
+  for (const command of decision.commands) {
     if (command.kind === 'launch') {
-      record(command, await launch(acting, command));
+      record(command, (await launchAndRecord(acting, command)).outcome);
     } else if (command.kind === 'terminate') {
       const why = abandoned.get(command.id);
       if (why !== undefined) {
         record(command, why);
         continue;
       }
-      const outcome = await runJournaled(acting, command, async () => {
-        await deps.store.setLifecycle(
+      const { detail } = await runJournaled(acting, command, async () => {
+        await deps.store.updateInstance(
           fleet.name,
           command.instanceId,
-          'terminating',
-          command.reason,
-          versions.get(command.instanceId) ?? adoptedVersion.get(command.instanceId) ?? 1,
+          { lifecycle: 'terminating', reason: command.reason },
+          versions.get(command.instanceId) ?? 1,
         );
+        if (fleet.targetGroups.length > 0) await deps.loadBalancer.deregister(fleet.targetGroups, command.instanceId);
         await deps.compute.terminate([command.instanceId]);
         acting.terminated.push(command.instanceId);
         return { instanceIds: [command.instanceId], detail: `terminated ${command.instanceId}` };
       });
-      record(command, outcome);
+      record(command, detail);
     }
   }
   return actions;
@@ -193,8 +132,25 @@ function nextLaunchFailures(acting: Acting, previous: LaunchFailures | undefined
   return acting.launchSucceeded ? undefined : previous;
 }
 
+/** EC2's view merged with the target groups' view of each instance. */
+async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<ObservedInstance[]> {
+  const [instances, health] = await Promise.all([
+    deps.compute.describeFleetInstances(fleet.name),
+    fleet.targetGroups.length > 0 ? deps.loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(new Map()),
+  ]);
+  return instances.map(({ fleetTag: _fleetTag, ...instance }) => ({
+    ...instance,
+    targetHealth: health.get(instance.instanceId) ?? (fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown'),
+  }));
+}
+
 /** Runs one control step for one fleet. Never throws: failures are returned and logged. */
-export async function runFleetStep(deps: StepDependencies, fleet: FleetConfig, trigger: string): Promise<StepOutcome> {
+export async function runFleetStep(
+  deps: StepDependencies,
+  fleet: FleetConfig,
+  trigger: string,
+  signals: readonly InstanceSignal[] = [],
+): Promise<StepOutcome> {
   const empty = { launched: [], terminated: [], launchFailed: false, actions: [] };
   const startedAtMs = deps.clock.now();
   try {
@@ -210,7 +166,7 @@ export async function runFleetStep(deps: StepDependencies, fleet: FleetConfig, t
     const [status, records, observed, subnets] = await Promise.all([
       deps.store.getStatus(fleet.name),
       deps.store.listInstances(fleet.name),
-      deps.compute.describeFleetInstances(fleet.name),
+      observe(deps, fleet),
       deps.compute.describeSubnets(fleet.subnets),
     ]);
     const nowMs = deps.clock.now();
@@ -220,11 +176,10 @@ export async function runFleetStep(deps: StepDependencies, fleet: FleetConfig, t
       label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
       why: `reading it failed: ${errorMessage(error)}`,
     }));
-    const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs });
+    const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals });
 
     const acting: Acting = { deps, fleet, observed, launched: [], terminated: [], launchSucceeded: false };
-    const versions = new Map(records.map((r) => [r.instanceId, r.version]));
-    const actions = await act(acting, decision, versions);
+    const actions = await act(acting, decision, new Map(records.map((r) => [r.instanceId, r])));
     const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
     const { launchFailures: _previous, ...rest } = decision.nextStatus;
     await deps.store.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);

@@ -60,6 +60,32 @@ const scalingSchema = z.strictObject({
   scaleOutAlarms: z.array(z.string().min(1)).default([]),
 });
 
+const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
+
+const failoverSchema = z
+  .strictObject({
+    /** Replace failed instances; false leaves them to the operator. */
+    enabled: z.boolean().default(true),
+    /** Seconds after launch during which failed health observations are not held against it. */
+    gracePeriodSeconds: nonNegativeSeconds.default(300),
+    /** Consecutive failed observations (status checks or target health) before failing over. */
+    unhealthyThreshold: z.number().int().min(1).max(100).default(2),
+    /** terminate: the failed instance goes; quarantine: stop it, tag it, take it out of the fleet. */
+    onFailure: z.enum(['terminate', 'quarantine']).default('terminate'),
+    /** Allow restoring a data volume from its latest snapshot in another zone (data since is lost). */
+    crossAzRestore: z.boolean().default(false),
+    /** What an EC2 rebalance recommendation does: nothing (default) or a proactive replacement. */
+    rebalanceRecommendation: z.enum(['ignore', 'replace']).default('ignore'),
+    /** A zone is degraded when this share of the fleet's instances there, and at least minImpaired, fail. */
+    degradedZone: z
+      .strictObject({
+        impairedShare: z.number().gt(0).max(1).default(0.5),
+        minImpaired: z.number().int().min(1).default(2),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const launchTemplateSchema = z
   .strictObject({
     id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
@@ -97,6 +123,12 @@ const fleetSchema = z
       initial: z.number().int().min(0).optional(),
     }),
     scaling: scalingSchema,
+    /** Target groups every instance of the fleet is registered in (by instance id). */
+    targetGroups: z
+      .array(z.string().regex(TARGET_GROUP_ARN, 'must be the ARN of an ELBv2 target group'))
+      .default([])
+      .refine((t) => new Set(t).size === t.length, 'must not repeat a target group'),
+    failover: failoverSchema,
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -176,6 +208,7 @@ export type FleetwardConfig = z.output<typeof configSchema>;
 export type FleetConfig = FleetwardConfig['fleets'][number];
 export type ScalingConfig = FleetConfig['scaling'];
 export type MetricConfig = ScalingConfig['metric'];
+export type FailoverConfig = FleetConfig['failover'];
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends Error {

@@ -3,7 +3,8 @@
  * the desired capacity, and return the commands that close the gap, each with its reason.
  */
 import type { FleetConfig } from './config.ts';
-import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from './model.ts';
+import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from './failover.ts';
+import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
 import { type ScalingDirection, decideCapacity } from './scaling.ts';
 
@@ -16,10 +17,14 @@ export interface StepInput {
   readonly subnets: readonly SubnetPlacement[];
   readonly metric: MetricReading;
   readonly nowMs: number;
+  /** What events said about instances (interruption warnings, scheduled events, alarms). */
+  readonly signals?: readonly InstanceSignal[];
 }
 
 export interface CapacitySnapshot {
   readonly currentUnits: number;
+  /** Units of failed instances whose replacement is not launched yet. */
+  readonly replacingUnits: number;
   readonly warmedUnits: number;
   readonly warmingInstances: number;
   readonly instances: number;
@@ -60,45 +65,111 @@ export function decideStep(input: StepInput): StepDecision {
   const recordById = new Map(records.map((r) => [r.instanceId, r]));
   const observedById = new Map(observed.map((o) => [o.instanceId, o]));
 
-  for (const record of records) {
-    const instance = observedById.get(record.instanceId);
-    if (instance === undefined || instance.state === 'terminated') {
-      commands.push({
-        kind: 'forget',
-        id: commandId('forget', record.instanceId),
-        instanceId: record.instanceId,
-        reason: instance === undefined ? 'EC2 no longer reports the instance' : 'the instance is terminated',
-      });
-    }
-  }
+  const signals = input.signals ?? [];
+  const toMember = (instance: ObservedInstance, record: InstanceRecord | undefined): Member => ({
+    ...instance,
+    units: unitsOf(instance.instanceType, fleet.instanceTypes),
+    launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs,
+  });
 
-  const members: Member[] = [];
+  // Alive in-service instances, the failing ones included: the zones' health is judged on them.
+  const candidates: Member[] = [];
+  const adoptions: Command[] = [];
   for (const instance of observed) {
     if (!ALIVE.has(instance.state)) continue;
     const record = recordById.get(instance.instanceId);
     if (record === undefined) {
-      commands.push({
+      adoptions.push({
         kind: 'adopt',
         id: commandId('adopt', instance.instanceId),
         instanceId: instance.instanceId,
         launchedAtMs: instance.launchTimeMs,
         reason: `it carries the fleet tag and is ${instance.state}, but fleetward had no record of it`,
       });
-    } else if (record.lifecycle !== 'in-service') {
+    }
+    if (record === undefined || record.lifecycle === 'in-service') candidates.push(toMember(instance, record));
+  }
+  const degraded = fleet.failover.enabled ? degradedZones(candidates, fleet.failover.degradedZone) : [];
+  const degradedNames = new Set(degraded.map((d) => d.zone));
+  for (const zone of degraded) {
+    notes.push(`${zone.zone} is degraded (${zone.impaired} of ${zone.instances} instances failing): no new capacity goes there`);
+  }
+
+  const failed = new Set<string>();
+  let unitsInFlight = 0;
+  for (const record of records) {
+    const instance = observedById.get(record.instanceId);
+    const gone = instance === undefined || instance.state === 'terminated';
+    if (record.lifecycle === 'failing-over' && record.failover !== undefined) {
+      failed.add(record.instanceId);
+      if (record.failover.replacementId === undefined) unitsInFlight += record.failover.units;
+      commands.push({
+        kind: 'failover',
+        id: `${fleet.name}/failover/${record.instanceId}`,
+        instanceId: record.instanceId,
+        plan: record.failover,
+        reason: `continuing the failover decided earlier: ${record.failover.cause}`,
+      });
       continue;
     }
-    members.push({
-      ...instance,
-      units: unitsOf(instance.instanceType, fleet.instanceTypes),
-      launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs,
-    });
+    if (record.lifecycle !== 'in-service' || !fleet.failover.enabled) {
+      if (gone) {
+        commands.push({
+          kind: 'forget',
+          id: commandId('forget', record.instanceId),
+          instanceId: record.instanceId,
+          reason: instance === undefined ? 'EC2 no longer reports the instance' : 'the instance is terminated',
+        });
+      }
+      continue;
+    }
+    const mine = signals.filter((signal) => signal.instanceId === record.instanceId);
+    const assessment = assessFailure(fleet.failover, record, instance, mine, nowMs);
+    const identity = identityOf(record, instance);
+    if (assessment.cause !== undefined && instance?.protected === true) {
+      notes.push(`${record.instanceId} has failed (${assessment.cause}) but is protected: fleetward leaves it to the operator`);
+    } else if (assessment.cause !== undefined) {
+      const { plan, reason } = planReplacement({
+        fleet,
+        instanceId: record.instanceId,
+        subnetId: instance?.subnetId ?? '',
+        availabilityZone: instance?.availabilityZone ?? '',
+        instanceType: instance?.instanceType ?? fleet.instanceTypes[0]?.type ?? 'unknown',
+        identity,
+        cause: assessment.cause,
+        gone,
+        degraded: degradedNames,
+        subnets: input.subnets,
+        members: candidates,
+        nowMs,
+      });
+      failed.add(record.instanceId);
+      unitsInFlight += plan.units;
+      commands.push({ kind: 'failover', id: `${fleet.name}/failover/${record.instanceId}`, instanceId: record.instanceId, plan, reason });
+    } else if (assessment.failedObservations !== (record.failedObservations ?? 0) || !sameIdentity(record.identity, identity)) {
+      commands.push({
+        kind: 'track',
+        id: commandId('track', record.instanceId),
+        instanceId: record.instanceId,
+        failedObservations: assessment.failedObservations,
+        identity,
+        reason:
+          assessment.failedObservations > 0
+            ? `failing observation ${assessment.failedObservations} of ${fleet.failover.unhealthyThreshold} before failover`
+            : 'its health or identity changed',
+      });
+    }
   }
+
+  commands.push(...adoptions);
+  const members = candidates.filter((m) => !failed.has(m.instanceId));
 
   const warmupMs = fleet.scaling.warmupSeconds * 1000;
   const warming = members.filter((m) => m.launchedAtMs + warmupMs > nowMs);
   const sumUnits = (list: readonly Member[]) => list.reduce((total, m) => total + m.units, 0);
   const capacity: CapacitySnapshot = {
     currentUnits: sumUnits(members),
+    replacingUnits: unitsInFlight,
     warmedUnits: sumUnits(members) - sumUnits(warming),
     warmingInstances: warming.length,
     instances: members.length,
@@ -115,7 +186,10 @@ export function decideStep(input: StepInput): StepDecision {
   });
   const desired = decision.desiredCapacity;
 
-  const deficit = desired - capacity.currentUnits;
+  // Replacements under way count against launching, never towards scale-in: until they run,
+  // removing a healthy instance would take the fleet below desired.
+  const deficit = desired - capacity.currentUnits - unitsInFlight;
+  const surplus = capacity.currentUnits - desired;
   if (deficit > 0) {
     const failures = status?.launchFailures;
     const retryAtMs = failures ? failures.lastAtMs + launchBackoffSeconds(failures.count) * 1000 : -Infinity;
@@ -126,7 +200,7 @@ export function decideStep(input: StepInput): StepDecision {
         `launching is backing off for ${left} s after ${failures?.count} failed launch(es): ${failures?.lastError}`,
       );
     } else if (first !== undefined) {
-      const headroom = fleet.capacity.max - capacity.currentUnits;
+      const headroom = fleet.capacity.max - capacity.currentUnits - unitsInFlight;
       const instances = Math.min(Math.ceil(deficit / first.weight), Math.floor(headroom / first.weight));
       if (instances <= 0) {
         notes.push(`a ${first.type} (weight ${first.weight}) would take the fleet past capacity.max ${fleet.capacity.max}`);
@@ -137,7 +211,9 @@ export function decideStep(input: StepInput): StepDecision {
           `launching ${launchUnits} of the ${deficit} missing units: another ${first.type} (weight ${first.weight}) would pass capacity.max ${fleet.capacity.max}`,
         );
       }
-      for (const share of spreadLaunches(Math.max(0, instances), input.subnets, members)) {
+      const healthySubnets = input.subnets.filter((subnet) => !degradedNames.has(subnet.availabilityZone));
+      const launchSubnets = healthySubnets.length > 0 ? healthySubnets : input.subnets;
+      for (const share of spreadLaunches(Math.max(0, instances), launchSubnets, members)) {
         commands.push({
           kind: 'launch',
           id: commandId('launch', share.subnet.subnetId),
@@ -145,12 +221,12 @@ export function decideStep(input: StepInput): StepDecision {
           availabilityZone: share.subnet.availabilityZone,
           capacityUnits: share.instances * first.weight,
           instanceTypes: fleet.instanceTypes,
-          reason: `capacity ${capacity.currentUnits} is below desired ${desired}: ${share.instances} instance(s) in ${share.subnet.availabilityZone} to balance zones`,
+          reason: `capacity ${capacity.currentUnits}${unitsInFlight > 0 ? ` (+${unitsInFlight} being replaced)` : ''} is below desired ${desired}: ${share.instances} instance(s) in ${share.subnet.availabilityZone} to balance zones`,
         });
       }
     }
-  } else if (deficit < 0) {
-    const victims = selectVictims(members, -deficit);
+  } else if (surplus > 0) {
+    const victims = selectVictims(members, surplus);
     for (const victim of victims) {
       commands.push({
         kind: 'terminate',
@@ -161,8 +237,8 @@ export function decideStep(input: StepInput): StepDecision {
     }
     const removable = members.filter((m) => !m.protected).length;
     const removedUnits = victims.reduce((total, v) => total + (members.find((m) => m.instanceId === v.instanceId)?.units ?? 0), 0);
-    if (victims.length > 0 && removedUnits < -deficit) {
-      notes.push(`removing ${removedUnits} of the ${-deficit} surplus units: the rest are protected or larger than what is left`);
+    if (victims.length > 0 && removedUnits < surplus) {
+      notes.push(`removing ${removedUnits} of the ${surplus} surplus units: the rest are protected or larger than what is left`);
     }
     if (victims.length === 0) {
       notes.push(

@@ -1,13 +1,18 @@
 /**
  * The events that start a control step, validated at the edge, and the trigger each becomes:
- * an idempotency key plus the fleets to step. Anything else is rejected with the reason.
+ * an idempotency key plus the fleets to step, or the instance an EC2, AWS Health or status-check
+ * event is about (its fleet is found from its tag). Anything else is rejected with the reason.
  */
 import { z } from 'zod';
 import type { FleetConfig, FleetwardConfig } from '../core/config.ts';
+import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 
 /** Alarms named fleetward-<fleet>-… route to that fleet without being listed in the config. */
 export const ALARM_NAME_PREFIX = 'fleetward-';
+
+/** EC2 states that mean an instance left service; the others (pending, running) need no step. */
+const LEAVING_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
 
 const scheduleEvent = z.object({
   source: z.literal('fleetward.schedule'),
@@ -22,17 +27,59 @@ const alarmEvent = z.object({
   detail: z.object({
     alarmName: z.string().min(1),
     state: z.object({ value: z.string() }),
+    configuration: z
+      .object({
+        metrics: z
+          .array(
+            z.object({
+              metricStat: z
+                .object({ metric: z.object({ name: z.string(), dimensions: z.record(z.string(), z.string()).optional() }) })
+                .optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
   }),
 });
 
-const triggerEvent = z.union([scheduleEvent, alarmEvent]);
+const instanceId = z.string().regex(/^i-[0-9a-f]+$/, 'must be an instance id');
 
-export interface Trigger {
-  /** Deterministic per delivered event: a redelivery has the same id. */
-  readonly id: string;
-  readonly description: string;
-  readonly fleets: readonly FleetConfig[];
-}
+const ec2Event = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.ec2'),
+  'detail-type': z.enum([
+    'EC2 Instance State-change Notification',
+    'EC2 Spot Instance Interruption Warning',
+    'EC2 Instance Rebalance Recommendation',
+  ]),
+  detail: z.object({ 'instance-id': instanceId, state: z.string().optional(), 'instance-action': z.string().optional() }),
+});
+
+const healthEvent = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.health'),
+  'detail-type': z.literal('AWS Health Event'),
+  detail: z.object({
+    service: z.string(),
+    eventTypeCode: z.string(),
+    startTime: z.string().optional(),
+    affectedEntities: z.array(z.object({ entityValue: z.string() })).default([]),
+  }),
+});
+
+const triggerEvent = z.union([scheduleEvent, alarmEvent, ec2Event, healthEvent]);
+
+export type Trigger =
+  | { readonly id: string; readonly description: string; readonly fleets: readonly FleetConfig[] }
+  /** About instances: the handler finds their fleets by tag; the signal, if any, goes to the core. */
+  | {
+      readonly id: string;
+      readonly description: string;
+      readonly instances: ReadonlyArray<{ readonly instanceId: string; readonly signal?: InstanceSignal }>;
+    }
+  /** Valid but needs no step (an instance starting, an alarm going back to OK). */
+  | { readonly id: string; readonly ignored: string };
 
 function fleetForAlarm(config: FleetwardConfig, alarmName: string): FleetConfig | undefined {
   return (
@@ -41,23 +88,61 @@ function fleetForAlarm(config: FleetwardConfig, alarmName: string): FleetConfig 
   );
 }
 
+function alarmTrigger(value: z.infer<typeof alarmEvent>, config: FleetwardConfig): Trigger {
+  const { alarmName, state } = value.detail;
+  const fleet = fleetForAlarm(config, alarmName);
+  const metric = value.detail.configuration?.metrics?.[0]?.metricStat?.metric;
+  const instance = metric?.name.startsWith('StatusCheckFailed') ? metric.dimensions?.InstanceId : undefined;
+  if (state.value !== 'ALARM') {
+    if (fleet === undefined && instance === undefined) throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
+    return { id: `alarm:${value.id}`, ignored: `alarm ${alarmName} changed to ${state.value}, not ALARM` };
+  }
+  if (fleet !== undefined) return { id: `alarm:${value.id}`, description: `alarm ${alarmName}`, fleets: [fleet] };
+  if (instance !== undefined) {
+    return {
+      id: `alarm:${value.id}`,
+      description: `status check alarm ${alarmName}`,
+      instances: [{ instanceId: instance, signal: { instanceId: instance, kind: 'status-alarm', detail: alarmName } }],
+    };
+  }
+  throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
+}
+
 /** Validates an incoming event; throws InvalidEventError saying what is wrong with it. */
 export function parseTrigger(event: unknown, config: FleetwardConfig): Trigger {
   const parsed = triggerEvent.safeParse(event);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
-    throw new InvalidEventError(`not a schedule or CloudWatch alarm event: ${problems.join('; ')}`);
+    throw new InvalidEventError(`not an event fleetward handles: ${problems.join('; ')}`);
   }
   const value = parsed.data;
-  if (value.source === 'fleetward.schedule') {
-    return { id: `schedule:${value.executionId}`, description: `schedule at ${value.scheduledTime}`, fleets: config.fleets };
+  switch (value.source) {
+    case 'fleetward.schedule':
+      return { id: `schedule:${value.executionId}`, description: `schedule at ${value.scheduledTime}`, fleets: config.fleets };
+    case 'aws.cloudwatch':
+      return alarmTrigger(value, config);
+    case 'aws.ec2': {
+      const id = value.detail['instance-id'];
+      const key = `ec2:${value.id}`;
+      if (value['detail-type'] === 'EC2 Instance State-change Notification') {
+        const state = value.detail.state ?? 'unknown';
+        if (!LEAVING_STATES.has(state)) return { id: key, ignored: `${id} is ${state}` };
+        return { id: key, description: `${id} is ${state}`, instances: [{ instanceId: id }] };
+      }
+      const kind = value['detail-type'] === 'EC2 Spot Instance Interruption Warning' ? 'spot-interruption' : 'rebalance-recommendation';
+      const detail = kind === 'spot-interruption' ? `instance action ${value.detail['instance-action'] ?? 'terminate'}` : 'capacity at risk';
+      return { id: key, description: value['detail-type'], instances: [{ instanceId: id, signal: { instanceId: id, kind, detail } }] };
+    }
+    case 'aws.health': {
+      const { service, eventTypeCode, startTime, affectedEntities } = value.detail;
+      const ids = affectedEntities.map((e) => e.entityValue).filter((e) => instanceId.safeParse(e).success);
+      if (service !== 'EC2' || ids.length === 0) return { id: `health:${value.id}`, ignored: `${service} ${eventTypeCode} affects no instance` };
+      const detail = `${eventTypeCode}${startTime === undefined ? '' : ` starting ${startTime}`}`;
+      return {
+        id: `health:${value.id}`,
+        description: `AWS Health ${eventTypeCode}`,
+        instances: ids.map((id) => ({ instanceId: id, signal: { instanceId: id, kind: 'scheduled-event' as const, detail } })),
+      };
+    }
   }
-  if (value.detail.state.value !== 'ALARM') {
-    throw new InvalidEventError(`alarm ${value.detail.alarmName} changed to ${value.detail.state.value}, not ALARM`);
-  }
-  const fleet = fleetForAlarm(config, value.detail.alarmName);
-  if (fleet === undefined) {
-    throw new InvalidEventError(`alarm ${value.detail.alarmName} does not belong to any fleet`);
-  }
-  return { id: `alarm:${value.id}`, description: `alarm ${value.detail.alarmName}`, fleets: [fleet] };
 }

@@ -5,6 +5,8 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -18,13 +20,16 @@ import type { Context } from 'aws-lambda';
 import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
 import { DynamoStateStore } from '../aws/dynamo-state-store.ts';
 import { Ec2Compute } from '../aws/ec2-compute.ts';
+import { Elbv2Targets } from '../aws/elbv2-targets.ts';
+import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { FleetwardConfig } from '../core/config.ts';
+import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import type { Clock, Notifier } from '../ports/index.ts';
-import { parseTrigger } from './events.ts';
+import { type Trigger, parseTrigger } from './events.ts';
 
 /** A redelivered event within this time returns the first result instead of acting again. */
 const EVENT_MEMORY_SECONDS = 3600;
@@ -36,6 +41,8 @@ export interface ScaleHandlerDependencies {
     readonly ec2: EC2Client;
     readonly cloudwatch: CloudWatchClient;
     readonly dynamodb: DynamoDBClient;
+    readonly elbv2: ElasticLoadBalancingV2Client;
+    readonly eventbridge: EventBridgeClient;
     readonly sns?: SNSClient;
   };
   /** Without it, notifications are only logged. */
@@ -46,7 +53,7 @@ export interface ScaleHandlerDependencies {
 }
 
 export interface ScaleResult {
-  readonly status: 'done' | 'duplicate' | 'rejected';
+  readonly status: 'done' | 'duplicate' | 'rejected' | 'ignored';
   readonly trigger?: string;
   readonly reason?: string;
   readonly fleets: readonly StepOutcome[];
@@ -56,6 +63,7 @@ interface TriggerPayload {
   readonly id: string;
   readonly description: string;
   readonly fleetNames: readonly string[];
+  readonly signals: readonly InstanceSignal[];
 }
 
 export function createScaleHandler(deps: ScaleHandlerDependencies) {
@@ -67,6 +75,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const store = new DynamoStateStore({ client: documents, tableName, decisionLogDays: config.decisionLogDays });
   const compute = new Ec2Compute(clients.ec2);
   const metricsPort = new CloudWatchMetrics(clients.cloudwatch);
+  const loadBalancer = new Elbv2Targets(clients.elbv2);
+  const events = new EventBridgePublisher(clients.eventbridge);
   const notifier: Notifier =
     deps.topicArn !== undefined && clients.sns !== undefined
       ? new SnsNotifier(clients.sns, deps.topicArn)
@@ -85,8 +95,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const stepFleets = makeIdempotent(
     async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
       const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
-      const stepDeps = { compute, metrics: metricsPort, store, clock, notifier, log: logger, runId };
-      const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description)));
+      const stepDeps = { compute, loadBalancer, metrics: metricsPort, store, clock, notifier, events, log: logger, runId };
+      const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals)));
       for (const outcome of outcomes) {
         metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);
         metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
@@ -98,17 +108,35 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     { persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
   );
 
+  /** The fleets a trigger steps: named, or found from the fleet tag of the instances it is about. */
+  async function resolve(trigger: Exclude<Trigger, { ignored: string }>): Promise<TriggerPayload | string> {
+    if ('fleets' in trigger) {
+      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [] };
+    }
+    const ids = trigger.instances.map((i) => i.instanceId);
+    const tags = new Set((await compute.describeInstances(ids)).map((i) => i.fleetTag));
+    const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
+    if (fleetNames.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+    const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
+    return { id: trigger.id, description: trigger.description, fleetNames, signals };
+  }
+
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
     idempotencyConfig.registerLambdaContext(context);
-    let payload: TriggerPayload;
+    let trigger: Trigger;
     try {
-      const trigger = parseTrigger(event, config);
-      payload = { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name) };
+      trigger = parseTrigger(event, config);
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       logger.error('rejected an event', { reason: error.message });
       metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
       return { status: 'rejected', reason: error.message, fleets: [] };
+    }
+    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger);
+    if (typeof payload === 'string') {
+      logger.info('ignored an event', { trigger: trigger.id, reason: payload });
+      metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
+      return { status: 'ignored', trigger: trigger.id, reason: payload, fleets: [] };
     }
     try {
       const fleets = await stepFleets(payload, context.awsRequestId);

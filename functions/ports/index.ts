@@ -3,7 +3,7 @@
  * Lambda; the simulator implements them in memory. Errors they throw are in ./errors.ts.
  */
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
-import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../core/model.ts';
+import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import type { NextStatus, StepDecision } from '../core/step.ts';
 
@@ -26,16 +26,48 @@ export interface LaunchResult {
   readonly skipped: readonly string[];
 }
 
+/** An instance as EC2 reports it; target health comes from the LoadBalancerPort. */
+export type ComputeInstance = Omit<ObservedInstance, 'targetHealth'> & { readonly fleetTag?: string };
+
+export interface RestoredVolume {
+  readonly volumeId: string;
+  readonly snapshotId: string;
+  readonly snapshotStartMs: number;
+}
+
 export interface ComputePort {
-  /** Every instance carrying the fleet's tag, in any state. */
-  describeFleetInstances(fleet: string): Promise<ObservedInstance[]>;
+  /** Every instance carrying the fleet's tag, in any state, with its identity. */
+  describeFleetInstances(fleet: string): Promise<ComputeInstance[]>;
   /** Instances by id with their fleet tag value, to re-validate just before acting. */
-  describeInstances(instanceIds: readonly string[]): Promise<Array<ObservedInstance & { readonly fleetTag?: string }>>;
+  describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]>;
   /** The subnets' zones; throws ResourceNotFoundError naming any that do not exist. */
   describeSubnets(subnetIds: readonly string[]): Promise<SubnetPlacement[]>;
   /** Launches with the fleet's launch template, tagged, trying the command's types in order. */
   launch(request: LaunchRequest): Promise<LaunchResult>;
   terminate(instanceIds: readonly string[]): Promise<void>;
+  stop(instanceIds: readonly string[], force: boolean): Promise<void>;
+  /** Re-associates an Elastic IP with another instance. */
+  associateAddress(allocationId: string, instanceId: string): Promise<void>;
+  /** Detaches (forced) the interface if attached elsewhere, then attaches it at deviceIndex. */
+  moveNetworkInterface(networkInterfaceId: string, toInstanceId: string, deviceIndex: number): Promise<void>;
+  /** Detaches the volume if attached elsewhere (forced if asked), then attaches it at device. */
+  moveVolume(volumeId: string, toInstanceId: string, device: string, force: boolean): Promise<void>;
+  /** Creates a volume from the volume's latest completed snapshot in a zone and attaches it. */
+  restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, fleet: string): Promise<RestoredVolume>;
+  /** Stops the instance, tags why, and removes the fleet tag: it leaves the fleet, kept for forensics. */
+  quarantine(instanceId: string, fleet: string, reason: string): Promise<void>;
+}
+
+export interface LoadBalancerPort {
+  /** Each registered instance's health across the target groups (unhealthy in any wins). */
+  targetHealth(targetGroupArns: readonly string[]): Promise<Map<string, TargetHealth>>;
+  register(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
+  deregister(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
+}
+
+/** fleetward's own EventBridge events (source "fleetward") for users' automation. */
+export interface EventPublisher {
+  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
 }
 
 export interface MetricsPort {
@@ -63,6 +95,8 @@ export interface DecisionEntry {
   readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
 }
 
+export type InstanceChanges = Partial<Pick<InstanceRecord, 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover'>>;
+
 export interface StateStore {
   acquireLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void>;
   renewLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void>;
@@ -73,8 +107,8 @@ export interface StateStore {
   listInstances(fleet: string): Promise<InstanceRecord[]>;
   /** Creates (expectedVersion undefined) or updates a record if its version still matches. */
   putInstance(fleet: string, record: Omit<InstanceRecord, 'version'>, expectedVersion: number | undefined): Promise<void>;
-  /** Moves a record to another lifecycle state if its version still matches. */
-  setLifecycle(fleet: string, instanceId: string, lifecycle: InstanceRecord['lifecycle'], reason: string, expectedVersion: number): Promise<void>;
+  /** Changes some fields of a record if its version still matches; returns the new version. */
+  updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number>;
   deleteInstance(fleet: string, instanceId: string): Promise<void>;
   /** Journals a command before it is carried out; returns the existing entry if there is one. */
   beginAction(fleet: string, command: Command, nowMs: number): Promise<ActionRecord | undefined>;

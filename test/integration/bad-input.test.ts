@@ -10,14 +10,14 @@ const counted = (spy: { mock: { calls: unknown[][] } }, name: string) =>
   spy.mock.calls.filter(([metric]) => metric === name).length;
 
 describe('bad input', () => {
-  it('rejects malformed and foreign events, counts them, and acts on nothing', async () => {
+  it('rejects malformed and foreign events, ignores an alarm going back to OK, counts them, and acts on nothing', async () => {
     const fleet = await FleetHarness.create();
     const addMetric = vi.spyOn(fleet.metrics, 'addMetric');
     await fleet.publish(50);
 
     await expect(fleet.invoke({ hello: 'world' })).resolves.toMatchObject({
       status: 'rejected',
-      reason: expect.stringMatching(/^not a schedule or CloudWatch alarm event: /),
+      reason: expect.stringMatching(/^not an event fleetward handles: /),
     });
     await expect(fleet.invoke(alarmEvent('somebody-elses-alarm'))).resolves.toEqual({
       status: 'rejected',
@@ -25,12 +25,14 @@ describe('bad input', () => {
       fleets: [],
     });
     await expect(fleet.invoke(alarmEvent('fleetward-workers-cpu', 'e1', 'OK'))).resolves.toEqual({
-      status: 'rejected',
+      status: 'ignored',
+      trigger: 'alarm:e1',
       reason: 'alarm fleetward-workers-cpu changed to OK, not ALARM',
       fleets: [],
     });
 
-    expect(counted(addMetric, 'InvalidEvents')).toBe(3);
+    expect(counted(addMetric, 'InvalidEvents')).toBe(2);
+    expect(counted(addMetric, 'IgnoredEvents')).toBe(1);
     expect(await fleet.instances()).toHaveLength(0);
     expect(await fleet.invoke()).toMatchObject({ status: 'done', fleets: [{ desiredCapacity: 5 }] });
   });

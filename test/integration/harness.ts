@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EC2Client, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -72,6 +74,8 @@ export class FleetHarness {
   readonly ec2 = new EC2Client({});
   readonly cloudwatch = new CloudWatchClient({});
   readonly dynamodb = new DynamoDBClient({});
+  readonly elbv2 = new ElasticLoadBalancingV2Client({});
+  readonly eventbridge = new EventBridgeClient({});
   readonly clock = new ManualClock(Date.now());
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
   readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
@@ -121,7 +125,7 @@ export class FleetHarness {
     this.handler = createScaleHandler({
       config: this.config,
       tableName: this.tableName,
-      clients: { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb },
+      clients: { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
       clock: this.clock,
       metrics: this.metrics,
     });

@@ -72,7 +72,7 @@ describe('scaling a fleet from its metric', () => {
     expect(await fleet.instances()).toHaveLength(2);
   });
 
-  it('replaces capacity lost out of band to reach the desired capacity again', async () => {
+  it('fails over an instance lost out of band, restoring capacity in the same step', async () => {
     const fleet = await FleetHarness.create();
     await fleet.step(30);
     const [lost] = await fleet.instances();
@@ -83,7 +83,10 @@ describe('scaling a fleet from its metric', () => {
     expect(result.fleets[0]?.launched).toHaveLength(1);
     expect(await fleet.instances()).toHaveLength(3);
     const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
-    expect(decision?.actions.find((a) => a.kind === 'launch')?.reason).toMatch(/^capacity 2 is below desired 3: 1 instance\(s\) in us-east-1\w to balance zones$/);
+    const failover = decision?.actions.find((a) => a.kind === 'failover');
+    expect(failover?.reason).toBe(`it is terminated and fleetward did not ask for it: replace it in ${lost?.Placement?.AvailabilityZone} to balance zones`);
+    expect(failover?.outcome).toMatch(/^failed over to i-\w+: launched i-\w+ in us-east-1\w$/);
+    expect(decision?.actions.filter((a) => a.kind === 'launch')).toEqual([]);
   });
 
   it('changes nothing in dry-run, and logs the plan', async () => {

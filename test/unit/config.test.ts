@@ -69,6 +69,16 @@ describe('the example config', () => {
         scaleIn: { stabilizationSeconds: 300, maxStep: 1, cooldownSeconds: 300 },
         scaleOutAlarms: ['web-cpu-high'],
       },
+      targetGroups: [],
+      failover: {
+        enabled: true,
+        gracePeriodSeconds: 300,
+        unhealthyThreshold: 2,
+        onFailure: 'terminate',
+        crossAzRestore: false,
+        rebalanceRecommendation: 'ignore',
+        degradedZone: { impairedShare: 0.5, minImpaired: 2 },
+      },
       dryRun: false,
       tags: { team: 'platform' },
     });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
-import type { Ec2State, FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
+import { type Ec2State, type FleetStatus, type InstanceRecord, type MetricReading, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 import { type SubnetPlacement, unitsOf } from '../../functions/core/placement.ts';
 import { type StepDecision, type StepInput, decideStep } from '../../functions/core/step.ts';
 
@@ -40,6 +40,8 @@ const fleetArb: fc.Arbitrary<FleetConfig> = fc
     inCooldown: fc.oneof(fc.constant(0), seconds(600)),
     inMaxStep: optional(fc.integer({ min: 1, max: 5 })),
     dryRun: fc.boolean(),
+    failoverEnabled: fc.boolean(),
+    unhealthyThreshold: fc.integer({ min: 1, max: 3 }),
   })
   .map((f) => {
     const max = Math.max(1, f.min + f.span);
@@ -70,6 +72,16 @@ const fleetArb: fc.Arbitrary<FleetConfig> = fc
         },
         scaleOutAlarms: [],
       },
+      targetGroups: [],
+      failover: {
+        enabled: f.failoverEnabled,
+        gracePeriodSeconds: 300,
+        unhealthyThreshold: f.unhealthyThreshold,
+        onFailure: 'terminate' as const,
+        crossAzRestore: false,
+        rebalanceRecommendation: 'ignore' as const,
+        degradedZone: { impairedShare: 0.5, minImpaired: 2 },
+      },
       dryRun: f.dryRun,
       tags: {},
     };
@@ -78,6 +90,7 @@ const fleetArb: fc.Arbitrary<FleetConfig> = fc
 const instanceArb = fc.record({
   state: fc.constantFrom(...STATES),
   health: fc.constantFrom('ok' as const, 'impaired' as const, 'unknown' as const),
+  targetHealth: fc.constantFrom('healthy' as const, 'unhealthy' as const, 'not-registered' as const, 'unknown' as const),
   // One past the listed types: an instance type the config does not list.
   typeIndex: fc.integer({ min: 0, max: TYPES.length }),
   subnetIndex: fc.integer({ min: 0, max: ALL_SUBNETS.length - 1 }),
@@ -143,6 +156,8 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
         availabilityZone: subnet?.availabilityZone ?? 'eu-west-1a',
         launchTimeMs: NOW - spec.launchedSecondsAgo * 1000,
         protected: spec.protected,
+        targetHealth: spec.targetHealth,
+        identity: NO_IDENTITY,
       };
     });
     const records: InstanceRecord[] = [];
@@ -193,13 +208,19 @@ function checkInvariants(input: StepInput, decision: StepDecision): void {
   }
   const current = decision.capacity.currentUnits;
   if (terminatedUnits > 0) expect(current - terminatedUnits).toBeGreaterThanOrEqual(decision.desiredCapacity);
-  if (launchedUnits > 0) expect(current + launchedUnits).toBeLessThanOrEqual(max);
+  if (launchedUnits > 0) expect(current + decision.capacity.replacingUnits + launchedUnits).toBeLessThanOrEqual(max);
   expect(terminatedUnits > 0 && launchedUnits > 0, 'launch and terminate in one step').toBe(false);
 
   const ids = decision.commands.map((c) => c.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const command of decision.commands) {
-    expect(command.id.startsWith(`${fleet.name}/${decision.step}/${command.kind}/`)).toBe(true);
+    // A failover keeps one id across steps, so that a later step resumes it through the journal.
+    const prefix = command.kind === 'failover' ? `${fleet.name}/failover/` : `${fleet.name}/${decision.step}/${command.kind}/`;
+    expect(command.id.startsWith(prefix)).toBe(true);
+    if (command.kind === 'failover') {
+      expect(observedById.get(command.instanceId)?.protected ?? false, `failover of a protected instance: ${command.instanceId}`).toBe(false);
+      expect(['in-service', 'failing-over']).toContain(recordById.get(command.instanceId)?.lifecycle);
+    }
   }
 }
 

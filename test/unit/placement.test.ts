@@ -1,5 +1,6 @@
 // Tests of placement: launches spread over zones then subnets, scale-in victim choice and its reasons, unit weights.
 import { describe, expect, it } from 'vitest';
+import { NO_IDENTITY } from '../../functions/core/model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from '../../functions/core/placement.ts';
 
 const A1: SubnetPlacement = { subnetId: 'subnet-a1', availabilityZone: 'us-east-1a' };
@@ -17,6 +18,8 @@ function member(instanceId: string, subnet: SubnetPlacement, extra: Partial<Memb
     availabilityZone: subnet.availabilityZone,
     launchTimeMs: 1_000,
     protected: false,
+    targetHealth: 'unknown',
+    identity: NO_IDENTITY,
     units: 1,
     launchedAtMs: 1_000,
     ...extra,

@@ -1,7 +1,7 @@
 // End-to-end tests of decideStep on plain data: reconcile, capacity, commands with exact ids and reasons, notes, next status.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts';
-import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
+import { type FleetStatus, type InstanceRecord, type MetricReading, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step.ts';
 
@@ -39,6 +39,8 @@ function fleet(options: FleetOptions = {}): FleetConfig {
       scaleOutAlarms: [],
       ...options.scaling,
     },
+    targetGroups: [],
+    failover: { enabled: false, gracePeriodSeconds: 300, unhealthyThreshold: 2, onFailure: 'terminate', crossAzRestore: false, rebalanceRecommendation: 'ignore', degradedZone: { impairedShare: 0.5, minImpaired: 2 } },
     dryRun: options.dryRun ?? false,
     tags: {},
   };
@@ -54,6 +56,8 @@ function instance(instanceId: string, subnet: SubnetPlacement, extra: Partial<Ob
     availabilityZone: subnet.availabilityZone,
     launchTimeMs: LONG_AGO,
     protected: false,
+    targetHealth: 'unknown',
+    identity: NO_IDENTITY,
     ...extra,
   };
 }
@@ -122,7 +126,7 @@ describe('decideStep: reconcile', () => {
   });
 
   it('counts in-service and adopted live instances only, and warms adopted ones from their EC2 launch time', () => {
-    expect(decision.capacity).toEqual({ currentUnits: 3, warmedUnits: 1, warmingInstances: 2, instances: 3 });
+    expect(decision.capacity).toEqual({ currentUnits: 3, replacingUnits: 0, warmedUnits: 1, warmingInstances: 2, instances: 3 });
     expect(decision.notes).toEqual([]);
   });
 
@@ -135,7 +139,7 @@ describe('decideStep: reconcile', () => {
       }),
     );
     // Warm-up is 120 s: i-1 is 60 s into it, i-2 has just finished it.
-    expect(result.capacity).toEqual({ currentUnits: 2, warmedUnits: 1, warmingInstances: 1, instances: 2 });
+    expect(result.capacity).toEqual({ currentUnits: 2, replacingUnits: 0, warmedUnits: 1, warmingInstances: 1, instances: 2 });
   });
 
   it('weights capacity units by instance type, 1 for an unlisted type', () => {
@@ -150,7 +154,7 @@ describe('decideStep: reconcile', () => {
         ],
       }),
     );
-    expect(result.capacity).toEqual({ currentUnits: 6, warmedUnits: 6, warmingInstances: 0, instances: 3 });
+    expect(result.capacity).toEqual({ currentUnits: 6, replacingUnits: 0, warmedUnits: 6, warmingInstances: 0, instances: 3 });
     expect(result.commands).toEqual([]);
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * Carrying out commands at most once: every command is journaled in DynamoDB before its AWS
+ * call, so a repeated, concurrent or interrupted run skips what is done and finishes the rest.
+ * Shared by the control step and the failover executor.
+ */
+import type { FleetConfig } from '../core/config.ts';
+import type { Command, ObservedInstance } from '../core/model.ts';
+import type { Clock, ComputePort, EventPublisher, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStore } from '../ports/index.ts';
+
+export interface StepLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface StepDependencies {
+  readonly compute: ComputePort;
+  readonly loadBalancer: LoadBalancerPort;
+  readonly metrics: MetricsPort;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly events: EventPublisher;
+  readonly log: StepLogger;
+  /** Identifies this run in leases and logs. */
+  readonly runId: string;
+}
+
+/** What one step's acting has done so far. */
+export interface Acting {
+  readonly deps: StepDependencies;
+  readonly fleet: FleetConfig;
+  readonly observed: readonly ObservedInstance[];
+  readonly launched: string[];
+  readonly terminated: string[];
+  launchError?: string;
+  launchSucceeded: boolean;
+}
+
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export interface JournaledResult {
+  readonly instanceIds: readonly string[];
+  readonly detail: string;
+}
+
+/** Carries out one command at most once, whatever runs came before. Returns its outcome. */
+export async function runJournaled(acting: Acting, command: Command, act: () => Promise<JournaledResult>): Promise<JournaledResult> {
+  const { store, clock } = acting.deps;
+  const fleet = acting.fleet.name;
+  const existing = await store.beginAction(fleet, command, clock.now());
+  if (existing?.state === 'done') {
+    const what = existing.instanceIds.join(', ') || existing.detail;
+    return { instanceIds: existing.instanceIds, detail: `skipped: already done by an earlier run (${what})` };
+  }
+  if (existing !== undefined && command.kind === 'launch') {
+    const earlier = acting.observed.filter((o) => o.commandId === command.id).map((o) => o.instanceId);
+    if (earlier.length > 0) {
+      await store.finishAction(fleet, command.id, 'done', earlier, 'found after an interrupted run');
+      return { instanceIds: earlier, detail: `skipped: an interrupted earlier run already launched ${earlier.join(', ')}` };
+    }
+  }
+  try {
+    const result = await act();
+    await store.finishAction(fleet, command.id, 'done', result.instanceIds, result.detail);
+    return result;
+  } catch (error) {
+    await store.finishAction(fleet, command.id, 'failed', [], errorMessage(error));
+    throw error;
+  }
+}
+
+/**
+ * Launches through the journal, records the new instances as in-service and registers them in
+ * the fleet's target groups. Never throws: a failure is returned and noted for the backoff.
+ */
+export async function launchAndRecord(acting: Acting, command: LaunchCommand): Promise<{ instanceIds: readonly string[]; outcome: string }> {
+  const { deps, fleet } = acting;
+  try {
+    const result = await runJournaled(acting, command, async () => {
+      const result = await deps.compute.launch({ fleet, command });
+      const launchedAtMs = deps.clock.now();
+      for (const instanceId of result.instanceIds) {
+        await deps.store.putInstance(
+          fleet.name,
+          { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
+          undefined,
+        );
+        if (fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, instanceId);
+      }
+      acting.launched.push(...result.instanceIds);
+      acting.launchSucceeded = true;
+      const fallback = result.skipped.length > 0 ? ` after no capacity for ${result.skipped.join(', ')}` : '';
+      return { instanceIds: result.instanceIds, detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}` };
+    });
+    return { instanceIds: result.instanceIds, outcome: result.detail };
+  } catch (error) {
+    acting.launchError = errorMessage(error);
+    deps.log.error('launch failed', { fleet: fleet.name, commandId: command.id, error: acting.launchError });
+    return { instanceIds: [], outcome: `failed: ${acting.launchError}` };
+  }
+}
