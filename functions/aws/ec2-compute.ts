@@ -264,6 +264,8 @@ export class Ec2Compute implements ComputePort {
   }
 
   async associateAddress(allocationId: string, instanceId: string): Promise<void> {
+    const current = await this.ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
+    if (current.Addresses?.[0]?.InstanceId === instanceId) return;
     await this.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, AllowReassociation: true }));
   }
 
@@ -302,8 +304,11 @@ export class Ec2Compute implements ComputePort {
     };
     const volume = await describe();
     if (volume.Attachments?.some((a) => a.InstanceId === toInstanceId)) return;
-    if (volume.State !== 'available') {
-      await this.ec2.send(new DetachVolumeCommand({ VolumeId: volumeId, Force: force }));
+    const attachment = volume.Attachments?.[0];
+    if (volume.State !== 'available' && attachment !== undefined) {
+      await this.ec2.send(
+        new DetachVolumeCommand({ VolumeId: volumeId, InstanceId: attachment.InstanceId, Device: attachment.Device, Force: force }),
+      );
       await this.waitFor(volumeId, async () => (await describe()).State === 'available');
     }
     await this.ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: toInstanceId, Device: device }));

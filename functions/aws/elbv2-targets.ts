@@ -39,9 +39,14 @@ export class Elbv2Targets implements LoadBalancerPort {
     }
   }
 
+  /** Deregistering what is no longer registered (a retried step) counts as done. */
   async deregister(targetGroupArns: readonly string[], instanceId: string): Promise<void> {
     for (const arn of targetGroupArns) {
-      await this.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] }));
+      try {
+        await this.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] }));
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'InvalidTargetException')) throw error;
+      }
     }
   }
 }

@@ -106,6 +106,11 @@ export async function carryOutFailover(acting: Acting, command: FailoverCommand,
   }
 
   if (fleet.targetGroups.length > 0) {
+    // Also when the launch was recovered from an interrupted run, which registered nothing.
+    await runJournaled(acting, step('register'), async () => {
+      await deps.loadBalancer.register(fleet.targetGroups, target);
+      return { instanceIds: [target], detail: `registered in ${fleet.targetGroups.length} target group(s)` };
+    });
     await runJournaled(acting, step('deregister'), async () => {
       await deps.loadBalancer.deregister(fleet.targetGroups, failed);
       return { instanceIds: [failed], detail: `deregistered from ${fleet.targetGroups.length} target group(s)` };
