@@ -502,3 +502,65 @@ describe('decideStep: gaps it cannot close in one step', () => {
     expect(decision.notes).toEqual(['removing 1 of the 2 surplus units: the rest are protected or larger than what is left']);
   });
 });
+
+describe('decideStep: failover', () => {
+  const withFailover = (capacity: FleetConfig['capacity'] = { min: 1, max: 10 }) => {
+    const base = fleet({ capacity });
+    return { ...base, failover: { ...base.failover, enabled: true, gracePeriodSeconds: 0, unhealthyThreshold: 1 } };
+  };
+
+  it('replaces a failed instance through the failover alone: no second launch for the same gap', () => {
+    const decision = decideStep(
+      stepInput({
+        fleet: withFailover(),
+        status: status(2),
+        observed: [instance('i-1', SUBNET_A, { health: 'impaired' }), instance('i-2', SUBNET_B)],
+        metric: missing,
+      }),
+    );
+
+    expect(decision.commands.map((c) => `${c.kind} ${c.id}`)).toEqual(['failover web/failover/i-1']);
+    expect(decision.capacity).toMatchObject({ currentUnits: 1, replacingUnits: 1 });
+    expect(decision.commands[0]?.reason).toBe(
+      'its status checks are impaired on 1 consecutive observations: replace it in us-east-1a to balance zones, then terminate it',
+    );
+  });
+
+  it('leaves a failed protected instance to the operator, and says so', () => {
+    const decision = decideStep(
+      stepInput({
+        fleet: withFailover(),
+        status: status(1),
+        observed: [instance('i-1', SUBNET_A, { health: 'impaired', protected: true })],
+        metric: missing,
+      }),
+    );
+
+    expect(decision.commands).toEqual([]);
+    expect(decision.notes).toEqual([
+      'i-1 has failed (its status checks are impaired on 1 consecutive observations) but is protected: fleetward leaves it to the operator',
+    ]);
+  });
+
+  it('continues a failover decided in an earlier step, under the same id', () => {
+    const first = decideStep(
+      stepInput({ fleet: withFailover(), status: status(1), observed: [instance('i-1', SUBNET_A, { state: 'stopped' })], metric: missing }),
+    );
+    const plan = first.commands[0]?.kind === 'failover' ? first.commands[0].plan : undefined;
+    expect(plan).toBeDefined();
+
+    const later = decideStep(
+      stepInput({
+        fleet: withFailover(),
+        status: status(1, { step: 50 }),
+        observed: [instance('i-1', SUBNET_A, { state: 'stopped' })],
+        records: [record('i-1', { lifecycle: 'failing-over', failover: plan })],
+        metric: missing,
+      }),
+    );
+
+    expect(later.commands.map((c) => [c.kind, c.id, c.reason])).toEqual([
+      ['failover', 'web/failover/i-1', 'continuing the failover decided earlier: it is stopped and fleetward did not ask for it'],
+    ]);
+  });
+});

@@ -1,0 +1,194 @@
+// The pure failover decisions: failure detection (grace, consecutive observations, signals),
+// degraded zones, and where a replacement goes, with exact causes and reasons.
+import { describe, expect, it } from 'vitest';
+import type { FailoverConfig, FleetConfig } from '../../functions/core/config.ts';
+import { assessFailure, degradedZones, identityOf, planReplacement } from '../../functions/core/failover.ts';
+import { type InstanceIdentity, type InstanceRecord, type InstanceSignal, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
+import type { Member, SubnetPlacement } from '../../functions/core/placement.ts';
+
+const NOW = 1_000_000_000;
+const A: SubnetPlacement = { subnetId: 'subnet-0a', availabilityZone: 'us-east-1a' };
+const B: SubnetPlacement = { subnetId: 'subnet-0b', availabilityZone: 'us-east-1b' };
+
+const CONFIG: FailoverConfig = {
+  enabled: true,
+  gracePeriodSeconds: 300,
+  unhealthyThreshold: 2,
+  onFailure: 'terminate',
+  crossAzRestore: false,
+  rebalanceRecommendation: 'ignore',
+  degradedZone: { impairedShare: 0.5, minImpaired: 2 },
+};
+
+const PET: InstanceIdentity = {
+  elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '198.51.100.7' }],
+  networkInterfaces: [{ networkInterfaceId: 'eni-1', deviceIndex: 1 }],
+  volumes: [{ volumeId: 'vol-1', device: '/dev/sdf' }],
+};
+
+function record(extra: Partial<InstanceRecord> = {}): InstanceRecord {
+  return { instanceId: 'i-1', lifecycle: 'in-service', launchedAtMs: NOW - 3_600_000, version: 1, reason: 'launched', ...extra };
+}
+
+function instance(extra: Partial<ObservedInstance> = {}): ObservedInstance {
+  return {
+    instanceId: 'i-1',
+    state: 'running',
+    health: 'ok',
+    instanceType: 'm7g.large',
+    subnetId: A.subnetId,
+    availabilityZone: A.availabilityZone,
+    launchTimeMs: NOW - 3_600_000,
+    protected: false,
+    targetHealth: 'healthy',
+    identity: NO_IDENTITY,
+    ...extra,
+  };
+}
+
+const member = (id: string, subnet: SubnetPlacement, extra: Partial<Member> = {}): Member => ({
+  ...instance({ instanceId: id, subnetId: subnet.subnetId, availabilityZone: subnet.availabilityZone }),
+  units: 1,
+  launchedAtMs: NOW - 3_600_000,
+  ...extra,
+});
+
+const signal = (kind: InstanceSignal['kind'], detail: string): InstanceSignal => ({ instanceId: 'i-1', kind, detail });
+
+describe('assessFailure', () => {
+  const cases: Array<[string, Partial<InstanceRecord>, ObservedInstance | undefined, InstanceSignal[], Partial<FailoverConfig>, { cause?: string; failedObservations: number }]> = [
+    ['a healthy instance', {}, instance(), [], {}, { failedObservations: 0 }],
+    ['a vanished instance', { failedObservations: 1 }, undefined, [], {}, { cause: 'EC2 no longer reports it', failedObservations: 1 }],
+    ['a terminated instance', {}, instance({ state: 'terminated' }), [], {}, { cause: 'it is terminated and fleetward did not ask for it', failedObservations: 0 }],
+    ['a stopped instance', {}, instance({ state: 'stopped' }), [], {}, { cause: 'it is stopped and fleetward did not ask for it', failedObservations: 0 }],
+    ['a first impaired observation', {}, instance({ health: 'impaired' }), [], {}, { failedObservations: 1 }],
+    [
+      'the threshold-th impaired observation',
+      { failedObservations: 1 },
+      instance({ health: 'impaired' }),
+      [],
+      {},
+      { cause: 'its status checks are impaired on 2 consecutive observations', failedObservations: 2 },
+    ],
+    [
+      'unhealthy targets at the threshold',
+      { failedObservations: 2 },
+      instance({ targetHealth: 'unhealthy' }),
+      [],
+      { unhealthyThreshold: 3 },
+      { cause: 'it is unhealthy in its target groups on 3 consecutive observations', failedObservations: 3 },
+    ],
+    [
+      'both at once',
+      { failedObservations: 1 },
+      instance({ health: 'impaired', targetHealth: 'unhealthy' }),
+      [],
+      {},
+      { cause: 'its status checks are impaired and its targets unhealthy on 2 consecutive observations', failedObservations: 2 },
+    ],
+    ['a recovery resets the count', { failedObservations: 1 }, instance(), [], {}, { failedObservations: 0 }],
+    ['an impaired instance in its grace period', { launchedAtMs: NOW - 60_000, failedObservations: 5 }, instance({ health: 'impaired' }), [], {}, { failedObservations: 0 }],
+    [
+      'a Spot warning, even in the grace period',
+      { launchedAtMs: NOW - 60_000 },
+      instance(),
+      [signal('spot-interruption', 'instance action terminate')],
+      {},
+      { cause: 'EC2 Spot interruption warning: instance action terminate', failedObservations: 0 },
+    ],
+    ['a rebalance recommendation, ignored by default', {}, instance(), [signal('rebalance-recommendation', 'capacity at risk')], {}, { failedObservations: 0 }],
+    [
+      'a rebalance recommendation when asked to replace',
+      {},
+      instance(),
+      [signal('rebalance-recommendation', 'capacity at risk')],
+      { rebalanceRecommendation: 'replace' },
+      { cause: 'EC2 rebalance recommendation: capacity at risk', failedObservations: 0 },
+    ],
+    [
+      'an AWS Health scheduled event',
+      {},
+      instance(),
+      [signal('scheduled-event', 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED starting 2026-12-01T00:00:00Z')],
+      {},
+      { cause: 'AWS Health scheduled event: AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED starting 2026-12-01T00:00:00Z', failedObservations: 0 },
+    ],
+    ['a status check alarm', {}, instance(), [signal('status-alarm', 'web-1-status')], {}, { cause: 'status check alarm in ALARM: web-1-status', failedObservations: 0 }],
+  ];
+  it.each(cases)('%s', (_name, recordExtra, observed, signals, config, expected) => {
+    expect(assessFailure({ ...CONFIG, ...config }, record(recordExtra), observed, signals, NOW)).toEqual(expected);
+  });
+});
+
+describe('degradedZones', () => {
+  it('marks a zone where enough instances and a large enough share fail', () => {
+    const members = [member('i-1', A, { health: 'impaired' }), member('i-2', A, { targetHealth: 'unhealthy' }), member('i-3', A), member('i-4', B)];
+    expect(degradedZones(members, { impairedShare: 0.5, minImpaired: 2 })).toEqual([{ zone: 'us-east-1a', impaired: 2, instances: 3 }]);
+  });
+
+  it('does not mark a zone with too few failures, however large the share', () => {
+    expect(degradedZones([member('i-1', A, { health: 'impaired' })], { impairedShare: 0.5, minImpaired: 2 })).toEqual([]);
+  });
+
+  it('does not mark a zone where the failing share is below the threshold', () => {
+    const members = [member('i-1', A, { health: 'impaired' }), member('i-2', A, { health: 'impaired' }), member('i-3', A), member('i-4', A), member('i-5', A)];
+    expect(degradedZones(members, { impairedShare: 0.5, minImpaired: 2 })).toEqual([]);
+  });
+});
+
+describe('planReplacement', () => {
+  const fleet = (failover: Partial<FailoverConfig> = {}, targetGroups: string[] = []) =>
+    ({ name: 'pets', instanceTypes: [{ type: 'm7g.large', weight: 1 }], targetGroups, failover: { ...CONFIG, ...failover } }) as unknown as FleetConfig;
+  const input = (identity: InstanceIdentity, degraded: string[], failover: Partial<FailoverConfig> = {}, targetGroups: string[] = []) => ({
+    fleet: fleet(failover, targetGroups),
+    instanceId: 'i-1',
+    subnetId: A.subnetId,
+    availabilityZone: A.availabilityZone,
+    instanceType: 'm7g.large',
+    identity,
+    cause: 'its status checks are impaired on 2 consecutive observations',
+    gone: false,
+    degraded: new Set(degraded),
+    subnets: [A, B],
+    members: [member('i-2', A), member('i-3', B), member('i-4', B)],
+    nowMs: NOW,
+  });
+
+  it('keeps a pet in its own zone, with everything it owns', () => {
+    const { plan, reason } = planReplacement(input(PET, [], {}, ['arn:tg']));
+    expect(plan).toMatchObject({ subnetId: A.subnetId, availabilityZone: 'us-east-1a', restoreVolumes: false, retire: 'terminate', units: 1 });
+    expect(reason).toBe(
+      'its status checks are impaired on 2 consecutive observations: replace it in its own zone us-east-1a, where its volumes and interfaces are, move Elastic IP 198.51.100.7 (eipalloc-1), eni-1 at device index 1, vol-1 at /dev/sdf and its 1 target group registration(s), then terminate it',
+    );
+  });
+
+  it('keeps a pet in its degraded zone unless cross-zone restore is allowed, and says so', () => {
+    const { plan, reason } = planReplacement(input(PET, ['us-east-1a']));
+    expect(plan.availabilityZone).toBe('us-east-1a');
+    expect(reason).toContain('replace it in its own zone us-east-1a although it is degraded: its volumes and interfaces cannot leave the zone unless failover.crossAzRestore is set');
+  });
+
+  it('restores a pet in a healthy zone from its snapshot when allowed, naming the risk', () => {
+    const { plan, reason } = planReplacement(input(PET, ['us-east-1a'], { crossAzRestore: true, onFailure: 'quarantine' }));
+    expect(plan).toMatchObject({ availabilityZone: 'us-east-1b', restoreVolumes: true, retire: 'quarantine' });
+    expect(reason).toContain(
+      'replace it in us-east-1b because us-east-1a is degraded; data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk; its secondary interfaces cannot leave their subnet and stay behind',
+    );
+    expect(reason.endsWith('then quarantine it')).toBe(true);
+  });
+
+  it('balances a replacement without zone-bound identity over healthy zones', () => {
+    const { plan, reason } = planReplacement({ ...input(NO_IDENTITY, ['us-east-1b']), gone: true });
+    expect(plan.availabilityZone).toBe('us-east-1a');
+    expect(reason).toBe('its status checks are impaired on 2 consecutive observations: replace it in us-east-1a to balance zones');
+  });
+});
+
+describe('identityOf', () => {
+  it('uses what EC2 reports while the instance exists, and the record once it is gone', () => {
+    expect(identityOf(record({ identity: PET }), instance())).toEqual(NO_IDENTITY);
+    expect(identityOf(record({ identity: PET }), instance({ state: 'terminated' }))).toEqual(PET);
+    expect(identityOf(record({ identity: PET }), undefined)).toEqual(PET);
+    expect(identityOf(record(), undefined)).toEqual(NO_IDENTITY);
+  });
+});
