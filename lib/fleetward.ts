@@ -17,6 +17,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { QUARANTINE_TAG } from '../functions/aws/ec2-compute.ts';
+import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
 import { FLEET_TAG } from '../functions/core/tags.ts';
@@ -35,15 +37,21 @@ const TOPIC_ARN_MAX_LENGTH = 'arn:aws-iso-b:sns:us-isob-east-1:123456789012:'.le
 const CREATED_BY_LAUNCH = ['instance', 'volume', 'network-interface'];
 /** What RunInstances only references, chosen by the launch templates. */
 const USED_BY_LAUNCH = ['security-group', 'image', 'launch-template', 'key-pair', 'placement-group'];
+/** EC2 resource types whose ARNs have no account: AMIs and snapshots may belong to other accounts. */
+const ACCOUNTLESS = new Set(['image', 'snapshot']);
 
 /** Why each EC2 resource type is granted on every resource of the type (cdk-nag AwsSolutions-IAM5). */
 const WILDCARD_REASONS: Record<string, string> = {
   instance:
-    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances (ec2:CreateAction), and terminate/stop/start need the fleetward:fleet tag on the instance (ec2:ResourceTag).',
+    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag) and tagging at launch works only inside RunInstances (ec2:CreateAction). Every other action on an instance (terminate, stop, start, attaching interfaces and volumes, associating Elastic IPs, the quarantine tag changes) needs the fleetward:fleet tag on it (ec2:ResourceTag).',
   volume:
-    'Volume IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), and tagging works only inside RunInstances (ec2:CreateAction).',
+    'Volume IDs do not exist before RunInstances or CreateVolume creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances and CreateVolume (ec2:CreateAction), and attaching or detaching one needs the fleetward:fleet tag on the volume (ec2:ResourceTag).',
   'network-interface':
-    'Network interface IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), and tagging works only inside RunInstances (ec2:CreateAction).',
+    'Network interface IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances (ec2:CreateAction), and attaching, detaching or associating an Elastic IP needs the fleetward:fleet tag on the interface (ec2:ResourceTag).',
+  'elastic-ip':
+    'A failover moves the Elastic IPs of a failed instance to its replacement; which addresses a fleet uses changes without a redeploy. AssociateAddress needs the fleetward:fleet tag on the address (ec2:ResourceTag).',
+  snapshot:
+    "CreateVolume only reads the snapshot it restores a fleet's data volume from, the latest of that volume, whose ID is known only at failover; the new volume must carry the fleetward:fleet tag (aws:RequestTag).",
   'security-group':
     "RunInstances only attaches the security groups named in a fleet's launch template and never changes them; launch template versions change without a redeploy.",
   image:
@@ -222,6 +230,7 @@ export class Fleetward extends Construct {
       ],
     });
 
+
     this.acknowledgeNagFindings(role, schedulerRole);
   }
 
@@ -233,75 +242,129 @@ export class Fleetward extends Construct {
   private grantScaleFunction(role: iam.Role, config: FleetwardConfig, instanceRoleArns: string[]): void {
     const fleetNames = config.fleets.map((fleet) => fleet.name);
     const created = CREATED_BY_LAUNCH.map((resource) => ec2Arn(resource));
-    // The subnets are known now: launches can only go where the config says.
+    // The subnets and target groups are known now: fleetward can only use what the config names.
     const subnets = [...new Set(config.fleets.flatMap((fleet) => fleet.subnets))].map((subnet) => ec2Arn('subnet', subnet));
+    const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
+    const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
+    /** Only the named tag key; the Null check refuses a request naming none (DeleteTags would delete all). */
+    const onlyTagKey = (key: string) => ({
+      ...onFleetResources,
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [key] },
+      Null: { 'aws:TagKeys': 'false' },
+    });
+    const allow = (statement: iam.PolicyStatementProps) => role.addToPolicy(new iam.PolicyStatement(statement));
 
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LogsToOwnGroup',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LaunchOnlyTaggedWithFleet',
-        actions: ['ec2:RunInstances'],
-        resources: created,
-        conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LaunchUsingExisting',
-        actions: ['ec2:RunInstances'],
-        resources: [
-          ...subnets,
-          ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource)),
-        ],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'TagOnlyAtLaunch',
-        actions: ['ec2:CreateTags'],
-        resources: created,
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LifecycleOnlyOfFleetInstances',
-        actions: ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'],
-        resources: [ec2Arn('instance')],
-        conditions: { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadOnlyWithoutResourceLevelPermissions',
-        actions: [
-          'ec2:DescribeInstances',
-          'ec2:DescribeInstanceStatus',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeLaunchTemplates',
-          'ec2:DescribeLaunchTemplateVersions',
-          'ec2:DescribeImages',
-          'ec2:DescribeInstanceTypes',
-          'cloudwatch:GetMetricData',
-        ],
-        resources: ['*'],
-      }),
-    );
+    allow({
+      sid: 'LogsToOwnGroup',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn],
+    });
+    allow({
+      sid: 'LaunchOnlyTaggedWithFleet',
+      actions: ['ec2:RunInstances'],
+      resources: created,
+      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
+    });
+    allow({
+      sid: 'LaunchUsingExisting',
+      actions: ['ec2:RunInstances'],
+      resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource))],
+    });
+    allow({
+      sid: 'TagOnlyWhenCreating',
+      actions: ['ec2:CreateTags'],
+      resources: created,
+      conditions: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume'] } },
+    });
+    allow({
+      sid: 'LifecycleOnlyOfFleetInstances',
+      actions: ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'],
+      resources: [ec2Arn('instance')],
+      conditions: onFleetResources,
+    });
+    allow({
+      sid: 'MoveElasticIpsOnlyOfFleet',
+      actions: ['ec2:AssociateAddress'],
+      resources: [ec2Arn('elastic-ip'), ec2Arn('instance'), ec2Arn('network-interface')],
+      conditions: onFleetResources,
+    });
+    allow({
+      sid: 'MoveNetworkInterfacesOnlyOfFleet',
+      actions: ['ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface'],
+      resources: [ec2Arn('network-interface'), ec2Arn('instance')],
+      conditions: onFleetResources,
+    });
+    allow({
+      sid: 'MoveVolumesOnlyOfFleet',
+      actions: ['ec2:AttachVolume', 'ec2:DetachVolume'],
+      resources: [ec2Arn('volume'), ec2Arn('instance')],
+      conditions: onFleetResources,
+    });
+    allow({
+      sid: 'RestoreVolumesOnlyTaggedWithFleet',
+      actions: ['ec2:CreateVolume'],
+      resources: [ec2Arn('volume')],
+      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
+    });
+    allow({
+      sid: 'RestoreVolumesFromSnapshots',
+      actions: ['ec2:CreateVolume'],
+      resources: [ec2Arn('snapshot')],
+    });
+    allow({
+      sid: 'QuarantineTagOnlyOnFleetInstances',
+      actions: ['ec2:CreateTags'],
+      resources: [ec2Arn('instance')],
+      conditions: onlyTagKey(QUARANTINE_TAG),
+    });
+    allow({
+      sid: 'QuarantineRemovesOnlyTheFleetTag',
+      actions: ['ec2:DeleteTags'],
+      resources: [ec2Arn('instance')],
+      conditions: onlyTagKey(FLEET_TAG),
+    });
+    allow({
+      sid: 'ReadOnlyWithoutResourceLevelPermissions',
+      actions: [
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeLaunchTemplates',
+        'ec2:DescribeLaunchTemplateVersions',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeAddresses',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeVolumes',
+        'ec2:DescribeSnapshots',
+        'cloudwatch:GetMetricData',
+        // RegisterTargets also needs the caller to be allowed these EC2 reads (ELB API permissions).
+        ...(targetGroups.length > 0
+          ? ['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways']
+          : []),
+      ],
+      resources: ['*'],
+    });
+    if (targetGroups.length > 0) {
+      allow({
+        sid: 'RegisterOnlyInFleetTargetGroups',
+        actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+        resources: targetGroups,
+      });
+    }
+    allow({
+      sid: 'PublishOnlyFleetwardEventsToDefaultBus',
+      actions: ['events:PutEvents'],
+      resources: [Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+    });
     if (instanceRoleArns.length > 0) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'PassInstanceRolesToEc2',
-          actions: ['iam:PassRole'],
-          resources: instanceRoleArns,
-          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-        }),
-      );
+      allow({
+        sid: 'PassInstanceRolesToEc2',
+        actions: ['iam:PassRole'],
+        resources: instanceRoleArns,
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      });
     }
     this.table.grantReadWriteData(role);
     this.topic.grantPublish(role);
@@ -313,7 +376,7 @@ export class Fleetward extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'The ec2:Describe* actions and cloudwatch:GetMetricData granted on "*" have no resource-level permissions: IAM accepts only "*" for them. They are read-only.',
+          'The ec2:Describe* actions, cloudwatch:GetMetricData and (with target groups) elasticloadbalancing:DescribeTargetHealth granted on "*" have no resource-level permissions: IAM accepts only "*" for them. They are read-only.',
       },
       ...Object.entries(WILDCARD_REASONS).map(([resource, reason]) => ({ id: ec2WildcardFinding(resource), reason })),
     );
@@ -329,16 +392,16 @@ export class Fleetward extends Construct {
 /**
  * The ARN of EC2 resources of one type in this account and region, written with the pseudo
  * parameters so that the policy (and the cdk-nag finding naming it) is the same in every stack.
- * Images belong to other accounts too: their ARN has no account.
+ * Images and snapshots belong to other accounts too: their ARNs have no account.
  */
 function ec2Arn(resource: string, name = '*'): string {
-  const account = resource === 'image' ? '' : Aws.ACCOUNT_ID;
+  const account = ACCOUNTLESS.has(resource) ? '' : Aws.ACCOUNT_ID;
   return `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}/${name}`;
 }
 
 /** How cdk-nag names a wildcard resource of ec2Arn in an AwsSolutions-IAM5 finding. */
 function ec2WildcardFinding(resource: string): string {
-  const account = resource === 'image' ? '' : '<AWS::AccountId>';
+  const account = ACCOUNTLESS.has(resource) ? '' : '<AWS::AccountId>';
   return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}/*]`;
 }
 

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { FleetwardStack } from '../../lib/fleetward-stack.ts';
-import { exampleConfig, newApp, twoFleetConfig } from './synth.ts';
+import { exampleConfig, newApp, targetGroupConfig, twoFleetConfig } from './synth.ts';
 
 /** The rule ids of the findings cdk-nag reports (unacknowledged ones only), by severity. */
 function findings(scope: IConstruct): { errors: string[]; warnings: string[] } {
@@ -40,6 +40,11 @@ describe('cdk-nag AwsSolutions', () => {
       config: twoFleetConfig(),
       instanceRoleArns: ['arn:aws:iam::123456789012:role/web-instance'],
     });
+    expect(findings(stack)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('finds none with target groups, which add ELBv2 permissions', () => {
+    const stack = new FleetwardStack(newApp(), 'Fleetward', { config: targetGroupConfig() });
     expect(findings(stack)).toEqual({ errors: [], warnings: [] });
   });
 

@@ -172,10 +172,13 @@ describe('the IAM policy of the scale function', () => {
     expect(resources.filter((arn) => /:(instance|volume|network-interface)\//.test(arn))).toEqual([]);
   });
 
-  it('tags only inside RunInstances', () => {
-    const tagging = statementsWith('ec2:CreateTags');
-    expect(tagging).toHaveLength(1);
-    expect(tagging[0]?.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } });
+  it('tags new resources only inside RunInstances and CreateVolume, the calls that create them', () => {
+    const onCreate = statementsWith('ec2:CreateTags').filter((s) => s.Condition?.StringEquals?.['ec2:CreateAction'] !== undefined);
+    expect(onCreate).toHaveLength(1);
+    expect(onCreate[0]?.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume'] } });
+    expect(resourcesOf(onCreate[0] as Statement).sort()).toEqual(
+      [ec2('instance/*'), ec2('network-interface/*'), ec2('volume/*')].sort(),
+    );
   });
 
   it('terminates, stops and starts only instances carrying a fleet tag', () => {
@@ -195,10 +198,12 @@ describe('the IAM policy of the scale function', () => {
     expect(onEverything.filter((action) => !/^(ec2:Describe|cloudwatch:GetMetricData$)/.test(action))).toEqual([]);
   });
 
-  it('gives every mutating EC2 action a condition, except RunInstances on the resources it only uses', () => {
+  it('gives every mutating EC2 action a condition, except RunInstances and CreateVolume on what they only read', () => {
     const mutating = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('ec2:') && !a.startsWith('ec2:Describe')));
     const unconditioned = mutating.filter((s) => s.Condition === undefined);
-    expect(unconditioned.flatMap((s) => asList(s.Action))).toEqual(['ec2:RunInstances']);
+    expect(unconditioned.flatMap((s) => asList(s.Action)).sort()).toEqual(['ec2:CreateVolume', 'ec2:RunInstances']);
+    const created = unconditioned.flatMap(resourcesOf).filter((arn) => /:(instance|volume|network-interface|elastic-ip)\//.test(arn));
+    expect(created).toEqual([]);
   });
 
   it('writes logs only to its own log group and uses no managed policy', () => {

@@ -39,6 +39,23 @@ export function twoFleetConfig(): FleetwardConfig {
   });
 }
 
+/** Target group ARNs as the config schema accepts them. */
+export const WEB_TARGET_GROUP = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';
+export const SHARED_TARGET_GROUP = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shared/fedcba9876543210';
+
+/** The two fleets in target groups: web in its own and the shared one, batch in the shared one. */
+export function targetGroupConfig(): FleetwardConfig {
+  const [web, batch] = twoFleetConfig().fleets;
+  if (web === undefined || batch === undefined) throw new Error('twoFleetConfig has fewer than two fleets');
+  return validateConfig({
+    ...exampleConfig,
+    fleets: [
+      { ...web, targetGroups: [WEB_TARGET_GROUP, SHARED_TARGET_GROUP] },
+      { ...batch, targetGroups: [SHARED_TARGET_GROUP] },
+    ],
+  });
+}
+
 export interface Synthesized {
   readonly app: App;
   readonly stack: FleetwardStack;
