@@ -12,7 +12,7 @@ import {
   UpdateCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import type { Command, FleetStatus, InstanceRecord } from '../core/model.ts';
+import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step.ts';
 import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
 import type { ActionRecord, ActionState, DecisionEntry, InstanceChanges, StateStore } from '../ports/index.ts';
@@ -151,6 +151,7 @@ export class DynamoStateStore implements StateStore {
       ...(item.failedObservations === undefined ? {} : { failedObservations: Number(item.failedObservations) }),
       ...(item.identity === undefined ? {} : { identity: item.identity as InstanceRecord['identity'] }),
       ...(item.failover === undefined ? {} : { failover: item.failover as InstanceRecord['failover'] }),
+      ...(item.drain === undefined ? {} : { drain: item.drain as InstanceRecord['drain'] }),
     }));
   }
 
@@ -174,14 +175,15 @@ export class DynamoStateStore implements StateStore {
   async updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
     const names = Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field]));
-    const values = Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value]));
-    const sets = fields.map((_, i) => `#f${i} = :v${i}`);
+    const values = Object.fromEntries(fields.flatMap(([, value], i) => (value === null ? [] : [[`:v${i}`, value]])));
+    const sets = fields.flatMap(([, value], i) => (value === null ? [] : [`#f${i} = :v${i}`]));
+    const removes = fields.flatMap(([, value], i) => (value === null ? [`#f${i}`] : []));
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.instance(fleet, instanceId),
-          UpdateExpression: `SET ${[...sets, 'version = :next'].join(', ')}`,
+          UpdateExpression: `SET ${[...sets, 'version = :next'].join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'version = :version',
           ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: { ...values, ':version': expectedVersion, ':next': expectedVersion + 1 },
@@ -247,6 +249,30 @@ export class DynamoStateStore implements StateStore {
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':state': state, ':ids': [...instanceIds], ':detail': detail },
       }),
+    );
+  }
+
+  async putRequest(fleet: string, request: OperatorRequest): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.request(fleet, request.requestedAtMs, request.requestId), ...request },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async listRequests(fleet: string): Promise<OperatorRequest[]> {
+    const { pk, skPrefix } = keys.requestPrefix(fleet);
+    return (await this.queryPrefix(pk, skPrefix)).map((item) => {
+      const { pk: _pk, sk: _sk, ...request } = item;
+      return request as unknown as OperatorRequest;
+    });
+  }
+
+  async deleteRequest(fleet: string, request: OperatorRequest): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.request(fleet, request.requestedAtMs, request.requestId) }),
     );
   }
 

@@ -20,6 +20,7 @@ import {
   type Filter,
   type Instance,
   RunInstancesCommand,
+  StartInstancesCommand,
   StopInstancesCommand,
   type Tag,
   TerminateInstancesCommand,
@@ -261,6 +262,11 @@ export class Ec2Compute implements ComputePort {
   async stop(instanceIds: readonly string[], force: boolean): Promise<void> {
     if (instanceIds.length === 0) return;
     await this.ec2.send(new StopInstancesCommand({ InstanceIds: [...instanceIds], Force: force }));
+  }
+
+  async start(instanceIds: readonly string[]): Promise<void> {
+    if (instanceIds.length === 0) return;
+    await this.ec2.send(new StartInstancesCommand({ InstanceIds: [...instanceIds] }));
   }
 
   async associateAddress(allocationId: string, instanceId: string): Promise<void> {

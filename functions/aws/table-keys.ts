@@ -24,4 +24,10 @@ export const keys = {
     sk: `DECISION#${String(step).padStart(12, '0')}`,
   }),
   decisionPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
+  /** Operator requests sort by the time they were made: the oldest is settled first. */
+  request: (fleet: string, requestedAtMs: number, requestId: string) => ({
+    pk: fleetPartition(fleet),
+    sk: `REQUEST#${String(requestedAtMs).padStart(15, '0')}#${requestId}`,
+  }),
+  requestPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'REQUEST#' }),
 } as const;

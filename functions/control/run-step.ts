@@ -4,7 +4,7 @@
  * repeated or crashed run never acts twice, then record the decision with its reasons.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance } from '../core/model.ts';
+import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
 import { decideStep, type StepDecision } from '../core/step.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
@@ -31,8 +31,10 @@ export interface StepOutcome {
 
 const ALIVE = new Set(['pending', 'running']);
 
-/** Drops victims that changed since the step observed them: gone, untagged, protected. */
-async function revalidateVictims(acting: Acting, victims: readonly Extract<Command, { kind: 'terminate' }>[]) {
+type Advance = Extract<Command, { kind: 'advance' }>;
+
+/** Drops new drains of instances that changed since the step observed them: gone, untagged, protected. */
+async function revalidateVictims(acting: Acting, victims: readonly Advance[]) {
   if (victims.length === 0) return new Map<string, string>();
   const fresh = await acting.deps.compute.describeInstances(victims.map((v) => v.instanceId));
   const byId = new Map(fresh.map((i) => [i.instanceId, i]));
@@ -46,7 +48,60 @@ async function revalidateVictims(acting: Acting, victims: readonly Extract<Comma
   return abandoned;
 }
 
-async function act(acting: Acting, decision: StepDecision, records: ReadonlyMap<string, InstanceRecord>) {
+/** Carries out a drain's or a return's actions in order, journaled, then checkpoints the record. */
+async function advance(acting: Acting, command: Advance, versions: Map<string, number>): Promise<string> {
+  const { deps, fleet } = acting;
+  const id = command.instanceId;
+  const done: string[] = [];
+  for (const action of command.actions) {
+    const step: Command = { ...command, id: `${command.journalKey}/${action}` };
+    const { detail } = await runJournaled(acting, step, async () => {
+      switch (action) {
+        case 'deregister':
+          await deps.loadBalancer.deregister(fleet.targetGroups, id);
+          break;
+        case 'register':
+          await deps.loadBalancer.register(fleet.targetGroups, id);
+          break;
+        case 'notify':
+          await deps.events.publish('Instance Draining', { fleet: fleet.name, instanceId: id, reason: command.reason, drain: command.drain });
+          break;
+        case 'stop':
+          await deps.compute.stop([id], false);
+          break;
+        case 'start':
+          await deps.compute.start([id]);
+          break;
+        case 'terminate':
+          await deps.compute.terminate([id]);
+          acting.terminated.push(id);
+          break;
+      }
+      return { instanceIds: [id], detail: action };
+    });
+    done.push(detail);
+  }
+  if (command.lifecycle === 'forget') {
+    await deps.store.deleteInstance(fleet.name, id);
+  } else {
+    const version = await deps.store.updateInstance(
+      fleet.name,
+      id,
+      { lifecycle: command.lifecycle, reason: command.reason, drain: command.drain ?? null },
+      versions.get(id) ?? 1,
+    );
+    versions.set(id, version);
+  }
+  const what = done.length > 0 ? `${done.join(', ')}; ` : '';
+  return `${what}${command.lifecycle === 'forget' ? 'record removed' : command.lifecycle}`;
+}
+
+async function act(
+  acting: Acting,
+  decision: StepDecision,
+  records: ReadonlyMap<string, InstanceRecord>,
+  requests: ReadonlyMap<string, OperatorRequest>,
+) {
   const { deps, fleet } = acting;
   const actions: Array<DecisionEntry['actions'][number]> = [];
   const record = (command: Command, outcome: string) =>
@@ -82,8 +137,29 @@ async function act(acting: Acting, decision: StepDecision, records: ReadonlyMap<
     }
   }
 
-  const victims = decision.commands.filter((c): c is Extract<Command, { kind: 'terminate' }> => c.kind === 'terminate');
-  const abandoned = await revalidateVictims(acting, victims);
+  for (const command of decision.commands) {
+    if (command.kind !== 'settle') continue;
+    const request = requests.get(command.requestId);
+    if (command.accepted && command.record !== undefined) {
+      const { lifecycle, reason, drain } = command.record;
+      const version = await deps.store.updateInstance(
+        fleet.name,
+        command.record.instanceId,
+        { lifecycle, reason, drain: drain ?? null },
+        versions.get(command.record.instanceId) ?? 1,
+      );
+      versions.set(command.record.instanceId, version);
+      if (command.reregister === true && fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, command.record.instanceId);
+    }
+    if (request !== undefined) await deps.store.deleteRequest(fleet.name, request);
+    record(command, command.accepted ? 'applied' : 'refused');
+  }
+
+  // A drain that starts this step (scale-in, evacuation) starts only if the instance is still as seen.
+  const starting = decision.commands.filter(
+    (c): c is Advance => c.kind === 'advance' && records.get(c.instanceId)?.lifecycle !== 'draining' && records.get(c.instanceId)?.lifecycle !== 'returning',
+  );
+  const abandoned = await revalidateVictims(acting, starting);
   await deps.store.renewLease(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
 
   for (const command of decision.commands) {
@@ -101,25 +177,18 @@ async function act(acting: Acting, decision: StepDecision, records: ReadonlyMap<
   for (const command of decision.commands) {
     if (command.kind === 'launch') {
       record(command, (await launchAndRecord(acting, command)).outcome);
-    } else if (command.kind === 'terminate') {
+    } else if (command.kind === 'advance') {
       const why = abandoned.get(command.id);
       if (why !== undefined) {
         record(command, why);
         continue;
       }
-      const { detail } = await runJournaled(acting, command, async () => {
-        await deps.store.updateInstance(
-          fleet.name,
-          command.instanceId,
-          { lifecycle: 'terminating', reason: command.reason },
-          versions.get(command.instanceId) ?? 1,
-        );
-        if (fleet.targetGroups.length > 0) await deps.loadBalancer.deregister(fleet.targetGroups, command.instanceId);
-        await deps.compute.terminate([command.instanceId]);
-        acting.terminated.push(command.instanceId);
-        return { instanceIds: [command.instanceId], detail: `terminated ${command.instanceId}` };
-      });
-      record(command, detail);
+      try {
+        record(command, await advance(acting, command, versions));
+      } catch (error) {
+        deps.log.error('a drain step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
+        record(command, `interrupted, resumes next step: ${errorMessage(error)}`);
+      }
     }
   }
   return actions;
@@ -163,9 +232,10 @@ export async function runFleetStep(
     throw error;
   }
   try {
-    const [status, records, observed, subnets] = await Promise.all([
+    const [status, records, requests, observed, subnets] = await Promise.all([
       deps.store.getStatus(fleet.name),
       deps.store.listInstances(fleet.name),
+      deps.store.listRequests(fleet.name),
       observe(deps, fleet),
       deps.compute.describeSubnets(fleet.subnets),
     ]);
@@ -176,10 +246,15 @@ export async function runFleetStep(
       label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
       why: `reading it failed: ${errorMessage(error)}`,
     }));
-    const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals });
+    const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests });
 
     const acting: Acting = { deps, fleet, observed, launched: [], terminated: [], launchSucceeded: false };
-    const actions = await act(acting, decision, new Map(records.map((r) => [r.instanceId, r])));
+    const actions = await act(
+      acting,
+      decision,
+      new Map(records.map((r) => [r.instanceId, r])),
+      new Map(requests.map((r) => [r.requestId, r])),
+    );
     const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
     const { launchFailures: _previous, ...rest } = decision.nextStatus;
     await deps.store.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);

@@ -86,6 +86,22 @@ const failoverSchema = z
   })
   .prefault({});
 
+const drainSchema = z
+  .strictObject({
+    /** Bound on waiting for target groups to drain connections (their deregistration delay + margin). */
+    deregistrationTimeoutSeconds: nonNegativeSeconds.default(330),
+    /** Wait for a continue signal from the user's own hook after the Instance Draining event. */
+    waitForContinue: z.boolean().default(false),
+    continueTimeoutSeconds: z.number().int().min(1).max(604_800).default(3600),
+    /** When no continue signal comes in time: go on (default) or abandon the drain. */
+    onContinueTimeout: z.enum(['continue', 'abandon']).default('continue'),
+    /** Disruption budget of evacuations: instances draining at once, a count or a percentage. */
+    maxDraining: z.union([z.number().int().min(1), z.string().regex(/^([1-9]\d?|100)%$/, 'must be a count or a percentage such as 25%')]).default(1),
+    /** Stop an instance once it is in maintenance. */
+    stopInMaintenance: z.boolean().default(false),
+  })
+  .prefault({});
+
 const launchTemplateSchema = z
   .strictObject({
     id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
@@ -129,6 +145,7 @@ const fleetSchema = z
       .default([])
       .refine((t) => new Set(t).size === t.length, 'must not repeat a target group'),
     failover: failoverSchema,
+    drain: drainSchema,
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -209,6 +226,7 @@ export type FleetConfig = FleetwardConfig['fleets'][number];
 export type ScalingConfig = FleetConfig['scaling'];
 export type MetricConfig = ScalingConfig['metric'];
 export type FailoverConfig = FleetConfig['failover'];
+export type DrainConfig = FleetConfig['drain'];
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends Error {

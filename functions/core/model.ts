@@ -49,9 +49,44 @@ export interface ObservedInstance {
 
 /**
  * in-service: counted and managed; terminating: fleetward asked EC2 to terminate it;
- * failing-over: failed, its replacement and identity move are under way (see FailoverPlan).
+ * failing-over: failed, its replacement and identity move are under way (see FailoverPlan);
+ * draining: being taken out of service (see DrainState); maintenance: out of service, touched by
+ * nothing; returning: coming back from maintenance.
  */
-export type Lifecycle = 'in-service' | 'terminating' | 'failing-over';
+export type Lifecycle = 'in-service' | 'terminating' | 'failing-over' | 'draining' | 'maintenance' | 'returning';
+
+/** A drain under way, checkpointed in the instance's record so that it outlives one invocation. */
+export interface DrainState {
+  /** maintenance: keep the instance out of service; terminate: scale-in, evacuation. */
+  readonly purpose: 'maintenance' | 'terminate';
+  readonly reason: string;
+  readonly startedAtMs: number;
+  /** Wait until the rest of the fleet is back at desired capacity before taking it out (not for scale-in). */
+  readonly keepCapacity: boolean;
+  /** When deregistration from the target groups was asked for. */
+  readonly deregisteredAtMs?: number;
+  /** When the Instance Draining event went out (the continue timeout runs from here). */
+  readonly notifiedAtMs?: number;
+  /** The user's hook said continue, or the last heartbeat extending the wait. */
+  readonly continuedAtMs?: number;
+  readonly heartbeatAtMs?: number;
+  /** Stop the instance once in maintenance. */
+  readonly stop: boolean;
+}
+
+export type DrainAction = 'deregister' | 'notify' | 'stop' | 'terminate' | 'register' | 'start';
+
+/** A request from an operator (CLI or API), settled by the next step under the fleet's lease. */
+export interface OperatorRequest {
+  readonly requestId: string;
+  readonly kind: 'drain' | 'maintenance-enter' | 'maintenance-exit' | 'continue' | 'heartbeat' | 'cancel' | 'evacuate' | 'pause' | 'resume';
+  readonly instanceId?: string;
+  /** For evacuate: the zone or subnet to empty. */
+  readonly zone?: string;
+  readonly subnetId?: string;
+  readonly requestedAtMs: number;
+  readonly requestedBy: string;
+}
 
 /** A failover decided for one instance, kept in its record until every step of it is done. */
 export interface FailoverPlan {
@@ -82,6 +117,7 @@ export interface InstanceRecord {
   /** Its identity as last observed: still known after the instance is gone. */
   readonly identity?: InstanceIdentity;
   readonly failover?: FailoverPlan;
+  readonly drain?: DrainState;
 }
 
 /** One capacity recommendation, remembered for the stabilization windows. */
@@ -104,6 +140,10 @@ export interface FleetStatus {
   readonly lastScaleOutAtMs?: number;
   readonly lastScaleInAtMs?: number;
   readonly launchFailures?: LaunchFailures;
+  /** An operator paused the fleet: steps record what they see and act on nothing. */
+  readonly paused?: boolean;
+  /** Zones and subnets being emptied by an evacuation. */
+  readonly evacuating?: { readonly zones: readonly string[]; readonly subnets: readonly string[] };
   readonly version: number;
 }
 
@@ -129,7 +169,32 @@ export type Command =
       readonly instanceTypes: readonly InstanceTypeChoice[];
       readonly reason: string;
     }
-  | { readonly kind: 'terminate'; readonly id: string; readonly instanceId: string; readonly reason: string }
+  /** Settle an operator request: apply its change to the record, or refuse it with the reason. */
+  | {
+      readonly kind: 'settle';
+      readonly id: string;
+      readonly requestId: string;
+      readonly accepted: boolean;
+      readonly instanceId?: string;
+      readonly record?: InstanceRecord;
+      readonly reregister?: boolean;
+      readonly reason: string;
+    }
+  /**
+   * Take a drain (scale-in, evacuation, operator) or a return from maintenance as far as it goes
+   * this step: carry out the actions in order, then checkpoint the drain and the lifecycle.
+   */
+  | {
+      readonly kind: 'advance';
+      readonly id: string;
+      readonly instanceId: string;
+      /** The journal key of the actions: stable across the steps of one drain. */
+      readonly journalKey: string;
+      readonly actions: readonly DrainAction[];
+      readonly drain?: DrainState;
+      readonly lifecycle: Lifecycle | 'forget';
+      readonly reason: string;
+    }
   | { readonly kind: 'adopt'; readonly id: string; readonly instanceId: string; readonly launchedAtMs: number; readonly reason: string }
   | { readonly kind: 'forget'; readonly id: string; readonly instanceId: string; readonly reason: string }
   /** Remember health observations and identity in the record (no AWS call). */

@@ -4,7 +4,8 @@
  */
 import type { FleetConfig } from './config.ts';
 import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from './failover.ts';
-import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance } from './model.ts';
+import { advanceDrain, advanceReturn, drainBudget, settleInstanceRequest } from './lifecycle.ts';
+import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
 import { type ScalingDirection, decideCapacity } from './scaling.ts';
 
@@ -19,6 +20,8 @@ export interface StepInput {
   readonly nowMs: number;
   /** What events said about instances (interruption warnings, scheduled events, alarms). */
   readonly signals?: readonly InstanceSignal[];
+  /** Operator requests waiting to be settled, oldest first. */
+  readonly requests?: readonly OperatorRequest[];
 }
 
 export interface CapacitySnapshot {
@@ -56,14 +59,68 @@ export function launchBackoffSeconds(failures: number): number {
 }
 
 export function decideStep(input: StepInput): StepDecision {
-  const { fleet, status, records, observed, nowMs } = input;
+  const { fleet, status, observed, nowMs } = input;
   const step = (status?.step ?? 0) + 1;
   const commandId = (kind: string, subject: string) => `${fleet.name}/${step}/${kind}/${subject}`;
   const commands: Command[] = [];
   const notes: string[] = [];
 
-  const recordById = new Map(records.map((r) => [r.instanceId, r]));
   const observedById = new Map(observed.map((o) => [o.instanceId, o]));
+  const recordById = new Map(input.records.map((r) => [r.instanceId, r]));
+  let paused = status?.paused ?? false;
+  let evacuating = status?.evacuating ?? { zones: [], subnets: [] };
+  const zones = new Set(input.subnets.map((s) => s.availabilityZone));
+  for (const request of input.requests ?? []) {
+    const settle = (accepted: boolean, reason: string, extra: Partial<Extract<Command, { kind: 'settle' }>> = {}) =>
+      commands.push({ kind: 'settle', id: commandId('settle', request.requestId), requestId: request.requestId, accepted, reason, ...extra });
+    if (request.kind === 'pause') {
+      paused = true;
+      settle(true, `fleet paused by ${request.requestedBy}`);
+    } else if (request.kind === 'resume') {
+      if (paused) settle(true, `fleet resumed by ${request.requestedBy}`);
+      else settle(false, `fleet ${fleet.name} is not paused`);
+      paused = false;
+    } else if (request.kind === 'evacuate') {
+      const { zone, subnetId } = request;
+      if (zone !== undefined && !zones.has(zone)) {
+        settle(false, `${zone} is not a zone of fleet ${fleet.name} (its zones: ${[...zones].sort().join(', ')})`);
+      } else if (subnetId !== undefined && !fleet.subnets.includes(subnetId)) {
+        settle(false, `${subnetId} is not a subnet of fleet ${fleet.name}`);
+      } else {
+        evacuating = {
+          zones: zone === undefined ? evacuating.zones : [...new Set([...evacuating.zones, zone])],
+          subnets: subnetId === undefined ? evacuating.subnets : [...new Set([...evacuating.subnets, subnetId])],
+        };
+        settle(true, `evacuation of ${zone ?? subnetId} requested by ${request.requestedBy}`);
+      }
+    } else {
+      const settled = settleInstanceRequest(request, recordById.get(request.instanceId ?? ''), fleet, nowMs);
+      const extra = settled.accepted
+        ? { instanceId: request.instanceId ?? '', ...(settled.record ? { record: settled.record } : {}), ...(settled.reregister ? { reregister: true } : {}) }
+        : { instanceId: request.instanceId ?? '' };
+      settle(settled.accepted, settled.reason, extra);
+      if (settled.accepted && settled.record !== undefined) recordById.set(settled.record.instanceId, settled.record);
+    }
+  }
+  const records = [...recordById.values()];
+  const keptStatus = {
+    ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
+    ...(paused ? { paused } : {}),
+  };
+  if (paused) {
+    const desiredCapacity = status?.desiredCapacity ?? fleet.capacity.initial ?? fleet.capacity.min;
+    return {
+      step,
+      desiredCapacity,
+      direction: 'hold',
+      reason: `hold at ${desiredCapacity}: the fleet is paused by an operator, so fleetward acts on nothing`,
+      capacity: { currentUnits: 0, replacingUnits: 0, warmedUnits: 0, warmingInstances: 0, instances: 0 },
+      commands,
+      notes,
+      dryRun: fleet.dryRun,
+      nextStatus: { ...status, step, desiredCapacity, recommendations: status?.recommendations ?? [], ...keptStatus, evacuating },
+    };
+  }
 
   const signals = input.signals ?? [];
   const toMember = (instance: ObservedInstance, record: InstanceRecord | undefined): Member => ({
@@ -96,6 +153,7 @@ export function decideStep(input: StepInput): StepDecision {
   }
 
   const failed = new Set<string>();
+  const outOfService: InstanceRecord[] = [];
   let unitsInFlight = 0;
   for (const record of records) {
     const instance = observedById.get(record.instanceId);
@@ -110,6 +168,10 @@ export function decideStep(input: StepInput): StepDecision {
         plan: record.failover,
         reason: `continuing the failover decided earlier: ${record.failover.cause}`,
       });
+      continue;
+    }
+    if (record.lifecycle === 'draining' || record.lifecycle === 'returning') {
+      outOfService.push(record);
       continue;
     }
     if (record.lifecycle !== 'in-service' || !fleet.failover.enabled) {
@@ -162,7 +224,34 @@ export function decideStep(input: StepInput): StepDecision {
   }
 
   commands.push(...adoptions);
-  const members = candidates.filter((m) => !failed.has(m.instanceId));
+  const evacuated = (m: { availabilityZone: string; subnetId: string }) =>
+    evacuating.zones.includes(m.availabilityZone) || evacuating.subnets.includes(m.subnetId);
+  const healthy = candidates.filter((m) => !failed.has(m.instanceId));
+  const draining = outOfService.filter((r) => r.lifecycle === 'draining').length;
+  const budget = Math.max(0, drainBudget(fleet.drain, healthy.length + draining) - draining);
+  const leaving = healthy
+    .filter((m) => evacuated(m) && !m.protected)
+    .sort((a, b) => a.launchedAtMs - b.launchedAtMs || (a.instanceId < b.instanceId ? -1 : 1))
+    .slice(0, budget);
+  for (const m of leaving) {
+    const record = recordById.get(m.instanceId);
+    const drain: DrainState = { purpose: 'terminate', reason: `evacuating ${m.availabilityZone} (${m.subnetId})`, startedAtMs: nowMs, keepCapacity: true, stop: false };
+    outOfService.push({ ...(record ?? { instanceId: m.instanceId, launchedAtMs: m.launchedAtMs, version: 1, reason: '' }), lifecycle: 'draining', drain });
+  }
+  const stillThere = healthy.filter(evacuated).length - leaving.length + outOfService.filter((r) => {
+    const o = observedById.get(r.instanceId);
+    return r.lifecycle === 'draining' && o !== undefined && evacuated(o);
+  }).length;
+  if (evacuating.zones.length + evacuating.subnets.length > 0) {
+    if (stillThere === 0 && leaving.length === 0) {
+      notes.push(`evacuation of ${[...evacuating.zones, ...evacuating.subnets].join(', ')} is complete`);
+      evacuating = { zones: [], subnets: [] };
+    } else {
+      notes.push(`evacuating ${[...evacuating.zones, ...evacuating.subnets].join(', ')}: at most ${drainBudget(fleet.drain, healthy.length + draining)} draining at once`);
+    }
+  }
+  const leavingIds = new Set(leaving.map((m) => m.instanceId));
+  const members = healthy.filter((m) => !leavingIds.has(m.instanceId));
 
   const warmupMs = fleet.scaling.warmupSeconds * 1000;
   const warming = members.filter((m) => m.launchedAtMs + warmupMs > nowMs);
@@ -211,7 +300,7 @@ export function decideStep(input: StepInput): StepDecision {
           `launching ${launchUnits} of the ${deficit} missing units: another ${first.type} (weight ${first.weight}) would pass capacity.max ${fleet.capacity.max}`,
         );
       }
-      const healthySubnets = input.subnets.filter((subnet) => !degradedNames.has(subnet.availabilityZone));
+      const healthySubnets = input.subnets.filter((subnet) => !degradedNames.has(subnet.availabilityZone) && !evacuated(subnet));
       const launchSubnets = healthySubnets.length > 0 ? healthySubnets : input.subnets;
       for (const share of spreadLaunches(Math.max(0, instances), launchSubnets, members)) {
         commands.push({
@@ -228,12 +317,11 @@ export function decideStep(input: StepInput): StepDecision {
   } else if (surplus > 0) {
     const victims = selectVictims(members, surplus);
     for (const victim of victims) {
-      commands.push({
-        kind: 'terminate',
-        id: commandId('terminate', victim.instanceId),
-        instanceId: victim.instanceId,
-        reason: `capacity ${capacity.currentUnits} is above desired ${desired}; chose it because ${victim.why}`,
-      });
+      const member = members.find((m) => m.instanceId === victim.instanceId);
+      const reason = `capacity ${capacity.currentUnits} is above desired ${desired}; chose it because ${victim.why}`;
+      const drain: DrainState = { purpose: 'terminate', reason, startedAtMs: nowMs, keepCapacity: false, stop: false };
+      const record = recordById.get(victim.instanceId);
+      outOfService.push({ ...(record ?? { instanceId: victim.instanceId, launchedAtMs: member?.launchedAtMs ?? nowMs, version: 1 }), reason, lifecycle: 'draining', drain });
     }
     const removable = members.filter((m) => !m.protected).length;
     const removedUnits = victims.reduce((total, v) => total + (members.find((m) => m.instanceId === v.instanceId)?.units ?? 0), 0);
@@ -247,6 +335,29 @@ export function decideStep(input: StepInput): StepDecision {
           : `capacity ${capacity.currentUnits} is above desired ${desired}, but no instance is small enough to remove without going below it`,
       );
     }
+  }
+
+  const inService = members.filter((m) => m.state === 'running').reduce((total, m) => total + m.units, 0);
+  for (const record of outOfService) {
+    const instance = observedById.get(record.instanceId);
+    const progress =
+      record.lifecycle === 'returning'
+        ? advanceReturn(instance, fleet)
+        : advanceDrain(record, instance, { fleet, inService, desired, nowMs });
+    const journalKey =
+      record.lifecycle === 'returning' || record.drain === undefined
+        ? `${fleet.name}/return/${record.instanceId}/${step}`
+        : `${fleet.name}/drain/${record.instanceId}/${record.drain.startedAtMs}`;
+    commands.push({
+      kind: 'advance',
+      id: commandId('advance', record.instanceId),
+      instanceId: record.instanceId,
+      journalKey,
+      actions: progress.actions,
+      ...(progress.next === undefined ? {} : { drain: progress.next }),
+      lifecycle: progress.lifecycle ?? record.lifecycle,
+      reason: record.drain !== undefined && record.drain.startedAtMs === nowMs ? `${record.drain.reason}; ${progress.reason}` : progress.reason,
+    });
   }
 
   const direction = decision.direction;
@@ -266,7 +377,8 @@ export function decideStep(input: StepInput): StepDecision {
       recommendations: decision.recommendations,
       ...(direction === 'out' ? { lastScaleOutAtMs: nowMs } : status?.lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs: status.lastScaleOutAtMs }),
       ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
-      ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
+      ...keptStatus,
+      ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
     },
   };
 }

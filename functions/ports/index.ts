@@ -3,7 +3,7 @@
  * Lambda; the simulator implements them in memory. Errors they throw are in ./errors.ts.
  */
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
-import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
+import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, OperatorRequest, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import type { NextStatus, StepDecision } from '../core/step.ts';
 
@@ -46,6 +46,7 @@ export interface ComputePort {
   launch(request: LaunchRequest): Promise<LaunchResult>;
   terminate(instanceIds: readonly string[]): Promise<void>;
   stop(instanceIds: readonly string[], force: boolean): Promise<void>;
+  start(instanceIds: readonly string[]): Promise<void>;
   /** Re-associates an Elastic IP with another instance. */
   associateAddress(allocationId: string, instanceId: string): Promise<void>;
   /** Detaches (forced) the interface if attached elsewhere, then attaches it at deviceIndex. */
@@ -95,7 +96,10 @@ export interface DecisionEntry {
   readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
 }
 
-export type InstanceChanges = Partial<Pick<InstanceRecord, 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover'>>;
+/** Fields to set; null removes the field (a finished drain). */
+export type InstanceChanges = {
+  readonly [K in 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover' | 'drain']?: InstanceRecord[K] | null;
+};
 
 export interface StateStore {
   acquireLease(fleet: string, owner: string, nowMs: number, ttlMs: number): Promise<void>;
@@ -113,6 +117,11 @@ export interface StateStore {
   /** Journals a command before it is carried out; returns the existing entry if there is one. */
   beginAction(fleet: string, command: Command, nowMs: number): Promise<ActionRecord | undefined>;
   finishAction(fleet: string, commandId: string, state: Exclude<ActionState, 'started'>, instanceIds: readonly string[], detail: string): Promise<void>;
+  /** Queues an operator request for the fleet's next step. */
+  putRequest(fleet: string, request: OperatorRequest): Promise<void>;
+  /** Pending requests, oldest first. */
+  listRequests(fleet: string): Promise<OperatorRequest[]>;
+  deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
   listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]>;
 }

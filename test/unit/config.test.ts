@@ -70,6 +70,14 @@ describe('the example config', () => {
         scaleOutAlarms: ['web-cpu-high'],
       },
       targetGroups: [],
+      drain: {
+        deregistrationTimeoutSeconds: 330,
+        waitForContinue: false,
+        continueTimeoutSeconds: 3600,
+        onContinueTimeout: 'continue',
+        maxDraining: 1,
+        stopInMaintenance: false,
+      },
       failover: {
         enabled: true,
         gracePeriodSeconds: 300,

@@ -73,6 +73,14 @@ const fleetArb: fc.Arbitrary<FleetConfig> = fc
         scaleOutAlarms: [],
       },
       targetGroups: [],
+      drain: {
+        deregistrationTimeoutSeconds: 330,
+        waitForContinue: false,
+        continueTimeoutSeconds: 3600,
+        onContinueTimeout: 'continue' as const,
+        maxDraining: 1,
+        stopInMaintenance: false,
+      },
       failover: {
         enabled: f.failoverEnabled,
         gracePeriodSeconds: 300,
@@ -191,7 +199,9 @@ function checkInvariants(input: StepInput, decision: StepDecision): void {
   let terminatedUnits = 0;
   let launchedUnits = 0;
   for (const command of decision.commands) {
-    if (command.kind === 'terminate') {
+    // A drain that starts this step takes an in-service instance out: the scale-in victim.
+    const startsDrain = command.kind === 'advance' && (recordById.get(command.instanceId)?.lifecycle ?? 'in-service') === 'in-service';
+    if (startsDrain) {
       const target = observedById.get(command.instanceId);
       expect(target, `terminate of an instance not observed: ${command.instanceId}`).toBeDefined();
       if (target === undefined) continue;

@@ -40,6 +40,7 @@ function fleet(options: FleetOptions = {}): FleetConfig {
       ...options.scaling,
     },
     targetGroups: [],
+    drain: { deregistrationTimeoutSeconds: 330, waitForContinue: false, continueTimeoutSeconds: 3600, onContinueTimeout: 'continue', maxDraining: 1, stopInMaintenance: false },
     failover: { enabled: false, gracePeriodSeconds: 300, unhealthyThreshold: 2, onFailure: 'terminate', crossAzRestore: false, rebalanceRecommendation: 'ignore', degradedZone: { impairedShare: 0.5, minImpaired: 2 } },
     dryRun: options.dryRun ?? false,
     tags: {},
@@ -292,7 +293,7 @@ describe('decideStep: launch backoff', () => {
       stepInput({ status: status(1, { launchFailures }), observed: [instance('i-1', SUBNET_A), instance('i-2', SUBNET_B)] }),
     );
     expect(decision.notes).toEqual([]);
-    expect(decision.commands.map((c) => c.id)).toEqual(['web/42/terminate/i-1']);
+    expect(decision.commands.map((c) => c.id)).toEqual(['web/42/advance/i-1']);
   });
 });
 
@@ -349,18 +350,25 @@ describe('decideStep: scale in', () => {
     expect(later.reason).toBe(
       'scale in 4 -> 2: cpu = 10 per unit over 4 warmed units at target 50 recommends 1, capped by scaleIn.maxStep 2',
     );
+    // Scale-in drains first: without target groups or a continue hook, the drain ends this step.
     expect(later.commands).toEqual([
       {
-        kind: 'terminate',
-        id: 'web/43/terminate/i-a2',
+        kind: 'advance',
+        id: 'web/43/advance/i-a2',
         instanceId: 'i-a2',
-        reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (3)',
+        journalKey: `web/drain/i-a2/${NOW + sec(31)}`,
+        actions: ['notify', 'terminate'],
+        lifecycle: 'terminating',
+        reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (3); drained: terminating',
       },
       {
-        kind: 'terminate',
-        id: 'web/43/terminate/i-a3',
+        kind: 'advance',
+        id: 'web/43/advance/i-a3',
         instanceId: 'i-a3',
-        reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (2)',
+        journalKey: `web/drain/i-a3/${NOW + sec(31)}`,
+        actions: ['notify', 'terminate'],
+        lifecycle: 'terminating',
+        reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (2); drained: terminating',
       },
     ]);
     expect(later.notes).toEqual([]);
@@ -399,7 +407,7 @@ describe('decideStep: scale in', () => {
         ],
       }),
     );
-    expect(result.commands.map((c) => c.id)).toEqual(['web/42/terminate/i-3']);
+    expect(result.commands.map((c) => c.id)).toEqual(['web/42/advance/i-3']);
   });
 
   it('says so when no instance is small enough to remove', () => {
@@ -498,7 +506,7 @@ describe('decideStep: gaps it cannot close in one step', () => {
 
     const decision = decideStep(input);
 
-    expect(decision.commands.map((c) => `${c.kind} ${'instanceId' in c ? c.instanceId : ''}`)).toEqual(['terminate i-3']);
+    expect(decision.commands.map((c) => `${c.kind} ${'instanceId' in c ? c.instanceId : ''}`)).toEqual(['advance i-3']);
     expect(decision.notes).toEqual(['removing 1 of the 2 surplus units: the rest are protected or larger than what is left']);
   });
 });
