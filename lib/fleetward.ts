@@ -1,7 +1,7 @@
 /**
  * The Fleetward construct: the state table, the scale function and its least-privilege role, the
- * schedule that runs a control step for every fleet, the rule that runs one at once when a
- * scale-out alarm fires, and the notification topic.
+ * schedule that runs a control step for every fleet, the rules that run one at once when a
+ * scale-out alarm fires or an instance fails, leaves or is at risk, and the notification topic.
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
@@ -39,6 +39,14 @@ const CREATED_BY_LAUNCH = ['instance', 'volume', 'network-interface'];
 const USED_BY_LAUNCH = ['security-group', 'image', 'launch-template', 'key-pair', 'placement-group'];
 /** EC2 resource types whose ARNs have no account: AMIs and snapshots may belong to other accounts. */
 const ACCOUNTLESS = new Set(['image', 'snapshot']);
+
+/** EC2 instance states that mean an instance left service; the handler ignores the others. */
+const LEAVING_STATES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
+/** Retries and age limit of every EventBridge rule target: a step is stale once the next is due. */
+const RULE_TARGET = { retryAttempts: 2, maxEventAge: Duration.minutes(2) };
+
+/** An event pattern with EventBridge's $or, which CDK's EventPattern type lacks but passes through. */
+type EventPatternWithOr = events.EventPattern & { readonly $or: readonly Record<string, unknown>[] };
 
 /** Why each EC2 resource type is granted on every resource of the type (cdk-nag AwsSolutions-IAM5). */
 const WILDCARD_REASONS: Record<string, string> = {
@@ -116,6 +124,15 @@ export class Fleetward extends Construct {
   readonly schedule: scheduler.Schedule;
   /** Invokes the scale function when a scale-out alarm of a fleet goes into ALARM. */
   readonly alarmRule: events.Rule;
+  /**
+   * Invokes the scale function when an instance is stopping, stopped, shutting down or terminated,
+   * gets a Spot interruption warning or a rebalance recommendation.
+   */
+  readonly instanceEventRule: events.Rule;
+  /** Invokes the scale function on AWS Health events about EC2 (scheduled retirements, maintenance). */
+  readonly healthEventRule: events.Rule;
+  /** Invokes the scale function when an alarm on a StatusCheckFailed* metric goes into ALARM. */
+  readonly statusCheckAlarmRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: FleetwardProps) {
     super(scope, id);
@@ -225,11 +242,39 @@ export class Fleetward extends Construct {
           alarmName: [...alarmNames, { prefix: ALARM_NAME_PREFIX }],
         },
       },
-      targets: [
-        new eventsTargets.LambdaFunction(this.scaleFunction, { retryAttempts: 2, maxEventAge: Duration.minutes(2) }),
-      ],
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
     });
 
+    // State changes matter only when an instance leaves service; the warnings always do.
+    const instanceEvents: EventPatternWithOr = {
+      source: ['aws.ec2'],
+      $or: [
+        { 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: LEAVING_STATES } },
+        { 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] },
+      ],
+    };
+    this.instanceEventRule = new events.Rule(this, 'InstanceEventRule', {
+      description: 'fleetward: a control step when an instance leaves service or is about to',
+      eventPattern: instanceEvents,
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+    });
+    this.healthEventRule = new events.Rule(this, 'HealthEventRule', {
+      description: 'fleetward: a control step on AWS Health events about EC2',
+      eventPattern: { source: ['aws.health'], detailType: ['AWS Health Event'], detail: { service: ['EC2'] } },
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+    });
+    this.statusCheckAlarmRule = new events.Rule(this, 'StatusCheckAlarmRule', {
+      description: 'fleetward: a control step when a status check alarm goes into ALARM',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: {
+          state: { value: ['ALARM'] },
+          configuration: { metrics: { metricStat: { metric: { name: [{ prefix: 'StatusCheckFailed' }] } } } },
+        },
+      },
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+    });
 
     this.acknowledgeNagFindings(role, schedulerRole);
   }

@@ -1,9 +1,14 @@
-// Failover infrastructure: what the scale function may do to move a failed instance's identity.
+// Failover infrastructure: what the scale function may do to move a failed instance's identity,
+// and the rules that bring instance events to it.
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUARANTINE_TAG } from '../../functions/aws/ec2-compute.ts';
+import { parseTrigger } from '../../functions/handlers/events.ts';
+import { InvalidEventError } from '../../functions/ports/errors.ts';
 import {
   arnText,
   asList,
+  exampleConfig,
   policyStatements,
   SHARED_TARGET_GROUP,
   synthesize,
@@ -13,7 +18,7 @@ import {
   type Statement,
 } from './synth.ts';
 
-const { template } = synthesize();
+const { stack, template } = synthesize();
 const statements = policyStatements(template);
 const withTargetGroups = policyStatements(synthesize({ config: targetGroupConfig() }).template);
 
@@ -129,5 +134,149 @@ describe('target groups', () => {
       expect.arrayContaining(['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways']),
     );
     expect(onEverything.filter((a) => !/^(ec2:Describe|elasticloadbalancing:Describe|cloudwatch:GetMetricData$)/.test(a))).toEqual([]);
+  });
+});
+
+type Pattern = Record<string, unknown>;
+
+/**
+ * EventBridge matching, for the operators fleetward's patterns use: exact values, prefix, nested
+ * objects, $or, and arrays in the event (a pattern matches if it matches any element).
+ */
+function matches(pattern: Pattern, event: unknown): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    if (key === '$or') return (expected as Pattern[]).some((branch) => matches(branch, event));
+    const value = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (!Array.isArray(expected)) return values.some((v) => typeof v === 'object' && v !== null && matches(expected as Pattern, v));
+    return values.some((v) => expected.some((matcher: unknown) => matchesValue(matcher, v)));
+  });
+}
+
+function matchesValue(matcher: unknown, value: unknown): boolean {
+  if (typeof matcher !== 'object' || matcher === null) return matcher === value;
+  if (!('prefix' in matcher) || Object.keys(matcher).length !== 1) throw new Error(`unsupported matcher ${JSON.stringify(matcher)}`);
+  return typeof value === 'string' && value.startsWith(String(matcher.prefix));
+}
+
+/** The event pattern of every rule, by the rule's construct id. */
+const rules = Object.fromEntries(
+  Object.entries(template.findResources('AWS::Events::Rule') as Record<string, { Properties: { EventPattern: Pattern } }>).map(
+    ([logicalId, rule]) => [/^Fleetward(\w+Rule)/.exec(logicalId)?.[1] ?? logicalId, rule.Properties.EventPattern],
+  ),
+);
+const rulesMatching = (event: unknown) => Object.keys(rules).filter((name) => matches(rules[name] as Pattern, event)).sort();
+
+const ec2Event = (detailType: string, detail: Pattern) => ({ id: 'e-1', source: 'aws.ec2', 'detail-type': detailType, detail });
+const stateChange = (state: string) => ec2Event('EC2 Instance State-change Notification', { 'instance-id': 'i-0abc', state });
+const healthEvent = (service: string) => ({
+  id: 'h-1',
+  source: 'aws.health',
+  'detail-type': 'AWS Health Event',
+  detail: { service, eventTypeCode: 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED', affectedEntities: [{ entityValue: 'i-0abc' }] },
+});
+const alarmEvent = (alarmName: string, state: string, metric: string) => ({
+  id: 'a-1',
+  source: 'aws.cloudwatch',
+  'detail-type': 'CloudWatch Alarm State Change',
+  detail: {
+    alarmName,
+    state: { value: state },
+    configuration: { metrics: [{ id: 'm1', metricStat: { metric: { namespace: 'AWS/EC2', name: metric, dimensions: { InstanceId: 'i-0abc' } } } }] },
+  },
+});
+
+/** What the handler's parser makes of an event: a step, nothing to do, or an invalid event. */
+function handlerOutcome(event: unknown): 'acts' | 'ignores' | 'rejects' {
+  try {
+    return 'ignored' in parseTrigger(event, exampleConfig) ? 'ignores' : 'acts';
+  } catch (error) {
+    if (error instanceof InvalidEventError) return 'rejects';
+    throw error;
+  }
+}
+
+describe('the instance event rules', () => {
+  it('are public fields of the construct', () => {
+    const { fleetward } = stack;
+    for (const [rule, id] of [
+      [fleetward.instanceEventRule, 'InstanceEventRule'],
+      [fleetward.healthEventRule, 'HealthEventRule'],
+      [fleetward.statusCheckAlarmRule, 'StatusCheckAlarmRule'],
+    ] as const) {
+      expect(stack.resolve(rule.ruleArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^Fleetward${id}`)), 'Arn'] });
+    }
+  });
+
+  it('have exactly the patterns the handler parses', () => {
+    expect(rules.InstanceEventRule).toEqual({
+      source: ['aws.ec2'],
+      $or: [
+        { 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['stopping', 'stopped', 'shutting-down', 'terminated'] } },
+        { 'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'] },
+      ],
+    });
+    expect(rules.HealthEventRule).toEqual({ source: ['aws.health'], 'detail-type': ['AWS Health Event'], detail: { service: ['EC2'] } });
+    expect(rules.StatusCheckAlarmRule).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: {
+        state: { value: ['ALARM'] },
+        configuration: { metrics: { metricStat: { metric: { name: [{ prefix: 'StatusCheckFailed' }] } } } },
+      },
+    });
+  });
+
+  it('invoke the scale function, retrying twice and dropping events older than 2 minutes', () => {
+    for (const id of ['InstanceEventRule', 'HealthEventRule', 'StatusCheckAlarmRule']) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Description: Match.anyValue(),
+        EventPattern: rules[id],
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetwardScaleFunction'), 'Arn'] },
+            Id: 'Target0',
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^Fleetward${id}`), 'Arn'] },
+      });
+    }
+  });
+
+  it.each([
+    ['an instance pending', stateChange('pending'), [], 'ignores'],
+    ['an instance running', stateChange('running'), [], 'ignores'],
+    ['an instance stopping', stateChange('stopping'), ['InstanceEventRule'], 'acts'],
+    ['an instance stopped', stateChange('stopped'), ['InstanceEventRule'], 'acts'],
+    ['an instance shutting down', stateChange('shutting-down'), ['InstanceEventRule'], 'acts'],
+    ['an instance terminated', stateChange('terminated'), ['InstanceEventRule'], 'acts'],
+    [
+      'a Spot interruption warning',
+      ec2Event('EC2 Spot Instance Interruption Warning', { 'instance-id': 'i-0abc', 'instance-action': 'terminate' }),
+      ['InstanceEventRule'],
+      'acts',
+    ],
+    ['a rebalance recommendation', ec2Event('EC2 Instance Rebalance Recommendation', { 'instance-id': 'i-0abc' }), ['InstanceEventRule'], 'acts'],
+    ['an AWS Health event about EC2', healthEvent('EC2'), ['HealthEventRule'], 'acts'],
+    ['an AWS Health event about RDS', healthEvent('RDS'), [], 'ignores'],
+    ['a status check alarm going into ALARM', alarmEvent('i-0abc-status', 'ALARM', 'StatusCheckFailed_System'), ['StatusCheckAlarmRule'], 'acts'],
+    ['a status check alarm going back to OK', alarmEvent('i-0abc-status', 'OK', 'StatusCheckFailed'), [], 'ignores'],
+    ['an alarm of no fleet on another metric', alarmEvent('db-cpu-high', 'ALARM', 'CPUUtilization'), [], 'rejects'],
+    // Both rules deliver it; the handler acts once, idempotent on the event id.
+    [
+      'a fleetward- status check alarm',
+      alarmEvent('fleetward-web-i-0abc', 'ALARM', 'StatusCheckFailed_Instance'),
+      ['AlarmRule', 'StatusCheckAlarmRule'],
+      'acts',
+    ],
+  ])('deliver %s to the function exactly when the handler acts on it', (_, event, expected, outcome) => {
+    expect(rulesMatching(event)).toEqual(expected);
+    expect(handlerOutcome(event)).toBe(outcome);
+    expect(expected.length > 0).toBe(outcome === 'acts');
   });
 });
