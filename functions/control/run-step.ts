@@ -213,6 +213,32 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
   }));
 }
 
+/** Observes the fleet and decides, acting on nothing and writing nothing. */
+async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[]) {
+  const [status, records, requests, observed, subnets] = await Promise.all([
+    deps.store.getStatus(fleet.name),
+    deps.store.listInstances(fleet.name),
+    deps.store.listRequests(fleet.name),
+    observe(deps, fleet),
+    deps.compute.describeSubnets(fleet.subnets),
+  ]);
+  const nowMs = deps.clock.now();
+  const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
+  const metric: MetricReading = await deps.metrics.latest(fleet.scaling.metric, running, nowMs).catch((error: unknown) => ({
+    kind: 'missing' as const,
+    label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
+    why: `reading it failed: ${errorMessage(error)}`,
+  }));
+  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests });
+  return { status, records, requests, observed, metric, nowMs, decision };
+}
+
+/** What the next step would decide for a fleet, with what it saw: acts on nothing, writes nothing. */
+export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) {
+  const { observed, metric, decision } = await observeAndDecide(deps, fleet, []);
+  return { observed, metric, decision };
+}
+
 /** Runs one control step for one fleet. Never throws: failures are returned and logged. */
 export async function runFleetStep(
   deps: StepDependencies,
@@ -232,21 +258,7 @@ export async function runFleetStep(
     throw error;
   }
   try {
-    const [status, records, requests, observed, subnets] = await Promise.all([
-      deps.store.getStatus(fleet.name),
-      deps.store.listInstances(fleet.name),
-      deps.store.listRequests(fleet.name),
-      observe(deps, fleet),
-      deps.compute.describeSubnets(fleet.subnets),
-    ]);
-    const nowMs = deps.clock.now();
-    const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
-    const metric: MetricReading = await deps.metrics.latest(fleet.scaling.metric, running, nowMs).catch((error: unknown) => ({
-      kind: 'missing' as const,
-      label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
-      why: `reading it failed: ${errorMessage(error)}`,
-    }));
-    const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests });
+    const { status, records, requests, observed, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals);
 
     const acting: Acting = { deps, fleet, observed, launched: [], terminated: [], launchSucceeded: false };
     const actions = await act(

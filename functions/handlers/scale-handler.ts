@@ -2,13 +2,6 @@
  * The scale function's handler, built from its dependencies: parse the trigger, make it
  * idempotent on the event's id, run one control step per fleet, count what happened.
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -17,38 +10,17 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
-import { DynamoStateStore } from '../aws/dynamo-state-store.ts';
-import { Ec2Compute } from '../aws/ec2-compute.ts';
-import { Elbv2Targets } from '../aws/elbv2-targets.ts';
-import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
-import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
-import type { FleetwardConfig } from '../core/config.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
-import type { Clock, Notifier } from '../ports/index.ts';
 import { type Trigger, parseTrigger } from './events.ts';
+import { type PortOptions, createPorts } from './ports.ts';
 
 /** A redelivered event within this time returns the first result instead of acting again. */
 const EVENT_MEMORY_SECONDS = 3600;
 
-export interface ScaleHandlerDependencies {
-  readonly config: FleetwardConfig;
-  readonly tableName: string;
-  readonly clients: {
-    readonly ec2: EC2Client;
-    readonly cloudwatch: CloudWatchClient;
-    readonly dynamodb: DynamoDBClient;
-    readonly elbv2: ElasticLoadBalancingV2Client;
-    readonly eventbridge: EventBridgeClient;
-    readonly sns?: SNSClient;
-  };
-  /** Without it, notifications are only logged. */
-  readonly topicArn?: string;
-  readonly clock?: Clock;
-  readonly logger?: Logger;
+export interface ScaleHandlerDependencies extends PortOptions {
   readonly metrics?: Metrics;
 }
 
@@ -70,17 +42,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const { config, tableName, clients } = deps;
   const logger = deps.logger ?? new Logger({ serviceName: 'fleetward' });
   const metrics = deps.metrics ?? new Metrics({ namespace: 'fleetward', serviceName: 'fleetward' });
-  const clock = deps.clock ?? { now: () => Date.now() };
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoStateStore({ client: documents, tableName, decisionLogDays: config.decisionLogDays });
-  const compute = new Ec2Compute(clients.ec2);
-  const metricsPort = new CloudWatchMetrics(clients.cloudwatch);
-  const loadBalancer = new Elbv2Targets(clients.elbv2);
-  const events = new EventBridgePublisher(clients.eventbridge);
-  const notifier: Notifier =
-    deps.topicArn !== undefined && clients.sns !== undefined
-      ? new SnsNotifier(clients.sns, deps.topicArn)
-      : { notify: async (subject, message, details) => logger.warn(subject, { message, ...details }) };
+  const ports = createPorts({ ...deps, logger });
+  const { compute } = ports;
 
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: EVENT_MEMORY_SECONDS });
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -95,7 +58,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const stepFleets = makeIdempotent(
     async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
       const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
-      const stepDeps = { compute, loadBalancer, metrics: metricsPort, store, clock, notifier, events, log: logger, runId };
+      const stepDeps = { ...ports, runId };
       const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals)));
       for (const outcome of outcomes) {
         metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);

@@ -1,0 +1,61 @@
+/**
+ * Builds the AWS implementations of the ports from SDK clients: one place for the scale
+ * function, the operator CLI and the demo, so all of them act through the same adapters.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
+import { DynamoStateStore } from '../aws/dynamo-state-store.ts';
+import { Ec2Compute } from '../aws/ec2-compute.ts';
+import { Elbv2Targets } from '../aws/elbv2-targets.ts';
+import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
+import { SnsNotifier } from '../aws/sns-notifier.ts';
+import type { StepDependencies } from '../control/run-step.ts';
+import type { FleetwardConfig } from '../core/config.ts';
+import type { Clock, Notifier } from '../ports/index.ts';
+
+export interface AwsClients {
+  readonly ec2: EC2Client;
+  readonly cloudwatch: CloudWatchClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly eventbridge: EventBridgeClient;
+  readonly sns?: SNSClient;
+}
+
+export interface PortOptions {
+  readonly config: FleetwardConfig;
+  readonly tableName: string;
+  readonly clients: AwsClients;
+  /** Without it, notifications are only logged. */
+  readonly topicArn?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** Every dependency of a control step but the run id, which is per invocation. */
+export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId'> & { readonly store: DynamoStateStore } {
+  const { clients, config } = options;
+  const log = options.logger ?? new Logger({ serviceName: 'fleetward' });
+  const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const notifier: Notifier =
+    options.topicArn !== undefined && clients.sns !== undefined
+      ? new SnsNotifier(clients.sns, options.topicArn)
+      : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) };
+  return {
+    compute: new Ec2Compute(clients.ec2),
+    loadBalancer: new Elbv2Targets(clients.elbv2),
+    metrics: new CloudWatchMetrics(clients.cloudwatch),
+    store: new DynamoStateStore({ client: documents, tableName: options.tableName, decisionLogDays: config.decisionLogDays }),
+    clock: options.clock ?? { now: () => Date.now() },
+    notifier,
+    events: new EventBridgePublisher(clients.eventbridge),
+    log,
+  };
+}
