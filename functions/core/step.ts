@@ -154,6 +154,7 @@ export function decideStep(input: StepInput): StepDecision {
 
   const failed = new Set<string>();
   const outOfService: InstanceRecord[] = [];
+  const startedDraining = new Set<string>();
   let unitsInFlight = 0;
   for (const record of records) {
     const instance = observedById.get(record.instanceId);
@@ -186,8 +187,17 @@ export function decideStep(input: StepInput): StepDecision {
       continue;
     }
     const mine = signals.filter((signal) => signal.instanceId === record.instanceId);
-    const assessment = assessFailure(fleet.failover, record, instance, mine, nowMs);
     const identity = identityOf(record, instance);
+    const scheduled = mine.find((signal) => signal.kind === 'scheduled-event');
+    const carriesIdentity = identity.elasticIps.length + identity.networkInterfaces.length + identity.volumes.length > 0;
+    if (scheduled !== undefined && !carriesIdentity && instance !== undefined && ALIVE.has(instance.state) && !instance.protected) {
+      // Nothing to carry over, and time before the event: a graceful drain, replacement first.
+      const reason = `AWS Health scheduled event: ${scheduled.detail}; draining ahead of it`;
+      outOfService.push({ ...record, lifecycle: 'draining', reason, drain: { purpose: 'terminate', reason, startedAtMs: nowMs, keepCapacity: true, stop: false } });
+      startedDraining.add(record.instanceId);
+      continue;
+    }
+    const assessment = assessFailure(fleet.failover, record, instance, mine, nowMs);
     if (assessment.cause !== undefined && instance?.protected === true) {
       notes.push(`${record.instanceId} has failed (${assessment.cause}) but is protected: fleetward leaves it to the operator`);
     } else if (assessment.cause !== undefined) {
@@ -226,7 +236,7 @@ export function decideStep(input: StepInput): StepDecision {
   commands.push(...adoptions);
   const evacuated = (m: { availabilityZone: string; subnetId: string }) =>
     evacuating.zones.includes(m.availabilityZone) || evacuating.subnets.includes(m.subnetId);
-  const healthy = candidates.filter((m) => !failed.has(m.instanceId));
+  const healthy = candidates.filter((m) => !failed.has(m.instanceId) && !startedDraining.has(m.instanceId));
   const draining = outOfService.filter((r) => r.lifecycle === 'draining').length;
   const budget = Math.max(0, drainBudget(fleet.drain, healthy.length + draining) - draining);
   const leaving = healthy
