@@ -347,7 +347,9 @@ export function decideStep(input: StepInput): StepDecision {
     }
   }
 
-  const inService = members.filter((m) => m.state === 'running').reduce((total, m) => total + m.units, 0);
+  // What serves without any instance that is leaving: a drain keeping capacity waits for it.
+  const leavingNow = new Set(outOfService.map((r) => r.instanceId));
+  const inService = members.filter((m) => m.state === 'running' && !leavingNow.has(m.instanceId)).reduce((total, m) => total + m.units, 0);
   for (const record of outOfService) {
     const instance = observedById.get(record.instanceId);
     const progress =
