@@ -14,6 +14,7 @@ import {
   DescribeInstanceStatusCommand,
   DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
+  DescribeVolumesCommand,
   DetachNetworkInterfaceCommand,
   DetachVolumeCommand,
   type EC2Client,
@@ -327,15 +328,29 @@ export class Ec2Compute implements ComputePort {
     device: string,
     fleet: string,
   ): Promise<RestoredVolume> {
+    // Only this account's snapshots: never a public or shared one of the same volume id.
     const snapshots = await this.ec2.send(
-      new DescribeSnapshotsCommand({ Filters: [{ Name: 'volume-id', Values: [volumeId] }, { Name: 'status', Values: ['completed'] }] }),
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [{ Name: 'volume-id', Values: [volumeId] }, { Name: 'status', Values: ['completed'] }],
+      }),
     );
     const latest = [...(snapshots.Snapshots ?? [])].sort((a, b) => (b.StartTime?.getTime() ?? 0) - (a.StartTime?.getTime() ?? 0))[0];
     if (latest?.SnapshotId === undefined) throw new ResourceNotFoundError('snapshot', `no completed snapshot of ${volumeId} to restore from`);
+    const source = await this.ec2
+      .send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))
+      .then((r) => r.Volumes?.[0])
+      .catch(() => undefined);
     const created = await this.ec2.send(
       new CreateVolumeCommand({
         SnapshotId: latest.SnapshotId,
         AvailabilityZone: availabilityZone,
+        // The same kind of disk as the lost one, when it can still be described.
+        ...(source?.VolumeType === undefined ? {} : { VolumeType: source.VolumeType }),
+        ...(source?.Iops === undefined || !['io1', 'io2', 'gp3'].includes(source.VolumeType ?? '') ? {} : { Iops: source.Iops }),
+        ...(source?.Throughput === undefined || source.VolumeType !== 'gp3' ? {} : { Throughput: source.Throughput }),
+        // A retry after a crash gets the same volume back instead of a second one.
+        ClientToken: clientToken(`restore/${volumeId}/${toInstanceId}`, availabilityZone),
         TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: FLEET_TAG, Value: fleet }, { Key: 'fleetward:restored-from', Value: volumeId }] }],
       }),
     );

@@ -91,8 +91,10 @@ function fleetForAlarm(config: FleetwardConfig, alarmName: string): FleetConfig 
 function alarmTrigger(value: z.infer<typeof alarmEvent>, config: FleetwardConfig): Trigger {
   const { alarmName, state } = value.detail;
   const fleet = fleetForAlarm(config, alarmName);
-  const metric = value.detail.configuration?.metrics?.[0]?.metricStat?.metric;
-  const instance = metric?.name.startsWith('StatusCheckFailed') ? metric.dimensions?.InstanceId : undefined;
+  const metric = value.detail.configuration?.metrics
+    ?.map((m) => m.metricStat?.metric)
+    .find((m) => m?.name.startsWith('StatusCheckFailed') === true && m.dimensions?.InstanceId !== undefined);
+  const instance = metric?.dimensions?.InstanceId;
   if (state.value !== 'ALARM') {
     if (fleet === undefined && instance === undefined) throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
     return { id: `alarm:${value.id}`, ignored: `alarm ${alarmName} changed to ${state.value}, not ALARM` };

@@ -10,6 +10,7 @@ import {
   AttachNetworkInterfaceCommand,
   AttachVolumeCommand,
   CreateNetworkInterfaceCommand,
+  CreateSnapshotCommand,
   CreateTagsCommand,
   CreateVolumeCommand,
   DeleteTagsCommand,
@@ -19,6 +20,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
   type Instance,
+  TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
@@ -100,7 +102,7 @@ interface Pet {
 }
 
 /** A singleton fleet (min = max = 1) whose instance has an Elastic IP, a secondary ENI, a data volume and a target group. */
-async function petFleet(failover: Partial<FleetConfig['failover']> = {}): Promise<Pet> {
+async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones = 1): Promise<Pet> {
   const fleet = await FleetHarness.create({}, 2);
   const subnet = fleet.subnets[0];
   if (subnet === undefined) throw new Error('no subnet');
@@ -111,7 +113,7 @@ async function petFleet(failover: Partial<FleetConfig['failover']> = {}): Promis
   const targetGroupArn = group.TargetGroups?.[0]?.TargetGroupArn ?? '';
   fleet.configure({
     name: 'pets',
-    subnets: [subnet.subnetId],
+    subnets: fleet.subnets.slice(0, zones).map((s) => s.subnetId),
     capacity: { min: 1, max: 1 },
     targetGroups: [targetGroupArn],
     failover: {
@@ -173,7 +175,6 @@ describe('failover', () => {
     const fleet = await FleetHarness.create();
     await fleet.step(40);
     const [lost] = await fleet.instances();
-    const { TerminateInstancesCommand } = await import('@aws-sdk/client-ec2');
     await fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: [lost?.InstanceId ?? ''] }));
 
     const result = await fleet.invoke(instanceEvent('EC2 Instance State-change Notification', lost?.InstanceId ?? '', { state: 'terminated' }));
@@ -305,6 +306,52 @@ describe('failover', () => {
     const recovered = await fleet.step(120);
     // Back in service: a (2 instances) fills up to the others (b 4, c 3) before c gets one.
     expect(await zonesOf(recovered.fleets[0]?.launched ?? [])).toEqual(['us-east-1a', 'us-east-1a', 'us-east-1c']);
+  });
+
+  it('restores the data volume from its latest snapshot in a healthy zone when its own is degraded and the fleet allows it', async () => {
+    const pet = await petFleet({ unhealthyThreshold: 1, crossAzRestore: true, degradedZone: { impairedShare: 0.5, minImpaired: 1 } }, 2);
+    const snapshot = await pet.fleet.ec2.send(new CreateSnapshotCommand({ VolumeId: pet.volumeId }));
+    await failPet(pet);
+
+    await pet.fleet.step(0);
+
+    const replacement = await replacementOf(pet);
+    expect((await describeInstance(pet.fleet, replacement))?.Placement?.AvailabilityZone).toBe('us-east-1b');
+    const restored = await pet.fleet.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [replacement] }] }));
+    const data = restored.Volumes?.find((v) => v.Attachments?.[0]?.Device === '/dev/sdf');
+    expect(data).toMatchObject({ SnapshotId: snapshot.SnapshotId, AvailabilityZone: 'us-east-1b' });
+    const address = await pet.fleet.ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }));
+    expect(address.Addresses?.[0]?.InstanceId).toBe(replacement);
+    const [decision] = await pet.fleet.store().listDecisions('pets', 1);
+    const failover = decision?.actions.find((a) => a.kind === 'failover');
+    expect(failover?.reason).toContain('data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk');
+    expect(failover?.outcome).toContain(`restored ${pet.volumeId} as ${data?.VolumeId} from ${snapshot.SnapshotId}`);
+  });
+
+  it('fails over an instance whose status check alarm fires, whichever metric of the alarm it is', async () => {
+    const fleet = await FleetHarness.create();
+    await fleet.step(20);
+    const [sick] = (await fleet.instances()).map((i) => i.InstanceId ?? '');
+    const alarm = {
+      id: randomUUID(),
+      source: 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      detail: {
+        alarmName: 'web-1-status',
+        state: { value: 'ALARM' },
+        configuration: {
+          metrics: [
+            { metricStat: { metric: { name: 'CPUUtilization', dimensions: { InstanceId: sick } } } },
+            { metricStat: { metric: { name: 'StatusCheckFailed_System', dimensions: { InstanceId: sick } } } },
+          ],
+        },
+      },
+    };
+
+    const result = await fleet.invoke(alarm);
+
+    expect(result.fleets[0]?.terminated).toEqual([sick]);
+    expect(result.fleets[0]?.launched).toHaveLength(1);
   });
 
   const crashPoints = [
