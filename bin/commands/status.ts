@@ -1,0 +1,135 @@
+/**
+ * `fleetward status [fleet]`: each fleet's status record, its instances (fleetward's records
+ * joined with what EC2 reports) and its pending operator requests. Reads only.
+ */
+import type { Command } from 'commander';
+import type { FleetConfig } from '../../functions/core/config.ts';
+import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
+import { age, requestLabel, table } from './format.ts';
+import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
+
+export interface InstanceView {
+  readonly instanceId: string;
+  /** `unrecorded`: carries the fleet tag, and the next step adopts it. */
+  readonly lifecycle: Lifecycle | 'unrecorded';
+  /** `gone`: fleetward has a record, EC2 no longer reports the instance. */
+  readonly state: Ec2State | 'gone';
+  readonly availabilityZone: string;
+  readonly subnetId: string;
+  readonly instanceType: string;
+  readonly launchedAtMs: number;
+  readonly ageSeconds: number;
+  readonly health: InstanceHealth;
+  /** Only for fleets with target groups. */
+  readonly targetHealth?: TargetHealth;
+  readonly protected: boolean;
+  readonly reason: string;
+}
+
+export interface FleetView {
+  readonly fleet: string;
+  readonly desiredCapacity: number;
+  /** The last step's number; null before the first step. */
+  readonly step: number | null;
+  readonly paused: boolean;
+  readonly evacuating: { readonly zones: readonly string[]; readonly subnets: readonly string[] };
+  readonly dryRun: boolean;
+  readonly instances: readonly InstanceView[];
+  readonly requests: readonly OperatorRequest[];
+}
+
+const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
+
+async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetView> {
+  const { store, compute, loadBalancer } = session.deps;
+  const [status, records, observed, requests, targets] = await Promise.all([
+    store.getStatus(fleet.name),
+    store.listInstances(fleet.name),
+    compute.describeFleetInstances(fleet.name),
+    store.listRequests(fleet.name),
+    fleet.targetGroups.length > 0 ? loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(undefined),
+  ]);
+  const now = session.now;
+  const byId = new Map(observed.map((o) => [o.instanceId, o]));
+  const recorded = new Set(records.map((r) => r.instanceId));
+  const rows = [
+    ...records.map((record) => ({ record, instance: byId.get(record.instanceId) })),
+    ...observed.filter((o) => !recorded.has(o.instanceId) && ALIVE.has(o.state)).map((instance) => ({ record: undefined, instance })),
+  ];
+  const instances = rows.map(({ record, instance }): InstanceView => {
+    const instanceId = record?.instanceId ?? instance?.instanceId ?? '';
+    const launchedAtMs = record?.launchedAtMs ?? instance?.launchTimeMs ?? now;
+    return {
+      instanceId,
+      lifecycle: record?.lifecycle ?? 'unrecorded',
+      state: instance?.state ?? 'gone',
+      availabilityZone: instance?.availabilityZone ?? '',
+      subnetId: instance?.subnetId ?? '',
+      instanceType: instance?.instanceType ?? '',
+      launchedAtMs,
+      ageSeconds: Math.max(0, Math.floor((now - launchedAtMs) / 1000)),
+      health: instance?.health ?? 'unknown',
+      ...(targets === undefined ? {} : { targetHealth: targets.get(instanceId) ?? 'not-registered' }),
+      protected: instance?.protected ?? false,
+      reason: record?.reason ?? 'carries the fleet tag; the next step adopts it',
+    };
+  });
+  instances.sort(
+    (a, b) => a.availabilityZone.localeCompare(b.availabilityZone) || a.launchedAtMs - b.launchedAtMs || a.instanceId.localeCompare(b.instanceId),
+  );
+  return {
+    fleet: fleet.name,
+    desiredCapacity: status?.desiredCapacity ?? fleet.capacity.initial ?? fleet.capacity.min,
+    step: status?.step ?? null,
+    paused: status?.paused ?? false,
+    evacuating: status?.evacuating ?? { zones: [], subnets: [] },
+    dryRun: fleet.dryRun,
+    instances,
+    requests,
+  };
+}
+
+function renderFleet(view: FleetView, nowMs: number): string {
+  const evacuating = [...view.evacuating.zones, ...view.evacuating.subnets];
+  const facts = [
+    `desired ${view.desiredCapacity}`,
+    view.step === null ? 'no step yet' : `step ${view.step}`,
+    ...(view.paused ? ['paused'] : []),
+    ...(evacuating.length > 0 ? [`evacuating ${evacuating.join(', ')}`] : []),
+    ...(view.dryRun ? ['dry-run'] : []),
+  ];
+  const withTargets = view.instances.some((i) => i.targetHealth !== undefined);
+  const headers = ['INSTANCE', 'LIFECYCLE', 'STATE', 'AZ', 'TYPE', 'AGE', 'HEALTH', ...(withTargets ? ['TARGETS'] : []), 'REASON'];
+  const rows = view.instances.map((i) => [
+    i.protected ? `${i.instanceId} (protected)` : i.instanceId,
+    i.lifecycle,
+    i.state,
+    i.availabilityZone,
+    i.instanceType,
+    age(i.ageSeconds * 1000),
+    i.health,
+    ...(withTargets ? [i.targetHealth ?? ''] : []),
+    i.reason,
+  ]);
+  const lines = [`fleet ${view.fleet}: ${facts.join(', ')}`, rows.length > 0 ? table(headers, rows) : '(no instances)'];
+  if (view.requests.length > 0) {
+    lines.push('pending requests:', ...view.requests.map((r) => `  ${requestLabel(r)} by ${r.requestedBy}, ${age(nowMs - r.requestedAtMs)} ago (request ${r.requestId})`));
+  }
+  return lines.join('\n');
+}
+
+export function registerStatus(program: Command, io: CliIo, run: RunOptions): void {
+  withCommonOptions(
+    program
+      .command('status')
+      .description("each fleet's desired capacity and state, its instances and pending requests")
+      .argument('[fleet]', 'only this fleet'),
+  ).action(async (name: string | undefined, options: CommonOptions) =>
+    Session.with(options, io, run, async (session) => {
+      const fleets = name === undefined ? session.config.fleets : [session.fleet(name)];
+      const views = await Promise.all(fleets.map((fleet) => viewFleet(session, fleet)));
+      const now = session.now;
+      session.print({ fleets: views }, ({ fleets: list }) => list.map((view) => renderFleet(view, now)).join('\n\n'));
+    }),
+  );
+}

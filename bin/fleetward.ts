@@ -1,0 +1,58 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The operator CLI, `fleetward`: one commander program whose subcommands live in
+ * bin/commands/. `run` parses and runs one command line and returns its exit code (0 ok,
+ * 2 bad input, 1 unexpected failure), so tests call it in-process with captured output.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../functions/core/config.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerPlan } from './commands/plan.ts';
+import { registerRequests } from './commands/requests.ts';
+import { type CliIo, CliError, type RunOptions } from './commands/session.ts';
+import { registerStatus } from './commands/status.ts';
+
+export type { CliIo, RunOptions } from './commands/session.ts';
+
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+export function createProgram(io: CliIo, options: RunOptions = {}): Command {
+  const program = new Command('fleetward')
+    .description('Operate fleetward fleets: status, history, drains, maintenance, evacuations, pause and plan.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(add --help for usage)');
+  registerStatus(program, io, options);
+  registerHistory(program, io, options);
+  registerRequests(program, io, options);
+  registerPlan(program, io, options);
+  return program;
+}
+
+export async function run(argv: readonly string[], io: CliIo = processIo, options: RunOptions = {}): Promise<number> {
+  try {
+    await createProgram(io, options).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    // commander has printed its own message (or the help) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliError || error instanceof ConfigError) {
+      io.stderr(`error: ${error.message}\n`);
+      return error instanceof CliError ? error.exitCode : 2;
+    }
+    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && import.meta.url === pathToFileURL(realpathSync(invokedPath)).href) {
+  // The notice that AWS SDK releases after January 2027 need Node 22 would follow every command.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.exitCode = await run(process.argv.slice(2));
+}
