@@ -5,20 +5,13 @@ import type { FailoverConfig, FleetConfig } from '../../functions/core/config.ts
 import { assessFailure, degradedZones, identityOf, planReplacement } from '../../functions/core/failover.ts';
 import { type InstanceIdentity, type InstanceRecord, type InstanceSignal, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 import type { Member, SubnetPlacement } from '../../functions/core/placement.ts';
+import { FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
 
 const NOW = 1_000_000_000;
 const A: SubnetPlacement = { subnetId: 'subnet-0a', availabilityZone: 'us-east-1a' };
 const B: SubnetPlacement = { subnetId: 'subnet-0b', availabilityZone: 'us-east-1b' };
 
-const CONFIG: FailoverConfig = {
-  enabled: true,
-  gracePeriodSeconds: 300,
-  unhealthyThreshold: 2,
-  onFailure: 'terminate',
-  crossAzRestore: false,
-  rebalanceRecommendation: 'ignore',
-  degradedZone: { impairedShare: 0.5, minImpaired: 2 },
-};
+const CONFIG: FailoverConfig = FAILOVER_DEFAULTS;
 
 const PET: InstanceIdentity = {
   elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '198.51.100.7' }],
@@ -31,19 +24,7 @@ function record(extra: Partial<InstanceRecord> = {}): InstanceRecord {
 }
 
 function instance(extra: Partial<ObservedInstance> = {}): ObservedInstance {
-  return {
-    instanceId: 'i-1',
-    state: 'running',
-    health: 'ok',
-    instanceType: 'm7g.large',
-    subnetId: A.subnetId,
-    availabilityZone: A.availabilityZone,
-    launchTimeMs: NOW - 3_600_000,
-    protected: false,
-    targetHealth: 'healthy',
-    identity: NO_IDENTITY,
-    ...extra,
-  };
+  return observedInstance('i-1', A, NOW - 3_600_000, { targetHealth: 'healthy', ...extra });
 }
 
 const member = (id: string, subnet: SubnetPlacement, extra: Partial<Member> = {}): Member => ({

@@ -2,8 +2,9 @@
 // requests settled against records, and drains and returns advanced step by step.
 import { describe, expect, it } from 'vitest';
 import type { DrainConfig } from '../../functions/core/config.ts';
+import { DRAIN_DEFAULTS, observedInstance } from './fixtures.ts';
 import { advanceDrain, advanceReturn, checkTransition, drainBudget, settleInstanceRequest } from '../../functions/core/lifecycle.ts';
-import { type DrainState, type InstanceRecord, type Lifecycle, NO_IDENTITY, type ObservedInstance, type OperatorRequest } from '../../functions/core/model.ts';
+import type { DrainState, InstanceRecord, Lifecycle, ObservedInstance, OperatorRequest } from '../../functions/core/model.ts';
 
 const NOW = 5_000_000;
 const LIFECYCLES: readonly Lifecycle[] = ['in-service', 'draining', 'maintenance', 'returning', 'terminating', 'failing-over'];
@@ -18,14 +19,7 @@ const LEGAL: ReadonlyArray<[Lifecycle, Lifecycle]> = [
   ['returning', 'in-service'],
 ];
 
-const DRAIN: DrainConfig = {
-  deregistrationTimeoutSeconds: 330,
-  waitForContinue: false,
-  continueTimeoutSeconds: 3600,
-  onContinueTimeout: 'continue',
-  maxDraining: 1,
-  stopInMaintenance: false,
-};
+const DRAIN: DrainConfig = DRAIN_DEFAULTS;
 
 const record = (lifecycle: Lifecycle, extra: Partial<InstanceRecord> = {}): InstanceRecord => ({
   instanceId: 'i-1',
@@ -38,19 +32,8 @@ const record = (lifecycle: Lifecycle, extra: Partial<InstanceRecord> = {}): Inst
 
 const request = (kind: OperatorRequest['kind']): OperatorRequest => ({ requestId: 'r-1', kind, instanceId: 'i-1', requestedAtMs: NOW, requestedBy: 'alice' });
 
-const instance = (extra: Partial<ObservedInstance> = {}): ObservedInstance => ({
-  instanceId: 'i-1',
-  state: 'running',
-  health: 'ok',
-  instanceType: 'm7g.large',
-  subnetId: 'subnet-0a',
-  availabilityZone: 'us-east-1a',
-  launchTimeMs: 0,
-  protected: false,
-  targetHealth: 'healthy',
-  identity: NO_IDENTITY,
-  ...extra,
-});
+const instance = (extra: Partial<ObservedInstance> = {}): ObservedInstance =>
+  observedInstance('i-1', { subnetId: 'subnet-0a', availabilityZone: 'us-east-1a' }, 0, { targetHealth: 'healthy', ...extra });
 
 describe('checkTransition', () => {
   const all = LIFECYCLES.flatMap((from) => LIFECYCLES.map((to) => [from, to] as const));

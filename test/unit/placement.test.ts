@@ -1,7 +1,7 @@
 // Tests of placement: launches spread over zones then subnets, scale-in victim choice and its reasons, unit weights.
 import { describe, expect, it } from 'vitest';
-import { NO_IDENTITY } from '../../functions/core/model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from '../../functions/core/placement.ts';
+import { observedInstance } from './fixtures.ts';
 
 const A1: SubnetPlacement = { subnetId: 'subnet-a1', availabilityZone: 'us-east-1a' };
 const A2: SubnetPlacement = { subnetId: 'subnet-a2', availabilityZone: 'us-east-1a' };
@@ -9,21 +9,7 @@ const B1: SubnetPlacement = { subnetId: 'subnet-b1', availabilityZone: 'us-east-
 const C1: SubnetPlacement = { subnetId: 'subnet-c1', availabilityZone: 'us-east-1c' };
 
 function member(instanceId: string, subnet: SubnetPlacement, extra: Partial<Member> = {}): Member {
-  return {
-    instanceId,
-    state: 'running',
-    health: 'ok',
-    instanceType: 'm7g.large',
-    subnetId: subnet.subnetId,
-    availabilityZone: subnet.availabilityZone,
-    launchTimeMs: 1_000,
-    protected: false,
-    targetHealth: 'unknown',
-    identity: NO_IDENTITY,
-    units: 1,
-    launchedAtMs: 1_000,
-    ...extra,
-  };
+  return { ...observedInstance(instanceId, subnet, 1_000), units: 1, launchedAtMs: 1_000, ...extra };
 }
 
 const shares = (result: ReturnType<typeof spreadLaunches>) => result.map((s) => [s.subnet.subnetId, s.instances]);

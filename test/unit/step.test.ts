@@ -1,9 +1,10 @@
 // End-to-end tests of decideStep on plain data: reconcile, capacity, commands with exact ids and reasons, notes, next status.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts';
-import { type FleetStatus, type InstanceRecord, type MetricReading, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
+import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
 
 const NOW = 2_000_000_000;
 const LONG_AGO = NOW - 3_600_000;
@@ -40,27 +41,15 @@ function fleet(options: FleetOptions = {}): FleetConfig {
       ...options.scaling,
     },
     targetGroups: [],
-    drain: { deregistrationTimeoutSeconds: 330, waitForContinue: false, continueTimeoutSeconds: 3600, onContinueTimeout: 'continue', maxDraining: 1, stopInMaintenance: false },
-    failover: { enabled: false, gracePeriodSeconds: 300, unhealthyThreshold: 2, onFailure: 'terminate', crossAzRestore: false, rebalanceRecommendation: 'ignore', degradedZone: { impairedShare: 0.5, minImpaired: 2 } },
+    drain: DRAIN_DEFAULTS,
+    failover: { ...FAILOVER_DEFAULTS, enabled: false },
     dryRun: options.dryRun ?? false,
     tags: {},
   };
 }
 
 function instance(instanceId: string, subnet: SubnetPlacement, extra: Partial<ObservedInstance> = {}): ObservedInstance {
-  return {
-    instanceId,
-    state: 'running',
-    health: 'ok',
-    instanceType: 'm7g.large',
-    subnetId: subnet.subnetId,
-    availabilityZone: subnet.availabilityZone,
-    launchTimeMs: LONG_AGO,
-    protected: false,
-    targetHealth: 'unknown',
-    identity: NO_IDENTITY,
-    ...extra,
-  };
+  return observedInstance(instanceId, subnet, LONG_AGO, extra);
 }
 
 function record(instanceId: string, extra: Partial<InstanceRecord> = {}): InstanceRecord {

@@ -1,0 +1,45 @@
+// Builders shared by the core's unit tests: the failover and drain settings at their defaults
+// (config.test.ts pins the defaults themselves), and an instance as EC2 would report it.
+import type { DrainConfig, FailoverConfig } from '../../functions/core/config.ts';
+import { NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
+
+export const FAILOVER_DEFAULTS: FailoverConfig = {
+  enabled: true,
+  gracePeriodSeconds: 300,
+  unhealthyThreshold: 2,
+  onFailure: 'terminate',
+  crossAzRestore: false,
+  rebalanceRecommendation: 'ignore',
+  degradedZone: { impairedShare: 0.5, minImpaired: 2 },
+};
+
+export const DRAIN_DEFAULTS: DrainConfig = {
+  deregistrationTimeoutSeconds: 330,
+  waitForContinue: false,
+  continueTimeoutSeconds: 3600,
+  onContinueTimeout: 'continue',
+  maxDraining: 1,
+  stopInMaintenance: false,
+};
+
+/** A running, healthy instance in the given subnet, launched at `launchTimeMs`. */
+export function observedInstance(
+  instanceId: string,
+  placement: { readonly subnetId: string; readonly availabilityZone: string },
+  launchTimeMs: number,
+  extra: Partial<ObservedInstance> = {},
+): ObservedInstance {
+  return {
+    instanceId,
+    state: 'running',
+    health: 'ok',
+    instanceType: 'm7g.large',
+    subnetId: placement.subnetId,
+    availabilityZone: placement.availabilityZone,
+    launchTimeMs,
+    protected: false,
+    targetHealth: 'unknown',
+    identity: NO_IDENTITY,
+    ...extra,
+  };
+}
