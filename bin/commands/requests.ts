@@ -82,15 +82,15 @@ async function evacuatedFleet(session: Session, where: { zone?: string; subnetId
 async function submit(session: Session, fleet: FleetConfig, request: OperatorRequest, options: RequestOptions): Promise<void> {
   const { store } = session.deps;
   await store.putRequest(fleet.name, request);
-  const base = { fleet: fleet.name, request, actions: [] };
+  const base = { fleet: fleet.name, request };
   if (!options.step) {
-    session.print({ ...base, queued: true, waiting: '--no-step given' }, render);
+    session.print({ ...base, queued: true, waiting: '--no-step given', actions: [] }, render);
     return;
   }
   const outcome = await runFleetStep(session.deps, fleet, `operator: ${requestLabel(request)}`);
   const queued = (await store.listRequests(fleet.name)).some((r) => r.requestId === request.requestId);
   if (outcome.outcome === 'skipped') {
-    session.print({ ...base, queued, waiting: outcome.reason }, render);
+    session.print({ ...base, queued, waiting: outcome.reason, actions: [] }, render);
     return;
   }
   if (outcome.outcome === 'failed') {

@@ -81,11 +81,16 @@ function operatorName(env: RunOptions['env']): string {
   }
 }
 
-/** Warnings and errors of a step run by the CLI go to stderr as one line each; progress is reported by the command. */
+/**
+ * A step run by the CLI reports its errors through its outcome and the actions the command
+ * prints; only its warnings (a lease or a notification that failed) have nowhere else to go.
+ */
 function stepLogger(io: CliIo): StepLogger {
-  const line = (level: string) => (message: string, attributes: Record<string, unknown>) =>
-    io.stderr(`${level}: ${message} ${JSON.stringify(attributes)}\n`);
-  return { info: () => undefined, warn: line('warning'), error: line('error') };
+  return {
+    info: () => undefined,
+    warn: (message, attributes) => io.stderr(`warning: ${message} ${JSON.stringify(attributes)}\n`),
+    error: () => undefined,
+  };
 }
 
 /** One command's connection to the config, the table and AWS. Close it when done. */
@@ -122,7 +127,8 @@ export class Session {
       clients,
       ...(topicArn === undefined || topicArn === '' ? {} : { topicArn }),
       ...(run.clock === undefined ? {} : { clock: run.clock }),
-      logger: new Logger({ serviceName: 'fleetward-cli', logLevel: 'WARN' }),
+      // Without a topic, notifications are only logged: the command prints the same failures itself.
+      logger: new Logger({ serviceName: 'fleetward-cli', logLevel: 'SILENT' }),
     });
     const operator = `cli:${operatorName(env)}`;
     const deps = { ...ports, log: stepLogger(io), runId: `${operator}:${randomUUID().slice(0, 8)}` };

@@ -377,7 +377,7 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
 
-  it('reports usage and configuration errors with exit code 2', async () => {
+  it('reports usage and configuration errors with exit code 2, and a failed step with 1', async () => {
     const fleet = await FleetHarness.create();
     const dir = mkdtempSync(join(tmpdir(), 'fleetward-cli-'));
     const bad = join(dir, 'bad.yaml');
@@ -406,6 +406,14 @@ describe('fleetward requests that wait, and bad input', () => {
       stderr: "error: option '--limit <n>' argument '0' is invalid. must be a positive integer.\n(add --help for usage)\n",
     });
     expect(await cli(fleet, 'drain')).toEqual({ code: 2, stdout: '', stderr: "error: missing required argument 'instance'\n(add --help for usage)\n" });
+    const broken = validateConfig({ fleets: [{ ...fleet.fleet, subnets: ['subnet-0123456789abcdef0'] }] });
+    expect(await invoke(['pause', 'workers', '--table', fleet.tableName], { config: broken, clock: fleet.clock, env: {} })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: the step for fleet workers failed: subnet not found: subnet-0123456789abcdef0 (not in this account and region); the request stays queued for the next step\n',
+    });
+    expect(await fleet.store().listRequests('workers')).toMatchObject([{ kind: 'pause', requestedBy: OPERATOR }]);
     const help = await invoke(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: fleetward [options] [command]');
