@@ -1,6 +1,6 @@
 /**
- * The commands that change something: drain, maintenance enter|exit, continue, cancel,
- * evacuate, pause and resume. None of them touches a record: each validates, queues an
+ * The commands that change something: drain, maintenance enter|exit, continue, heartbeat,
+ * cancel, evacuate, pause and resume. None of them touches a record: each validates, queues an
  * operator request, and runs one control step for the fleet under its lease, which settles the
  * request and records it in the decision log; then it reports what the step did.
  */
@@ -16,7 +16,7 @@ import { type CliIo, CliError, type CommonOptions, type RunOptions, Session, wit
 
 type RequestOptions = CommonOptions & { readonly step: boolean };
 
-type InstanceRequestKind = Extract<OperatorRequest['kind'], 'drain' | 'maintenance-enter' | 'maintenance-exit' | 'continue' | 'cancel'>;
+type InstanceRequestKind = Extract<OperatorRequest['kind'], 'drain' | 'maintenance-enter' | 'maintenance-exit' | 'continue' | 'heartbeat' | 'cancel'>;
 
 export interface RequestReport {
   readonly fleet: string;
@@ -150,6 +150,7 @@ export function registerRequests(program: Command, io: CliIo, run: RunOptions): 
   instanceCommand(maintenance, 'enter', 'maintenance-enter', 'drain the instance and keep it in maintenance: nothing touches it');
   instanceCommand(maintenance, 'exit', 'maintenance-exit', 'return the instance to service after its health checks');
   instanceCommand(program, 'continue', 'continue', "signal a draining instance's wait for continue is over");
+  instanceCommand(program, 'heartbeat', 'heartbeat', 'restart the wait for continue of a draining instance');
   instanceCommand(program, 'cancel', 'cancel', 'cancel the drain of an instance: back in service');
 
   withStepOption(

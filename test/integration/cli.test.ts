@@ -159,7 +159,7 @@ describe('fleetward drain and maintenance', () => {
     expect(await lifecycleOf(fleet, kept)).toBe('in-service');
   });
 
-  it('continue ends the wait for a continue signal; cancel returns a draining instance to service', async () => {
+  it('heartbeat restarts the wait for continue, continue ends it; cancel returns a draining instance to service', async () => {
     const fleet = await FleetHarness.create({ drain: { ...DRAIN, waitForContinue: true } });
     await fleet.step(30);
     const [first = '', second = ''] = await ids(fleet);
@@ -169,10 +169,15 @@ describe('fleetward drain and maintenance', () => {
       'waiting for a continue signal from the fleet\'s hook (at most 600 s more)',
     );
 
+    fleet.clock.advance(120);
+    const heartbeat = await cli(fleet, 'heartbeat', first);
+    expect(heartbeat.stdout).toContain(`heartbeat ${first} (fleet workers, step 4): applied: heartbeat by ${OPERATOR}: the wait for continue starts again\n`);
+    expect(heartbeat.stdout).toContain(`  advance ${first}: waiting for a continue signal from the fleet's hook (at most 600 s more) -> draining\n`);
+
     const continued = await cli(fleet, 'continue', first);
 
     expect(continued).toMatchObject({ code: 0, stderr: '' });
-    expect(continued.stdout).toContain(`continue ${first} (fleet workers, step 4): applied: continue signalled by ${OPERATOR}\n`);
+    expect(continued.stdout).toContain(`continue ${first} (fleet workers, step 5): applied: continue signalled by ${OPERATOR}\n`);
     expect(continued.stdout).toContain(`  advance ${first}: drained: terminating -> terminate; terminating\n`);
     expect(await ids(fleet)).not.toContain(first);
 
