@@ -349,6 +349,22 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
 
+  it('in a dry-run fleet, a request is planned only and stays queued', async () => {
+    const fleet = await FleetHarness.create();
+    await fleet.step(30);
+    const [id = ''] = await ids(fleet);
+    fleet.configure({ dryRun: true });
+
+    const planned = await json<Record<string, unknown>>(fleet, 'drain', id);
+
+    expect(planned).toMatchObject({
+      queued: true,
+      settled: { outcome: 'planned only: the fleet is in dry-run', reason: `drain requested by ${OPERATOR}: draining` },
+    });
+    expect(await lifecycleOf(fleet, id)).toBe('in-service');
+    expect(await fleet.store().listRequests('workers')).toMatchObject([{ kind: 'drain', instanceId: id }]);
+  });
+
   it('refuses unknown, foreign and wrong-state instances with exit code 2, queuing nothing', async () => {
     const fleet = await FleetHarness.create();
     await fleet.step(30);
