@@ -2,12 +2,12 @@
  * Builds the AWS implementations of the ports from SDK clients: one place for the scale
  * function, the operator CLI and the demo, so all of them act through the same adapters.
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
@@ -27,6 +27,18 @@ export interface AwsClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly eventbridge: EventBridgeClient;
   readonly sns?: SNSClient;
+}
+
+/** Clients configured from the environment: region, credentials, AWS_ENDPOINT_URL. */
+export function createAwsClients(): Required<AwsClients> {
+  return {
+    ec2: new EC2Client({}),
+    cloudwatch: new CloudWatchClient({}),
+    dynamodb: new DynamoDBClient({}),
+    elbv2: new ElasticLoadBalancingV2Client({}),
+    eventbridge: new EventBridgeClient({}),
+    sns: new SNSClient({}),
+  };
 }
 
 export interface PortOptions {
