@@ -6,18 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Command } from 'commander';
 import type { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
 import type { StepDependencies, StepLogger } from '../../functions/control/run-step.ts';
 import { type FleetConfig, type FleetwardConfig, parseConfig } from '../../functions/core/config.ts';
-import { createPorts } from '../../functions/handlers/ports.ts';
+import { createAwsClients, createPorts } from '../../functions/handlers/ports.ts';
 import type { Clock } from '../../functions/ports/index.ts';
 
 /** Where the CLI writes; the process's streams, or buffers in tests. */
@@ -113,14 +107,7 @@ export class Session {
       throw new CliError('no table name: give --table <name> or set FLEETWARD_TABLE_NAME');
     }
     const topicArn = env.FLEETWARD_TOPIC_ARN;
-    const clients = {
-      ec2: new EC2Client({}),
-      cloudwatch: new CloudWatchClient({}),
-      dynamodb: new DynamoDBClient({}),
-      elbv2: new ElasticLoadBalancingV2Client({}),
-      eventbridge: new EventBridgeClient({}),
-      sns: new SNSClient({}),
-    };
+    const clients = createAwsClients();
     const ports = createPorts({
       config,
       tableName,
