@@ -96,6 +96,34 @@ async function advance(acting: Acting, command: Advance, versions: Map<string, n
   return `${what}${command.lifecycle === 'forget' ? 'record removed' : command.lifecycle}`;
 }
 
+/** Applies accepted requests to the records, and removes every settled request from the queue. */
+async function settleRequests(
+  acting: Acting,
+  decision: StepDecision,
+  requests: ReadonlyMap<string, OperatorRequest>,
+  versions: Map<string, number>,
+  record: (command: Command, outcome: string) => void,
+) {
+  const { deps, fleet } = acting;
+  for (const command of decision.commands) {
+    if (command.kind !== 'settle') continue;
+    const request = requests.get(command.requestId);
+    if (command.accepted && command.record !== undefined) {
+      const { lifecycle, reason, drain } = command.record;
+      const version = await deps.store.updateInstance(
+        fleet.name,
+        command.record.instanceId,
+        { lifecycle, reason, drain: drain ?? null },
+        versions.get(command.record.instanceId) ?? 1,
+      );
+      versions.set(command.record.instanceId, version);
+      if (command.reregister === true && fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, command.record.instanceId);
+    }
+    if (request !== undefined) await deps.store.deleteRequest(fleet.name, request);
+    record(command, command.accepted ? 'applied' : 'refused');
+  }
+}
+
 async function act(
   acting: Acting,
   decision: StepDecision,
@@ -107,12 +135,14 @@ async function act(
   const record = (command: Command, outcome: string) =>
     actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome });
 
+  const versions = new Map([...records].map(([id, r]) => [id, r.version]));
+  // Requests are settled even in dry-run (there, instance requests are refused): none stays queued.
+  await settleRequests(acting, decision, requests, versions, record);
   if (decision.dryRun) {
-    for (const command of decision.commands) record(command, 'planned only: the fleet is in dry-run');
+    for (const command of decision.commands) if (command.kind !== 'settle') record(command, 'planned only: the fleet is in dry-run');
     return actions;
   }
 
-  const versions = new Map([...records].map(([id, r]) => [id, r.version]));
   for (const command of decision.commands) {
     if (command.kind === 'adopt') {
       await deps.store.putInstance(
@@ -135,24 +165,6 @@ async function act(
       versions.set(command.instanceId, version);
       record(command, 'recorded');
     }
-  }
-
-  for (const command of decision.commands) {
-    if (command.kind !== 'settle') continue;
-    const request = requests.get(command.requestId);
-    if (command.accepted && command.record !== undefined) {
-      const { lifecycle, reason, drain } = command.record;
-      const version = await deps.store.updateInstance(
-        fleet.name,
-        command.record.instanceId,
-        { lifecycle, reason, drain: drain ?? null },
-        versions.get(command.record.instanceId) ?? 1,
-      );
-      versions.set(command.record.instanceId, version);
-      if (command.reregister === true && fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, command.record.instanceId);
-    }
-    if (request !== undefined) await deps.store.deleteRequest(fleet.name, request);
-    record(command, command.accepted ? 'applied' : 'refused');
   }
 
   // A drain that starts this step (scale-in, evacuation) starts only if the instance is still as seen.

@@ -93,6 +93,10 @@ export function decideStep(input: StepInput): StepDecision {
         };
         settle(true, `evacuation of ${zone ?? subnetId} requested by ${request.requestedBy}`);
       }
+    } else if (fleet.dryRun) {
+      settle(false, `fleet ${fleet.name} is in dry-run: it acts on no instance, so ${request.kind} of ${request.instanceId ?? 'it'} is refused`, {
+        instanceId: request.instanceId ?? '',
+      });
     } else {
       const settled = settleInstanceRequest(request, recordById.get(request.instanceId ?? ''), fleet, nowMs);
       const extra = settled.accepted

@@ -349,20 +349,21 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
 
-  it('in a dry-run fleet, a request is planned only and stays queued', async () => {
+  it('in a dry-run fleet, an instance request is refused by the step and leaves the queue', async () => {
     const fleet = await FleetHarness.create();
     await fleet.step(30);
     const [id = ''] = await ids(fleet);
     fleet.configure({ dryRun: true });
 
-    const planned = await json<Record<string, unknown>>(fleet, 'drain', id);
+    const refused = await cli(fleet, 'drain', id);
 
-    expect(planned).toMatchObject({
-      queued: true,
-      settled: { outcome: 'planned only: the fleet is in dry-run', reason: `drain requested by ${OPERATOR}: draining` },
+    expect(refused).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `error: fleet workers is in dry-run: it acts on no instance, so drain of ${id} is refused\n`,
     });
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
-    expect(await fleet.store().listRequests('workers')).toMatchObject([{ kind: 'drain', instanceId: id }]);
+    expect(await fleet.store().listRequests('workers')).toEqual([]);
   });
 
   it('refuses unknown, foreign and wrong-state instances with exit code 2, queuing nothing', async () => {
