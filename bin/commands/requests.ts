@@ -27,7 +27,7 @@ export interface RequestReport {
   readonly waiting?: string;
   /** The step this command ran, when it ran one. */
   readonly step?: { readonly step: number; readonly desiredCapacity: number; readonly reason: string; readonly notes: readonly string[] };
-  /** What the step did with the request: applied, or planned only in dry-run. */
+  /** What the step did with the request: applied, or refused with the reason. */
   readonly settled?: { readonly outcome: string; readonly reason: string };
   /** Everything else the step did, as in the decision log. */
   readonly actions: DecisionEntry['actions'];
