@@ -169,7 +169,7 @@ async function act(
 
   // A drain that starts this step (scale-in, evacuation) starts only if the instance is still as seen.
   const starting = decision.commands.filter(
-    (c): c is Advance => c.kind === 'advance' && records.get(c.instanceId)?.lifecycle !== 'draining' && records.get(c.instanceId)?.lifecycle !== 'returning',
+    (c): c is Advance => c.kind === 'advance' && (records.get(c.instanceId)?.lifecycle ?? 'in-service') === 'in-service',
   );
   const abandoned = await revalidateVictims(acting, starting);
   await deps.store.renewLease(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);

@@ -87,6 +87,24 @@ describe('drain and maintenance', () => {
     expect(await lifecycleOf(fleet, first ?? '')).toBe('in-service');
   });
 
+  it('stops an instance entering maintenance when asked, and starts it again on exit', async () => {
+    const fleet = await FleetHarness.create({ capacity: { min: 1, max: 4 }, drain: { ...DRAIN, stopInMaintenance: true } });
+    await fleet.step(20);
+    const [kept] = (await fleet.instances()).map((i) => i.InstanceId ?? '');
+    await request(fleet, 'maintenance-enter', { instanceId: kept });
+    await fleet.step(20);
+    await fleet.step(20);
+    expect(await lifecycleOf(fleet, kept ?? '')).toBe('maintenance');
+    const state = async () => (await fleet.instances(() => true)).find((i) => i.InstanceId === kept)?.State?.Name;
+    expect(await state()).toBe('stopped');
+
+    await request(fleet, 'maintenance-exit', { instanceId: kept });
+    await fleet.step(20);
+    expect(await state()).toBe('running');
+    await fleet.step(20);
+    expect(await lifecycleOf(fleet, kept ?? '')).toBe('in-service');
+  });
+
   it('waits for a continue signal, goes on when it comes, and cancels a drain back into service', async () => {
     const { fleet, targetGroupArn } = await withTargetGroup({
       capacity: { min: 0, max: 4 },
