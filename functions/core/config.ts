@@ -46,6 +46,27 @@ const metricSchema = z.strictObject({
     .default(60),
 });
 
+/**
+ * Predictive pre-scaling (functions/core/forecast.ts): forecasts the load from its own history,
+ * with headroom learned from past forecast errors; reactive target tracking until it has enough
+ * history. Absent: off.
+ */
+const predictiveSchema = z.strictObject({
+  /**
+   * The metric value one capacity unit serves at most (100 for CPU %), per unit for a
+   * per-instance metric, per unit of capacity for a total. Default: the target.
+   */
+  unitCapacity: z.number().positive().optional(),
+  /** Share of past forecast errors the headroom covers. */
+  coverage: z.number().min(0.5).max(0.9999).default(0.995),
+  /** Days of the newest history the forecast errors are learned from. */
+  backtestDays: z.number().min(0.25).max(7).default(3),
+  /** Hours of history needed before forecasts are used. */
+  minHistoryHours: z.number().min(1).max(336).default(4),
+  /** Minutes a fitted forecast model is used before it is fitted again. */
+  refitMinutes: z.number().int().min(1).max(1440).default(360),
+});
+
 const scalingSchema = z.strictObject({
   metric: metricSchema,
   /** per-instance: the metric is a per-instance average (CPU %); total: a fleet total (queue depth). */
@@ -58,6 +79,7 @@ const scalingSchema = z.strictObject({
   scaleIn: directionSchema({ stabilizationSeconds: 300, cooldownSeconds: 300 }),
   /** Names of CloudWatch alarms whose ALARM state triggers an immediate step for this fleet. */
   scaleOutAlarms: z.array(z.string().min(1)).default([]),
+  predictive: predictiveSchema.optional(),
 });
 
 const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
@@ -225,6 +247,7 @@ export type FleetwardConfig = z.output<typeof configSchema>;
 export type FleetConfig = FleetwardConfig['fleets'][number];
 export type ScalingConfig = FleetConfig['scaling'];
 export type MetricConfig = ScalingConfig['metric'];
+export type PredictiveConfig = NonNullable<ScalingConfig['predictive']>;
 export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
 

@@ -3,7 +3,14 @@
  * slow and stable on the way in, and says why in one sentence for every branch.
  */
 import type { FleetConfig } from './config.ts';
+import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, unitCapacityOf } from './forecast.ts';
 import type { FleetStatus, MetricReading, Recommendation } from './model.ts';
+
+/** The load history and its fitted forecast (or why there is none), for scaling.predictive. */
+export interface ForecastInput {
+  readonly history: LoadHistory;
+  readonly fit: ForecastFit;
+}
 
 export interface CapacityInput {
   readonly fleet: Pick<FleetConfig, 'capacity' | 'scaling'>;
@@ -15,6 +22,8 @@ export interface CapacityInput {
   readonly warmingInstances: number;
   readonly metric: MetricReading;
   readonly nowMs: number;
+  /** Only read when the fleet has scaling.predictive. */
+  readonly forecast?: ForecastInput;
 }
 
 export type ScalingDirection = 'out' | 'in' | 'hold';
@@ -39,7 +48,9 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 /** ceil that ignores floating-point dust (4 * 50 / 50 must stay 4). */
 const ceilUnits = (value: number) => Math.ceil(value - 1e-9);
 
-function recommend(input: CapacityInput): { capacity: number; text: string } | { hold: string } {
+type Proposal = { capacity: number; text: string } | { hold: string };
+
+function recommendReactive(input: CapacityInput): Proposal {
   const { metric, fleet, warmedUnits, currentUnits } = input;
   const { target, metricType } = fleet.scaling;
   if (metric.kind === 'missing') return { hold: `no data for ${metric.label} (${metric.why})` };
@@ -61,6 +72,32 @@ function recommend(input: CapacityInput): { capacity: number; text: string } | {
     capacity,
     text: `${metric.label} = ${value} per unit over ${plural(warmedUnits, 'warmed unit')} at target ${formatNumber(target)} recommends ${capacity}`,
   };
+}
+
+/**
+ * With scaling.predictive: the forecast's upper bound over the warm-up horizon, or the reactive
+ * recommendation (saying why) until there is a forecast. A saturated per-instance metric hides
+ * how much load there is, so then the larger of the two.
+ */
+function recommend(input: CapacityInput): Proposal {
+  const reactive = recommendReactive(input);
+  const predictive = input.fleet.scaling.predictive;
+  if (predictive === undefined || input.metric.kind === 'missing') return reactive;
+  const fit = input.forecast?.fit;
+  if (input.forecast === undefined || fit === undefined || 'unavailable' in fit) {
+    const why = fit !== undefined && 'unavailable' in fit ? fit.unavailable : 'no load history';
+    return 'hold' in reactive ? { hold: `${reactive.hold}; no forecast yet: ${why}` } : { ...reactive, text: `${reactive.text} (no forecast yet: ${why})` };
+  }
+  const bound = forecastUpper(fit.model, input.forecast.history);
+  const capacity = ceilUnits(bound.upper);
+  const minutes = formatNumber((bound.horizonSteps * fit.model.stepMs) / 60_000);
+  const text = `forecast ${formatNumber(bound.point)} units in the next ${minutes} min from ${describeForecast(fit.model, bound)} recommends ${capacity}`;
+  const { metricType } = input.fleet.scaling;
+  const saturated = metricType === 'per-instance' && input.metric.value >= unitCapacityOf(input.fleet.scaling, predictive);
+  if (saturated && 'capacity' in reactive && reactive.capacity > capacity) {
+    return { capacity: reactive.capacity, text: `${text}, but the metric is saturated, so ${reactive.text}` };
+  }
+  return { capacity, text };
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));

@@ -1,0 +1,436 @@
+/**
+ * Predictive pre-scaling: forecasts the fleet's load over the next few minutes from the load's
+ * own history, with headroom learned from the forecast's past errors, so that capacity is in
+ * service before the load arrives. Pure: the history comes in as plain data.
+ *
+ * A model is fitted now and then (`buildForecast`): each candidate method (the newest value, a
+ * trend, recent means and peaks, the daily and weekly pattern) is replayed over the recent
+ * history; for each, the headroom is the `coverage` quantile of its errors (absolute, relative,
+ * or scaled by the square root of the load, as counting noise is), and the method that would have
+ * needed the least capacity, launches included, wins. Each step then evaluates the chosen method
+ * at the newest datapoint (`forecastUpper`).
+ */
+
+import type { PredictiveConfig, ScalingConfig } from './config.ts';
+
+/** The fleet's load, in capacity units' worth of work, one value per metric period. */
+export interface LoadHistory {
+  /** Time of the first value: the start of its period. */
+  readonly startMs: number;
+  readonly stepMs: number;
+  /** Oldest first; finite and >= 0 (the caller carries the last value over any gap). */
+  readonly values: ArrayLike<number>;
+}
+
+export interface ForecastSettings {
+  /** Share of past forecast errors the headroom covers, e.g. 0.995. */
+  readonly coverage: number;
+  /** Periods ahead the bound must cover: boot and warm-up, plus the newest datapoint's age. */
+  readonly horizonSteps: number;
+  /** Periods of history the errors are learned from (the newest ones). */
+  readonly backtestSteps: number;
+  /** Fewest periods of history before a model is fitted. */
+  readonly minHistorySteps: number;
+  /** Periods a launched unit is billed before it serves (counted against jumpy methods). */
+  readonly bootSteps: number;
+}
+
+export type ForecastMethod =
+  | 'last'
+  | 'trend'
+  | 'mean-5'
+  | 'mean-15'
+  | 'mean-60'
+  | 'peak-60'
+  | 'peak-240'
+  | 'daily'
+  | 'weekly';
+
+/** How errors scale with the load: absolute, with its square root (counting noise), relative. */
+export type ErrorScale = 'absolute' | 'sqrt' | 'relative';
+
+/** A fitted forecast: plain data, cached by the caller until it is stale. */
+export interface ForecastModel {
+  readonly builtAtMs: number;
+  readonly stepMs: number;
+  readonly method: ForecastMethod;
+  readonly errorScale: ErrorScale;
+  /** The coverage quantile of the scaled error, for 1..horizonSteps periods ahead. */
+  readonly quantiles: readonly number[];
+  /** Scaled errors are divided by max(load, floor)^power; floor is 1% of the mean load. */
+  readonly floor: number;
+  readonly coverage: number;
+  /** Periods of history the errors were learned from. */
+  readonly backtestSteps: number;
+}
+
+export type ForecastFit = { readonly model: ForecastModel } | { readonly unavailable: string };
+
+const MINUTE_MS = 60_000;
+const SEASONAL_SMOOTHING = 7;
+const LEVEL_STEPS = 15;
+/** At most this many replayed points per fit: a stride keeps a fit's cost bounded. */
+const MAX_BACKTEST_POINTS = 2160;
+
+const POWER: Record<ErrorScale, number> = { absolute: 0, sqrt: 0.5, relative: 1 };
+const ERROR_SCALES: readonly ErrorScale[] = ['absolute', 'sqrt', 'relative'];
+
+const DESCRIPTION: Record<ForecastMethod, string> = {
+  last: 'the newest datapoint',
+  trend: 'the trend of the last two datapoints',
+  'mean-5': 'the mean of the last 5 periods',
+  'mean-15': 'the mean of the last 15 periods',
+  'mean-60': 'the mean of the last 60 periods',
+  'peak-60': 'the peak of the last 60 periods',
+  'peak-240': 'the peak of the last 240 periods',
+  daily: 'the daily pattern',
+  weekly: 'the weekly pattern',
+};
+
+const ERROR_DESCRIPTION: Record<ErrorScale, string> = {
+  absolute: 'absolute',
+  sqrt: 'square-root-scaled',
+  relative: 'relative',
+};
+
+/** A method's periods of history needed before its first forecast. */
+function lookback(method: ForecastMethod, stepMs: number): number {
+  const day = Math.round((1440 * MINUTE_MS) / stepMs);
+  switch (method) {
+    case 'last':
+      return 1;
+    case 'trend':
+      return 2;
+    case 'mean-5':
+      return 5;
+    case 'mean-15':
+      return 15;
+    case 'mean-60':
+    case 'peak-60':
+      return 60;
+    case 'peak-240':
+      return 240;
+    case 'daily':
+      return day + LEVEL_STEPS;
+    case 'weekly':
+      return 7 * day + LEVEL_STEPS;
+  }
+}
+
+const METHODS = Object.keys(DESCRIPTION) as ForecastMethod[];
+
+/** Reads history values by index; prefix sums make window means O(1). */
+class Series {
+  readonly prefix: Float64Array;
+
+  constructor(readonly values: ArrayLike<number>) {
+    this.prefix = new Float64Array(values.length + 1);
+    for (let i = 0; i < values.length; i++) this.prefix[i + 1] = (this.prefix[i] ?? 0) + (values[i] ?? 0);
+  }
+
+  /** Mean of values[from..to], clipped to the series. */
+  mean(from: number, to: number): number {
+    const a = Math.max(0, from);
+    const b = Math.min(this.values.length - 1, to);
+    if (b < a) return 0;
+    return ((this.prefix[b + 1] ?? 0) - (this.prefix[a] ?? 0)) / (b - a + 1);
+  }
+
+  peak(from: number, to: number): number {
+    let peak = 0;
+    for (let j = Math.max(0, from); j <= to; j++) peak = Math.max(peak, this.values[j] ?? 0);
+    return peak;
+  }
+}
+
+/** Mean of values[from..to] without prefix sums (for one forecast at the newest point). */
+function directMean(values: ArrayLike<number>, from: number, to: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let j = Math.max(0, from); j <= to && j < values.length; j++) {
+    sum += values[j] ?? 0;
+    count++;
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
+/**
+ * The seasonal forecast for period i + h: the level now (mean of the last 15 periods) plus how
+ * the load moved from this time to that time in the `cycles` previous periods of length `period`.
+ */
+function seasonal(
+  mean: (from: number, to: number) => number,
+  i: number,
+  h: number,
+  period: number,
+  cycles: number,
+): number {
+  const level = mean(i - LEVEL_STEPS + 1, i);
+  let change = 0;
+  for (let k = 1; k <= cycles; k++) {
+    const then = i + h - k * period;
+    change += mean(then - SEASONAL_SMOOTHING, then + SEASONAL_SMOOTHING) - mean(i - k * period - LEVEL_STEPS + 1, i - k * period);
+  }
+  return Math.max(0, level + change / cycles);
+}
+
+function cyclesFor(method: ForecastMethod, available: number, stepMs: number): { period: number; cycles: number } {
+  const day = Math.round((1440 * MINUTE_MS) / stepMs);
+  const period = method === 'daily' ? day : 7 * day;
+  const cycles = method === 'daily' ? Math.max(1, Math.min(3, Math.floor((available - LEVEL_STEPS) / period))) : 1;
+  return { period, cycles };
+}
+
+/** Point forecast of a method for period i + h, made with the data up to period i. */
+function predict(
+  method: ForecastMethod,
+  values: ArrayLike<number>,
+  mean: (from: number, to: number) => number,
+  peak: (from: number, to: number) => number,
+  i: number,
+  h: number,
+  stepMs: number,
+): number {
+  switch (method) {
+    case 'last':
+      return values[i] ?? 0;
+    case 'trend': {
+      const now = values[i] ?? 0;
+      return Math.max(0, now + h * (now - (values[i - 1] ?? now)));
+    }
+    case 'mean-5':
+      return mean(i - 4, i);
+    case 'mean-15':
+      return mean(i - 14, i);
+    case 'mean-60':
+      return mean(i - 59, i);
+    case 'peak-60':
+      return peak(i - 59, i);
+    case 'peak-240':
+      return peak(i - 239, i);
+    case 'daily':
+    case 'weekly': {
+      const { period, cycles } = cyclesFor(method, i + 1, stepMs);
+      return seasonal(mean, i, h, period, cycles);
+    }
+  }
+}
+
+/** The k-th smallest value (0-based) of a scratch array, which it reorders. */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const pivot = values[(lo + hi) >> 1] ?? 0;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] ?? 0) < pivot) i++;
+      while ((values[j] ?? 0) > pivot) j--;
+      if (i <= j) {
+        const swap = values[i] ?? 0;
+        values[i] = values[j] ?? 0;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k] ?? 0;
+  }
+  return values[k] ?? 0;
+}
+
+const scaleOf = (point: number, power: number, floor: number) =>
+  power === 0 ? 1 : power === 1 ? Math.max(point, floor) : Math.sqrt(Math.max(point, floor));
+
+function upperOf(point: number, quantile: number, power: number, floor: number): number {
+  return Math.max(0, point + quantile * scaleOf(point, power, floor));
+}
+
+/** Sliding maximum of values over `window` periods ending at each of from..to. */
+function slidingPeaks(values: ArrayLike<number>, window: number, from: number, to: number): Float64Array {
+  const peaks = new Float64Array(to - from + 1);
+  const deque = new Int32Array(to - from + window + 1);
+  let head = 0;
+  let tail = 0;
+  for (let i = Math.max(0, from - window + 1); i <= to; i++) {
+    const value = values[i] ?? 0;
+    while (tail > head && (values[deque[tail - 1] ?? 0] ?? 0) <= value) tail--;
+    deque[tail++] = i;
+    while ((deque[head] ?? 0) <= i - window) head++;
+    if (i >= from) peaks[i - from] = values[deque[head] ?? 0] ?? 0;
+  }
+  return peaks;
+}
+
+/** Point forecasts of a method at each replayed point, for 1..H periods ahead. */
+function replay(method: ForecastMethod, values: ArrayLike<number>, series: Series, points: readonly number[], H: number, stepMs: number): Float64Array[] {
+  const count = points.length;
+  const mean = (from: number, to: number) => series.mean(from, to);
+  const flat = (at: (i: number, j: number) => number) => {
+    const row = new Float64Array(count);
+    for (let j = 0; j < count; j++) row[j] = at(points[j] ?? 0, j);
+    return Array.from({ length: H }, () => row);
+  };
+  switch (method) {
+    case 'last':
+      return flat((i) => values[i] ?? 0);
+    case 'mean-5':
+      return flat((i) => series.mean(i - 4, i));
+    case 'mean-15':
+      return flat((i) => series.mean(i - 14, i));
+    case 'mean-60':
+      return flat((i) => series.mean(i - 59, i));
+    case 'peak-60':
+    case 'peak-240': {
+      const window = method === 'peak-60' ? 60 : 240;
+      const first = points[0] ?? 0;
+      const peaks = slidingPeaks(values, window, first, points[count - 1] ?? first);
+      return flat((i) => peaks[i - first] ?? 0);
+    }
+    default:
+      return Array.from({ length: H }, (_, index) => {
+        const row = new Float64Array(count);
+        for (let j = 0; j < count; j++) row[j] = predict(method, values, mean, mean, points[j] ?? 0, index + 1, stepMs);
+        return row;
+      });
+  }
+}
+
+/** Fits a forecast model to the history; says why not when the history is too short. */
+export function buildForecast(history: LoadHistory, settings: ForecastSettings, nowMs: number): ForecastFit {
+  const { values, stepMs } = history;
+  const n = values.length - 1;
+  const H = Math.max(1, settings.horizonSteps);
+  if (values.length < settings.minHistorySteps) {
+    const have = (values.length * stepMs) / 3_600_000;
+    const need = (settings.minHistorySteps * stepMs) / 3_600_000;
+    return { unavailable: `${formatHours(have)} of load history, ${formatHours(need)} needed` };
+  }
+  const base = Math.max(...METHODS.filter((m) => m !== 'daily' && m !== 'weekly').map((m) => lookback(m, stepMs)));
+  const span = Math.min(settings.backtestSteps, n - H - base + 1);
+  if (span < 2 * H) return { unavailable: 'too little load history to learn the forecast error from' };
+  const first = n - H - span + 1;
+  const stride = Math.ceil(span / MAX_BACKTEST_POINTS);
+  const points: number[] = [];
+  for (let i = first; i <= n - H; i += stride) points.push(i);
+  const count = points.length;
+  const series = new Series(values);
+  const floor = Math.max(1e-9, 0.01 * series.mean(first, n));
+  const rank = Math.min(count - 1, Math.max(0, Math.ceil(settings.coverage * count) - 1));
+  const scratch = new Float64Array(count);
+  const actual = Array.from({ length: H }, (_, index) => Float64Array.from(points, (i) => values[i + index + 1] ?? 0));
+
+  let best: { model: ForecastModel; cost: number } | undefined;
+  for (const method of METHODS) {
+    if (first - lookback(method, stepMs) + 1 < 0) continue;
+    const predicted = replay(method, values, series, points, H, stepMs);
+    for (const errorScale of ERROR_SCALES) {
+      const power = POWER[errorScale];
+      const quantiles: number[] = [];
+      for (let h = 0; h < H; h++) {
+        const row = predicted[h] as Float64Array;
+        const truth = actual[h] as Float64Array;
+        for (let j = 0; j < count; j++) {
+          const point = row[j] ?? 0;
+          scratch[j] = ((truth[j] ?? 0) - point) / scaleOf(point, power, floor);
+        }
+        quantiles.push(select(scratch, rank));
+      }
+      // What it would have cost: the capacity it asks for, plus a boot's billing per launch.
+      let units = 0;
+      let launched = 0;
+      let previous = -1;
+      for (let j = 0; j < count; j++) {
+        let bound = 0;
+        for (let h = 0; h < H; h++) bound = Math.max(bound, upperOf((predicted[h] as Float64Array)[j] ?? 0, quantiles[h] ?? 0, power, floor));
+        const capacity = Math.ceil(bound - 1e-9);
+        units += capacity;
+        if (previous >= 0 && capacity > previous) launched += capacity - previous;
+        previous = capacity;
+      }
+      const cost = (units * stride + launched * settings.bootSteps) / (count * stride);
+      if (best === undefined || cost < best.cost - 1e-12) {
+        best = {
+          cost,
+          model: { builtAtMs: nowMs, stepMs, method, errorScale, quantiles, floor, coverage: settings.coverage, backtestSteps: span },
+        };
+      }
+    }
+  }
+  if (best === undefined) return { unavailable: 'no forecast method has enough history' };
+  return { model: best.model };
+}
+
+export interface ForecastBound {
+  /** The largest point forecast over the horizon. */
+  readonly point: number;
+  /** The largest upper bound (point + headroom) over the horizon. */
+  readonly upper: number;
+  readonly horizonSteps: number;
+}
+
+/** The model's forecast over the next `horizonSteps` periods after the newest datapoint. */
+export function forecastUpper(model: ForecastModel, history: LoadHistory): ForecastBound {
+  const { values, stepMs } = history;
+  const n = values.length - 1;
+  const mean = (from: number, to: number) => directMean(values, from, to);
+  const peak = (from: number, to: number) => {
+    let top = 0;
+    for (let j = Math.max(0, from); j <= to; j++) top = Math.max(top, values[j] ?? 0);
+    return top;
+  };
+  const power = POWER[model.errorScale];
+  let point = 0;
+  let upper = 0;
+  model.quantiles.forEach((quantile, index) => {
+    const p = predict(model.method, values, mean, peak, n, index + 1, stepMs);
+    point = Math.max(point, p);
+    upper = Math.max(upper, upperOf(p, quantile, power, model.floor));
+  });
+  return { point, upper, horizonSteps: model.quantiles.length };
+}
+
+function formatHours(hours: number): string {
+  return hours >= 48 ? `${Number((hours / 24).toFixed(1))} days` : `${Number(hours.toFixed(1))} h`;
+}
+
+/** "the mean of the last 15 periods, headroom 12% (99.5th percentile of its relative error over 3 days)". */
+export function describeForecast(model: ForecastModel, bound: ForecastBound): string {
+  const headroom = bound.point > 0 ? Math.round((100 * (bound.upper - bound.point)) / bound.point) : 0;
+  const percentile = Number((model.coverage * 100).toFixed(2));
+  const over = formatHours((model.backtestSteps * model.stepMs) / 3_600_000);
+  return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${percentile}th percentile of its ${ERROR_DESCRIPTION[model.errorScale]} error over ${over})`;
+}
+
+/** The metric value one capacity unit serves at most. */
+export function unitCapacityOf(scaling: Pick<ScalingConfig, 'target'>, predictive: PredictiveConfig): number {
+  return predictive.unitCapacity ?? scaling.target;
+}
+
+/** A metric datapoint as load in capacity units (a per-instance value counts for the warmed units). */
+export function loadUnits(scaling: Pick<ScalingConfig, 'target' | 'metricType'>, predictive: PredictiveConfig, value: number, warmedUnits: number): number {
+  const perUnit = unitCapacityOf(scaling, predictive);
+  return scaling.metricType === 'per-instance' ? (value * warmedUnits) / perUnit : value / perUnit;
+}
+
+/** The fit settings a fleet's config implies: the horizon covers warm-up (boot and the first datapoint). */
+export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmupSeconds'>, predictive: PredictiveConfig): ForecastSettings {
+  const period = scaling.metric.periodSeconds;
+  const horizonSteps = Math.max(1, Math.ceil(scaling.warmupSeconds / period));
+  return {
+    coverage: predictive.coverage,
+    horizonSteps,
+    backtestSteps: Math.round((predictive.backtestDays * 86_400) / period),
+    minHistorySteps: Math.ceil((predictive.minHistoryHours * 3600) / period),
+    bootSteps: Math.max(1, horizonSteps - 1),
+  };
+}
+
+/** Whether to fit again: there is no model yet, or the model is older than refitMinutes. */
+export function forecastIsStale(fit: ForecastFit | undefined, predictive: PredictiveConfig, nowMs: number): boolean {
+  if (fit === undefined || 'unavailable' in fit) return true;
+  return nowMs - fit.model.builtAtMs >= predictive.refitMinutes * 60_000;
+}

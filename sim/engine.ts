@@ -1,0 +1,116 @@
+/**
+ * The simulation loop: replays a demand series against the simulated fleet, one control step at
+ * a time, asking a policy for the desired capacity at the start of each step and counting the
+ * elasticity metrics of every step after the warm-up.
+ *
+ * Timing of step k (time k·step): instances whose boot ended serve from now; the policy sees
+ * the metric of step k-1 (utilisation of the instances that served it: demand / supply, at most
+ * 100%, as a CPU-like metric saturates); launches start booting now, terminations take effect
+ * now; step k is then served by the instances in service.
+ */
+import { MetricsAccumulator, type ElasticityMetrics } from './metrics.ts';
+import { SimFleet, VirtualClock } from './fleet.ts';
+import type { Demand } from './trace.ts';
+
+export interface SimSettings {
+  readonly stepS: number;
+  /** Seconds from launch until an instance serves. */
+  readonly bootS: number;
+  /** Capacity units one instance serves. */
+  readonly instanceCapacity: number;
+  /** Steps before metrics are counted (every policy runs, and may learn, during them). */
+  readonly warmupSteps: number;
+  /** The fleet's bounds, in instances. */
+  readonly minInstances: number;
+  readonly maxInstances: number;
+}
+
+/** What a policy sees at the start of a step. */
+export interface Observation {
+  readonly step: number;
+  readonly nowMs: number;
+  /**
+   * The previous step's utilisation of the instances that served it, 0..1 (demand / supply,
+   * saturating at 1 when overloaded); undefined when none served it.
+   */
+  readonly utilisation: number | undefined;
+  /** Instances that served the whole previous step: the ones the metric covers ("warmed"). */
+  readonly warmed: number;
+  /** Instances launched and not terminated: the fleet's current capacity. */
+  readonly alive: number;
+  /** Instances in service now (warmed ones plus those whose boot just ended). */
+  readonly inService: number;
+}
+
+export interface Policy {
+  readonly name: string;
+  /** The desired capacity in instances for this step. */
+  decide(observation: Observation): number;
+}
+
+export interface RunResult {
+  readonly metrics: ElasticityMetrics;
+  /** Instances in service during each step. */
+  readonly supply: Int32Array;
+}
+
+/** Default metrics warm-up: min(14 days, 25% of the trace). */
+export function defaultWarmupSteps(steps: number, stepS: number): number {
+  return Math.min(Math.floor((14 * 86_400) / stepS), Math.floor(steps / 4));
+}
+
+export function simulate(
+  demand: Demand,
+  policy: Policy,
+  settings: SimSettings,
+  options: { readonly initialInstances?: number; readonly onProgress?: (done: number) => void } = {},
+): RunResult {
+  const { stepS, instanceCapacity, warmupSteps } = settings;
+  const values = demand.values;
+  const steps = values.length;
+  const clock = new VirtualClock(0);
+  const fleet = new SimFleet(clock, settings.bootS);
+  const clampInstances = (n: number) => Math.min(settings.maxInstances, Math.max(settings.minInstances, Math.round(n)));
+  fleet.seed(clampInstances(options.initialInstances ?? Math.ceil((values[0] ?? 0) / instanceCapacity)));
+  const metrics = new MetricsAccumulator(instanceCapacity);
+  const supply = new Int32Array(steps);
+  let previousSupply = fleet.inService;
+  let previousDemand = values[0] ?? 0;
+  const progressEvery = 1 << 16;
+
+  for (let k = 0; k < steps; k++) {
+    clock.set(k * stepS * 1000);
+    fleet.advance();
+    const capacity = previousSupply * instanceCapacity;
+    const observation: Observation = {
+      step: k,
+      nowMs: k * stepS * 1000,
+      utilisation: previousSupply === 0 ? undefined : Math.min(1, previousDemand / capacity),
+      warmed: previousSupply,
+      alive: fleet.aliveCount,
+      inService: fleet.inService,
+    };
+    const desired = clampInstances(policy.decide(observation));
+    const counted = k >= warmupSteps;
+    const change = desired - fleet.aliveCount;
+    if (change > 0) {
+      fleet.launch(change);
+      if (counted) metrics.addLaunches(change);
+    } else if (change < 0) {
+      const charged = fleet.terminate(-change);
+      if (counted) {
+        metrics.addTerminations(-change);
+        metrics.addBilling(charged);
+      }
+    }
+    const demandNow = values[k] ?? 0;
+    const serving = fleet.inService;
+    supply[k] = serving;
+    if (counted) metrics.addStep(demandNow, serving, fleet.aliveCount * stepS);
+    previousSupply = serving;
+    previousDemand = demandNow;
+    if (options.onProgress !== undefined && (k + 1) % progressEvery === 0) options.onProgress(k + 1);
+  }
+  options.onProgress?.(steps);
+  return { metrics: metrics.result(), supply };
+}

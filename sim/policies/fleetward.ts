@@ -1,0 +1,119 @@
+/**
+ * fleetward's own policy in the simulator: each step calls the production decision core
+ * (decideCapacity, the function the scale handler's decideStep calls) with what the fleet
+ * would observe, and carries the fleet status from step to step as the control step does. It
+ * keeps the fleet's load history (14 days, as the Lambda would cache it) and refits the
+ * forecast model when the core says it is stale.
+ */
+import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
+import { buildForecast, forecastIsStale, forecastSettings, loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
+import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
+import { decideCapacity, type CapacityDecision, type CapacityInput } from '../../functions/core/scaling.ts';
+import type { Observation, Policy } from '../engine.ts';
+
+export interface FleetwardSimOptions {
+  /** Target utilisation, 0..1. */
+  readonly target: number;
+  readonly stepS: number;
+  readonly bootS: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** Predictive pre-scaling (scaling.predictive with its defaults); on unless false. */
+  readonly predictive?: boolean;
+  /** Called with every decision that changed the desired capacity. */
+  readonly onDecision?: (nowMs: number, decision: CapacityDecision) => void;
+}
+
+export const SIM_METRIC_LABEL = 'utilisation %';
+
+/**
+ * The fleet config the simulator runs: production defaults, a per-instance utilisation metric
+ * in percent, a warm-up of boot plus one metric period (an instance counts once a whole
+ * datapoint of it exists), and predictive scaling with one unit serving 100%.
+ */
+export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
+  const config = validateConfig(
+    {
+      fleets: [
+        {
+          name: 'simulated',
+          launchTemplate: { name: 'simulated' },
+          subnets: ['subnet-0'],
+          instanceTypes: [{ type: 'sim.unit' }],
+          capacity: { min: options.minInstances, max: options.maxInstances },
+          scaling: {
+            metric: { namespace: 'Simulated', name: 'Utilisation', statistic: 'Average', periodSeconds: options.stepS < 60 ? 60 : Math.round(options.stepS / 60) * 60 },
+            metricType: 'per-instance',
+            target: Math.round(options.target * 10_000) / 100,
+            warmupSeconds: Math.round(options.bootS + options.stepS),
+            ...(options.predictive === false ? {} : { predictive: { unitCapacity: 100 } }),
+          },
+        },
+      ],
+    },
+    'simulated fleet',
+  );
+  const fleet = config.fleets[0];
+  if (fleet === undefined) throw new Error('the simulated config has no fleet');
+  return fleet;
+}
+
+const HISTORY_DAYS = 14;
+
+export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
+  const fleet = simFleetConfig(options);
+  const { scaling } = fleet;
+  const stepMs = options.stepS * 1000;
+  const keep = Math.ceil((HISTORY_DAYS * 86_400) / options.stepS);
+  let loads = new Float64Array(1024);
+  let count = 0;
+  let fit: ForecastFit | undefined;
+  let status: FleetStatus | undefined;
+  const record = (load: number) => {
+    if (count === loads.length) {
+      const grown = new Float64Array(loads.length * 2);
+      grown.set(loads);
+      loads = grown;
+    }
+    loads[count++] = load;
+  };
+  return {
+    name: 'fleetward',
+    decide(observation: Observation): number {
+      const { nowMs, utilisation, warmed, alive } = observation;
+      const metric: MetricReading =
+        utilisation === undefined
+          ? { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' }
+          : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - stepMs, label: SIM_METRIC_LABEL };
+      let forecast: CapacityInput['forecast'];
+      if (scaling.predictive !== undefined && observation.step > 0) {
+        record(metric.kind === 'value' ? loadUnits(scaling, scaling.predictive, metric.value, warmed) : (loads[count - 1] ?? 0));
+        const from = Math.max(0, count - keep);
+        const history = { startMs: from * stepMs, stepMs, values: loads.subarray(from, count) };
+        if (forecastIsStale(fit, scaling.predictive, nowMs)) fit = buildForecast(history, forecastSettings(scaling, scaling.predictive), nowMs);
+        if (fit !== undefined) forecast = { history, fit };
+      }
+      const decision = decideCapacity({
+        fleet,
+        status,
+        currentUnits: alive,
+        warmedUnits: warmed,
+        warmingInstances: alive - warmed,
+        metric,
+        nowMs,
+        ...(forecast === undefined ? {} : { forecast }),
+      });
+      const direction = decision.direction;
+      status = {
+        step: (status?.step ?? 0) + 1,
+        desiredCapacity: decision.desiredCapacity,
+        recommendations: decision.recommendations,
+        ...(direction === 'out' ? { lastScaleOutAtMs: nowMs } : status?.lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs: status.lastScaleOutAtMs }),
+        ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
+        version: 0,
+      };
+      if (direction !== 'hold') options.onDecision?.(nowMs, decision);
+      return decision.desiredCapacity;
+    },
+  };
+}
