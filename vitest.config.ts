@@ -1,4 +1,4 @@
-// Test projects: unit (pure, fast), integration (handlers against the AWS emulator), infra (CDK).
+// Test projects: unit (pure, fast), integration (handlers against the AWS emulator), e2e (a browser), infra (CDK).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -18,6 +18,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
+      },
+      {
+        // The simulator's HTML report in headless Chromium (Debian's /usr/bin/chromium).
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 },

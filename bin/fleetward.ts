@@ -13,6 +13,7 @@ import { registerPlan } from './commands/plan.ts';
 import { registerRequests } from './commands/requests.ts';
 import { type CliIo, CliError, type RunOptions } from './commands/session.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerSimulate } from './commands/simulate.ts';
 
 export type { CliIo, RunOptions } from './commands/session.ts';
 
@@ -31,6 +32,7 @@ export function createProgram(io: CliIo, options: RunOptions = {}): Command {
   registerHistory(program, io, options);
   registerRequests(program, io, options);
   registerPlan(program, io, options);
+  registerSimulate(program, io);
   return program;
 }
 

@@ -21,3 +21,15 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
     cp test/emulator/requirements.txt "$stamp"
   fi
 fi
+
+# The simulator report's browser test drives Debian's chromium (playwright-core, no bundled
+# browser). Installing it needs root; without it that test fails and says how to install it.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "fleetward setup: installing chromium for the report's browser test" >&2
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >&2 \
+      || echo "fleetward setup: could not install chromium; the browser test will fail" >&2
+  else
+    echo "fleetward setup: /usr/bin/chromium is missing (run as root: apt-get install chromium); the browser test will fail" >&2
+  fi
+fi

@@ -1,0 +1,129 @@
+/**
+ * `fleetward simulate --trace <csv>`: replays a demand trace against fleetward's policy and the
+ * baselines in the simulator, prints the metrics table, and writes a self-contained HTML report
+ * and a JSON file. Reads and writes local files only; no AWS.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { compare } from '../../sim/compare.ts';
+import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../sim/policies/index.ts';
+import { progressBar, type ProgressStream } from '../../sim/progress.ts';
+import { comparisonJson, formatComparison, renderReport } from '../../sim/report.ts';
+import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
+import { parseTrace, TraceError } from '../../sim/trace.ts';
+import { type CliIo, CliError } from './session.ts';
+
+interface SimulateOptions {
+  readonly trace: string;
+  readonly policy: string;
+  readonly target: number;
+  readonly sweep?: boolean;
+  readonly peakInstances: number;
+  readonly bootS: number;
+  readonly stepS: number;
+  readonly instanceCapacity: number;
+  readonly warmupS?: number;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+/** Where the progress bar goes; the process's stderr unless a test hands in another. */
+export interface SimulateRunOptions {
+  readonly progress?: ProgressStream;
+  readonly now?: () => Date;
+}
+
+function positive(name: string, integer: boolean) {
+  return (text: string) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+      throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
+    }
+    return value;
+  };
+}
+
+function nonNegative(name: string) {
+  return (text: string) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got "${text}"`);
+    return value;
+  };
+}
+
+function targetPercent(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) throw new InvalidArgumentError(`--target must be a percentage in (0, 100], got "${text}"`);
+  return value;
+}
+
+function policiesFrom(text: string): PolicyName[] {
+  if (text === 'all') return [...POLICY_NAMES];
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !isPolicyName(name));
+  if (unknown.length > 0) throw new CliError(`unknown policy ${unknown.join(', ')}: choose from ${POLICY_NAMES.join(', ')} or all`);
+  return names.filter(isPolicyName);
+}
+
+async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions): Promise<void> {
+  const policies = policiesFrom(options.policy);
+  let text: string;
+  try {
+    text = await readFile(options.trace, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read the trace ${options.trace}: ${code === 'ENOENT' ? 'no such file' : String((error as Error).message)}`);
+  }
+  let comparison;
+  try {
+    const trace = parseTrace(text, options.trace);
+    const setup = prepare(trace, {
+      stepS: options.stepS,
+      bootS: options.bootS,
+      peakInstances: options.peakInstances,
+      instanceCapacity: options.instanceCapacity,
+      ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
+    });
+    comparison = compare(setup, {
+      policies,
+      target: options.target / 100,
+      sweep: options.sweep === true,
+      onProgress: progressBar(run.progress ?? process.stderr, 'simulating'),
+    });
+  } catch (error) {
+    if (error instanceof TraceError) throw new CliError(error.message);
+    throw error;
+  }
+  const name = basename(options.trace, extname(options.trace));
+  await mkdir(options.out, { recursive: true });
+  const html = join(options.out, `${name}.html`);
+  const json = join(options.out, `${name}.json`);
+  const document = comparisonJson(comparison);
+  await writeFile(html, renderReport(comparison, (run.now?.() ?? new Date()).toISOString()));
+  await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
+  if (options.json === true) {
+    io.stdout(`${JSON.stringify({ ...document, report: html, json })}\n`);
+    return;
+  }
+  io.stdout(`${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n`);
+}
+
+export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOptions = {}): void {
+  const defaults = DEFAULT_SIM_OPTIONS;
+  program
+    .command('simulate')
+    .description('Replay a demand trace (CSV t_s,value) against fleetward and the baselines; print the metrics, write an HTML report and JSON.')
+    .requiredOption('--trace <csv>', 'the trace: a t_s,value header, then seconds and demand')
+    .option('--policy <name>', `${POLICY_NAMES.join(', ')}, a comma-separated list, or all`, 'all')
+    .option('--target <percent>', 'target utilisation for every policy that has one', targetPercent, 70)
+    .option('--sweep', 'instead: each policy at its cheapest target (40-90%) that keeps under-provisioning within 1% of the time')
+    .option('--peak-instances <n>', "instances the trace's peak needs", positive('--peak-instances', true), defaults.peakInstances)
+    .option('--boot-s <seconds>', 'seconds from launch until an instance serves', nonNegative('--boot-s'), defaults.bootS)
+    .option('--step-s <seconds>', 'control step', positive('--step-s', true), defaults.stepS)
+    .option('--instance-capacity <units>', 'capacity units one instance serves', positive('--instance-capacity', false), defaults.instanceCapacity)
+    .option('--warmup-s <seconds>', 'seconds before metrics count (default: min(14 days, 25% of the trace))', nonNegative('--warmup-s'))
+    .option('--out <dir>', 'where the HTML report and the JSON go', 'out/simulate')
+    .option('--json', 'print the JSON document instead of the table')
+    .action(async (options: SimulateOptions) => simulate(options, io, run));
+}
