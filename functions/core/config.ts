@@ -58,7 +58,7 @@ const predictiveSchema = z.strictObject({
    */
   unitCapacity: z.number().positive().optional(),
   /** Share of past forecast errors the headroom covers. */
-  coverage: z.number().min(0.5).max(0.9999).default(0.995),
+  coverage: z.number().min(0.5).max(0.9999).default(0.993),
   /** Days of the newest history the forecast errors are learned from. */
   backtestDays: z.number().min(0.25).max(7).default(3),
   /** Hours of history needed before forecasts are used. */
