@@ -67,7 +67,7 @@ export interface ForecastModel {
 export type ForecastFit = { readonly model: ForecastModel } | { readonly unavailable: string };
 
 const MINUTE_MS = 60_000;
-const SEASONAL_SMOOTHING = 7;
+const SEASONAL_SMOOTHING = 2;
 const LEVEL_STEPS = 15;
 /** At most this many replayed points per fit: a stride keeps a fit's cost bounded. */
 const MAX_BACKTEST_POINTS = 2160;
@@ -397,12 +397,12 @@ function formatHours(hours: number): string {
   return hours >= 48 ? `${Number((hours / 24).toFixed(1))} days` : `${Number(hours.toFixed(1))} h`;
 }
 
-/** "the mean of the last 15 periods, headroom 12% (99.5th percentile of its relative error over 3 days)". */
+/** "the mean of the last 15 periods, headroom 12% (covers 99.3% of its relative errors over 3 days)". */
 export function describeForecast(model: ForecastModel, bound: ForecastBound): string {
   const headroom = bound.point > 0 ? Math.round((100 * (bound.upper - bound.point)) / bound.point) : 0;
-  const percentile = Number((model.coverage * 100).toFixed(2));
+  const share = Number((model.coverage * 100).toFixed(2));
   const over = formatHours((model.backtestSteps * model.stepMs) / 3_600_000);
-  return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${percentile}th percentile of its ${ERROR_DESCRIPTION[model.errorScale]} error over ${over})`;
+  return `${DESCRIPTION[model.method]}, headroom ${headroom}% (covers ${share}% of its ${ERROR_DESCRIPTION[model.errorScale]} errors over ${over})`;
 }
 
 /** The metric value one capacity unit serves at most. */

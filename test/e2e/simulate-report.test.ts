@@ -10,6 +10,18 @@ import { run } from '../../bin/fleetward.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The page's globals, typed here because the project compiles without the DOM library. */
+interface PageGlobals {
+  readonly fleetwardChart?: ChartState;
+  readonly document: { getElementById(id: string): CanvasLike | null };
+}
+
+interface CanvasLike {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { readonly data: ArrayLike<number> } } | null;
+}
+
 interface ChartState {
   readonly drawn: boolean;
   readonly draws: number;
@@ -73,8 +85,8 @@ describe('the simulation report in a browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(pathToFileURL(report).href);
-    await page.waitForFunction(() => (window as unknown as { fleetwardChart?: ChartState }).fleetwardChart?.drawn === true);
-    const chart = () => page.evaluate(() => (window as unknown as { fleetwardChart: ChartState }).fleetwardChart);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).fleetwardChart?.drawn === true);
+    const chart = () => page.evaluate(() => (globalThis as unknown as PageGlobals).fleetwardChart as ChartState);
     const before = await chart();
     expect(before.series).toBe(7);
     expect(before.points).toBe(2 * 1440);
@@ -82,8 +94,9 @@ describe('the simulation report in a browser', () => {
 
     // Pixels of at least five of the series' colours are on the canvas.
     const colours = await page.evaluate(() => {
-      const canvas = document.getElementById('chart') as HTMLCanvasElement;
-      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const canvas = (globalThis as unknown as PageGlobals).document.getElementById('chart');
+      if (canvas === null) return [];
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
       const wanted: Record<string, number[]> = { demand: [17, 17, 17], fleetward: [214, 39, 40], tracking: [31, 119, 180], hpa: [44, 160, 44], predictive: [148, 103, 189], static: [140, 86, 75] };
       const seen = new Set<string>();
       for (let i = 0; i < pixels.length; i += 4) {
@@ -99,7 +112,7 @@ describe('the simulation report in a browser', () => {
     if (box === null) throw new Error('the chart canvas has no box');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, -300);
-    await page.waitForFunction((draws) => (window as unknown as { fleetwardChart: ChartState }).fleetwardChart.draws > draws, before.draws);
+    await page.waitForFunction((draws) => ((globalThis as unknown as PageGlobals).fleetwardChart?.draws ?? 0) > draws, before.draws);
     const zoomed = await chart();
     expect(zoomed.view.to - zoomed.view.from).toBeLessThan(2 * 1440);
     await page.locator('#chart').dblclick();

@@ -1,0 +1,77 @@
+// `fleetward simulate` in-process: the table it prints, the files it writes, and its errors (exit code 2, one line naming the problem).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../bin/fleetward.ts';
+
+async function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['simulate', ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function traceFile(text: string): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetward-sim-'));
+  const path = join(dir, 'load.csv');
+  writeFileSync(path, text);
+  return { dir, path };
+}
+
+const STEADY = `t_s,value\n${Array.from({ length: 600 }, (_, i) => `${i * 60},${i % 120 < 60 ? 40 : 80}`).join('\n')}\n`;
+
+describe('fleetward simulate', () => {
+  it('prints the metrics of the chosen policies (and the oracle), and writes the report and the JSON', async () => {
+    const { dir, path } = traceFile(STEADY);
+    const result = await simulate(['--trace', path, '--policy', 'target-tracking,static', '--peak-instances', '20', '--target', '80', '--out', join(dir, 'out')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`${path}: 600 steps of 60 s (0.4 days), peak = 20 instances of capacity 1, boot 120 s, metrics after a 0.10-day warm-up`);
+    expect(lines[1]).toBe('every policy at target utilisation 80%');
+    expect(lines.filter((l) => /^(target-tracking|static|oracle) /.test(l)).map((l) => l.split(/\s+/).slice(0, 4))).toEqual([
+      ['target-tracking', '80%', expect.any(String), expect.any(String)],
+      ['static', '-', '150', expect.any(String)],
+      ['oracle', '-', expect.any(String), '1.000'],
+    ]);
+    expect(result.stdout).toContain(`report: ${join(dir, 'out', 'load.html')}`);
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'load.json'), 'utf8')) as { mode: unknown; policies: Array<{ policy: string; target: number | null }> };
+    expect(json.mode).toEqual({ kind: 'target', target: 0.8 });
+    expect(json.policies.map((p) => [p.policy, p.target])).toEqual([
+      ['target-tracking', 0.8],
+      ['static', null],
+      ['oracle', null],
+    ]);
+  });
+
+  it('with --sweep shows each policy at its cheapest target within the bound', async () => {
+    const { dir, path } = traceFile(STEADY);
+    const result = await simulate(['--trace', path, '--policy', 'hpa', '--sweep', '--json', '--out', join(dir, 'out')]);
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout) as { policies: Array<{ policy: string; withinBound?: boolean; sweep?: unknown[] }> };
+    expect(document.policies[0]).toMatchObject({ policy: 'hpa', withinBound: true });
+    expect(document.policies[0]?.sweep).toHaveLength(11);
+  });
+
+  const errors: Array<[string, string, string[]]> = [
+    ['a trace without a header', 'line 1: expected the header "t_s,value", got "0,1"', []],
+    ['a non-numeric value', 'line 3: value "n/a" is not a number', []],
+    ['an unknown policy', 'unknown policy magic: choose from fleetward, target-tracking, hpa, predictive, static, oracle or all', ['--policy', 'magic']],
+  ];
+  it.each(errors)('refuses %s with exit code 2', async (name, message, extra) => {
+    const text = name === 'a trace without a header' ? '0,1\n60,2\n' : name === 'a non-numeric value' ? 't_s,value\n0,1\n60,n/a\n' : STEADY;
+    const { dir, path } = traceFile(text);
+    const result = await simulate(['--trace', path, '--out', join(dir, 'out'), ...extra]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toBe(`error: ${name === 'an unknown policy' ? '' : `${path}, `}${message}`);
+  });
+
+  it('refuses a missing file and bad numbers', async () => {
+    expect((await simulate(['--trace', '/nonexistent/load.csv'])).stderr).toBe('error: cannot read the trace /nonexistent/load.csv: no such file\n');
+    const bad = await simulate(['--trace', 'x.csv', '--peak-instances', '2.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--peak-instances must be a positive integer, got "2.5"');
+  });
+});
