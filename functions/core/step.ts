@@ -7,7 +7,7 @@ import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity
 import { advanceDrain, advanceReturn, drainBudget, settleInstanceRequest } from './lifecycle.ts';
 import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
-import { type ScalingDirection, decideCapacity } from './scaling.ts';
+import { type ForecastInput, type ScalingDirection, decideCapacity } from './scaling.ts';
 
 export interface StepInput {
   readonly fleet: FleetConfig;
@@ -22,6 +22,8 @@ export interface StepInput {
   readonly signals?: readonly InstanceSignal[];
   /** Operator requests waiting to be settled, oldest first. */
   readonly requests?: readonly OperatorRequest[];
+  /** The load history and fitted forecast, for fleets with scaling.predictive (see forecast.ts). */
+  readonly forecast?: ForecastInput;
 }
 
 export interface CapacitySnapshot {
@@ -286,6 +288,7 @@ export function decideStep(input: StepInput): StepDecision {
     warmingInstances: capacity.warmingInstances,
     metric: input.metric,
     nowMs,
+    ...(input.forecast === undefined ? {} : { forecast: input.forecast }),
   });
   const desired = decision.desiredCapacity;
 
