@@ -8,7 +8,7 @@
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
 import { buildForecast, forecastIsStale, forecastSettings, loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
 import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
-import { decideCapacity, type CapacityDecision, type CapacityInput } from '../../functions/core/scaling.ts';
+import { decideCapacity, type CapacityInput } from '../../functions/core/scaling.ts';
 import type { Observation, Policy } from '../engine.ts';
 
 export interface FleetwardSimOptions {
@@ -18,10 +18,6 @@ export interface FleetwardSimOptions {
   readonly bootS: number;
   readonly minInstances: number;
   readonly maxInstances: number;
-  /** Predictive pre-scaling (scaling.predictive with its defaults); on unless false. */
-  readonly predictive?: boolean;
-  /** Called with every decision that changed the desired capacity. */
-  readonly onDecision?: (nowMs: number, decision: CapacityDecision) => void;
 }
 
 export const SIM_METRIC_LABEL = 'utilisation %';
@@ -46,7 +42,7 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
             metricType: 'per-instance',
             target: Math.round(options.target * 10_000) / 100,
             warmupSeconds: Math.round(options.bootS + options.stepS),
-            ...(options.predictive === false ? {} : { predictive: { unitCapacity: 100 } }),
+            predictive: { unitCapacity: 100 },
           },
         },
       ],
@@ -112,7 +108,6 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
         ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
         version: 0,
       };
-      if (direction !== 'hold') options.onDecision?.(nowMs, decision);
       return decision.desiredCapacity;
     },
   };
