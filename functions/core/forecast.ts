@@ -118,6 +118,7 @@ function lookback(method: ForecastMethod, stepMs: number): number {
 }
 
 const METHODS = Object.keys(DESCRIPTION) as ForecastMethod[];
+const SEASONAL: ReadonlySet<ForecastMethod> = new Set(['daily', 'weekly']);
 
 /** Reads history values by index; prefix sums make window means O(1). */
 class Series {
@@ -309,9 +310,16 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
     const need = (settings.minHistorySteps * stepMs) / 3_600_000;
     return { unavailable: `${formatHours(have)} of load history, ${formatHours(need)} needed` };
   }
-  const base = Math.max(...METHODS.filter((m) => m !== 'daily' && m !== 'weekly').map((m) => lookback(m, stepMs)));
-  const span = Math.min(settings.backtestSteps, n - H - base + 1);
+  const base = Math.max(...METHODS.filter((m) => !SEASONAL.has(m)).map((m) => lookback(m, stepMs)));
+  let span = Math.min(settings.backtestSteps, n - H - base + 1);
   if (span < 2 * H) return { unavailable: 'too little load history to learn the forecast error from' };
+  // A seasonal method joins once a day of errors can be replayed after its first cycle; every
+  // method is then replayed over the same (possibly shorter) span.
+  const day = Math.round((1440 * MINUTE_MS) / stepMs);
+  for (const method of SEASONAL) {
+    const room = n - H - lookback(method, stepMs) + 1;
+    if (room >= Math.min(settings.backtestSteps, day)) span = Math.min(span, room);
+  }
   const first = n - H - span + 1;
   const stride = Math.ceil(span / MAX_BACKTEST_POINTS);
   const points: number[] = [];

@@ -1,0 +1,48 @@
+// fleetward in the simulator: production defaults in its config, and the core's predictive path pre-scaling before a daily rise.
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../../sim/engine.ts';
+import { createPolicy } from '../../../sim/policies/index.ts';
+import { simFleetConfig } from '../../../sim/policies/fleetward.ts';
+import type { Demand } from '../../../sim/trace.ts';
+
+describe("the simulator's fleetward config", () => {
+  it('is production defaults plus the metric, the target, warm-up = boot + one step, and one unit serving 100%', () => {
+    const fleet = simFleetConfig({ target: 0.65, stepS: 60, bootS: 120, minInstances: 1, maxInstances: 300 });
+    expect(fleet.capacity).toEqual({ min: 1, max: 300 });
+    expect(fleet.scaling).toEqual({
+      metric: { namespace: 'Simulated', name: 'Utilisation', dimensions: {}, statistic: 'Average', periodSeconds: 60 },
+      metricType: 'per-instance',
+      target: 65,
+      warmupSeconds: 180,
+      scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+      scaleIn: { stabilizationSeconds: 300, cooldownSeconds: 300 },
+      scaleOutAlarms: [],
+      predictive: { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 },
+    });
+  });
+});
+
+describe('fleetward on a daily rise', () => {
+  // Three days: 10 instances' worth, rising to 40 at 08:00 within 5 minutes, back at 20:00.
+  const values = Float64Array.from({ length: 3 * 1440 }, (_, i) => {
+    const minute = i % 1440;
+    if (minute < 480 || minute >= 1200) return 10;
+    return minute < 485 ? 10 + 6 * (minute - 479) : 40;
+  });
+  const demand: Demand = { stepS: 60, values, scale: 1, peak: 40 };
+  const settings = { stepS: 60, bootS: 120, instanceCapacity: 1, warmupSteps: 1440, minInstances: 1, maxInstances: 120 };
+  const run = (name: 'fleetward' | 'target-tracking') => {
+    const { policy, initialInstances } = createPolicy(name, 0.9, demand, settings);
+    return simulate(demand, policy, settings, { initialInstances });
+  };
+
+  it('pre-scales before the rise from the daily pattern it saw, and is short less often and cheaper than target tracking', () => {
+    const fleetward = run('fleetward');
+    const tracking = run('target-tracking');
+    // Day 2: capacity already grows in the minutes before 08:00.
+    expect(fleetward.supply[2 * 1440 + 480]).toBeGreaterThan(fleetward.supply[2 * 1440 + 470] ?? Infinity);
+    expect(tracking.supply[2 * 1440 + 480]).toBe(tracking.supply[2 * 1440 + 470]);
+    expect(fleetward.metrics.underTimeshare).toBeLessThan(tracking.metrics.underTimeshare);
+    expect(fleetward.metrics.instanceHours).toBeLessThan(tracking.metrics.instanceHours);
+  });
+});
