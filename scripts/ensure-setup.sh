@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what `npm start` and `npm test` need when it is missing: the npm packages and the
-# project-local Python virtual environment that holds the pinned moto server.
+# Installs what `npm start` and `npm test` need when it is missing: the npm packages, the
+# project-local Python virtual environment that holds the pinned moto server, and (for the
+# tests) Debian's chromium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,9 +23,10 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   fi
 fi
 
-# The simulator report's browser test drives Debian's chromium (playwright-core, no bundled
-# browser). Installing it needs root; without it that test fails and says how to install it.
-if [ ! -x /usr/bin/chromium ]; then
+# With --with-browser (npm test): the simulator report's browser test drives Debian's chromium
+# (playwright-core, no bundled browser). Installing it needs root; without it that test fails
+# and says how to install it. npm start does not need it.
+if [ "${1:-}" = "--with-browser" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "fleetward setup: installing chromium for the report's browser test" >&2
     { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >&2 \
