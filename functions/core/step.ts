@@ -109,9 +109,19 @@ export function decideStep(input: StepInput): StepDecision {
     }
   }
   const records = [...recordById.values()];
-  const keptStatus = {
-    ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
-    ...(paused ? { paused } : {}),
+  const nextStatus = (desiredCapacity: number, recommendations: NextStatus['recommendations'], direction: ScalingDirection): NextStatus => {
+    const lastScaleOutAtMs = direction === 'out' ? nowMs : status?.lastScaleOutAtMs;
+    const lastScaleInAtMs = direction === 'in' ? nowMs : status?.lastScaleInAtMs;
+    return {
+      step,
+      desiredCapacity,
+      recommendations,
+      ...(lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs }),
+      ...(lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs }),
+      ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
+      ...(paused ? { paused } : {}),
+      ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
+    };
   };
   if (paused) {
     const desiredCapacity = status?.desiredCapacity ?? fleet.capacity.initial ?? fleet.capacity.min;
@@ -124,7 +134,7 @@ export function decideStep(input: StepInput): StepDecision {
       commands,
       notes,
       dryRun: fleet.dryRun,
-      nextStatus: { ...status, step, desiredCapacity, recommendations: status?.recommendations ?? [], ...keptStatus, evacuating },
+      nextStatus: nextStatus(desiredCapacity, status?.recommendations ?? [], 'hold'),
     };
   }
 
@@ -161,6 +171,12 @@ export function decideStep(input: StepInput): StepDecision {
   const failed = new Set<string>();
   const outOfService: InstanceRecord[] = [];
   const startedDraining = new Set<string>();
+  /** Takes an instance out of service this step, to be terminated once drained. */
+  const startDrain = (instanceId: string, launchedAtMs: number, reason: string, keepCapacity: boolean) => {
+    const record = recordById.get(instanceId) ?? { instanceId, launchedAtMs, version: 1, reason };
+    const drain: DrainState = { purpose: 'terminate', reason, startedAtMs: nowMs, keepCapacity, stop: false };
+    outOfService.push({ ...record, reason, lifecycle: 'draining', drain });
+  };
   let unitsInFlight = 0;
   for (const record of records) {
     const instance = observedById.get(record.instanceId);
@@ -198,8 +214,7 @@ export function decideStep(input: StepInput): StepDecision {
     const carriesIdentity = identity.elasticIps.length + identity.networkInterfaces.length + identity.volumes.length > 0;
     if (scheduled !== undefined && !carriesIdentity && instance !== undefined && ALIVE.has(instance.state) && !instance.protected) {
       // Nothing to carry over, and time before the event: a graceful drain, replacement first.
-      const reason = `AWS Health scheduled event: ${scheduled.detail}; draining ahead of it`;
-      outOfService.push({ ...record, lifecycle: 'draining', reason, drain: { purpose: 'terminate', reason, startedAtMs: nowMs, keepCapacity: true, stop: false } });
+      startDrain(record.instanceId, record.launchedAtMs, `AWS Health scheduled event: ${scheduled.detail}; draining ahead of it`, true);
       startedDraining.add(record.instanceId);
       continue;
     }
@@ -243,29 +258,26 @@ export function decideStep(input: StepInput): StepDecision {
   const evacuated = (m: { availabilityZone: string; subnetId: string }) =>
     evacuating.zones.includes(m.availabilityZone) || evacuating.subnets.includes(m.subnetId);
   const healthy = candidates.filter((m) => !failed.has(m.instanceId) && !startedDraining.has(m.instanceId));
-  const draining = outOfService.filter((r) => r.lifecycle === 'draining').length;
-  const budget = Math.max(0, drainBudget(fleet.drain, healthy.length + draining) - draining);
+  const draining = outOfService.filter((r) => r.lifecycle === 'draining');
+  const maxDraining = drainBudget(fleet.drain, healthy.length + draining.length);
   const leaving = healthy
     .filter((m) => evacuated(m) && !m.protected)
     .sort((a, b) => a.launchedAtMs - b.launchedAtMs || (a.instanceId < b.instanceId ? -1 : 1))
-    .slice(0, budget);
-  for (const m of leaving) {
-    const record = recordById.get(m.instanceId);
-    const drain: DrainState = { purpose: 'terminate', reason: `evacuating ${m.availabilityZone} (${m.subnetId})`, startedAtMs: nowMs, keepCapacity: true, stop: false };
-    outOfService.push({ ...(record ?? { instanceId: m.instanceId, launchedAtMs: m.launchedAtMs, version: 1, reason: '' }), lifecycle: 'draining', drain });
-  }
-  const stillThere = healthy.filter(evacuated).length - leaving.length + outOfService.filter((r) => {
-    const o = observedById.get(r.instanceId);
-    return r.lifecycle === 'draining' && o !== undefined && evacuated(o);
-  }).length;
+    .slice(0, Math.max(0, maxDraining - draining.length));
   if (evacuating.zones.length + evacuating.subnets.length > 0) {
-    if (stillThere === 0 && leaving.length === 0) {
-      notes.push(`evacuation of ${[...evacuating.zones, ...evacuating.subnets].join(', ')} is complete`);
+    const where = [...evacuating.zones, ...evacuating.subnets].join(', ');
+    const drainingThere = draining.some((r) => {
+      const instance = observedById.get(r.instanceId);
+      return instance !== undefined && evacuated(instance);
+    });
+    if (!healthy.some(evacuated) && !drainingThere) {
+      notes.push(`evacuation of ${where} is complete`);
       evacuating = { zones: [], subnets: [] };
     } else {
-      notes.push(`evacuating ${[...evacuating.zones, ...evacuating.subnets].join(', ')}: at most ${drainBudget(fleet.drain, healthy.length + draining)} draining at once`);
+      notes.push(`evacuating ${where}: at most ${maxDraining} draining at once`);
     }
   }
+  for (const m of leaving) startDrain(m.instanceId, m.launchedAtMs, `evacuating ${m.availabilityZone} (${m.subnetId})`, true);
   const leavingIds = new Set(leaving.map((m) => m.instanceId));
   const members = healthy.filter((m) => !leavingIds.has(m.instanceId));
 
@@ -336,9 +348,7 @@ export function decideStep(input: StepInput): StepDecision {
     for (const victim of victims) {
       const member = members.find((m) => m.instanceId === victim.instanceId);
       const reason = `capacity ${capacity.currentUnits} is above desired ${desired}; chose it because ${victim.why}`;
-      const drain: DrainState = { purpose: 'terminate', reason, startedAtMs: nowMs, keepCapacity: false, stop: false };
-      const record = recordById.get(victim.instanceId);
-      outOfService.push({ ...(record ?? { instanceId: victim.instanceId, launchedAtMs: member?.launchedAtMs ?? nowMs, version: 1 }), reason, lifecycle: 'draining', drain });
+      startDrain(victim.instanceId, member?.launchedAtMs ?? nowMs, reason, false);
     }
     const removable = members.filter((m) => !m.protected).length;
     const removedUnits = victims.reduce((total, v) => total + (members.find((m) => m.instanceId === v.instanceId)?.units ?? 0), 0);
@@ -390,14 +400,6 @@ export function decideStep(input: StepInput): StepDecision {
     commands,
     notes,
     dryRun: fleet.dryRun,
-    nextStatus: {
-      step,
-      desiredCapacity: desired,
-      recommendations: decision.recommendations,
-      ...(direction === 'out' ? { lastScaleOutAtMs: nowMs } : status?.lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs: status.lastScaleOutAtMs }),
-      ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
-      ...keptStatus,
-      ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
-    },
+    nextStatus: nextStatus(desired, decision.recommendations, direction),
   };
 }
