@@ -5,8 +5,6 @@
  * the AWS API calls one failover makes, by service. Times are moto's on this machine, not AWS's.
  */
 import { randomUUID } from 'node:crypto';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -16,10 +14,8 @@ import {
   CreateVolumeCommand,
   DescribeAddressesCommand,
   DescribeSubnetsCommand,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -27,6 +23,7 @@ import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from '../d
 import { startEmulator, useEmulatorEnvironment } from '../dev/moto-server.ts';
 import { validateConfig } from '../functions/core/config.ts';
 import { FLEET_TAG } from '../functions/core/tags.ts';
+import { createAwsClients } from '../functions/handlers/ports.ts';
 import { createScaleHandler } from '../functions/handlers/scale-handler.ts';
 
 const FAILOVERS = 50;
@@ -39,13 +36,7 @@ useEmulatorEnvironment(emulator.endpoint);
 
 const calls = new Map<string, number>();
 let counting = false;
-const clients = {
-  ec2: new EC2Client({}),
-  cloudwatch: new CloudWatchClient({}),
-  dynamodb: new DynamoDBClient({}),
-  elbv2: new ElasticLoadBalancingV2Client({}),
-  eventbridge: new EventBridgeClient({}),
-};
+const clients = createAwsClients();
 for (const [service, client] of Object.entries(clients)) {
   (client.middlewareStack as { add: (m: unknown, o: unknown) => void }).add(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {

@@ -4,15 +4,14 @@
  * control minute per step), printing what it decides and why.
  */
 import { randomUUID } from 'node:crypto';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { DescribeLaunchTemplatesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DescribeLaunchTemplatesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { type FleetwardConfig, validateConfig } from '../functions/core/config.ts';
+import { createAwsClients } from '../functions/handlers/ports.ts';
 import { createScaleHandler } from '../functions/handlers/scale-handler.ts';
 import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from './fixtures.ts';
 
@@ -82,16 +81,15 @@ async function ensureResources(dynamodb: DynamoDBClient, ec2: EC2Client) {
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
-  const ec2 = new EC2Client({});
-  const cloudwatch = new CloudWatchClient({});
-  const dynamodb = new DynamoDBClient({});
+  const clients = createAwsClients();
+  const { ec2, cloudwatch, dynamodb } = clients;
   const network = await ensureResources(dynamodb, ec2);
   const config = demoConfig(network.subnets.map((s) => s.subnetId));
   let nowMs = Date.now();
   const handler = createScaleHandler({
     config,
     tableName: TABLE,
-    clients: { ec2, cloudwatch, dynamodb, elbv2: new ElasticLoadBalancingV2Client({}), eventbridge: new EventBridgeClient({}) },
+    clients,
     clock: { now: () => nowMs },
     logger: new Logger({ serviceName: 'fleetward', logLevel: 'ERROR' }),
     metrics: new Metrics({ namespace: 'fleetward-demo' }),

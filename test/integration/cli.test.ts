@@ -10,18 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { type RunOptions, run } from '../../bin/fleetward.ts';
 import { type FleetConfig, validateConfig } from '../../functions/core/config.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
+import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
 
 const OPERATOR = `cli:${userInfo().username}`;
 
-const DRAIN: FleetConfig['drain'] = {
-  deregistrationTimeoutSeconds: 330,
-  waitForContinue: false,
-  continueTimeoutSeconds: 600,
-  onContinueTimeout: 'continue',
-  maxDraining: 1,
-  stopInMaintenance: false,
-};
+const DRAIN: FleetConfig['drain'] = { ...DRAIN_DEFAULTS, continueTimeoutSeconds: 600 };
 
 interface Result {
   readonly code: number;

@@ -9,18 +9,12 @@ import { CreateTargetGroupCommand, DescribeTargetHealthCommand } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import type { OperatorRequest } from '../../functions/core/model.ts';
+import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
 
 type Overrides = Parameters<typeof FleetHarness.create>[0];
 
-const DRAIN: FleetConfig['drain'] = {
-  deregistrationTimeoutSeconds: 330,
-  waitForContinue: false,
-  continueTimeoutSeconds: 600,
-  onContinueTimeout: 'continue',
-  maxDraining: 1,
-  stopInMaintenance: false,
-};
+const DRAIN: FleetConfig['drain'] = { ...DRAIN_DEFAULTS, continueTimeoutSeconds: 600 };
 
 async function request(fleet: FleetHarness, kind: OperatorRequest['kind'], extra: Partial<OperatorRequest> = {}) {
   await fleet
