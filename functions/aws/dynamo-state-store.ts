@@ -12,15 +12,32 @@ import {
   UpdateCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { ForecastModel } from '../core/forecast.ts';
+import { LOAD_HISTORY_DAYS, type LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step.ts';
 import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
 import type { ActionRecord, ActionState, DecisionEntry, InstanceChanges, StateStore } from '../ports/index.ts';
-import { TTL_ATTRIBUTE, keys } from './table-keys.ts';
+import { LOAD_POINTS_PER_ITEM, TTL_ATTRIBUTE, keys } from './table-keys.ts';
 
 const DAY_S = 86_400;
 /** Journal entries outlive any retry of the step that wrote them. */
 const ACTION_RETENTION_DAYS = 7;
+
+/** A cached model as stored; anything else (another version's layout) reads as no model. */
+const storedModelSchema = z.looseObject({
+  builtAtMs: z.number(),
+  stepMs: z.number().positive(),
+  method: z.string(),
+  errorScale: z.enum(['absolute', 'sqrt', 'relative']),
+  quantiles: z.array(z.number()).min(1),
+  floor: z.number(),
+  coverage: z.number(),
+  backtestSteps: z.number(),
+});
+
+const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -304,5 +321,57 @@ export class DynamoStateStore implements StateStore {
       const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...entry } = item;
       return entry as DecisionEntry;
     });
+  }
+
+  async recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void> {
+    const periodIndex = Math.floor(point.periodStartMs / (periodSeconds * 1000));
+    const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
+    const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodSeconds * 1000;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.loadChunk(fleet, periodSeconds, chunk),
+        UpdateExpression: 'SET #point = :load, #ttl = :ttl',
+        ExpressionAttributeNames: { '#point': loadAttribute(periodIndex % LOAD_POINTS_PER_ITEM), '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':load': point.load, ':ttl': epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S },
+      }),
+    );
+  }
+
+  async listLoad(fleet: string, periodSeconds: number, fromMs: number): Promise<LoadPoint[]> {
+    const periodMs = periodSeconds * 1000;
+    const firstChunk = Math.floor(Math.max(0, fromMs) / periodMs / LOAD_POINTS_PER_ITEM);
+    const { pk, sk: from } = keys.loadChunk(fleet, periodSeconds, firstChunk);
+    const { sk: to } = keys.loadChunk(fleet, periodSeconds, 10 ** 12 - 1);
+    const points: LoadPoint[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const chunk = Number(String(item.sk).split('#').pop());
+        for (let index = 0; index < LOAD_POINTS_PER_ITEM; index++) {
+          const load = item[loadAttribute(index)];
+          const periodStartMs = (chunk * LOAD_POINTS_PER_ITEM + index) * periodMs;
+          if (typeof load === 'number' && periodStartMs >= fromMs) points.push({ periodStartMs, load });
+        }
+      }
+    }
+    return points;
+  }
+
+  async getForecastModel(fleet: string): Promise<ForecastModel | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.forecast(fleet) }));
+    const parsed = storedModelSchema.safeParse(result.Item?.model);
+    return parsed.success ? (parsed.data as ForecastModel) : undefined;
+  }
+
+  async putForecastModel(fleet: string, model: ForecastModel): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.forecast(fleet), model } }));
   }
 }

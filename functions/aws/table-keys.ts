@@ -10,6 +10,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** Partition of the records that make event handling idempotent. */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
 
+/** Periods of load history stored in one item. */
+export const LOAD_POINTS_PER_ITEM = 60;
+
 const fleetPartition = (fleet: string) => `FLEET#${fleet}`;
 
 export const keys = {
@@ -30,4 +33,14 @@ export const keys = {
     sk: `REQUEST#${String(requestedAtMs).padStart(15, '0')}#${requestId}`,
   }),
   requestPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'REQUEST#' }),
+  /**
+   * Load history: one item per LOAD_POINTS_PER_ITEM periods of one metric period length, the
+   * periods as attributes p00..p59; chunks sort by time.
+   */
+  loadChunk: (fleet: string, periodSeconds: number, chunk: number) => ({
+    pk: fleetPartition(fleet),
+    sk: `LOAD#${String(periodSeconds).padStart(5, '0')}#${String(chunk).padStart(12, '0')}`,
+  }),
+  /** The cached forecast model of a predictive fleet. */
+  forecast: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'FORECAST' }),
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
+import { LOAD_HISTORY_DAYS, type PredictiveState } from '../core/load-history.ts';
 import { decideStep, type StepDecision } from '../core/step.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
@@ -225,14 +226,39 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
   }));
 }
 
+/** A predictive fleet's stored load history and cached model; nothing for other fleets. */
+async function readPredictiveState(deps: StepDependencies, fleet: FleetConfig): Promise<PredictiveState | undefined> {
+  if (fleet.scaling.predictive === undefined) return undefined;
+  const fromMs = deps.clock.now() - LOAD_HISTORY_DAYS * 86_400_000;
+  const [points, model] = await Promise.all([
+    deps.store.listLoad(fleet.name, fleet.scaling.metric.periodSeconds, fromMs),
+    deps.store.getForecastModel(fleet.name),
+  ]);
+  return model === undefined ? { points } : { points, model };
+}
+
+/** Keeps this step's load point and any new model; losing them costs forecast quality, not the step. */
+async function savePredictiveState(deps: StepDependencies, fleet: FleetConfig, decision: StepDecision): Promise<void> {
+  try {
+    if (decision.loadPoint !== undefined) await deps.store.recordLoad(fleet.name, fleet.scaling.metric.periodSeconds, decision.loadPoint);
+    if (decision.forecastModel !== undefined) await deps.store.putForecastModel(fleet.name, decision.forecastModel);
+  } catch (error) {
+    deps.log.warn('saving the load history failed; the forecast carries the last value over the gap', {
+      fleet: fleet.name,
+      error: errorMessage(error),
+    });
+  }
+}
+
 /** Observes the fleet and decides, acting on nothing and writing nothing. */
 async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[]) {
-  const [status, records, requests, observed, subnets] = await Promise.all([
+  const [status, records, requests, observed, subnets, predictive] = await Promise.all([
     deps.store.getStatus(fleet.name),
     deps.store.listInstances(fleet.name),
     deps.store.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
+    readPredictiveState(deps, fleet),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
@@ -241,7 +267,7 @@ async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, sign
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests });
+  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
   return { status, records, requests, observed, metric, nowMs, decision };
 }
 
@@ -282,6 +308,7 @@ export async function runFleetStep(
     const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
     const { launchFailures: _previous, ...rest } = decision.nextStatus;
     await deps.store.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);
+    await savePredictiveState(deps, fleet, decision);
     await deps.store.appendDecision(fleet.name, {
       step: decision.step,
       atMs: nowMs,

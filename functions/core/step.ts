@@ -7,6 +7,8 @@ import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity
 import { advanceDrain, advanceReturn, drainBudget, settleInstanceRequest } from './lifecycle.ts';
 import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
+import type { ForecastModel } from './forecast.ts';
+import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from './load-history.ts';
 import { type ForecastInput, type ScalingDirection, decideCapacity } from './scaling.ts';
 
 export interface StepInput {
@@ -22,8 +24,8 @@ export interface StepInput {
   readonly signals?: readonly InstanceSignal[];
   /** Operator requests waiting to be settled, oldest first. */
   readonly requests?: readonly OperatorRequest[];
-  /** The load history and fitted forecast, for fleets with scaling.predictive (see forecast.ts). */
-  readonly forecast?: ForecastInput;
+  /** Stored load history and cached forecast model, for fleets with scaling.predictive. */
+  readonly predictive?: PredictiveState;
 }
 
 export interface CapacitySnapshot {
@@ -51,6 +53,10 @@ export interface StepDecision {
   readonly notes: readonly string[];
   readonly dryRun: boolean;
   readonly nextStatus: NextStatus;
+  /** The load this step observed, for the shell to add to the history (scaling.predictive). */
+  readonly loadPoint?: LoadPoint;
+  /** A forecast model fitted this step, for the shell to cache in place of the old one. */
+  readonly forecastModel?: ForecastModel;
 }
 
 const ALIVE = new Set(['pending', 'running']);
@@ -58,6 +64,15 @@ const ALIVE = new Set(['pending', 'running']);
 /** Seconds to wait after the n-th consecutive launch failure: 60, 120, 240 … at most 900. */
 export function launchBackoffSeconds(failures: number): number {
   return Math.min(900, 60 * 2 ** Math.max(0, failures - 1));
+}
+
+/** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
+function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, point: LoadPoint | undefined, nowMs: number): ForecastInput | undefined {
+  if (fleet.scaling.predictive === undefined) return undefined;
+  const points = [...(state?.points ?? []), ...(point === undefined ? [] : [point])];
+  const history = assembleHistory(points, fleet.scaling.metric.periodSeconds * 1000, nowMs);
+  if (history === undefined) return undefined;
+  return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };
 }
 
 export function decideStep(input: StepInput): StepDecision {
@@ -292,6 +307,8 @@ export function decideStep(input: StepInput): StepDecision {
     instances: members.length,
   };
 
+  const loadPoint = loadPointOf(fleet.scaling, input.metric, capacity.warmedUnits);
+  const forecast = forecastInput(fleet, input.predictive, loadPoint, nowMs);
   const decision = decideCapacity({
     fleet,
     status,
@@ -300,7 +317,7 @@ export function decideStep(input: StepInput): StepDecision {
     warmingInstances: capacity.warmingInstances,
     metric: input.metric,
     nowMs,
-    ...(input.forecast === undefined ? {} : { forecast: input.forecast }),
+    ...(forecast === undefined ? {} : { forecast }),
   });
   const desired = decision.desiredCapacity;
 
@@ -401,5 +418,7 @@ export function decideStep(input: StepInput): StepDecision {
     notes,
     dryRun: fleet.dryRun,
     nextStatus: nextStatus(desired, decision.recommendations, direction),
+    ...(loadPoint === undefined ? {} : { loadPoint }),
+    ...(forecast !== undefined && 'model' in forecast.fit && forecast.fit.model !== input.predictive?.model ? { forecastModel: forecast.fit.model } : {}),
   };
 }

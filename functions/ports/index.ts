@@ -3,6 +3,8 @@
  * Lambda; the simulator implements them in memory. Errors they throw are in ./errors.ts.
  */
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
+import type { ForecastModel } from '../core/forecast.ts';
+import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, OperatorRequest, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import type { NextStatus, StepDecision } from '../core/step.ts';
@@ -123,6 +125,13 @@ export interface StateStore {
   listRequests(fleet: string): Promise<OperatorRequest[]>;
   deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
+  /** Adds a point to the fleet's load history; writing a period again replaces its point. */
+  recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void>;
+  /** The fleet's load points of this period length from fromMs on, oldest first. */
+  listLoad(fleet: string, periodSeconds: number, fromMs: number): Promise<LoadPoint[]>;
+  /** The cached forecast model, if one was stored and still reads as one. */
+  getForecastModel(fleet: string): Promise<ForecastModel | undefined>;
+  putForecastModel(fleet: string, model: ForecastModel): Promise<void>;
   listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]>;
 }
 

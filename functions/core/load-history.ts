@@ -1,0 +1,87 @@
+/**
+ * The load history a predictive fleet keeps between steps: each step turns its metric into one
+ * point of load, the stored points become the evenly spaced series the forecast reads, and the
+ * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
+ */
+import type { ScalingConfig } from './config.ts';
+import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastUpper, forecastSettings, loadUnits } from './forecast.ts';
+import type { MetricReading } from './model.ts';
+
+/** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
+export const LOAD_HISTORY_DAYS = 14;
+
+/** The fleet's load over one metric period, in capacity units. */
+export interface LoadPoint {
+  /** Start of the metric period, a multiple of the period. */
+  readonly periodStartMs: number;
+  readonly load: number;
+}
+
+/** What the history and the cached model give this step's forecast. */
+export interface PredictiveState {
+  /** Stored points, in any order; this step's point is added by the step itself. */
+  readonly points: readonly LoadPoint[];
+  /** The model fitted by an earlier step, if one is cached. */
+  readonly model?: ForecastModel;
+}
+
+type PredictiveScaling = Pick<ScalingConfig, 'metric' | 'metricType' | 'target' | 'warmupSeconds' | 'predictive'>;
+
+/**
+ * The load this step's metric shows, or undefined when it shows none: no datapoint, or a
+ * per-instance metric with no warmed instance behind it.
+ */
+export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, warmedUnits: number): LoadPoint | undefined {
+  const { predictive } = scaling;
+  if (predictive === undefined || metric.kind === 'missing') return undefined;
+  if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
+  const periodMs = scaling.metric.periodSeconds * 1000;
+  return {
+    periodStartMs: Math.floor(metric.timestampMs / periodMs) * periodMs,
+    load: loadUnits(scaling, predictive, metric.value, warmedUnits),
+  };
+}
+
+/**
+ * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
+ * seen twice keeps its last point, and a period with no point carries the value before it.
+ * Undefined when there is no point in the window.
+ */
+export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
+  const oldestMs = nowMs - LOAD_HISTORY_DAYS * 86_400_000;
+  const byPeriod = new Map<number, number>();
+  for (const point of points) {
+    if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
+    if (!Number.isFinite(point.load) || point.load < 0) continue;
+    byPeriod.set(point.periodStartMs, point.load);
+  }
+  if (byPeriod.size === 0) return undefined;
+  const starts = [...byPeriod.keys()].sort((a, b) => a - b);
+  const startMs = starts[0] ?? 0;
+  const values = new Float64Array(((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1);
+  let carried = 0;
+  for (let i = 0; i < values.length; i++) {
+    carried = byPeriod.get(startMs + i * periodMs) ?? carried;
+    values[i] = carried;
+  }
+  return { startMs, stepMs: periodMs, values };
+}
+
+/**
+ * The cached model while it is fresh and made for this config; otherwise a new fit to the
+ * history (or why there is none).
+ */
+export function refreshForecast(scaling: PredictiveScaling, history: LoadHistory, cached: ForecastModel | undefined, nowMs: number): ForecastFit {
+  const { predictive } = scaling;
+  if (predictive === undefined) return { unavailable: 'scaling.predictive is off' };
+  const settings = forecastSettings(scaling, predictive);
+  const fits =
+    cached !== undefined &&
+    cached.stepMs === history.stepMs &&
+    cached.quantiles.length === settings.horizonSteps &&
+    cached.coverage === settings.coverage &&
+    cached.builtAtMs <= nowMs;
+  // A model cached by another version of fleetward may not evaluate: then it is refitted too.
+  if (fits && !forecastIsStale({ model: cached }, predictive, nowMs) && Number.isFinite(forecastUpper(cached, history).upper)) return { model: cached };
+  return buildForecast(history, settings, nowMs);
+}

@@ -1,0 +1,81 @@
+/**
+ * Predictive scaling through the real handler: the step reads the load history and cached model
+ * from DynamoDB, decides from the forecast, adds its own point and caches a new model.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LoadPoint } from '../../functions/core/load-history.ts';
+import { FleetHarness } from './harness.ts';
+
+const MINUTE = 60_000;
+const PREDICTIVE_DEFAULTS = { coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+
+/** Points of a flat load for the minutes before now, as earlier steps would have stored them. */
+async function seedHistory(fleet: FleetHarness, load: number, minutes: number): Promise<void> {
+  const store = fleet.store();
+  const nowPeriod = Math.floor(fleet.clock.now() / MINUTE) * MINUTE;
+  for (let i = minutes; i >= 1; i--) await store.recordLoad(fleet.fleet.name, 60, { periodStartMs: nowPeriod - i * MINUTE, load });
+}
+
+describe('predictive scaling with a stored load history', () => {
+  it('stores load points per period, replacing a period written again, across items', async () => {
+    const fleet = await FleetHarness.create();
+    const store = fleet.store();
+    const start = 1_800_000_000_000 - 3 * MINUTE;
+    const points: LoadPoint[] = Array.from({ length: 65 }, (_, i) => ({ periodStartMs: start + i * MINUTE, load: i / 2 }));
+    for (const point of points) await store.recordLoad('workers', 60, point);
+    await store.recordLoad('workers', 60, { periodStartMs: start + 10 * MINUTE, load: 99 });
+    await store.recordLoad('workers', 300, { periodStartMs: 1_800_000_000_000, load: 7 });
+
+    const listed = await store.listLoad('workers', 60, start + 2 * MINUTE);
+    expect(listed).toHaveLength(63);
+    expect(listed[0]).toEqual({ periodStartMs: start + 2 * MINUTE, load: 1 });
+    expect(listed.find((p) => p.periodStartMs === start + 10 * MINUTE)?.load).toBe(99);
+    expect(listed.at(-1)).toEqual({ periodStartMs: start + 64 * MINUTE, load: 32 });
+    expect(await store.listLoad('workers', 300, 0)).toEqual([{ periodStartMs: 1_800_000_000_000, load: 7 }]);
+    expect(await store.listLoad('other', 60, 0)).toEqual([]);
+  });
+
+  it('decides from the forecast once there is history, then reuses the cached model', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    await seedHistory(fleet, 3, 300);
+
+    const first = await fleet.step(30);
+
+    expect(first.fleets[0]?.desiredCapacity).toBe(3);
+    expect(first.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from .+ recommends 3$/);
+    const store = fleet.store();
+    const model = await store.getForecastModel('workers');
+    expect(model?.builtAtMs).toBe(fleet.clock.now());
+    const stored = await store.listLoad('workers', 60, fleet.clock.now() - 2 * MINUTE);
+    expect(stored.at(-1)?.load).toBe(3);
+
+    const second = await fleet.step(30);
+    expect(second.fleets[0]?.reason).toMatch(/^hold at 3: forecast 3 units/);
+    expect((await store.getForecastModel('workers'))?.builtAtMs).toBe(model?.builtAtMs);
+    expect(await store.listLoad('workers', 60, 0)).toHaveLength(302);
+  });
+
+  it('scales by target tracking and starts the history when there is none', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+
+    const result = await fleet.step(42);
+
+    expect(result.fleets[0]?.reason).toBe(
+      'scale out 0 -> 5: Average Test/Load/Backlog = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)',
+    );
+    const stored = await fleet.store().listLoad('workers', 60, 0);
+    expect(stored.map((p) => p.load)).toEqual([4.2]);
+    expect(await fleet.store().getForecastModel('workers')).toBeUndefined();
+  });
+
+  it('reads a cached model stored by another version as none, and fits a new one', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    await seedHistory(fleet, 3, 300);
+    await fleet.store().putForecastModel('workers', { unexpected: true } as never);
+
+    const result = await fleet.step(30);
+
+    expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units/);
+    expect((await fleet.store().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
+  });
+});

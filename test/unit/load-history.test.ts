@@ -1,0 +1,170 @@
+// The predictive fleet's load history: the point each step adds, the series the forecast reads, the cached model's refits, and decideStep wiring them together.
+import { describe, expect, it } from 'vitest';
+import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
+import type { ForecastModel, LoadHistory } from '../../functions/core/forecast.ts';
+import { LOAD_HISTORY_DAYS, type LoadPoint, assembleHistory, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
+import type { MetricReading } from '../../functions/core/model.ts';
+import type { SubnetPlacement } from '../../functions/core/placement.ts';
+import { decideStep } from '../../functions/core/step.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
+
+const MINUTE = 60_000;
+const NOW = 2_000_000_040_000;
+const PERIOD_START = NOW - MINUTE;
+const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+
+function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
+  return {
+    metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: '{instanceId}' }, statistic: 'Average', periodSeconds: 60 },
+    metricType: 'per-instance',
+    target: 50,
+    warmupSeconds: 120,
+    scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleOutAlarms: [],
+    predictive: PREDICTIVE,
+    ...extra,
+  };
+}
+
+const cpu = (value: number, timestampMs = NOW - MINUTE): MetricReading => ({ kind: 'value', value, timestampMs, label: 'cpu' });
+const flat = (load: number, minutes: number, endMs = PERIOD_START - MINUTE): LoadPoint[] =>
+  Array.from({ length: minutes }, (_, i) => ({ periodStartMs: endMs - (minutes - 1 - i) * MINUTE, load }));
+
+describe('loadPointOf', () => {
+  it('counts a per-instance metric for the warmed units, in units of unitCapacity, at the start of its period', () => {
+    expect(loadPointOf(scaling(), cpu(80, NOW - MINUTE + 1_500), 4)).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
+  });
+
+  it('counts a total metric per unit of capacity, and unitCapacity defaults to the target', () => {
+    const queue = scaling({ metricType: 'total', target: 10, predictive: { ...PREDICTIVE, unitCapacity: undefined } });
+    expect(loadPointOf(queue, cpu(35), 0)).toEqual({ periodStartMs: PERIOD_START, load: 3.5 });
+  });
+
+  it('adds nothing without a datapoint, without a warmed instance behind a per-instance value, or without predictive', () => {
+    expect(loadPointOf(scaling(), { kind: 'missing', label: 'cpu', why: 'no datapoints' }, 4)).toBeUndefined();
+    expect(loadPointOf(scaling(), cpu(80), 0)).toBeUndefined();
+    expect(loadPointOf(scaling({ predictive: undefined }), cpu(80), 4)).toBeUndefined();
+  });
+});
+
+describe('assembleHistory', () => {
+  it('puts one value per period, oldest first, carrying the last value over missing periods', () => {
+    const points: LoadPoint[] = [
+      { periodStartMs: PERIOD_START, load: 7 },
+      { periodStartMs: PERIOD_START - 4 * MINUTE, load: 2 },
+      { periodStartMs: PERIOD_START - 3 * MINUTE, load: 5 },
+    ];
+    const history = assembleHistory(points, MINUTE, NOW);
+    expect(history?.startMs).toBe(PERIOD_START - 4 * MINUTE);
+    expect(history?.stepMs).toBe(MINUTE);
+    expect(Array.from(history?.values ?? [])).toEqual([2, 5, 5, 5, 7]);
+  });
+
+  it('keeps the last point of a period written twice and drops points it cannot place', () => {
+    const points: LoadPoint[] = [
+      { periodStartMs: PERIOD_START - MINUTE, load: 1 },
+      { periodStartMs: PERIOD_START - MINUTE, load: 4 },
+      { periodStartMs: PERIOD_START - MINUTE / 2, load: 90 },
+      { periodStartMs: PERIOD_START, load: Number.NaN },
+      { periodStartMs: PERIOD_START, load: -1 },
+      { periodStartMs: NOW + MINUTE, load: 90 },
+      { periodStartMs: PERIOD_START - (LOAD_HISTORY_DAYS * 1440 + 1) * MINUTE, load: 90 },
+    ];
+    expect(Array.from(assembleHistory(points, MINUTE, NOW)?.values ?? [])).toEqual([4]);
+    expect(assembleHistory([], MINUTE, NOW)).toBeUndefined();
+  });
+});
+
+describe('refreshForecast', () => {
+  const history: LoadHistory = { startMs: NOW - 360 * MINUTE, stepMs: MINUTE, values: Float64Array.from({ length: 360 }, (_, i) => 10 + (i % 7)) };
+  const fitted = refreshForecast(scaling(), history, undefined, NOW);
+  const model = 'model' in fitted ? fitted.model : undefined;
+
+  it('fits a model when none is cached', () => {
+    expect(model?.builtAtMs).toBe(NOW);
+    expect(model?.quantiles).toHaveLength(2);
+  });
+
+  it('keeps a cached model until refitMinutes have passed', () => {
+    if (model === undefined) throw new Error('no model was fitted');
+    expect(refreshForecast(scaling(), history, model, NOW + 359 * MINUTE)).toEqual({ model });
+    expect(refreshForecast(scaling(), history, model, NOW + 360 * MINUTE)).toEqual({ model: { ...model, builtAtMs: NOW + 360 * MINUTE } });
+  });
+
+  it('refits a cached model made for another config, or one that does not evaluate', () => {
+    if (model === undefined) throw new Error('no model was fitted');
+    const later = NOW + MINUTE;
+    const refitted = (cached: ForecastModel, config = scaling()) => {
+      const fit = refreshForecast(config, history, cached, later);
+      return 'model' in fit ? fit.model.builtAtMs : fit.unavailable;
+    };
+    expect(refitted(model)).toBe(NOW);
+    expect(refitted(model, scaling({ warmupSeconds: 300 }))).toBe(later);
+    expect(refitted(model, scaling({ predictive: { ...PREDICTIVE, coverage: 0.99 } }))).toBe(later);
+    expect(refitted({ ...model, stepMs: 5 * MINUTE })).toBe(later);
+    expect(refitted({ ...model, builtAtMs: later + MINUTE })).toBe(later);
+    expect(refitted({ ...model, method: 'hourly' as ForecastModel['method'] })).toBe(later);
+  });
+
+  it('says predictive is off when it is', () => {
+    expect(refreshForecast(scaling({ predictive: undefined }), history, undefined, NOW)).toEqual({ unavailable: 'scaling.predictive is off' });
+  });
+});
+
+describe('decideStep with a load history', () => {
+  const subnet: SubnetPlacement = { subnetId: 'subnet-0a', availabilityZone: 'us-east-1a' };
+  const ids = ['i-1', 'i-2', 'i-3', 'i-4'];
+  const fleet = (extra: Partial<ScalingConfig> = {}): FleetConfig => ({
+    name: 'web',
+    launchTemplate: { name: 'web-server', version: '$Latest' },
+    subnets: [subnet.subnetId],
+    instanceTypes: [{ type: 'm7g.large', weight: 1 }],
+    capacity: { min: 1, max: 10 },
+    scaling: scaling(extra),
+    targetGroups: [],
+    drain: DRAIN_DEFAULTS,
+    failover: { ...FAILOVER_DEFAULTS, enabled: false },
+    dryRun: false,
+    tags: {},
+  });
+  const base = (config: FleetConfig) => ({
+    fleet: config,
+    status: { step: 7, desiredCapacity: 4, recommendations: [], version: 3 },
+    records: ids.map((instanceId) => ({ instanceId, lifecycle: 'in-service' as const, launchedAtMs: NOW - 3_600_000, version: 1, reason: 'launched' })),
+    observed: ids.map((id) => observedInstance(id, subnet, NOW - 3_600_000)),
+    subnets: [subnet],
+    metric: cpu(80),
+    nowMs: NOW,
+  });
+
+  it('adds this step\'s point to the stored history, fits a model and decides from its forecast', () => {
+    const decision = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300) } });
+    expect(decision.loadPoint).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
+    expect(decision.forecastModel?.builtAtMs).toBe(NOW);
+    expect(decision.reason).toMatch(/^hold at 4: forecast 3\.2 units in the next 2 min from .+ recommends 4$/);
+  });
+
+  it('uses a fresh cached model without handing back a new one', () => {
+    const first = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300) } });
+    const model = first.forecastModel;
+    if (model === undefined) throw new Error('no model was fitted');
+    const again = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300), model } });
+    expect(again.forecastModel).toBeUndefined();
+    expect(again.reason).toBe(first.reason);
+  });
+
+  it('scales by target tracking and says why while the history is short', () => {
+    const decision = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 60) } });
+    expect(decision.forecastModel).toBeUndefined();
+    expect(decision.reason).toBe(
+      'scale out 4 -> 7: cpu = 80 per unit over 4 warmed units at target 50 recommends 7 (no forecast yet: 1 h of load history, 4 h needed)',
+    );
+  });
+
+  it('records no point for a fleet without predictive', () => {
+    const decision = decideStep({ ...base(fleet({ predictive: undefined })), predictive: { points: flat(3.2, 300) } });
+    expect(decision.loadPoint).toBeUndefined();
+    expect(decision.forecastModel).toBeUndefined();
+  });
+});
