@@ -1,9 +1,13 @@
 /**
- * `fleetward status [fleet]`: each fleet's status record, its instances (fleetward's records
- * joined with what EC2 reports) and its pending operator requests. Reads only.
+ * `fleetward status [fleet]`: each fleet's status record, its forecast (predictive fleets), its
+ * instances (fleetward's records joined with what EC2 reports) and its pending operator
+ * requests. Reads only.
  */
 import type { Command } from 'commander';
 import type { FleetConfig } from '../../functions/core/config.ts';
+import { describeForecast, forecastUpper } from '../../functions/core/forecast.ts';
+import { LOAD_HISTORY_DAYS, assembleHistory } from '../../functions/core/load-history.ts';
+import { formatNumber } from '../../functions/core/scaling.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
 import { age, requestLabel, table } from './format.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
@@ -26,6 +30,22 @@ export interface InstanceView {
   readonly reason: string;
 }
 
+/** A predictive fleet's load history and the forecast its cached model makes now. */
+export interface ForecastView {
+  /** Periods of load history stored in the last 14 days, and the span they cover. */
+  readonly historyPoints: number;
+  readonly historyHours: number;
+  /** Null until a step has fitted a model. */
+  readonly model: {
+    readonly method: string;
+    readonly fittedAtMs: number;
+    /** The forecast's point and upper bound over the warm-up, in capacity units. */
+    readonly point: number;
+    readonly upper: number;
+    readonly description: string;
+  } | null;
+}
+
 export interface FleetView {
   readonly fleet: string;
   readonly desiredCapacity: number;
@@ -36,18 +56,40 @@ export interface FleetView {
   readonly dryRun: boolean;
   readonly instances: readonly InstanceView[];
   readonly requests: readonly OperatorRequest[];
+  /** Only for fleets with scaling.predictive. */
+  readonly forecast?: ForecastView;
 }
 
 const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
 
+async function viewForecast(session: Session, fleet: FleetConfig): Promise<ForecastView | undefined> {
+  if (fleet.scaling.predictive === undefined) return undefined;
+  const { store } = session.deps;
+  const periodMs = fleet.scaling.metric.periodSeconds * 1000;
+  const [points, model] = await Promise.all([
+    store.listLoad(fleet.name, fleet.scaling.metric.periodSeconds, session.now - LOAD_HISTORY_DAYS * 86_400_000),
+    store.getForecastModel(fleet.name),
+  ]);
+  const history = assembleHistory(points, periodMs, session.now);
+  const historyHours = history === undefined ? 0 : Number(((history.values.length * periodMs) / 3_600_000).toFixed(1));
+  const base = { historyPoints: points.length, historyHours };
+  if (model === undefined || history === undefined) return { ...base, model: null };
+  const bound = forecastUpper(model, history);
+  return {
+    ...base,
+    model: { method: model.method, fittedAtMs: model.builtAtMs, point: bound.point, upper: bound.upper, description: describeForecast(model, bound) },
+  };
+}
+
 async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetView> {
   const { store, compute, loadBalancer } = session.deps;
-  const [status, records, observed, requests, targets] = await Promise.all([
+  const [status, records, observed, requests, targets, forecast] = await Promise.all([
     store.getStatus(fleet.name),
     store.listInstances(fleet.name),
     compute.describeFleetInstances(fleet.name),
     store.listRequests(fleet.name),
     fleet.targetGroups.length > 0 ? loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(undefined),
+    viewForecast(session, fleet),
   ]);
   const now = session.now;
   const byId = new Map(observed.map((o) => [o.instanceId, o]));
@@ -86,7 +128,15 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
     dryRun: fleet.dryRun,
     instances,
     requests,
+    ...(forecast === undefined ? {} : { forecast }),
   };
+}
+
+function renderForecast(view: ForecastView, nowMs: number): string {
+  const history = `${view.historyHours} h of load history (${view.historyPoints} periods)`;
+  if (view.model === null) return `forecast: none fitted yet, ${history}`;
+  const { point, upper, description, fittedAtMs } = view.model;
+  return `forecast: ${formatNumber(point)} units, up to ${formatNumber(upper)}, from ${description}; fitted ${age(nowMs - fittedAtMs)} ago, ${history}`;
 }
 
 function renderFleet(view: FleetView, nowMs: number): string {
@@ -111,7 +161,9 @@ function renderFleet(view: FleetView, nowMs: number): string {
     ...(withTargets ? [i.targetHealth ?? ''] : []),
     i.reason,
   ]);
-  const lines = [`fleet ${view.fleet}: ${facts.join(', ')}`, rows.length > 0 ? table(headers, rows) : '(no instances)'];
+  const lines = [`fleet ${view.fleet}: ${facts.join(', ')}`];
+  if (view.forecast !== undefined) lines.push(renderForecast(view.forecast, nowMs));
+  lines.push(rows.length > 0 ? table(headers, rows) : '(no instances)');
   if (view.requests.length > 0) {
     lines.push('pending requests:', ...view.requests.map((r) => `  ${requestLabel(r)} by ${r.requestedBy}, ${age(nowMs - r.requestedAtMs)} ago (request ${r.requestId})`));
   }

@@ -3,11 +3,20 @@
  * from DynamoDB, decides from the forecast, adds its own point and caches a new model.
  */
 import { describe, expect, it } from 'vitest';
+import { run } from '../../bin/fleetward.ts';
 import type { LoadPoint } from '../../functions/core/load-history.ts';
 import { FleetHarness } from './harness.ts';
 
 const MINUTE = 60_000;
 const PREDICTIVE_DEFAULTS = { coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+
+/** `fleetward status` against the harness's table, config and clock. */
+async function status(fleet: FleetHarness, ...argv: string[]): Promise<string> {
+  let stdout = '';
+  const code = await run(['status', ...argv, '--table', fleet.tableName], { stdout: (text) => void (stdout += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
+  expect(code).toBe(0);
+  return stdout;
+}
 
 /** Points of a flat load for the minutes before now, as earlier steps would have stored them. */
 async function seedHistory(fleet: FleetHarness, load: number, minutes: number): Promise<void> {
@@ -77,5 +86,18 @@ describe('predictive scaling with a stored load history', () => {
 
     expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units/);
     expect((await fleet.store().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
+  });
+
+  it('shows the history and the current forecast in fleetward status', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    expect((await status(fleet)).split('\n')[1]).toBe('forecast: none fitted yet, 0 h of load history (0 periods)');
+    await seedHistory(fleet, 3, 300);
+    await fleet.step(30);
+    fleet.clock.advance(7200);
+
+    const line = (await status(fleet)).split('\n')[1];
+    expect(line).toMatch(/^forecast: 3 units, up to 3, from .+ \(covers 99\.3% of its .+ errors over .+\); fitted 2h ago, 5 h of load history \(301 periods\)$/);
+    const data = JSON.parse(await status(fleet, '--json')) as { fleets: Array<{ forecast: { historyPoints: number; model: { point: number; fittedAtMs: number } } }> };
+    expect(data.fleets[0]?.forecast).toMatchObject({ historyPoints: 301, model: { point: 3, fittedAtMs: fleet.clock.now() - 7_200_000 } });
   });
 });
