@@ -1,6 +1,7 @@
 // Builders shared by the core's unit tests: the failover and drain settings at their defaults
-// (config.test.ts pins the defaults themselves), and an instance as EC2 would report it.
-import type { DrainConfig, FailoverConfig } from '../../functions/core/config.ts';
+// (config.test.ts pins the defaults themselves), a CPU scaling section, and an instance as EC2
+// would report it.
+import type { DrainConfig, FailoverConfig, ScalingConfig } from '../../functions/core/config.ts';
 import { NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 
 export const FAILOVER_DEFAULTS: FailoverConfig = {
@@ -21,6 +22,20 @@ export const DRAIN_DEFAULTS: DrainConfig = {
   maxDraining: 1,
   stopInMaintenance: false,
 };
+
+/** Per-instance CPU at target 50, 120 s warm-up, no stabilization or cooldown; `extra` overrides. */
+export function cpuScaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
+  return {
+    metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: '{instanceId}' }, statistic: 'Average', periodSeconds: 60 },
+    metricType: 'per-instance',
+    target: 50,
+    warmupSeconds: 120,
+    scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleOutAlarms: [],
+    ...extra,
+  };
+}
 
 /** A running, healthy instance in the given subnet, launched at `launchTimeMs`. */
 export function observedInstance(

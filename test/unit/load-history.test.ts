@@ -6,7 +6,7 @@ import { LOAD_HISTORY_DAYS, type LoadPoint, assembleHistory, loadPointOf, refres
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step.ts';
-import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
 
 const MINUTE = 60_000;
 const NOW = 2_000_000_040_000;
@@ -14,17 +14,7 @@ const PERIOD_START = NOW - MINUTE;
 const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
 
 function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
-  return {
-    metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: '{instanceId}' }, statistic: 'Average', periodSeconds: 60 },
-    metricType: 'per-instance',
-    target: 50,
-    warmupSeconds: 120,
-    scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-    scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-    scaleOutAlarms: [],
-    predictive: PREDICTIVE,
-    ...extra,
-  };
+  return cpuScaling({ predictive: PREDICTIVE, ...extra });
 }
 
 const cpu = (value: number, timestampMs = NOW - MINUTE): MetricReading => ({ kind: 'value', value, timestampMs, label: 'cpu' });

@@ -4,7 +4,7 @@ import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts'
 import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step.ts';
-import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
 
 const NOW = 2_000_000_000;
 const LONG_AGO = NOW - 3_600_000;
@@ -30,16 +30,7 @@ function fleet(options: FleetOptions = {}): FleetConfig {
       { type: 'm6g.large', weight: 1 },
     ],
     capacity: options.capacity ?? { min: 1, max: 10 },
-    scaling: {
-      metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: '{instanceId}' }, statistic: 'Average', periodSeconds: 60 },
-      metricType: 'per-instance',
-      target: 50,
-      warmupSeconds: 120,
-      scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-      scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-      scaleOutAlarms: [],
-      ...options.scaling,
-    },
+    scaling: cpuScaling(options.scaling),
     targetGroups: [],
     drain: DRAIN_DEFAULTS,
     failover: { ...FAILOVER_DEFAULTS, enabled: false },
