@@ -38,6 +38,8 @@ const storedModelSchema = z.looseObject({
 });
 
 const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;
+/** Present (true) when the period's per-instance metric was saturated. */
+const saturatedAttribute = (index: number) => `s${String(index).padStart(2, '0')}`;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -327,13 +329,18 @@ export class DynamoStateStore implements StateStore {
     const periodIndex = Math.floor(point.periodStartMs / (periodSeconds * 1000));
     const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
     const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodSeconds * 1000;
+    const index = periodIndex % LOAD_POINTS_PER_ITEM;
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.loadChunk(fleet, periodSeconds, chunk),
-        UpdateExpression: 'SET #point = :load, #ttl = :ttl',
-        ExpressionAttributeNames: { '#point': loadAttribute(periodIndex % LOAD_POINTS_PER_ITEM), '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':load': point.load, ':ttl': epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S },
+        UpdateExpression: point.saturated === true ? 'SET #point = :load, #saturated = :yes, #ttl = :ttl' : 'SET #point = :load, #ttl = :ttl REMOVE #saturated',
+        ExpressionAttributeNames: { '#point': loadAttribute(index), '#saturated': saturatedAttribute(index), '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':load': point.load,
+          ':ttl': epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S,
+          ...(point.saturated === true ? { ':yes': true } : {}),
+        },
       }),
     );
   }
@@ -358,7 +365,8 @@ export class DynamoStateStore implements StateStore {
         for (let index = 0; index < LOAD_POINTS_PER_ITEM; index++) {
           const load = item[loadAttribute(index)];
           const periodStartMs = (chunk * LOAD_POINTS_PER_ITEM + index) * periodMs;
-          if (typeof load === 'number' && periodStartMs >= fromMs) points.push({ periodStartMs, load });
+          if (typeof load !== 'number' || periodStartMs < fromMs) continue;
+          points.push(item[saturatedAttribute(index)] === true ? { periodStartMs, load, saturated: true } : { periodStartMs, load });
         }
       }
     }

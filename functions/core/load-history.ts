@@ -4,7 +4,7 @@
  * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
-import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastUpper, forecastSettings, loadUnits } from './forecast.ts';
+import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits, unitCapacityOf } from './forecast.ts';
 import type { MetricReading } from './model.ts';
 
 /** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
@@ -15,6 +15,8 @@ export interface LoadPoint {
   /** Start of the metric period, a multiple of the period. */
   readonly periodStartMs: number;
   readonly load: number;
+  /** The per-instance metric was at unitCapacity: the load was at least this, how much more is unknown. */
+  readonly saturated?: boolean;
 }
 
 /** What the history and the cached model give this step's forecast. */
@@ -36,35 +38,48 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
   if (predictive === undefined || metric.kind === 'missing') return undefined;
   if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
   const periodMs = scaling.metric.periodSeconds * 1000;
+  const saturated = scaling.metricType === 'per-instance' && metric.value >= unitCapacityOf(scaling, predictive);
   return {
     periodStartMs: Math.floor(metric.timestampMs / periodMs) * periodMs,
     load: loadUnits(scaling, predictive, metric.value, warmedUnits),
+    ...(saturated ? { saturated } : {}),
   };
 }
 
+/** A history whose saturated periods are marked (1), when any is. */
+export type MarkedHistory = LoadHistory & { readonly saturated?: Uint8Array };
+
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
- * seen twice keeps its last point, and a period with no point carries the value before it.
- * Undefined when there is no point in the window.
+ * seen twice keeps its last point, and a period with no point carries the value before it
+ * (unsaturated). Undefined when there is no point in the window.
  */
-export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
+export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): MarkedHistory | undefined {
   const oldestMs = nowMs - LOAD_HISTORY_DAYS * 86_400_000;
-  const byPeriod = new Map<number, number>();
+  const byPeriod = new Map<number, LoadPoint>();
   for (const point of points) {
     if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
     if (!Number.isFinite(point.load) || point.load < 0) continue;
-    byPeriod.set(point.periodStartMs, point.load);
+    byPeriod.set(point.periodStartMs, point);
   }
   if (byPeriod.size === 0) return undefined;
   const starts = [...byPeriod.keys()].sort((a, b) => a - b);
   const startMs = starts[0] ?? 0;
-  const values = new Float64Array(((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1);
+  const length = ((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1;
+  const values = new Float64Array(length);
+  const saturated = new Uint8Array(length);
   let carried = 0;
-  for (let i = 0; i < values.length; i++) {
-    carried = byPeriod.get(startMs + i * periodMs) ?? carried;
+  let anySaturated = false;
+  for (let i = 0; i < length; i++) {
+    const point = byPeriod.get(startMs + i * periodMs);
+    carried = point?.load ?? carried;
     values[i] = carried;
+    if (point?.saturated === true) {
+      saturated[i] = 1;
+      anySaturated = true;
+    }
   }
-  return { startMs, stepMs: periodMs, values };
+  return anySaturated ? { startMs, stepMs: periodMs, values, saturated } : { startMs, stepMs: periodMs, values };
 }
 
 /**

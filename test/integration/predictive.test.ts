@@ -42,6 +42,11 @@ describe('predictive scaling with a stored load history', () => {
     expect(listed.at(-1)).toEqual({ periodStartMs: start + 64 * MINUTE, load: 32 });
     expect(await store.listLoad('workers', 300, 0)).toEqual([{ periodStartMs: 1_800_000_000_000, load: 7 }]);
     expect(await store.listLoad('other', 60, 0)).toEqual([]);
+
+    await store.recordLoad('workers', 60, { periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
+    expect((await store.listLoad('workers', 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
+    await store.recordLoad('workers', 60, { periodStartMs: start + 20 * MINUTE, load: 4 });
+    expect((await store.listLoad('workers', 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 4 });
   });
 
   it('decides from the forecast once there is history, then reuses the cached model', async () => {

@@ -26,6 +26,11 @@ describe('loadPointOf', () => {
     expect(loadPointOf(scaling(), cpu(80, NOW - MINUTE + 1_500), 4)).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
   });
 
+  it('marks a per-instance metric at unitCapacity as saturated: the load was at least that', () => {
+    expect(loadPointOf(scaling(), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true });
+    expect(loadPointOf(scaling({ metricType: 'total' }), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 1 });
+  });
+
   it('counts a total metric per unit of capacity, and unitCapacity defaults to the target', () => {
     const queue = scaling({ metricType: 'total', target: 10, predictive: { ...PREDICTIVE, unitCapacity: undefined } });
     expect(loadPointOf(queue, cpu(35), 0)).toEqual({ periodStartMs: PERIOD_START, load: 3.5 });
@@ -49,6 +54,18 @@ describe('assembleHistory', () => {
     expect(history?.startMs).toBe(PERIOD_START - 4 * MINUTE);
     expect(history?.stepMs).toBe(MINUTE);
     expect(Array.from(history?.values ?? [])).toEqual([2, 5, 5, 5, 7]);
+    expect(history?.saturated).toBeUndefined();
+  });
+
+  it('marks the saturated periods, and not the periods that carry a saturated value over', () => {
+    const points: LoadPoint[] = [
+      { periodStartMs: PERIOD_START - 3 * MINUTE, load: 2 },
+      { periodStartMs: PERIOD_START - 2 * MINUTE, load: 6, saturated: true },
+      { periodStartMs: PERIOD_START, load: 7 },
+    ];
+    const history = assembleHistory(points, MINUTE, NOW);
+    expect(Array.from(history?.values ?? [])).toEqual([2, 6, 6, 7]);
+    expect(Array.from(history?.saturated ?? [])).toEqual([0, 1, 0, 0]);
   });
 
   it('keeps the last point of a period written twice and drops points it cannot place', () => {
