@@ -35,6 +35,8 @@ export interface ForecastView {
   /** Periods of load history stored in the last 14 days, and the span they cover. */
   readonly historyPoints: number;
   readonly historyHours: number;
+  /** Share of the stored periods whose metric was saturated: their load is only a lower bound. */
+  readonly saturatedShare: number;
   /** Null until a step has fitted a model. */
   readonly model: {
     readonly method: string;
@@ -72,7 +74,8 @@ async function viewForecast(session: Session, fleet: FleetConfig): Promise<Forec
   ]);
   const history = assembleHistory(points, periodMs, session.now);
   const historyHours = history === undefined ? 0 : Number(((history.values.length * periodMs) / 3_600_000).toFixed(1));
-  const base = { historyPoints: points.length, historyHours };
+  const saturated = points.filter((p) => p.saturated === true).length;
+  const base = { historyPoints: points.length, historyHours, saturatedShare: points.length === 0 ? 0 : saturated / points.length };
   if (model === undefined || history === undefined) return { ...base, model: null };
   const bound = forecastUpper(model, history);
   return {
@@ -133,7 +136,8 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
 }
 
 function renderForecast(view: ForecastView, nowMs: number): string {
-  const history = `${view.historyHours} h of load history (${view.historyPoints} periods)`;
+  const saturated = view.saturatedShare > 0 ? `, saturated in ${formatNumber(view.saturatedShare * 100)}% of them` : '';
+  const history = `${view.historyHours} h of load history (${view.historyPoints} periods${saturated})`;
   if (view.model === null) return `forecast: none fitted yet, ${history}`;
   const { point, upper, description, fittedAtMs } = view.model;
   return `forecast: ${formatNumber(point)} units, up to ${formatNumber(upper)}, from ${description}; fitted ${age(nowMs - fittedAtMs)} ago, ${history}`;

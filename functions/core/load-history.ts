@@ -4,7 +4,7 @@
  * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
-import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits, unitCapacityOf } from './forecast.ts';
+import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits } from './forecast.ts';
 import type { MetricReading } from './model.ts';
 
 /** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
@@ -15,7 +15,7 @@ export interface LoadPoint {
   /** Start of the metric period, a multiple of the period. */
   readonly periodStartMs: number;
   readonly load: number;
-  /** The per-instance metric was at unitCapacity: the load was at least this, how much more is unknown. */
+  /** The per-instance metric was at its explicit unitCapacity: the load was at least this, how much more is unknown. */
   readonly saturated?: boolean;
 }
 
@@ -38,7 +38,8 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
   if (predictive === undefined || metric.kind === 'missing') return undefined;
   if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
   const periodMs = scaling.metric.periodSeconds * 1000;
-  const saturated = scaling.metricType === 'per-instance' && metric.value >= unitCapacityOf(scaling, predictive);
+  // Only an explicit unitCapacity is a ceiling (100 for CPU %); the default, the target, is not.
+  const saturated = scaling.metricType === 'per-instance' && predictive.unitCapacity !== undefined && metric.value >= predictive.unitCapacity;
   return {
     periodStartMs: Math.floor(metric.timestampMs / periodMs) * periodMs,
     load: loadUnits(scaling, predictive, metric.value, warmedUnits),

@@ -99,10 +99,12 @@ describe('predictive scaling with a stored load history', () => {
     await seedHistory(fleet, 3, 300);
     await fleet.step(30);
     fleet.clock.advance(7200);
+    const saturatedAt = Math.floor(fleet.clock.now() / MINUTE) * MINUTE - 7260 * 1000 - 10 * MINUTE;
+    await fleet.store().recordLoad('workers', 60, { periodStartMs: saturatedAt, load: 3, saturated: true });
 
     const line = (await status(fleet)).split('\n')[1];
-    expect(line).toMatch(/^forecast: 3 units, up to 3, from .+ \(covers 99\.3% of its .+ errors over .+\); fitted 2h ago, 5 h of load history \(301 periods\)$/);
+    expect(line).toMatch(/^forecast: 3 units, up to 3, from .+ \(covers 99\.3% of its .+ errors over .+\); fitted 2h ago, 5 h of load history \(301 periods, saturated in 0\.33% of them\)$/);
     const data = JSON.parse(await status(fleet, '--json')) as { fleets: Array<{ forecast: { historyPoints: number; model: { point: number; fittedAtMs: number } } }> };
-    expect(data.fleets[0]?.forecast).toMatchObject({ historyPoints: 301, model: { point: 3, fittedAtMs: fleet.clock.now() - 7_200_000 } });
+    expect(data.fleets[0]?.forecast).toMatchObject({ historyPoints: 301, saturatedShare: 1 / 301, model: { point: 3, fittedAtMs: fleet.clock.now() - 7_200_000 } });
   });
 });

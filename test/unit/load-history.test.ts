@@ -26,9 +26,11 @@ describe('loadPointOf', () => {
     expect(loadPointOf(scaling(), cpu(80, NOW - MINUTE + 1_500), 4)).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
   });
 
-  it('marks a per-instance metric at unitCapacity as saturated: the load was at least that', () => {
+  it('marks a per-instance metric at an explicit unitCapacity as saturated: the load was at least that', () => {
     expect(loadPointOf(scaling(), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true });
     expect(loadPointOf(scaling({ metricType: 'total' }), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 1 });
+    const atTarget = scaling({ predictive: { ...PREDICTIVE, unitCapacity: undefined } });
+    expect(loadPointOf(atTarget, cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 8 });
   });
 
   it('counts a total metric per unit of capacity, and unitCapacity defaults to the target', () => {
