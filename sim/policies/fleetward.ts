@@ -2,11 +2,12 @@
  * fleetward's own policy in the simulator: each step calls the production decision core
  * (decideCapacity, the function the scale handler's decideStep calls) with what the fleet
  * would observe, and carries the fleet status from step to step as the control step does. It
- * keeps the fleet's load history (14 days, as the Lambda would cache it) and refits the
- * forecast model when the core says it is stale.
+ * keeps the fleet's load history (14 days, as the Lambda keeps it in DynamoDB) and refreshes
+ * the forecast model with the core's refreshForecast, as the Lambda's step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import { buildForecast, forecastIsStale, forecastSettings, loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
+import { loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
+import { refreshForecast } from '../../functions/core/load-history.ts';
 import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, type CapacityInput } from '../../functions/core/scaling.ts';
 import type { Observation, Policy } from '../engine.ts';
@@ -86,8 +87,8 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
         record(metric.kind === 'value' ? loadUnits(scaling, scaling.predictive, metric.value, warmed) : (loads[count - 1] ?? 0));
         const from = Math.max(0, count - keep);
         const history = { startMs: from * stepMs, stepMs, values: loads.subarray(from, count) };
-        if (forecastIsStale(fit, scaling.predictive, nowMs)) fit = buildForecast(history, forecastSettings(scaling, scaling.predictive), nowMs);
-        if (fit !== undefined) forecast = { history, fit };
+        fit = refreshForecast(scaling, history, fit !== undefined && 'model' in fit ? fit.model : undefined, nowMs);
+        forecast = { history, fit };
       }
       const decision = decideCapacity({
         fleet,
