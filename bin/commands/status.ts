@@ -6,8 +6,9 @@
 import type { Command } from 'commander';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { describeForecast, forecastUpper } from '../../functions/core/forecast.ts';
-import { LOAD_HISTORY_DAYS, assembleHistory } from '../../functions/core/load-history.ts';
+import { assembleHistory } from '../../functions/core/load-history.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
+import { readPredictiveState } from '../../functions/control/run-step.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
 import { age, requestLabel, table } from './format.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
@@ -66,12 +67,8 @@ const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
 
 async function viewForecast(session: Session, fleet: FleetConfig): Promise<ForecastView | undefined> {
   if (fleet.scaling.predictive === undefined) return undefined;
-  const { store } = session.deps;
   const periodMs = fleet.scaling.metric.periodSeconds * 1000;
-  const [points, model] = await Promise.all([
-    store.listLoad(fleet.name, fleet.scaling.metric.periodSeconds, session.now - LOAD_HISTORY_DAYS * 86_400_000),
-    store.getForecastModel(fleet.name),
-  ]);
+  const { points, model } = (await readPredictiveState(session.deps, fleet)) ?? { points: [] };
   const history = assembleHistory(points, periodMs, session.now);
   const historyHours = history === undefined ? 0 : Number(((history.values.length * periodMs) / 3_600_000).toFixed(1));
   const saturated = points.filter((p) => p.saturated === true).length;

@@ -227,7 +227,7 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
 }
 
 /** A predictive fleet's stored load history and cached model; nothing for other fleets. */
-async function readPredictiveState(deps: StepDependencies, fleet: FleetConfig): Promise<PredictiveState | undefined> {
+export async function readPredictiveState(deps: StepDependencies, fleet: FleetConfig): Promise<PredictiveState | undefined> {
   if (fleet.scaling.predictive === undefined) return undefined;
   const fromMs = deps.clock.now() - LOAD_HISTORY_DAYS * 86_400_000;
   const [points, model] = await Promise.all([

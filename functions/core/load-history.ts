@@ -47,40 +47,29 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
   };
 }
 
-/** A history whose saturated periods are marked (1), when any is. */
-export type MarkedHistory = LoadHistory & { readonly saturated?: Uint8Array };
-
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
- * seen twice keeps its last point, and a period with no point carries the value before it
- * (unsaturated). Undefined when there is no point in the window.
+ * seen twice keeps its last point, and a period with no point carries the value before it.
+ * Undefined when there is no point in the window.
  */
-export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): MarkedHistory | undefined {
+export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
   const oldestMs = nowMs - LOAD_HISTORY_DAYS * 86_400_000;
-  const byPeriod = new Map<number, LoadPoint>();
+  const byPeriod = new Map<number, number>();
   for (const point of points) {
     if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
     if (!Number.isFinite(point.load) || point.load < 0) continue;
-    byPeriod.set(point.periodStartMs, point);
+    byPeriod.set(point.periodStartMs, point.load);
   }
   if (byPeriod.size === 0) return undefined;
   const starts = [...byPeriod.keys()].sort((a, b) => a - b);
   const startMs = starts[0] ?? 0;
-  const length = ((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1;
-  const values = new Float64Array(length);
-  const saturated = new Uint8Array(length);
+  const values = new Float64Array(((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1);
   let carried = 0;
-  let anySaturated = false;
-  for (let i = 0; i < length; i++) {
-    const point = byPeriod.get(startMs + i * periodMs);
-    carried = point?.load ?? carried;
+  for (let i = 0; i < values.length; i++) {
+    carried = byPeriod.get(startMs + i * periodMs) ?? carried;
     values[i] = carried;
-    if (point?.saturated === true) {
-      saturated[i] = 1;
-      anySaturated = true;
-    }
   }
-  return anySaturated ? { startMs, stepMs: periodMs, values, saturated } : { startMs, stepMs: periodMs, values };
+  return { startMs, stepMs: periodMs, values };
 }
 
 /**

@@ -56,18 +56,6 @@ describe('assembleHistory', () => {
     expect(history?.startMs).toBe(PERIOD_START - 4 * MINUTE);
     expect(history?.stepMs).toBe(MINUTE);
     expect(Array.from(history?.values ?? [])).toEqual([2, 5, 5, 5, 7]);
-    expect(history?.saturated).toBeUndefined();
-  });
-
-  it('marks the saturated periods, and not the periods that carry a saturated value over', () => {
-    const points: LoadPoint[] = [
-      { periodStartMs: PERIOD_START - 3 * MINUTE, load: 2 },
-      { periodStartMs: PERIOD_START - 2 * MINUTE, load: 6, saturated: true },
-      { periodStartMs: PERIOD_START, load: 7 },
-    ];
-    const history = assembleHistory(points, MINUTE, NOW);
-    expect(Array.from(history?.values ?? [])).toEqual([2, 6, 6, 7]);
-    expect(Array.from(history?.saturated ?? [])).toEqual([0, 1, 0, 0]);
   });
 
   it('keeps the last point of a period written twice and drops points it cannot place', () => {
