@@ -2,6 +2,7 @@
  * Runs policies on a trace: one policy at one target utilisation, or the sweep of its target
  * that finds the cheapest setting keeping under-provisioning within bounds (the headline).
  */
+import type { FleetConfig } from '../functions/core/config.ts';
 import { defaultWarmupSteps, simulate, type SimSettings } from './engine.ts';
 import type { ElasticityMetrics } from './metrics.ts';
 import { createPolicy, SWEPT_POLICIES, type PolicyName } from './policies/index.ts';
@@ -28,6 +29,8 @@ export interface Setup {
   readonly trace: Trace;
   readonly demand: Demand;
   readonly settings: SimSettings;
+  /** A user's fleet whose settings fleetward runs with (`simulate --config`); default: production defaults. */
+  readonly fleet?: FleetConfig;
 }
 
 export function prepare(trace: Trace, options: SimOptions = DEFAULT_SIM_OPTIONS): Setup {
@@ -60,7 +63,7 @@ export interface PolicyResult {
 
 export function runPolicy(setup: Setup, name: PolicyName, target: number, onProgress?: (done: number) => void): PolicyResult {
   const started = performance.now();
-  const { policy, initialInstances } = createPolicy(name, target, setup.demand, setup.settings);
+  const { policy, initialInstances } = createPolicy(name, target, setup.demand, setup.settings, setup.fleet);
   const result = simulate(setup.demand, policy, setup.settings, { initialInstances, ...(onProgress === undefined ? {} : { onProgress }) });
   return {
     policy: name,

@@ -56,7 +56,15 @@ export function withCommonOptions(command: Command): Command {
     .option('--json', 'print one JSON document instead of text');
 }
 
-async function loadConfig(path: string): Promise<FleetwardConfig> {
+/** The fleet of that name in the config, or a CliError listing the fleets there are. */
+export function fleetNamed(config: FleetwardConfig, name: string): FleetConfig {
+  const fleet = config.fleets.find((f) => f.name === name);
+  if (fleet === undefined) throw new CliError(`fleet ${name} is not in the config (its fleets: ${config.fleets.map((f) => f.name).join(', ')})`);
+  return fleet;
+}
+
+/** Reads and validates a config file; unreadable files and invalid configs are CLI errors (exit 2). */
+export async function loadConfig(path: string): Promise<FleetwardConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -128,11 +136,7 @@ export class Session {
 
   /** The fleet of that name in the config, or a CliError listing the fleets there are. */
   fleet(name: string): FleetConfig {
-    const fleet = this.config.fleets.find((f) => f.name === name);
-    if (fleet === undefined) {
-      throw new CliError(`fleet ${name} is not in the config (its fleets: ${this.config.fleets.map((f) => f.name).join(', ')})`);
-    }
-    return fleet;
+    return fleetNamed(this.config, name);
   }
 
   /** Prints `data` as JSON with --json, else the text `render` makes of it. */

@@ -1,18 +1,21 @@
 /**
- * `fleetward simulate --trace <csv>`: replays a demand trace against fleetward's policy and the
- * baselines in the simulator, prints the metrics table, and writes a self-contained HTML report
- * and a JSON file. Reads and writes local files only; no AWS.
+ * `fleetward simulate --trace <csv>`: replays a demand trace against fleetward's policy (with
+ * production defaults, or a fleet's settings from `--config`) and the baselines in the
+ * simulator, prints the metrics table, and writes a self-contained HTML report and a JSON file.
+ * Reads and writes local files only; no AWS.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import type { FleetConfig } from '../../functions/core/config.ts';
 import { compare } from '../../sim/compare.ts';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../sim/policies/index.ts';
 import { progressBar, type ProgressStream } from '../../sim/progress.ts';
 import { comparisonJson, formatComparison, renderReport } from '../../sim/report.ts';
+import { simulationRefusal } from '../../sim/policies/fleetward.ts';
 import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
 import { parseTrace, TraceError } from '../../sim/trace.ts';
-import { type CliIo, CliError } from './session.ts';
+import { type CliIo, CliError, fleetNamed, loadConfig } from './session.ts';
 
 interface SimulateOptions {
   readonly trace: string;
@@ -26,6 +29,8 @@ interface SimulateOptions {
   readonly warmupS?: number;
   readonly out: string;
   readonly json?: boolean;
+  readonly config?: string;
+  readonly fleet?: string;
 }
 
 /** Where the progress bar goes; the process's stderr unless a test hands in another. */
@@ -66,8 +71,27 @@ function policiesFrom(text: string): PolicyName[] {
   return names.filter(isPolicyName);
 }
 
-async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions): Promise<void> {
+/** The user's fleet named by --config and --fleet, or undefined without --config. */
+async function userFleet(options: SimulateOptions): Promise<FleetConfig | undefined> {
+  if (options.config === undefined) {
+    if (options.fleet !== undefined) throw new CliError('--fleet needs --config: the file the fleet is in');
+    return undefined;
+  }
+  const config = await loadConfig(options.config);
+  let fleet: FleetConfig;
+  if (options.fleet !== undefined) fleet = fleetNamed(config, options.fleet);
+  else if (config.fleets.length === 1 && config.fleets[0] !== undefined) fleet = config.fleets[0];
+  else throw new CliError(`${options.config} has ${config.fleets.length} fleets (${config.fleets.map((f) => f.name).join(', ')}): choose one with --fleet`);
+  const refusal = simulationRefusal(fleet);
+  if (refusal !== undefined) throw new CliError(refusal);
+  return fleet;
+}
+
+async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, targetGiven: boolean): Promise<void> {
   const policies = policiesFrom(options.policy);
+  const fleet = await userFleet(options);
+  // A fleet's own target is the one to compare at, unless --target says otherwise.
+  const targetPercent = fleet !== undefined && !targetGiven ? fleet.scaling.target : options.target;
   let text: string;
   try {
     text = await readFile(options.trace, 'utf8');
@@ -78,16 +102,16 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
   let comparison;
   try {
     const trace = parseTrace(text, options.trace);
-    const setup = prepare(trace, {
+    const prepared = prepare(trace, {
       stepS: options.stepS,
       bootS: options.bootS,
       peakInstances: options.peakInstances,
       instanceCapacity: options.instanceCapacity,
       ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
     });
-    comparison = compare(setup, {
+    comparison = compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
       policies,
-      target: options.target / 100,
+      target: targetPercent / 100,
       sweep: options.sweep === true,
       onProgress: progressBar(run.progress ?? process.stderr, 'simulating'),
     });
@@ -99,14 +123,16 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
   await mkdir(options.out, { recursive: true });
   const html = join(options.out, `${name}.html`);
   const json = join(options.out, `${name}.json`);
-  const document = comparisonJson(comparison);
+  const settings = fleet === undefined ? undefined : { fleet: fleet.name, config: options.config };
+  const document = { ...comparisonJson(comparison), ...(settings === undefined ? {} : { fleetwardSettings: settings }) };
   await writeFile(html, renderReport(comparison, (run.now?.() ?? new Date()).toISOString()));
   await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
   if (options.json === true) {
     io.stdout(`${JSON.stringify({ ...document, report: html, json })}\n`);
     return;
   }
-  io.stdout(`${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n`);
+  const from = settings === undefined ? '' : `fleetward runs with the settings of fleet ${settings.fleet} in ${settings.config}\n`;
+  io.stdout(`${from}${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n`);
 }
 
 export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOptions = {}): void {
@@ -125,5 +151,7 @@ export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOp
     .option('--warmup-s <seconds>', 'seconds before metrics count (default: min(14 days, 25% of the trace))', nonNegative('--warmup-s'))
     .option('--out <dir>', 'where the HTML report and the JSON go', 'out/simulate')
     .option('--json', 'print the JSON document instead of the table')
-    .action(async (options: SimulateOptions) => simulate(options, io, run));
+    .option('--config <file>', "run fleetward with a fleet's capacity and scaling settings from this config (its target too, unless --target is given)")
+    .option('--fleet <name>', 'the fleet of --config to run (needed when it has more than one)')
+    .action(async (options: SimulateOptions, command: Command) => simulate(options, io, run, command.getOptionValueSource('target') === 'cli'));
 }

@@ -19,16 +19,37 @@ export interface FleetwardSimOptions {
   readonly bootS: number;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /**
+   * A user's fleet (`simulate --config`): its capacity and scaling settings replace the defaults;
+   * the metric stays the simulated utilisation, so the fleet must scale on a per-instance metric.
+   */
+  readonly fleet?: FleetConfig;
 }
 
 export const SIM_METRIC_LABEL = 'utilisation %';
 
+/** Why a user's fleet cannot run in the simulator, or undefined when it can. */
+export function simulationRefusal(fleet: FleetConfig): string | undefined {
+  return fleet.scaling.metricType === 'per-instance'
+    ? undefined
+    : `fleet ${fleet.name} scales on a total metric; the simulator models a per-instance utilisation metric in percent`;
+}
+
 /**
- * The fleet config the simulator runs: production defaults, a per-instance utilisation metric
- * in percent, a warm-up of boot plus one metric period (an instance counts once a whole
- * datapoint of it exists), and predictive scaling with one unit serving 100%.
+ * The fleet config the simulator runs: a per-instance utilisation metric in percent at the
+ * target under test, and either production defaults with a warm-up of boot plus one metric
+ * period (an instance counts once a whole datapoint of it exists) and predictive scaling with
+ * one unit serving 100%, or a user's fleet settings.
  */
 export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
+  const periodSeconds = options.stepS < 60 ? 60 : Math.round(options.stepS / 60) * 60;
+  const metric = { namespace: 'Simulated', name: 'Utilisation', statistic: 'Average', periodSeconds };
+  const target = Math.round(options.target * 10_000) / 100;
+  const user = options.fleet;
+  if (user !== undefined) {
+    const refusal = simulationRefusal(user);
+    if (refusal !== undefined) throw new Error(refusal);
+  }
   const config = validateConfig(
     {
       fleets: [
@@ -37,14 +58,17 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
           launchTemplate: { name: 'simulated' },
           subnets: ['subnet-0'],
           instanceTypes: [{ type: 'sim.unit' }],
-          capacity: { min: options.minInstances, max: options.maxInstances },
-          scaling: {
-            metric: { namespace: 'Simulated', name: 'Utilisation', statistic: 'Average', periodSeconds: options.stepS < 60 ? 60 : Math.round(options.stepS / 60) * 60 },
-            metricType: 'per-instance',
-            target: Math.round(options.target * 10_000) / 100,
-            warmupSeconds: Math.round(options.bootS + options.stepS),
-            predictive: { unitCapacity: 100 },
-          },
+          capacity: user?.capacity ?? { min: options.minInstances, max: options.maxInstances },
+          scaling:
+            user === undefined
+              ? {
+                  metric,
+                  metricType: 'per-instance',
+                  target,
+                  warmupSeconds: Math.round(options.bootS + options.stepS),
+                  predictive: { unitCapacity: 100 },
+                }
+              : { ...user.scaling, metric, target, scaleOutAlarms: [] },
         },
       ],
     },

@@ -2,6 +2,7 @@
  * The policies the simulator compares, by name: fleetward's own and the baselines, each built
  * for one run at one target utilisation.
  */
+import type { FleetConfig } from '../../functions/core/config.ts';
 import type { Policy, SimSettings } from '../engine.ts';
 import type { Demand } from '../trace.ts';
 import { createFleetwardPolicy } from './fleetward.ts';
@@ -48,13 +49,20 @@ export interface PolicyRun {
   readonly initialInstances: number;
 }
 
-/** Builds a policy for one run. `target` is the target utilisation, 0..1. */
-export function createPolicy(name: PolicyName, target: number, demand: Demand, settings: SimSettings): PolicyRun {
+/** Builds a policy for one run. `target` is the target utilisation, 0..1; `fleet`, a user's fleet settings for fleetward. */
+export function createPolicy(name: PolicyName, target: number, demand: Demand, settings: SimSettings, fleet?: FleetConfig): PolicyRun {
   const first = instancesFor(demand.values[0] ?? 0, settings.instanceCapacity);
   switch (name) {
     case 'fleetward':
       return {
-        policy: createFleetwardPolicy({ target, stepS: settings.stepS, bootS: settings.bootS, minInstances: settings.minInstances, maxInstances: settings.maxInstances }),
+        policy: createFleetwardPolicy({
+          target,
+          stepS: settings.stepS,
+          bootS: settings.bootS,
+          minInstances: settings.minInstances,
+          maxInstances: settings.maxInstances,
+          ...(fleet === undefined ? {} : { fleet }),
+        }),
         initialInstances: first,
       };
     case 'target-tracking':

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/engine.ts';
 import { createPolicy } from '../../../sim/policies/index.ts';
+import { validateConfig } from '../../../functions/core/config.ts';
 import { simFleetConfig } from '../../../sim/policies/fleetward.ts';
 import type { Demand } from '../../../sim/trace.ts';
 
@@ -18,6 +19,36 @@ describe("the simulator's fleetward config", () => {
       scaleIn: { stabilizationSeconds: 300, cooldownSeconds: 300 },
       scaleOutAlarms: [],
       predictive: { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 },
+    });
+  });
+
+  it("is a user's fleet settings with the simulated metric in place of theirs, when one is given", () => {
+    const user = validateConfig({
+      fleets: [
+        {
+          name: 'web',
+          launchTemplate: { name: 'web-server' },
+          subnets: ['subnet-0123456789abcdef0'],
+          instanceTypes: [{ type: 'm7g.large' }],
+          capacity: { min: 2, max: 30 },
+          scaling: {
+            metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: '{instanceId}' }, statistic: 'Average' },
+            metricType: 'per-instance',
+            target: 55,
+            warmupSeconds: 300,
+            scaleIn: { stabilizationSeconds: 900, maxStep: 2 },
+            scaleOutAlarms: ['web-cpu-high'],
+          },
+        },
+      ],
+    }).fleets[0];
+    const fleet = simFleetConfig({ target: 0.6, stepS: 60, bootS: 120, minInstances: 1, maxInstances: 300, ...(user === undefined ? {} : { fleet: user }) });
+    expect(fleet.capacity).toEqual({ min: 2, max: 30 });
+    expect(fleet.scaling).toEqual({
+      ...user?.scaling,
+      metric: { namespace: 'Simulated', name: 'Utilisation', dimensions: {}, statistic: 'Average', periodSeconds: 60 },
+      target: 60,
+      scaleOutAlarms: [],
     });
   });
 });

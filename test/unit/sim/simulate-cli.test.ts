@@ -74,4 +74,61 @@ describe('fleetward simulate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--peak-instances must be a positive integer, got "2.5"');
   });
+
+  describe('with a fleet from a config (--config)', () => {
+    const fleetYaml = (name: string, metricType: string, target: number) => `
+  - name: ${name}
+    launchTemplate: { name: web-server }
+    subnets: [subnet-0123456789abcdef0]
+    instanceTypes: [{ type: m7g.large }]
+    capacity: { min: 2, max: 30 }
+    scaling:
+      metric: ${metricType === 'total' ? '{ namespace: App, name: QueueDepth, statistic: Sum }' : '{ namespace: AWS/EC2, name: CPUUtilization, dimensions: { InstanceId: "{instanceId}" }, statistic: Average }'}
+      metricType: ${metricType}
+      target: ${target}
+      scaleIn: { stabilizationSeconds: 600 }
+      predictive: { unitCapacity: ${metricType === 'total' ? 10 : 100} }`;
+    const configFile = (dir: string, ...fleets: string[]) => {
+      const path = join(dir, 'fleetward.config.yaml');
+      writeFileSync(path, `fleets:${fleets.join('')}\n`);
+      return path;
+    };
+
+    it("runs fleetward with the fleet's settings, at the fleet's target unless --target says otherwise", async () => {
+      const { dir, path } = traceFile(STEADY);
+      const config = configFile(dir, fleetYaml('web', 'per-instance', 55));
+      const result = await simulate(['--trace', path, '--policy', 'fleetward', '--peak-instances', '20', '--config', config, '--out', join(dir, 'out')]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toBe(`fleetward runs with the settings of fleet web in ${config}`);
+      expect(lines[2]).toBe('every policy at target utilisation 55%');
+
+      const explicit = await simulate(['--trace', path, '--policy', 'fleetward', '--config', config, '--fleet', 'web', '--target', '80', '--json', '--out', join(dir, 'out')]);
+      const document = JSON.parse(explicit.stdout) as { mode: unknown; fleetwardSettings: unknown };
+      expect(document.mode).toEqual({ kind: 'target', target: 0.8 });
+      expect(document.fleetwardSettings).toEqual({ fleet: 'web', config });
+    });
+
+    it('keeps the fleet\'s capacity bounds: a max below the peak leaves demand unserved', async () => {
+      const { dir, path } = traceFile(STEADY);
+      const config = configFile(dir, fleetYaml('web', 'per-instance', 50));
+      const document = JSON.parse((await simulate(['--trace', path, '--policy', 'fleetward', '--peak-instances', '40', '--config', config, '--json', '--out', join(dir, 'out')])).stdout) as {
+        policies: Array<{ policy: string; metrics: { underTimeshare: number } }>;
+      };
+      expect(document.policies.find((p) => p.policy === 'fleetward')?.metrics.underTimeshare).toBeGreaterThan(10);
+    });
+
+    it('refuses a config it cannot pick a fleet from, or a fleet it cannot simulate', async () => {
+      const { dir, path } = traceFile(STEADY);
+      const two = configFile(dir, fleetYaml('web', 'per-instance', 50), fleetYaml('queue', 'total', 10));
+      const run = (...extra: string[]) => simulate(['--trace', path, '--out', join(dir, 'out'), ...extra]);
+      expect(await run('--config', two)).toEqual({ code: 2, stdout: '', stderr: `error: ${two} has 2 fleets (web, queue): choose one with --fleet\n` });
+      expect((await run('--config', two, '--fleet', 'api')).stderr).toBe('error: fleet api is not in the config (its fleets: web, queue)\n');
+      expect((await run('--config', two, '--fleet', 'queue')).stderr).toBe(
+        'error: fleet queue scales on a total metric; the simulator models a per-instance utilisation metric in percent\n',
+      );
+      expect((await run('--fleet', 'web')).stderr).toBe('error: --fleet needs --config: the file the fleet is in\n');
+      expect((await run('--config', join(dir, 'missing.yaml'))).stderr).toBe(`error: cannot read the config ${join(dir, 'missing.yaml')}: no such file\n`);
+    });
+  });
 });
