@@ -1,11 +1,12 @@
 /**
  * The MetricsPort on CloudWatch GetMetricData: reads the newest datapoint of a fleet's scaling
- * metric; a dimension set to {instanceId} is read once per instance and averaged.
+ * metric (a dimension set to {instanceId} is read once per instance and averaged), and a
+ * metric's past datapoints to start a predictive fleet's load history.
  */
 import { type CloudWatchClient, type MetricDataQuery, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
 import { INSTANCE_ID_PLACEHOLDER, type MetricConfig } from '../core/config.ts';
 import type { MetricReading } from '../core/model.ts';
-import type { MetricsPort } from '../ports/index.ts';
+import type { MetricDatapoint, MetricsPort } from '../ports/index.ts';
 
 /** GetMetricData accepts at most 500 queries per request. */
 const MAX_QUERIES = 500;
@@ -80,5 +81,44 @@ export class CloudWatchMetrics implements MetricsPort {
     }
     const value = newest.reduce((sum, point) => sum + point.value, 0) / newest.length;
     return { kind: 'value', value, timestampMs: Math.min(...newest.map((p) => p.timestampMs)), label };
+  }
+
+  async history(metric: MetricConfig, fromMs: number, toMs: number): Promise<MetricDatapoint[]> {
+    if (Object.values(metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER)) {
+      throw new Error(`${metricLabel(metric)} is read per instance: its history cannot be read for the fleet`);
+    }
+    const pages = paginateGetMetricData(
+      { client: this.cloudwatch },
+      {
+        MetricDataQueries: [
+          {
+            Id: 'm0',
+            ReturnData: true,
+            MetricStat: {
+              Period: metric.periodSeconds,
+              Stat: metric.statistic,
+              Metric: {
+                Namespace: metric.namespace,
+                MetricName: metric.name,
+                Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+              },
+            },
+          },
+        ],
+        StartTime: new Date(fromMs),
+        EndTime: new Date(toMs),
+        ScanBy: 'TimestampAscending',
+      },
+    );
+    const datapoints: MetricDatapoint[] = [];
+    for await (const page of pages) {
+      for (const result of page.MetricDataResults ?? []) {
+        (result.Timestamps ?? []).forEach((timestamp, i) => {
+          const value = result.Values?.[i];
+          if (value !== undefined) datapoints.push({ timestampMs: timestamp.getTime(), value });
+        });
+      }
+    }
+    return datapoints.sort((a, b) => a.timestampMs - b.timestampMs);
   }
 }

@@ -4,6 +4,7 @@
  * conditional write; a failed condition becomes a domain error.
  */
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -22,6 +23,9 @@ import type { ActionRecord, ActionState, DecisionEntry, InstanceChanges, StateSt
 import { LOAD_POINTS_PER_ITEM, TTL_ATTRIBUTE, keys } from './table-keys.ts';
 
 const DAY_S = 86_400;
+/** BatchWriteItem takes at most 25 requests; unprocessed ones are retried this many times in all. */
+const BATCH_SIZE = 25;
+const BATCH_ATTEMPTS = 5;
 /** Journal entries outlive any retry of the step that wrote them. */
 const ACTION_RETENTION_DAYS = 7;
 
@@ -323,6 +327,35 @@ export class DynamoStateStore implements StateStore {
       const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...entry } = item;
       return entry as DecisionEntry;
     });
+  }
+
+  async putLoadHistory(fleet: string, periodSeconds: number, points: readonly LoadPoint[]): Promise<void> {
+    const periodMs = periodSeconds * 1000;
+    const chunks = new Map<number, Record<string, unknown>>();
+    for (const point of points) {
+      const periodIndex = Math.floor(point.periodStartMs / periodMs);
+      const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
+      const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodMs;
+      const item = chunks.get(chunk) ?? {
+        ...keys.loadChunk(fleet, periodSeconds, chunk),
+        [TTL_ATTRIBUTE]: epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S,
+      };
+      const index = periodIndex % LOAD_POINTS_PER_ITEM;
+      item[loadAttribute(index)] = point.load;
+      if (point.saturated === true) item[saturatedAttribute(index)] = true;
+      chunks.set(chunk, item);
+    }
+    let requests = [...chunks.values()].map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} load history items unwritten after ${BATCH_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const unprocessed: typeof requests = [];
+      for (let start = 0; start < requests.length; start += BATCH_SIZE) {
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests.slice(start, start + BATCH_SIZE) } }));
+        unprocessed.push(...((result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests));
+      }
+      requests = unprocessed;
+    }
   }
 
   async recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
-import { LOAD_HISTORY_DAYS, type PredictiveState } from '../core/load-history.ts';
+import { LOAD_HISTORY_DAYS, type PredictiveState, backfilledPoints } from '../core/load-history.ts';
 import { decideStep, type StepDecision } from '../core/step.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
@@ -237,6 +237,28 @@ export async function readPredictiveState(deps: StepDependencies, fleet: FleetCo
   return model === undefined ? { points } : { points, model };
 }
 
+/**
+ * A predictive fleet on a total metric with no stored history starts from the metric's last 14
+ * days in CloudWatch; `store` keeps them (a plan only reads). Failing costs forecasts, not the step.
+ */
+async function withBackfill(deps: StepDependencies, fleet: FleetConfig, state: PredictiveState | undefined, store: boolean) {
+  if (state === undefined || state.points.length > 0 || fleet.scaling.metricType !== 'total') return state;
+  const nowMs = deps.clock.now();
+  let points;
+  try {
+    points = backfilledPoints(fleet.scaling, await deps.metrics.history(fleet.scaling.metric, nowMs - LOAD_HISTORY_DAYS * 86_400_000, nowMs));
+  } catch (error) {
+    deps.log.warn('reading the metric history failed; the load history starts with this step', { fleet: fleet.name, error: errorMessage(error) });
+    return state;
+  }
+  if (store && points.length > 0) {
+    await deps.store
+      .putLoadHistory(fleet.name, fleet.scaling.metric.periodSeconds, points)
+      .catch((error: unknown) => deps.log.warn('storing the metric history failed; the next step reads it again', { fleet: fleet.name, error: errorMessage(error) }));
+  }
+  return { ...state, points };
+}
+
 /** Keeps this step's load point and any new model; losing them costs forecast quality, not the step. */
 async function savePredictiveState(deps: StepDependencies, fleet: FleetConfig, decision: StepDecision): Promise<void> {
   try {
@@ -250,15 +272,15 @@ async function savePredictiveState(deps: StepDependencies, fleet: FleetConfig, d
   }
 }
 
-/** Observes the fleet and decides, acting on nothing and writing nothing. */
-async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[]) {
+/** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
+async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
   const [status, records, requests, observed, subnets, predictive] = await Promise.all([
     deps.store.getStatus(fleet.name),
     deps.store.listInstances(fleet.name),
     deps.store.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
-    readPredictiveState(deps, fleet),
+    readPredictiveState(deps, fleet).then((state) => withBackfill(deps, fleet, state, storeBackfill)),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
@@ -273,7 +295,7 @@ async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, sign
 
 /** What the next step would decide for a fleet, with what it saw: acts on nothing, writes nothing. */
 export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) {
-  const { observed, metric, decision } = await observeAndDecide(deps, fleet, []);
+  const { observed, metric, decision } = await observeAndDecide(deps, fleet, [], false);
   return { observed, metric, decision };
 }
 
@@ -296,7 +318,7 @@ export async function runFleetStep(
     throw error;
   }
   try {
-    const { status, records, requests, observed, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals);
+    const { status, records, requests, observed, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals, true);
 
     const acting: Acting = { deps, fleet, observed, launched: [], terminated: [], launchSucceeded: false };
     const actions = await act(

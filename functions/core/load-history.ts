@@ -48,6 +48,22 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
 }
 
 /**
+ * A total metric's past datapoints as load points, to start a new predictive fleet's history;
+ * none for a per-instance metric, whose past warmed units are not known.
+ */
+export function backfilledPoints(
+  scaling: PredictiveScaling,
+  datapoints: ReadonlyArray<{ readonly timestampMs: number; readonly value: number }>,
+): LoadPoint[] {
+  const { predictive } = scaling;
+  if (predictive === undefined || scaling.metricType !== 'total') return [];
+  const periodMs = scaling.metric.periodSeconds * 1000;
+  return datapoints
+    .filter((d) => Number.isFinite(d.value) && d.value >= 0)
+    .map((d) => ({ periodStartMs: Math.floor(d.timestampMs / periodMs) * periodMs, load: loadUnits(scaling, predictive, d.value, 0) }));
+}
+
+/**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
  * seen twice keeps its last point, and a period with no point carries the value before it.
  * Undefined when there is no point in the window.

@@ -73,9 +73,16 @@ export interface EventPublisher {
   publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
 }
 
+export interface MetricDatapoint {
+  readonly timestampMs: number;
+  readonly value: number;
+}
+
 export interface MetricsPort {
   /** The newest datapoint of the metric; per-instance placeholders are averaged over `instanceIds`. */
   latest(metric: MetricConfig, instanceIds: readonly string[], nowMs: number): Promise<MetricReading>;
+  /** Every datapoint of a metric without per-instance placeholders from fromMs to toMs, oldest first. */
+  history(metric: MetricConfig, fromMs: number, toMs: number): Promise<MetricDatapoint[]>;
 }
 
 export type ActionState = 'started' | 'done' | 'failed';
@@ -125,6 +132,8 @@ export interface StateStore {
   listRequests(fleet: string): Promise<OperatorRequest[]>;
   deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
+  /** Writes many points at once, replacing whole stored items: only for a history that is empty. */
+  putLoadHistory(fleet: string, periodSeconds: number, points: readonly LoadPoint[]): Promise<void>;
   /** Adds a point to the fleet's load history; writing a period again replaces its point. */
   recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void>;
   /** The fleet's load points of this period length from fromMs on, oldest first. */

@@ -2,10 +2,11 @@
  * Predictive scaling through the real handler: the step reads the load history and cached model
  * from DynamoDB, decides from the forecast, adds its own point and caches a new model.
  */
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../bin/fleetward.ts';
 import type { LoadPoint } from '../../functions/core/load-history.ts';
-import { FleetHarness } from './harness.ts';
+import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE } from './harness.ts';
 
 const MINUTE = 60_000;
 const PREDICTIVE_DEFAULTS = { coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
@@ -16,6 +17,15 @@ async function status(fleet: FleetHarness, ...argv: string[]): Promise<string> {
   const code = await run(['status', ...argv, '--table', fleet.tableName], { stdout: (text) => void (stdout += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
   expect(code).toBe(0);
   return stdout;
+}
+
+/** Datapoints of the fleet's metric for the minutes before now, as CloudWatch would hold them. */
+async function publishPast(fleet: FleetHarness, value: number, minutes: number): Promise<void> {
+  const now = fleet.clock.now();
+  const datapoints = Array.from({ length: minutes }, (_, i) => ({ MetricName: METRIC_NAME, Value: value, Timestamp: new Date(now - (i + 1) * MINUTE) }));
+  for (let start = 0; start < datapoints.length; start += 500) {
+    await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: datapoints.slice(start, start + 500) }));
+  }
 }
 
 /** Points of a flat load for the minutes before now, as earlier steps would have stored them. */
@@ -106,5 +116,23 @@ describe('predictive scaling with a stored load history', () => {
     expect(line).toMatch(/^forecast: 3 units, up to 3, from .+ \(covers 99\.3% of its .+ errors over .+\); fitted 2h ago, 5 h of load history \(301 periods, saturated in 0\.33% of them\)$/);
     const data = JSON.parse(await status(fleet, '--json')) as { fleets: Array<{ forecast: { historyPoints: number; model: { point: number; fittedAtMs: number } } }> };
     expect(data.fleets[0]?.forecast).toMatchObject({ historyPoints: 301, saturatedShare: 1 / 301, model: { point: 3, fittedAtMs: fleet.clock.now() - 7_200_000 } });
+  });
+
+  it("starts a total metric's history from CloudWatch, so it forecasts at once; a plan reads it but stores nothing", async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    await publishPast(fleet, 30, 300);
+
+    let planned = '';
+    const plan = await run(['plan', 'workers', '--table', fleet.tableName], { stdout: (text) => void (planned += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
+    expect(plan).toBe(0);
+    expect(planned).toContain('forecast 3 units in the next 1 min from ');
+    expect(await fleet.store().listLoad('workers', 60, 0)).toEqual([]);
+
+    const result = await fleet.step(30);
+
+    expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from /);
+    const stored = await fleet.store().listLoad('workers', 60, 0);
+    expect(stored.length).toBeGreaterThanOrEqual(300);
+    expect(stored.every((p) => p.load === 3)).toBe(true);
   });
 });

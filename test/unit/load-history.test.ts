@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
 import type { ForecastModel, LoadHistory } from '../../functions/core/forecast.ts';
-import { LOAD_HISTORY_DAYS, type LoadPoint, assembleHistory, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
+import { LOAD_HISTORY_DAYS, type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step.ts';
@@ -42,6 +42,27 @@ describe('loadPointOf', () => {
     expect(loadPointOf(scaling(), { kind: 'missing', label: 'cpu', why: 'no datapoints' }, 4)).toBeUndefined();
     expect(loadPointOf(scaling(), cpu(80), 0)).toBeUndefined();
     expect(loadPointOf(scaling({ predictive: undefined }), cpu(80), 4)).toBeUndefined();
+  });
+});
+
+describe('backfilledPoints', () => {
+  it("turns a total metric's past datapoints into load, each at the start of its period", () => {
+    const queue = scaling({ metricType: 'total', target: 10, predictive: { ...PREDICTIVE, unitCapacity: undefined } });
+    const datapoints = [
+      { timestampMs: PERIOD_START - MINUTE, value: 25 },
+      { timestampMs: PERIOD_START + 5_000, value: 40 },
+      { timestampMs: PERIOD_START + MINUTE, value: -1 },
+      { timestampMs: PERIOD_START + 2 * MINUTE, value: Number.NaN },
+    ];
+    expect(backfilledPoints(queue, datapoints)).toEqual([
+      { periodStartMs: PERIOD_START - MINUTE, load: 2.5 },
+      { periodStartMs: PERIOD_START, load: 4 },
+    ]);
+  });
+
+  it('backfills nothing for a per-instance metric (its past warmed units are unknown) or without predictive', () => {
+    expect(backfilledPoints(scaling(), [{ timestampMs: PERIOD_START, value: 80 }])).toEqual([]);
+    expect(backfilledPoints(scaling({ metricType: 'total', predictive: undefined }), [{ timestampMs: PERIOD_START, value: 80 }])).toEqual([]);
   });
 });
 
