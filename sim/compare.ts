@@ -3,6 +3,7 @@
  * (each policy's cheapest target with τU <= 1%), as plain data for the table, the JSON file and
  * the HTML report.
  */
+import type { PolicyDecision } from './engine.ts';
 import type { ElasticityMetrics } from './metrics.ts';
 import { POLICY_NAMES, SWEPT_POLICIES, type PolicyName } from './policies/index.ts';
 import { cheapestWithinBound, costRatio, MAX_UNDER_TIMESHARE, runPolicy, SWEEP_TARGETS, type PolicyResult, type Setup } from './run.ts';
@@ -18,6 +19,8 @@ export interface PolicyRow {
   /** With a sweep: cost/oracle and τU of every target tried. */
   readonly sweep?: ReadonlyArray<{ readonly target: number; readonly costRatio: number; readonly underTimeshare: number }>;
   readonly seconds: number;
+  /** The run shown's changes of desired capacity with their reasons, for a policy that gives them. */
+  readonly decisions?: readonly PolicyDecision[];
 }
 
 export interface Comparison {
@@ -74,7 +77,14 @@ export function compare(setup: Setup, options: CompareOptions = {}): Comparison 
     }
     if (!sweep || !SWEPT_POLICIES.has(policy)) {
       const result = run(policy, target);
-      rows.push({ policy, target: result.target, metrics: result.metrics, costRatio: costRatio(result.metrics, oracle.metrics), seconds: result.seconds });
+      rows.push({
+        policy,
+        target: result.target,
+        metrics: result.metrics,
+        costRatio: costRatio(result.metrics, oracle.metrics),
+        seconds: result.seconds,
+        ...(result.decisions === undefined ? {} : { decisions: result.decisions }),
+      });
       supply.set(policy, result.supply);
       continue;
     }
@@ -99,6 +109,7 @@ export function compare(setup: Setup, options: CompareOptions = {}): Comparison 
       withinBound: best !== undefined,
       sweep: tried,
       seconds,
+      ...(shown.decisions === undefined ? {} : { decisions: shown.decisions }),
     });
     supply.set(policy, shown.supply);
   }

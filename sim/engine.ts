@@ -42,10 +42,19 @@ export interface Observation {
   readonly inService: number;
 }
 
+/** A step at which a policy changed its desired capacity, and why (fleetward's decision reasons). */
+export interface PolicyDecision {
+  readonly step: number;
+  readonly desired: number;
+  readonly reason: string;
+}
+
 export interface Policy {
   readonly name: string;
   /** The desired capacity in instances for this step. */
   decide(observation: Observation): number;
+  /** The changes of desired capacity with their reasons, for a policy that explains itself. */
+  decisions?(): readonly PolicyDecision[];
 }
 
 export interface RunResult {

@@ -72,6 +72,30 @@ export function formatComparison(comparison: Comparison): string {
   return `${describeSetup(comparison)}\n${describeMode(comparison)}\n\n${textTable(TABLE_HEADERS, comparison.rows.map(rowCells))}\n`;
 }
 
+/** `d3 07:55`: days and time of day since the start of the trace. */
+function traceTime(seconds: number): string {
+  const day = Math.floor(seconds / 86_400);
+  const rest = seconds - day * 86_400;
+  const hh = String(Math.floor(rest / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
+  return `d${day} ${hh}:${mm}`;
+}
+
+/**
+ * The decision log of the policies that explain themselves (fleetward): one line per change of
+ * desired capacity, with its time in the trace, its step and its reason; undefined when none does.
+ */
+export function formatDecisions(comparison: Comparison): string | undefined {
+  const explained = comparison.rows.filter((row) => row.decisions !== undefined);
+  if (explained.length === 0) return undefined;
+  const sections = explained.map((row) => {
+    const lines = (row.decisions ?? []).map((d) => `${traceTime(d.step * comparison.stepS)} (step ${d.step}): ${d.reason}`);
+    const counted = `metrics count from step ${comparison.warmupSteps}`;
+    return [`# ${row.policy} at target ${percent(row.target)}: ${lines.length} changes of desired capacity; ${counted}`, ...lines].join('\n');
+  });
+  return `${describeSetup(comparison)}\n\n${sections.join('\n\n')}\n`;
+}
+
 /** The JSON document: settings and every row's metrics (the series stay in the HTML report). */
 export function comparisonJson(comparison: Comparison): object {
   return {

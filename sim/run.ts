@@ -3,7 +3,7 @@
  * that finds the cheapest setting keeping under-provisioning within bounds (the headline).
  */
 import type { FleetConfig } from '../functions/core/config.ts';
-import { defaultWarmupSteps, simulate, type SimSettings } from './engine.ts';
+import { defaultWarmupSteps, simulate, type PolicyDecision, type SimSettings } from './engine.ts';
 import type { ElasticityMetrics } from './metrics.ts';
 import { createPolicy, SWEPT_POLICIES, type PolicyName } from './policies/index.ts';
 import { toDemand, type Demand, type Trace } from './trace.ts';
@@ -59,6 +59,8 @@ export interface PolicyResult {
   readonly metrics: ElasticityMetrics;
   readonly supply: Int32Array;
   readonly seconds: number;
+  /** fleetward's changes of desired capacity with their reasons (other policies give none). */
+  readonly decisions?: readonly PolicyDecision[];
 }
 
 export function runPolicy(setup: Setup, name: PolicyName, target: number, onProgress?: (done: number) => void): PolicyResult {
@@ -71,6 +73,7 @@ export function runPolicy(setup: Setup, name: PolicyName, target: number, onProg
     metrics: result.metrics,
     supply: result.supply,
     seconds: (performance.now() - started) / 1000,
+    ...(policy.decisions === undefined ? {} : { decisions: policy.decisions() }),
   };
 }
 

@@ -11,7 +11,7 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { compare } from '../../sim/compare.ts';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../sim/policies/index.ts';
 import { progressBar, type ProgressStream } from '../../sim/progress.ts';
-import { comparisonJson, formatComparison, renderReport } from '../../sim/report.ts';
+import { comparisonJson, formatComparison, formatDecisions, renderReport } from '../../sim/report.ts';
 import { simulationRefusal } from '../../sim/policies/fleetward.ts';
 import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
 import { parseTrace, TraceError } from '../../sim/trace.ts';
@@ -127,12 +127,16 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
   const document = { ...comparisonJson(comparison), ...(settings === undefined ? {} : { fleetwardSettings: settings }) };
   await writeFile(html, renderReport(comparison, (run.now?.() ?? new Date()).toISOString()));
   await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
+  const log = formatDecisions(comparison);
+  const decisions = log === undefined ? undefined : join(options.out, `${name}.decisions.txt`);
+  if (log !== undefined && decisions !== undefined) await writeFile(decisions, log);
   if (options.json === true) {
-    io.stdout(`${JSON.stringify({ ...document, report: html, json })}\n`);
+    io.stdout(`${JSON.stringify({ ...document, report: html, json, ...(decisions === undefined ? {} : { decisions }) })}\n`);
     return;
   }
   const from = settings === undefined ? '' : `fleetward runs with the settings of fleet ${settings.fleet} in ${settings.config}\n`;
-  io.stdout(`${from}${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n`);
+  const why = decisions === undefined ? '' : `decisions: ${decisions}\n`;
+  io.stdout(`${from}${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n${why}`);
 }
 
 export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOptions = {}): void {

@@ -10,7 +10,7 @@ import { loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
 import { refreshForecast } from '../../functions/core/load-history.ts';
 import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, type CapacityInput } from '../../functions/core/scaling.ts';
-import type { Observation, Policy } from '../engine.ts';
+import type { Observation, Policy, PolicyDecision } from '../engine.ts';
 
 export interface FleetwardSimOptions {
   /** Target utilisation, 0..1. */
@@ -90,6 +90,7 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
   let count = 0;
   let fit: ForecastFit | undefined;
   let status: FleetStatus | undefined;
+  const changes: PolicyDecision[] = [];
   const record = (load: number) => {
     if (count === loads.length) {
       const grown = new Float64Array(loads.length * 2);
@@ -125,6 +126,9 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
         ...(forecast === undefined ? {} : { forecast }),
       });
       const direction = decision.direction;
+      if (decision.desiredCapacity !== (status?.desiredCapacity ?? alive)) {
+        changes.push({ step: observation.step, desired: decision.desiredCapacity, reason: decision.reason });
+      }
       status = {
         step: (status?.step ?? 0) + 1,
         desiredCapacity: decision.desiredCapacity,
@@ -135,5 +139,6 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
       };
       return decision.desiredCapacity;
     },
+    decisions: () => changes,
   };
 }

@@ -45,6 +45,21 @@ describe('fleetward simulate', () => {
     ]);
   });
 
+  it("writes fleetward's decision log: each change of desired capacity with its time and reason", async () => {
+    const { dir, path } = traceFile(STEADY);
+    const out = join(dir, 'out');
+    const result = await simulate(['--trace', path, '--policy', 'fleetward', '--peak-instances', '20', '--out', out]);
+    expect(result.stdout).toContain(`decisions: ${join(out, 'load.decisions.txt')}\n`);
+    const lines = readFileSync(join(out, 'load.decisions.txt'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^.+load\.csv: 600 steps of 60 s/);
+    expect(lines[2]).toMatch(/^# fleetward at target 70%: \d+ changes of desired capacity; metrics count from step 150$/);
+    expect(lines[3]).toMatch(/^d0 00:00 \(step 0\): scale out 1 -> \d+: utilisation % = /);
+    expect(lines.slice(3).every((line) => /^d0 \d\d:\d\d \(step \d+\): (scale out|scale in) \d+ -> \d+: /.test(line))).toBe(true);
+
+    const baselines = await simulate(['--trace', path, '--policy', 'hpa', '--json', '--out', join(dir, 'other')]);
+    expect(JSON.parse(baselines.stdout)).not.toHaveProperty('decisions');
+  });
+
   it('with --sweep shows each policy at its cheapest target within the bound', async () => {
     const { dir, path } = traceFile(STEADY);
     const result = await simulate(['--trace', path, '--policy', 'hpa', '--sweep', '--json', '--out', join(dir, 'out')]);
