@@ -280,7 +280,13 @@ async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, sign
     deps.store.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
-    readPredictiveState(deps, fleet).then((state) => withBackfill(deps, fleet, state, storeBackfill)),
+    readPredictiveState(deps, fleet).then(
+      (state) => withBackfill(deps, fleet, state, storeBackfill),
+      (error: unknown): PredictiveState => {
+        deps.log.warn('reading the load history failed; this step scales by target tracking', { fleet: fleet.name, error: errorMessage(error) });
+        return { points: [], unreadable: errorMessage(error) };
+      },
+    ),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);

@@ -25,6 +25,8 @@ export interface PredictiveState {
   readonly points: readonly LoadPoint[];
   /** The model fitted by an earlier step, if one is cached. */
   readonly model?: ForecastModel;
+  /** Why the stored history could not be read: the step then scales by target tracking and says so. */
+  readonly unreadable?: string;
 }
 
 type PredictiveScaling = Pick<ScalingConfig, 'metric' | 'metricType' | 'target' | 'warmupSeconds' | 'predictive'>;

@@ -72,6 +72,7 @@ function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, p
   const points = [...(state?.points ?? []), ...(point === undefined ? [] : [point])];
   const history = assembleHistory(points, fleet.scaling.metric.periodSeconds * 1000, nowMs);
   if (history === undefined) return undefined;
+  if (state?.unreadable !== undefined) return { history, fit: { unavailable: `reading the load history failed (${state.unreadable})` } };
   return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };
 }
 

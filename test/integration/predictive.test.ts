@@ -3,7 +3,8 @@
  * from DynamoDB, decides from the forecast, adds its own point and caches a new model.
  */
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
 import { run } from '../../bin/fleetward.ts';
 import type { LoadPoint } from '../../functions/core/load-history.ts';
 import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE } from './harness.ts';
@@ -134,5 +135,22 @@ describe('predictive scaling with a stored load history', () => {
     const stored = await fleet.store().listLoad('workers', 60, 0);
     expect(stored.length).toBeGreaterThanOrEqual(300);
     expect(stored.every((p) => p.load === 3)).toBe(true);
+  });
+
+  it('still steps, by target tracking, when reading the history fails, and keeps its own point', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    await seedHistory(fleet, 3, 300);
+    const failing = vi.spyOn(DynamoStateStore.prototype, 'listLoad').mockRejectedValueOnce(new Error('Rate of requests exceeds the allowed throughput'));
+    try {
+      const result = await fleet.step(30);
+
+      expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 3 });
+      expect(result.fleets[0]?.reason).toBe(
+        'scale out 0 -> 3: Average Test/Load/Backlog = 30 total at target 10 per unit recommends 3 (no forecast yet: reading the load history failed (Rate of requests exceeds the allowed throughput))',
+      );
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await fleet.store().listLoad('workers', 60, 0)).toHaveLength(301);
   });
 });

@@ -180,6 +180,15 @@ describe('decideStep with a load history', () => {
     );
   });
 
+  it('scales by target tracking and says why when the stored history could not be read, still adding its point', () => {
+    const decision = decideStep({ ...base(fleet()), predictive: { points: [], unreadable: 'throttled' } });
+    expect(decision.reason).toBe(
+      'scale out 4 -> 7: cpu = 80 per unit over 4 warmed units at target 50 recommends 7 (no forecast yet: reading the load history failed (throttled))',
+    );
+    expect(decision.loadPoint).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
+    expect(decision.forecastModel).toBeUndefined();
+  });
+
   it('records no point for a fleet without predictive', () => {
     const decision = decideStep({ ...base(fleet({ predictive: undefined })), predictive: { points: flat(3.2, 300) } });
     expect(decision.loadPoint).toBeUndefined();
