@@ -8,7 +8,7 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { describeForecast, forecastUpper } from '../../functions/core/forecast.ts';
 import { assembleHistory } from '../../functions/core/load-history.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
-import { readPredictiveState } from '../../functions/control/run-step.ts';
+import { readPredictiveState } from '../../functions/control/predictive-state.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
 import { age, requestLabel, table } from './format.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';

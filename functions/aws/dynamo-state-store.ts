@@ -45,6 +45,15 @@ const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;
 /** Present (true) when the period's per-instance metric was saturated. */
 const saturatedAttribute = (index: number) => `s${String(index).padStart(2, '0')}`;
 
+/** Where a period's load is stored: its item (chunk), its attribute index, and when the item expires. */
+function loadSlot(periodSeconds: number, periodStartMs: number) {
+  const periodMs = periodSeconds * 1000;
+  const periodIndex = Math.floor(periodStartMs / periodMs);
+  const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
+  const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodMs;
+  return { chunk, index: periodIndex % LOAD_POINTS_PER_ITEM, expiresAt: epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S };
+}
+
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
@@ -330,17 +339,10 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putLoadHistory(fleet: string, periodSeconds: number, points: readonly LoadPoint[]): Promise<void> {
-    const periodMs = periodSeconds * 1000;
     const chunks = new Map<number, Record<string, unknown>>();
     for (const point of points) {
-      const periodIndex = Math.floor(point.periodStartMs / periodMs);
-      const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
-      const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodMs;
-      const item = chunks.get(chunk) ?? {
-        ...keys.loadChunk(fleet, periodSeconds, chunk),
-        [TTL_ATTRIBUTE]: epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S,
-      };
-      const index = periodIndex % LOAD_POINTS_PER_ITEM;
+      const { chunk, index, expiresAt } = loadSlot(periodSeconds, point.periodStartMs);
+      const item = chunks.get(chunk) ?? { ...keys.loadChunk(fleet, periodSeconds, chunk), [TTL_ATTRIBUTE]: expiresAt };
       item[loadAttribute(index)] = point.load;
       if (point.saturated === true) item[saturatedAttribute(index)] = true;
       chunks.set(chunk, item);
@@ -359,10 +361,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   async recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void> {
-    const periodIndex = Math.floor(point.periodStartMs / (periodSeconds * 1000));
-    const chunk = Math.floor(periodIndex / LOAD_POINTS_PER_ITEM);
-    const chunkEndMs = (chunk + 1) * LOAD_POINTS_PER_ITEM * periodSeconds * 1000;
-    const index = periodIndex % LOAD_POINTS_PER_ITEM;
+    const { chunk, index, expiresAt } = loadSlot(periodSeconds, point.periodStartMs);
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -371,7 +370,7 @@ export class DynamoStateStore implements StateStore {
         ExpressionAttributeNames: { '#point': loadAttribute(index), '#saturated': saturatedAttribute(index), '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':load': point.load,
-          ':ttl': epochSeconds(chunkEndMs) + (LOAD_HISTORY_DAYS + 1) * DAY_S,
+          ':ttl': expiresAt,
           ...(point.saturated === true ? { ':yes': true } : {}),
         },
       }),

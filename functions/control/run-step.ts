@@ -5,11 +5,11 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
-import { LOAD_HISTORY_DAYS, type PredictiveState, backfilledPoints } from '../core/load-history.ts';
 import { decideStep, type StepDecision } from '../core/step.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
 import { carryOutFailover } from './failover.ts';
+import { predictiveStateForStep, savePredictiveState } from './predictive-state.ts';
 import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
 
 export type { StepDependencies, StepLogger } from './journal.ts';
@@ -226,52 +226,6 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
   }));
 }
 
-/** A predictive fleet's stored load history and cached model; nothing for other fleets. */
-export async function readPredictiveState(deps: StepDependencies, fleet: FleetConfig): Promise<PredictiveState | undefined> {
-  if (fleet.scaling.predictive === undefined) return undefined;
-  const fromMs = deps.clock.now() - LOAD_HISTORY_DAYS * 86_400_000;
-  const [points, model] = await Promise.all([
-    deps.store.listLoad(fleet.name, fleet.scaling.metric.periodSeconds, fromMs),
-    deps.store.getForecastModel(fleet.name),
-  ]);
-  return model === undefined ? { points } : { points, model };
-}
-
-/**
- * A predictive fleet on a total metric with no stored history starts from the metric's last 14
- * days in CloudWatch; `store` keeps them (a plan only reads). Failing costs forecasts, not the step.
- */
-async function withBackfill(deps: StepDependencies, fleet: FleetConfig, state: PredictiveState | undefined, store: boolean) {
-  if (state === undefined || state.points.length > 0 || fleet.scaling.metricType !== 'total') return state;
-  const nowMs = deps.clock.now();
-  let points;
-  try {
-    points = backfilledPoints(fleet.scaling, await deps.metrics.history(fleet.scaling.metric, nowMs - LOAD_HISTORY_DAYS * 86_400_000, nowMs));
-  } catch (error) {
-    deps.log.warn('reading the metric history failed; the load history starts with this step', { fleet: fleet.name, error: errorMessage(error) });
-    return state;
-  }
-  if (store && points.length > 0) {
-    await deps.store
-      .putLoadHistory(fleet.name, fleet.scaling.metric.periodSeconds, points)
-      .catch((error: unknown) => deps.log.warn('storing the metric history failed; the next step reads it again', { fleet: fleet.name, error: errorMessage(error) }));
-  }
-  return { ...state, points };
-}
-
-/** Keeps this step's load point and any new model; losing them costs forecast quality, not the step. */
-async function savePredictiveState(deps: StepDependencies, fleet: FleetConfig, decision: StepDecision): Promise<void> {
-  try {
-    if (decision.loadPoint !== undefined) await deps.store.recordLoad(fleet.name, fleet.scaling.metric.periodSeconds, decision.loadPoint);
-    if (decision.forecastModel !== undefined) await deps.store.putForecastModel(fleet.name, decision.forecastModel);
-  } catch (error) {
-    deps.log.warn('saving the load history failed; the forecast carries the last value over the gap', {
-      fleet: fleet.name,
-      error: errorMessage(error),
-    });
-  }
-}
-
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
 async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
   const [status, records, requests, observed, subnets, predictive] = await Promise.all([
@@ -280,13 +234,7 @@ async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, sign
     deps.store.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
-    readPredictiveState(deps, fleet).then(
-      (state) => withBackfill(deps, fleet, state, storeBackfill),
-      (error: unknown): PredictiveState => {
-        deps.log.warn('reading the load history failed; this step scales by target tracking', { fleet: fleet.name, error: errorMessage(error) });
-        return { points: [], unreadable: errorMessage(error) };
-      },
-    ),
+    predictiveStateForStep(deps, fleet, storeBackfill),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);

@@ -10,6 +10,11 @@ import type { MetricReading } from './model.ts';
 /** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
 export const LOAD_HISTORY_DAYS = 14;
 
+/** The start of the history window that ends now. */
+export function historyStartMs(nowMs: number): number {
+  return nowMs - LOAD_HISTORY_DAYS * 86_400_000;
+}
+
 /** The fleet's load over one metric period, in capacity units. */
 export interface LoadPoint {
   /** Start of the metric period, a multiple of the period. */
@@ -71,7 +76,7 @@ export function backfilledPoints(
  * Undefined when there is no point in the window.
  */
 export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
-  const oldestMs = nowMs - LOAD_HISTORY_DAYS * 86_400_000;
+  const oldestMs = historyStartMs(nowMs);
   const byPeriod = new Map<number, number>();
   for (const point of points) {
     if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
