@@ -107,7 +107,9 @@ export function decideCapacity(input: CapacityInput): CapacityDecision {
   const { fleet, status, nowMs } = input;
   const { min, max, initial } = fleet.capacity;
   const { scaleOut, scaleIn } = fleet.scaling;
-  const previous = status?.desiredCapacity ?? initial ?? min;
+  // Without a status (the first step, or a lost table) the capacity already running is the
+  // desired capacity so far: a missing metric must not shrink a fleet fleetward just found.
+  const previous = status?.desiredCapacity ?? (input.currentUnits > 0 ? input.currentUnits : (initial ?? min));
   const base = clamp(previous, min, max);
   const bounds =
     base > previous ? ` (raised from ${previous} to capacity.min)` : base < previous ? ` (lowered from ${previous} to capacity.max)` : '';

@@ -83,6 +83,20 @@ const cases: Case[] = [
     reason: 'hold at 2: no data for cpu (no datapoints in the last 5 minutes)',
   },
   {
+    name: 'first step on a fleet already running keeps what runs while the metric is missing',
+    input: input({ fleet: fleet({ min: 2, initial: 3 }), currentUnits: 8, warmedUnits: 8, metric: missing }),
+    desired: 8,
+    direction: 'hold',
+    reason: 'hold at 8: no data for cpu (no datapoints in the last 5 minutes)',
+  },
+  {
+    name: 'first step on a fleet already running above max starts from max',
+    input: input({ fleet: fleet({ max: 6 }), currentUnits: 8, warmedUnits: 8, metric: missing }),
+    desired: 6,
+    direction: 'hold',
+    reason: 'hold at 6 (lowered from 8 to capacity.max): no data for cpu (no datapoints in the last 5 minutes)',
+  },
+  {
     name: 'first step scales out from initial',
     input: input({ fleet: fleet({ initial: 2 }), currentUnits: 2, warmedUnits: 2, metric: cpu(100) }),
     desired: 4,

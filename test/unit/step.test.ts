@@ -424,6 +424,14 @@ describe('decideStep: status and flags', () => {
     expect(decision.nextStatus).toEqual({ step: 1, desiredCapacity: 1, recommendations: [] });
   });
 
+  it('adopts a running fleet it has no status for (first deploy, lost table) and drains none of it while the metric is missing', () => {
+    const observed = ['i-1', 'i-2', 'i-3', 'i-4'].map((id, i) => instance(id, i % 2 === 0 ? SUBNET_A : SUBNET_B));
+    const decision = decideStep(stepInput({ fleet: fleet({ capacity: { min: 1, max: 10 } }), observed, records: [] }));
+    expect(decision.desiredCapacity).toBe(4);
+    expect(decision.reason).toBe('hold at 4: no data for cpu (no datapoints)');
+    expect(decision.commands.map((c) => c.kind)).toEqual(['adopt', 'adopt', 'adopt', 'adopt']);
+  });
+
   it('sets neither timestamp when it holds, and keeps the old ones', () => {
     const decision = decideStep(
       stepInput({ status: status(1, { lastScaleOutAtMs: 5, lastScaleInAtMs: 7 }), observed: [instance('i-1', SUBNET_A)], metric: cpu(50) }),
