@@ -22,6 +22,23 @@ export function lookbackMs(metric: MetricConfig): number {
   return Math.max(600, 3 * metric.periodSeconds) * 1000;
 }
 
+/** The metric at its period and statistic, with {instanceId} set to the instance given. */
+function query(id: string, metric: MetricConfig, instanceId: string | undefined): MetricDataQuery {
+  return {
+    Id: id,
+    ReturnData: true,
+    MetricStat: {
+      Period: metric.periodSeconds,
+      Stat: metric.statistic,
+      Metric: {
+        Namespace: metric.namespace,
+        MetricName: metric.name,
+        Dimensions: Object.entries(metric.dimensions).map(([Name, value]) => ({ Name, Value: value === INSTANCE_ID_PLACEHOLDER ? instanceId : value })),
+      },
+    },
+  };
+}
+
 export class CloudWatchMetrics implements MetricsPort {
   constructor(private readonly cloudwatch: CloudWatchClient) {}
 
@@ -31,22 +48,7 @@ export class CloudWatchMetrics implements MetricsPort {
     const subjects = perInstance ? [...instanceIds] : [undefined];
     if (subjects.length === 0) return { kind: 'missing', label, why: 'no running instance to read it from' };
 
-    const queries: MetricDataQuery[] = subjects.map((instanceId, index) => ({
-      Id: `m${index}`,
-      ReturnData: true,
-      MetricStat: {
-        Period: metric.periodSeconds,
-        Stat: metric.statistic,
-        Metric: {
-          Namespace: metric.namespace,
-          MetricName: metric.name,
-          Dimensions: Object.entries(metric.dimensions).map(([Name, value]) => ({
-            Name,
-            Value: value === INSTANCE_ID_PLACEHOLDER ? instanceId : value,
-          })),
-        },
-      },
-    }));
+    const queries = subjects.map((instanceId, index) => query(`m${index}`, metric, instanceId));
 
     const newest: Array<{ value: number; timestampMs: number }> = [];
     const startMs = nowMs - lookbackMs(metric);
@@ -90,21 +92,7 @@ export class CloudWatchMetrics implements MetricsPort {
     const pages = paginateGetMetricData(
       { client: this.cloudwatch },
       {
-        MetricDataQueries: [
-          {
-            Id: 'm0',
-            ReturnData: true,
-            MetricStat: {
-              Period: metric.periodSeconds,
-              Stat: metric.statistic,
-              Metric: {
-                Namespace: metric.namespace,
-                MetricName: metric.name,
-                Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
-              },
-            },
-          },
-        ],
+        MetricDataQueries: [query('m0', metric, undefined)],
         StartTime: new Date(fromMs),
         EndTime: new Date(toMs),
         ScanBy: 'TimestampAscending',
