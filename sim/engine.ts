@@ -25,6 +25,12 @@ export interface SimSettings {
   readonly maxInstances: number;
 }
 
+/** A baseline's knobs that depend on the run: its target utilisation (0..1) and the control step. */
+export interface TargetStepParams {
+  readonly target: number;
+  readonly stepS: number;
+}
+
 /** What a policy sees at the start of a step. */
 export interface Observation {
   readonly step: number;

@@ -66,9 +66,10 @@ export interface FleetView {
 const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
 
 async function viewForecast(session: Session, fleet: FleetConfig): Promise<ForecastView | undefined> {
-  if (fleet.scaling.predictive === undefined) return undefined;
+  const state = await readPredictiveState(session.deps, fleet);
+  if (state === undefined) return undefined;
+  const { points, model } = state;
   const periodMs = fleet.scaling.metric.periodSeconds * 1000;
-  const { points, model } = (await readPredictiveState(session.deps, fleet)) ?? { points: [] };
   const history = assembleHistory(points, periodMs, session.now);
   const historyHours = history === undefined ? 0 : Number(((history.values.length * periodMs) / 3_600_000).toFixed(1));
   const saturated = points.filter((p) => p.saturated === true).length;

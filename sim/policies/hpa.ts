@@ -10,13 +10,7 @@
  * The HPA syncs every 15 s by default; here it decides once per control step, so the per-period
  * limit applies to each step.
  */
-import type { Observation } from '../engine.ts';
-
-export interface HpaParams {
-  /** Target utilisation, 0..1. */
-  readonly target: number;
-  readonly stepS: number;
-}
+import type { Observation, TargetStepParams } from '../engine.ts';
 
 export const HPA_TOLERANCE = 0.1;
 export const HPA_SCALE_DOWN_WINDOW_S = 300;
@@ -52,7 +46,7 @@ export function hpaRecommendation(observation: Observation, target: number): num
 export function hpaStep(
   state: HpaState,
   observation: Observation,
-  params: HpaParams,
+  params: TargetStepParams,
 ): { readonly desired: number; readonly state: HpaState } {
   const current = observation.alive;
   const recommendation = hpaRecommendation(observation, params.target);

@@ -11,14 +11,8 @@
  * AWS does not document its forecasting model; this stand-in forecasts an hour's mean load as
  * the mean load of the same hour of the day over the previous (up to) 14 days.
  */
-import type { Observation } from '../engine.ts';
+import type { Observation, TargetStepParams } from '../engine.ts';
 import { initialTargetTracking, targetTrackingStep, type TargetTrackingState } from './target-tracking.ts';
-
-export interface PredictiveParams {
-  /** Target utilisation, 0..1. */
-  readonly target: number;
-  readonly stepS: number;
-}
 
 export const PREDICTIVE_HISTORY_DAYS = 14;
 export const PREDICTIVE_MIN_HISTORY_HOURS = 24;
@@ -76,7 +70,7 @@ export function forecastHours(hourlyLoad: readonly number[], count: number): num
 export function predictiveStep(
   state: PredictiveState,
   observation: Observation,
-  params: PredictiveParams,
+  params: TargetStepParams,
 ): { readonly desired: number; readonly state: PredictiveState; readonly forecastCapacity?: number } {
   const tracked = targetTrackingStep(state.tracking, observation, params);
   let { hourlyLoad, firstHour, hourSum, hourSteps, forecastFrom, forecast } = state;
