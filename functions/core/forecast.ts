@@ -20,6 +20,8 @@ export interface LoadHistory {
   readonly stepMs: number;
   /** Oldest first; finite and >= 0 (the caller carries the last value over any gap). */
   readonly values: ArrayLike<number>;
+  /** Non-zero where the value is a lower bound: a per-instance metric sat at unitCapacity. */
+  readonly saturated?: ArrayLike<number>;
 }
 
 export interface ForecastSettings {
@@ -437,8 +439,19 @@ export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmup
   };
 }
 
-/** Whether to fit again: there is no model yet, or the model is older than refitMinutes. */
-export function forecastIsStale(fit: ForecastFit | undefined, predictive: PredictiveConfig, nowMs: number): boolean {
+/**
+ * Whether to fit again: there is no model yet, the model is older than refitMinutes, or the
+ * newest period is saturated and more periods have been since the model was fitted than its
+ * coverage allows to miss (the load has outgrown what the model learned).
+ */
+export function forecastIsStale(fit: ForecastFit | undefined, predictive: PredictiveConfig, nowMs: number, history?: LoadHistory): boolean {
   if (fit === undefined || 'unavailable' in fit) return true;
-  return nowMs - fit.model.builtAtMs >= predictive.refitMinutes * 60_000;
+  const { model } = fit;
+  if (nowMs - model.builtAtMs >= predictive.refitMinutes * 60_000) return true;
+  const flags = history?.saturated;
+  if (history === undefined || flags === undefined || (flags[flags.length - 1] ?? 0) === 0) return false;
+  const since = Math.floor((history.startMs + flags.length * history.stepMs - model.builtAtMs) / history.stepMs);
+  let saturated = 0;
+  for (let k = Math.max(0, flags.length - since); k < flags.length; k++) if ((flags[k] ?? 0) !== 0) saturated++;
+  return saturated > Math.max(1, (1 - model.coverage) * since);
 }

@@ -72,27 +72,30 @@ export function backfilledPoints(
 
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
- * seen twice keeps its last point, and a period with no point carries the value before it.
- * Undefined when there is no point in the window.
+ * seen twice keeps its last point, and a period with no point carries the value before it (as
+ * not saturated). Undefined when there is no point in the window.
  */
 export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
   const oldestMs = historyStartMs(nowMs);
-  const byPeriod = new Map<number, number>();
+  const byPeriod = new Map<number, LoadPoint>();
   for (const point of points) {
     if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
     if (!Number.isFinite(point.load) || point.load < 0) continue;
-    byPeriod.set(point.periodStartMs, point.load);
+    byPeriod.set(point.periodStartMs, point);
   }
   if (byPeriod.size === 0) return undefined;
   const starts = [...byPeriod.keys()].sort((a, b) => a - b);
   const startMs = starts[0] ?? 0;
   const values = new Float64Array(((starts[starts.length - 1] ?? startMs) - startMs) / periodMs + 1);
+  const saturated = new Uint8Array(values.length);
   let carried = 0;
   for (let i = 0; i < values.length; i++) {
-    carried = byPeriod.get(startMs + i * periodMs) ?? carried;
+    const point = byPeriod.get(startMs + i * periodMs);
+    carried = point?.load ?? carried;
     values[i] = carried;
+    saturated[i] = point?.saturated === true ? 1 : 0;
   }
-  return { startMs, stepMs: periodMs, values };
+  return { startMs, stepMs: periodMs, values, saturated };
 }
 
 /**
@@ -110,6 +113,6 @@ export function refreshForecast(scaling: PredictiveScaling, history: LoadHistory
     cached.coverage === settings.coverage &&
     cached.builtAtMs <= nowMs;
   // A model cached by another version of fleetward may not evaluate: then it is refitted too.
-  if (fits && !forecastIsStale({ model: cached }, predictive, nowMs) && Number.isFinite(forecastUpper(cached, history).upper)) return { model: cached };
+  if (fits && !forecastIsStale({ model: cached }, predictive, nowMs, history) && Number.isFinite(forecastUpper(cached, history).upper)) return { model: cached };
   return buildForecast(history, settings, nowMs);
 }

@@ -89,10 +89,14 @@ function recommend(input: CapacityInput): Proposal {
     return 'hold' in reactive ? { hold: `${reactive.hold}; no forecast yet: ${why}` } : { ...reactive, text: `${reactive.text} (no forecast yet: ${why})` };
   }
   const bound = forecastUpper(fit.model, input.forecast.history);
-  const capacity = ceilUnits(bound.upper);
-  const minutes = formatNumber((bound.horizonSteps * fit.model.stepMs) / 60_000);
-  const text = `forecast ${formatNumber(bound.point)} units in the next ${minutes} min from ${describeForecast(fit.model, bound)} recommends ${capacity}`;
   const { metricType } = input.fleet.scaling;
+  // A per-instance metric at its explicit unitCapacity reads as saturated, so a fleet planned
+  // exactly full would look overloaded: a whole-number bound gets one unit more.
+  const whole = metricType === 'per-instance' && predictive.unitCapacity !== undefined && Math.abs(bound.upper - Math.round(bound.upper)) < 1e-9;
+  const capacity = ceilUnits(bound.upper) + (whole ? 1 : 0);
+  const minutes = formatNumber((bound.horizonSteps * fit.model.stepMs) / 60_000);
+  const exact = whole ? ` (one over its whole-number bound, so the fleet is not planned exactly full)` : '';
+  const text = `forecast ${formatNumber(bound.point)} units in the next ${minutes} min from ${describeForecast(fit.model, bound)} recommends ${capacity}${exact}`;
   const saturated = metricType === 'per-instance' && input.metric.value >= unitCapacityOf(input.fleet.scaling, predictive);
   if (saturated && 'capacity' in reactive && reactive.capacity > capacity) {
     return { capacity: reactive.capacity, text: `${text}, but the metric is saturated, so ${reactive.text}` };

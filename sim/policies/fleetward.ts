@@ -2,12 +2,13 @@
  * fleetward's own policy in the simulator: each step calls the production decision core
  * (decideCapacity, the function the scale handler's decideStep calls) with what the fleet
  * would observe, and carries the fleet status from step to step as the control step does. It
- * keeps the fleet's load history (14 days, as the Lambda keeps it in DynamoDB) and refreshes
- * the forecast model with the core's refreshForecast, as the Lambda's step does.
+ * keeps the fleet's load history (14 days, saturated periods flagged, as the Lambda keeps it in
+ * DynamoDB) and refreshes the forecast model with the core's refreshForecast, as the Lambda's
+ * step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import { loadUnits, type ForecastFit } from '../../functions/core/forecast.ts';
-import { refreshForecast } from '../../functions/core/load-history.ts';
+import type { ForecastFit } from '../../functions/core/forecast.ts';
+import { loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, type CapacityInput } from '../../functions/core/scaling.ts';
 import type { Observation, Policy, PolicyDecision } from '../engine.ts';
@@ -87,16 +88,21 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
   const stepMs = options.stepS * 1000;
   const keep = Math.ceil((HISTORY_DAYS * 86_400) / options.stepS);
   let loads = new Float64Array(1024);
+  let saturated = new Uint8Array(1024);
   let count = 0;
   let fit: ForecastFit | undefined;
   let status: FleetStatus | undefined;
   const changes: PolicyDecision[] = [];
-  const record = (load: number) => {
+  const record = (load: number, atCapacity: boolean) => {
     if (count === loads.length) {
       const grown = new Float64Array(loads.length * 2);
       grown.set(loads);
       loads = grown;
+      const flags = new Uint8Array(loads.length);
+      flags.set(saturated);
+      saturated = flags;
     }
+    saturated[count] = atCapacity ? 1 : 0;
     loads[count++] = load;
   };
   return {
@@ -109,9 +115,10 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
           : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - stepMs, label: SIM_METRIC_LABEL };
       let forecast: CapacityInput['forecast'];
       if (scaling.predictive !== undefined && observation.step > 0) {
-        record(metric.kind === 'value' ? loadUnits(scaling, scaling.predictive, metric.value, warmed) : (loads[count - 1] ?? 0));
+        const point = loadPointOf(scaling, metric, warmed);
+        record(point?.load ?? loads[count - 1] ?? 0, point?.saturated === true);
         const from = Math.max(0, count - keep);
-        const history = { startMs: from * stepMs, stepMs, values: loads.subarray(from, count) };
+        const history = { startMs: from * stepMs, stepMs, values: loads.subarray(from, count), saturated: saturated.subarray(from, count) };
         fit = refreshForecast(scaling, history, fit !== undefined && 'model' in fit ? fit.model : undefined, nowMs);
         forecast = { history, fit };
       }

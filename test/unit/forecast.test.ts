@@ -169,31 +169,49 @@ describe('the predictive config and its helpers', () => {
     expect(forecastIsStale({ model: { ...MEAN_15, builtAtMs: NOW - 359 * STEP } }, PREDICTIVE, NOW)).toBe(false);
     expect(forecastIsStale({ model: { ...MEAN_15, builtAtMs: NOW - 360 * STEP } }, PREDICTIVE, NOW)).toBe(true);
   });
+
+  it('refits early once the newest period is saturated and more periods since the fit were than its coverage allows to miss', () => {
+    // The model was fitted 300 periods ago; 99.3% coverage allows 2.1 misses in 300.
+    const model = { ...MEAN_15, builtAtMs: NOW - 300 * STEP };
+    const flagged = (at: readonly number[]) => {
+      const saturated = new Uint8Array(400);
+      for (const k of at) saturated[k] = 1;
+      return { ...historyOf(Array(400).fill(8)), saturated };
+    };
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([200, 300, 399]))).toBe(true);
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([300, 399]))).toBe(false);
+    // Saturated periods before the fit are what it learned from; a newest period not saturated waits for the schedule.
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([10, 20, 30, 399]))).toBe(false);
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([200, 300, 398]))).toBe(false);
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, historyOf(Array(400).fill(8)))).toBe(false);
+  });
 });
 
 describe('decideCapacity with scaling.predictive', () => {
-  const forecast: ForecastInput = { history: EIGHTS, fit: { model: MEAN_15 } };
+  // A bound of 7.6 × 1.25 = 9.5 units; EIGHTS gives a whole-number bound of 10.
+  const forecast: ForecastInput = { history: historyOf(Array(300).fill(7.6)), fit: { model: MEAN_15 } };
+  const wholeBound: ForecastInput = { history: EIGHTS, fit: { model: MEAN_15 } };
   const cases: Array<{ name: string; input: CapacityInput; desired: number; reason: string }> = [
     {
       name: 'scales to the forecast bound, naming the forecast and the headroom',
       input: input({ desired: 6, metric: cpu(80), forecast }),
       desired: 10,
       reason:
-        'scale out 6 -> 10: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10',
+        'scale out 6 -> 10: forecast 7.6 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10',
     },
     {
       name: 'takes the reactive recommendation when the metric is saturated and it is larger',
       input: input({ desired: 6, metric: cpu(100), forecast }),
       desired: 12,
       reason:
-        'scale out 6 -> 12: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10, but the metric is saturated, so cpu = 100 per unit over 6 warmed units at target 50 recommends 12',
+        'scale out 6 -> 12: forecast 7.6 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10, but the metric is saturated, so cpu = 100 per unit over 6 warmed units at target 50 recommends 12',
     },
     {
       name: 'scales in to the forecast bound',
       input: input({ desired: 14, metric: cpu(20), forecast }),
       desired: 10,
       reason:
-        'scale in 14 -> 10: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10',
+        'scale in 14 -> 10: forecast 7.6 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10',
     },
     {
       name: 'keeps the scale-in stabilization window',
@@ -206,7 +224,21 @@ describe('decideCapacity with scaling.predictive', () => {
       }),
       desired: 12,
       reason:
-        'hold at 12: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10, but the highest recommendation in the last 300 s is 12',
+        'hold at 12: forecast 7.6 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10, but the highest recommendation in the last 300 s is 12',
+    },
+    {
+      name: 'plans one unit over a whole-number bound when unitCapacity is explicit, as a fleet exactly full reads as saturated',
+      input: input({ desired: 6, metric: cpu(80), forecast: wholeBound }),
+      desired: 11,
+      reason:
+        'scale out 6 -> 11: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 11 (one over its whole-number bound, so the fleet is not planned exactly full)',
+    },
+    {
+      name: 'plans a whole-number bound exactly with the default unitCapacity, which is not a ceiling',
+      input: input({ desired: 6, metric: cpu(80), forecast: wholeBound, scaling: scaling({ predictive: { ...PREDICTIVE, unitCapacity: undefined } }) }),
+      desired: 10,
+      reason:
+        'scale out 6 -> 10: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 10',
     },
     {
       name: 'is reactive, saying why, until the history is long enough',

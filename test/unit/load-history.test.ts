@@ -77,6 +77,16 @@ describe('assembleHistory', () => {
     expect(history?.startMs).toBe(PERIOD_START - 4 * MINUTE);
     expect(history?.stepMs).toBe(MINUTE);
     expect(Array.from(history?.values ?? [])).toEqual([2, 5, 5, 5, 7]);
+    expect(Array.from(history?.saturated ?? [])).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('flags the saturated periods; a carried-over value is not saturated', () => {
+    const points: LoadPoint[] = [
+      { periodStartMs: PERIOD_START - 3 * MINUTE, load: 5, saturated: true },
+      { periodStartMs: PERIOD_START - MINUTE, load: 6 },
+      { periodStartMs: PERIOD_START, load: 9, saturated: true },
+    ];
+    expect(Array.from(assembleHistory(points, MINUTE, NOW)?.saturated ?? [])).toEqual([1, 0, 0, 1]);
   });
 
   it('keeps the last point of a period written twice and drops points it cannot place', () => {
@@ -123,6 +133,20 @@ describe('refreshForecast', () => {
     expect(refitted({ ...model, stepMs: 5 * MINUTE })).toBe(later);
     expect(refitted({ ...model, builtAtMs: later + MINUTE })).toBe(later);
     expect(refitted({ ...model, method: 'hourly' as ForecastModel['method'] })).toBe(later);
+  });
+
+  it('refits early when the load has saturated the fleet more often since the fit than the coverage allows', () => {
+    if (model === undefined) throw new Error('no model was fitted');
+    const later = NOW + 3 * MINUTE;
+    const grown = (saturatedPeriods: number): LoadHistory => {
+      const values = Float64Array.from({ length: 363 }, (_, i) => (i < 360 ? 10 + (i % 7) : 30));
+      const saturated = new Uint8Array(363);
+      saturated.fill(1, 363 - saturatedPeriods);
+      return { ...history, values, saturated };
+    };
+    expect(refreshForecast(scaling(), grown(1), model, later)).toEqual({ model });
+    const refitted = refreshForecast(scaling(), grown(3), model, later);
+    expect('model' in refitted ? refitted.model.builtAtMs : refitted.unavailable).toBe(later);
   });
 
   it('says predictive is off when it is', () => {
