@@ -91,8 +91,9 @@ function recommend(input: CapacityInput): Proposal {
   const bound = forecastUpper(fit.model, input.forecast.history);
   const { metricType } = input.fleet.scaling;
   // A per-instance metric at its explicit unitCapacity reads as saturated, so a fleet planned
-  // exactly full would look overloaded: a whole-number bound gets one unit more.
-  const whole = metricType === 'per-instance' && predictive.unitCapacity !== undefined && Math.abs(bound.upper - Math.round(bound.upper)) < 1e-9;
+  // exactly full would look overloaded: a whole-number bound above zero gets one unit more.
+  const whole =
+    metricType === 'per-instance' && predictive.unitCapacity !== undefined && bound.upper > 0.5 && Math.abs(bound.upper - Math.round(bound.upper)) < 1e-9;
   const capacity = ceilUnits(bound.upper) + (whole ? 1 : 0);
   const minutes = formatNumber((bound.horizonSteps * fit.model.stepMs) / 60_000);
   const exact = whole ? ` (one over its whole-number bound, so the fleet is not planned exactly full)` : '';

@@ -234,6 +234,13 @@ describe('decideCapacity with scaling.predictive', () => {
         'scale out 6 -> 11: forecast 8 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.3% of its relative errors over 3 days) recommends 11 (one over its whole-number bound, so the fleet is not planned exactly full)',
     },
     {
+      name: 'plans nothing for a forecast of no load: a bound of zero is not a full fleet',
+      input: input({ desired: 6, metric: cpu(0), forecast: { history: historyOf(Array(300).fill(0)), fit: { model: { ...MEAN_15, errorScale: 'absolute', quantiles: [0, 0, 0] } } } }),
+      desired: 1,
+      reason:
+        'scale in 6 -> 1: forecast 0 units in the next 3 min from the mean of the last 15 periods, headroom 0% (covers 99.3% of its absolute errors over 3 days) recommends 0, capped by capacity.min 1',
+    },
+    {
       name: 'plans a whole-number bound exactly with the default unitCapacity, which is not a ceiling',
       input: input({ desired: 6, metric: cpu(80), forecast: wholeBound, scaling: scaling({ predictive: { ...PREDICTIVE, unitCapacity: undefined } }) }),
       desired: 10,
