@@ -420,6 +420,15 @@ export function unitCapacityOf(scaling: Pick<ScalingConfig, 'target'>, predictiv
   return predictive.unitCapacity ?? scaling.target;
 }
 
+/**
+ * The value a per-instance metric reads when the fleet is full: an explicit unitCapacity (100
+ * for CPU %). None for a total metric, or with the default unitCapacity (the target), which is
+ * not a ceiling.
+ */
+export function metricCeiling(scaling: Pick<ScalingConfig, 'metricType'>, predictive: PredictiveConfig): number | undefined {
+  return scaling.metricType === 'per-instance' ? predictive.unitCapacity : undefined;
+}
+
 /** A metric datapoint as load in capacity units (a per-instance value counts for the warmed units). */
 export function loadUnits(scaling: Pick<ScalingConfig, 'target' | 'metricType'>, predictive: PredictiveConfig, value: number, warmedUnits: number): number {
   const perUnit = unitCapacityOf(scaling, predictive);

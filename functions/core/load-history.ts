@@ -4,7 +4,7 @@
  * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
-import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits } from './forecast.ts';
+import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits, metricCeiling } from './forecast.ts';
 import type { MetricReading } from './model.ts';
 
 /** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
@@ -45,8 +45,8 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
   if (predictive === undefined || metric.kind === 'missing') return undefined;
   if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
   const periodMs = scaling.metric.periodSeconds * 1000;
-  // Only an explicit unitCapacity is a ceiling (100 for CPU %); the default, the target, is not.
-  const saturated = scaling.metricType === 'per-instance' && predictive.unitCapacity !== undefined && metric.value >= predictive.unitCapacity;
+  const ceiling = metricCeiling(scaling, predictive);
+  const saturated = ceiling !== undefined && metric.value >= ceiling;
   return {
     periodStartMs: Math.floor(metric.timestampMs / periodMs) * periodMs,
     load: loadUnits(scaling, predictive, metric.value, warmedUnits),

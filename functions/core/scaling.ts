@@ -3,7 +3,7 @@
  * slow and stable on the way in, and says why in one sentence for every branch.
  */
 import type { FleetConfig } from './config.ts';
-import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, unitCapacityOf } from './forecast.ts';
+import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, metricCeiling, unitCapacityOf } from './forecast.ts';
 import type { FleetStatus, MetricReading, Recommendation } from './model.ts';
 
 /** The load history and its fitted forecast (or why there is none), for scaling.predictive. */
@@ -92,8 +92,7 @@ function recommend(input: CapacityInput): Proposal {
   const { metricType } = input.fleet.scaling;
   // A per-instance metric at its explicit unitCapacity reads as saturated, so a fleet planned
   // exactly full would look overloaded: a whole-number bound above zero gets one unit more.
-  const whole =
-    metricType === 'per-instance' && predictive.unitCapacity !== undefined && bound.upper > 0.5 && Math.abs(bound.upper - Math.round(bound.upper)) < 1e-9;
+  const whole = metricCeiling(input.fleet.scaling, predictive) !== undefined && bound.upper > 0.5 && Math.abs(bound.upper - Math.round(bound.upper)) < 1e-9;
   const capacity = ceilUnits(bound.upper) + (whole ? 1 : 0);
   const minutes = formatNumber((bound.horizonSteps * fit.model.stepMs) / 60_000);
   const exact = whole ? ` (one over its whole-number bound, so the fleet is not planned exactly full)` : '';
