@@ -14,7 +14,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { ForecastModel } from '../core/forecast.ts';
+import { FORECAST_METHODS, type ForecastModel } from '../core/forecast.ts';
 import { LOAD_HISTORY_DAYS, type LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step.ts';
@@ -33,12 +33,13 @@ const ACTION_RETENTION_DAYS = 7;
 const storedModelSchema = z.looseObject({
   builtAtMs: z.number(),
   stepMs: z.number().positive(),
-  method: z.string(),
+  method: z.enum(FORECAST_METHODS),
   errorScale: z.enum(['absolute', 'sqrt', 'relative']),
   quantiles: z.array(z.number()).min(1),
   floor: z.number(),
   coverage: z.number(),
   backtestSteps: z.number(),
+  weights: z.array(z.array(z.number())).optional(),
 });
 
 const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;

@@ -4,7 +4,8 @@
  * service before the load arrives. Pure: the history comes in as plain data.
  *
  * A model is fitted now and then (`buildForecast`): each candidate method (the newest value, a
- * trend, recent means and peaks, the daily and weekly pattern) is replayed over the recent
+ * trend, recent means and peaks, a least-squares linear fit of the recent values, the daily and
+ * weekly pattern) is replayed over the recent
  * history; for each, the headroom is the `coverage` quantile of its errors (absolute, relative,
  * or scaled by the square root of the load, as counting noise is), and the method that would have
  * needed the least capacity, launches included, wins. Each step then evaluates the chosen method
@@ -45,6 +46,7 @@ export type ForecastMethod =
   | 'mean-60'
   | 'peak-60'
   | 'peak-240'
+  | 'linear'
   | 'daily'
   | 'weekly';
 
@@ -64,6 +66,11 @@ export interface ForecastModel {
   readonly coverage: number;
   /** Periods of history the errors were learned from. */
   readonly backtestSteps: number;
+  /**
+   * The linear method's weights, one row per period ahead: a constant, then one weight for each
+   * of the newest LINEAR_ORDER values (newest first).
+   */
+  readonly weights?: readonly (readonly number[])[];
 }
 
 export type ForecastFit = { readonly model: ForecastModel } | { readonly unavailable: string };
@@ -71,6 +78,10 @@ export type ForecastFit = { readonly model: ForecastModel } | { readonly unavail
 const MINUTE_MS = 60_000;
 const SEASONAL_SMOOTHING = 2;
 const LEVEL_STEPS = 15;
+/** The linear method's inputs: this many newest values (and a constant). */
+export const LINEAR_ORDER = 10;
+/** Ridge penalty, relative to the mean of the normal matrix's diagonal: keeps a flat history's fit stable. */
+const RIDGE = 1e-6;
 /** At most this many replayed points per fit: a stride keeps a fit's cost bounded. */
 const MAX_BACKTEST_POINTS = 2160;
 
@@ -85,6 +96,7 @@ const DESCRIPTION: Record<ForecastMethod, string> = {
   'mean-60': 'the mean of the last 60 periods',
   'peak-60': 'the peak of the last 60 periods',
   'peak-240': 'the peak of the last 240 periods',
+  linear: `a linear fit of the last ${LINEAR_ORDER} periods`,
   daily: 'the daily pattern',
   weekly: 'the weekly pattern',
 };
@@ -112,6 +124,8 @@ function lookback(method: ForecastMethod, stepMs: number): number {
       return 60;
     case 'peak-240':
       return 240;
+    case 'linear':
+      return LINEAR_ORDER;
     case 'daily':
       return day + LEVEL_STEPS;
     case 'weekly':
@@ -119,7 +133,8 @@ function lookback(method: ForecastMethod, stepMs: number): number {
   }
 }
 
-const METHODS = Object.keys(DESCRIPTION) as ForecastMethod[];
+/** Every forecast method, in the order a fit tries them. */
+export const FORECAST_METHODS = Object.keys(DESCRIPTION) as ForecastMethod[];
 const SEASONAL: ReadonlySet<ForecastMethod> = new Set(['daily', 'weekly']);
 
 /** Reads history values by index; prefix sums make window means O(1). */
@@ -193,6 +208,7 @@ function predict(
   i: number,
   h: number,
   stepMs: number,
+  weights: readonly (readonly number[])[] | undefined,
 ): number {
   switch (method) {
     case 'last':
@@ -211,12 +227,80 @@ function predict(
       return peak(i - 59, i);
     case 'peak-240':
       return peak(i - 239, i);
+    case 'linear': {
+      // A model without a weight row for this horizon cannot forecast: NaN, so it is refitted.
+      const row = weights?.[h - 1];
+      return row?.length === LINEAR_ORDER + 1 ? Math.max(0, linearPoint(row, values, i)) : Number.NaN;
+    }
     case 'daily':
     case 'weekly': {
       const { period, cycles } = cyclesFor(method, i + 1, stepMs);
       return seasonal(mean, i, h, period, cycles);
     }
   }
+}
+
+/** A linear method's point forecast from the newest LINEAR_ORDER values up to index i. */
+function linearPoint(row: readonly number[], values: ArrayLike<number>, i: number): number {
+  let sum = row[0] ?? 0;
+  for (let lag = 0; lag < LINEAR_ORDER; lag++) sum += (row[lag + 1] ?? 0) * (values[i - lag] ?? 0);
+  return sum;
+}
+
+/** Solves a·x = b for a symmetric positive definite a (Cholesky); a and b are not modified. */
+function solveSymmetric(a: readonly Float64Array[], b: Float64Array): number[] {
+  const size = b.length;
+  const lower = Array.from({ length: size }, () => new Float64Array(size));
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c <= r; c++) {
+      let sum = a[r]?.[c] ?? 0;
+      for (let k = 0; k < c; k++) sum -= (lower[r]?.[k] ?? 0) * (lower[c]?.[k] ?? 0);
+      (lower[r] as Float64Array)[c] = r === c ? Math.sqrt(Math.max(sum, Number.MIN_VALUE)) : sum / (lower[c]?.[c] ?? 1);
+    }
+  }
+  const y = new Float64Array(size);
+  for (let r = 0; r < size; r++) {
+    let sum = b[r] ?? 0;
+    for (let k = 0; k < r; k++) sum -= (lower[r]?.[k] ?? 0) * (y[k] ?? 0);
+    y[r] = sum / (lower[r]?.[r] ?? 1);
+  }
+  const x = new Array<number>(size).fill(0);
+  for (let r = size - 1; r >= 0; r--) {
+    let sum = y[r] ?? 0;
+    for (let k = r + 1; k < size; k++) sum -= (lower[k]?.[r] ?? 0) * (x[k] ?? 0);
+    x[r] = sum / (lower[r]?.[r] ?? 1);
+  }
+  return x;
+}
+
+/**
+ * The linear method's weights for 1..H periods ahead: the least-squares fit (lightly ridged) of
+ * the value h periods after each replayed point to a constant and the newest LINEAR_ORDER values.
+ */
+function fitLinear(values: ArrayLike<number>, points: readonly number[], H: number): number[][] {
+  const size = LINEAR_ORDER + 1;
+  const inputs = (i: number, k: number) => (k === 0 ? 1 : (values[i - k + 1] ?? 0));
+  const normal = Array.from({ length: size }, () => new Float64Array(size));
+  for (const i of points) {
+    for (let r = 0; r < size; r++) {
+      const x = inputs(i, r);
+      for (let c = 0; c <= r; c++) (normal[r] as Float64Array)[c] = (normal[r]?.[c] ?? 0) + x * inputs(i, c);
+    }
+  }
+  let diagonal = 0;
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < r; c++) (normal[c] as Float64Array)[r] = normal[r]?.[c] ?? 0;
+    diagonal += normal[r]?.[r] ?? 0;
+  }
+  for (let r = 0; r < size; r++) (normal[r] as Float64Array)[r] = (normal[r]?.[r] ?? 0) + RIDGE * (diagonal / size) + Number.MIN_VALUE;
+  return Array.from({ length: H }, (_, index) => {
+    const moment = new Float64Array(size);
+    for (const i of points) {
+      const truth = values[i + index + 1] ?? 0;
+      for (let r = 0; r < size; r++) moment[r] = (moment[r] ?? 0) + inputs(i, r) * truth;
+    }
+    return solveSymmetric(normal, moment);
+  });
 }
 
 /** The k-th smallest value (0-based) of a scratch array, which it reorders. */
@@ -269,7 +353,15 @@ function slidingPeaks(values: ArrayLike<number>, window: number, from: number, t
 }
 
 /** Point forecasts of a method at each replayed point, for 1..H periods ahead. */
-function replay(method: ForecastMethod, values: ArrayLike<number>, series: Series, points: readonly number[], H: number, stepMs: number): Float64Array[] {
+function replay(
+  method: ForecastMethod,
+  values: ArrayLike<number>,
+  series: Series,
+  points: readonly number[],
+  H: number,
+  stepMs: number,
+  weights: readonly (readonly number[])[],
+): Float64Array[] {
   const count = points.length;
   const mean = (from: number, to: number) => series.mean(from, to);
   const flat = (at: (i: number, j: number) => number) => {
@@ -296,7 +388,7 @@ function replay(method: ForecastMethod, values: ArrayLike<number>, series: Serie
     default:
       return Array.from({ length: H }, (_, index) => {
         const row = new Float64Array(count);
-        for (let j = 0; j < count; j++) row[j] = predict(method, values, mean, mean, points[j] ?? 0, index + 1, stepMs);
+        for (let j = 0; j < count; j++) row[j] = predict(method, values, mean, mean, points[j] ?? 0, index + 1, stepMs, weights);
         return row;
       });
   }
@@ -312,7 +404,7 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
     const need = (settings.minHistorySteps * stepMs) / 3_600_000;
     return { unavailable: `${formatHours(have)} of load history, ${formatHours(need)} needed` };
   }
-  const base = Math.max(...METHODS.filter((m) => !SEASONAL.has(m)).map((m) => lookback(m, stepMs)));
+  const base = Math.max(...FORECAST_METHODS.filter((m) => !SEASONAL.has(m)).map((m) => lookback(m, stepMs)));
   let span = Math.min(settings.backtestSteps, n - H - base + 1);
   if (span < 2 * H) return { unavailable: 'too little load history to learn the forecast error from' };
   // A seasonal method joins once a day of errors can be replayed after its first cycle; every
@@ -332,11 +424,12 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
   const rank = Math.min(count - 1, Math.max(0, Math.ceil(settings.coverage * count) - 1));
   const scratch = new Float64Array(count);
   const actual = Array.from({ length: H }, (_, index) => Float64Array.from(points, (i) => values[i + index + 1] ?? 0));
+  const weights = fitLinear(values, points, H);
 
   let best: { model: ForecastModel; cost: number } | undefined;
-  for (const method of METHODS) {
+  for (const method of FORECAST_METHODS) {
     if (first - lookback(method, stepMs) + 1 < 0) continue;
-    const predicted = replay(method, values, series, points, H, stepMs);
+    const predicted = replay(method, values, series, points, H, stepMs, weights);
     for (const errorScale of ERROR_SCALES) {
       const power = POWER[errorScale];
       const quantiles: number[] = [];
@@ -365,7 +458,17 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
       if (best === undefined || cost < best.cost - 1e-12) {
         best = {
           cost,
-          model: { builtAtMs: nowMs, stepMs, method, errorScale, quantiles, floor, coverage: settings.coverage, backtestSteps: span },
+          model: {
+            builtAtMs: nowMs,
+            stepMs,
+            method,
+            errorScale,
+            quantiles,
+            floor,
+            coverage: settings.coverage,
+            backtestSteps: span,
+            ...(method === 'linear' ? { weights } : {}),
+          },
         };
       }
     }
@@ -396,7 +499,7 @@ export function forecastUpper(model: ForecastModel, history: LoadHistory): Forec
   let point = 0;
   let upper = 0;
   model.quantiles.forEach((quantile, index) => {
-    const p = predict(model.method, values, mean, peak, n, index + 1, stepMs);
+    const p = predict(model.method, values, mean, peak, n, index + 1, stepMs, model.weights);
     point = Math.max(point, p);
     upper = Math.max(upper, upperOf(p, quantile, power, model.floor));
   });

@@ -104,6 +104,17 @@ describe('predictive scaling with a stored load history', () => {
     expect((await fleet.store().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
   });
 
+  it('keeps a linear model\'s weights, and reads a linear model without them as none', async () => {
+    const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
+    const store = fleet.store();
+    const weights = [[0.5, 1, ...Array<number>(9).fill(0)]];
+    const linear = { builtAtMs: 1, stepMs: MINUTE, method: 'linear', errorScale: 'absolute', quantiles: [1], floor: 0.01, coverage: 0.993, backtestSteps: 100 } as const;
+    await store.putForecastModel('workers', { ...linear, weights });
+    expect(await store.getForecastModel('workers')).toEqual({ ...linear, weights });
+    await store.putForecastModel('workers', { ...linear, method: 'hourly' } as never);
+    expect(await store.getForecastModel('workers')).toBeUndefined();
+  });
+
   it('shows the history and the current forecast in fleetward status', async () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
     expect((await status(fleet)).split('\n')[1]).toBe('forecast: none fitted yet, 0 h of load history (0 periods)');

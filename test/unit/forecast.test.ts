@@ -72,6 +72,17 @@ describe('forecastUpper', () => {
     const peak: ForecastModel = { ...MEAN_15, method: 'peak-60', errorScale: 'sqrt', quantiles: [0, 0.5] };
     expect(forecastUpper(peak, historyOf([...Array(30).fill(2), 16, ...Array(30).fill(3)]))).toEqual({ point: 16, upper: 18, horizonSteps: 2 });
   });
+
+  it('evaluates a linear model with its weights row for each horizon, newest value first, and cannot without them', () => {
+    const row = (constant: number, newest: number, before: number) => [constant, newest, before, 0, 0, 0, 0, 0, 0, 0, 0];
+    const linear: ForecastModel = { ...MEAN_15, method: 'linear', errorScale: 'absolute', quantiles: [1, 2], weights: [row(1, 0.5, 0.5), row(0, 2, -1)] };
+    const history = historyOf([...Array(20).fill(4), 6, 10]);
+    // Ahead 1: 1 + 0.5 × 10 + 0.5 × 6 = 9 (bound 10); ahead 2: 2 × 10 − 6 = 14 (bound 16).
+    expect(forecastUpper(linear, history)).toEqual({ point: 14, upper: 16, horizonSteps: 2 });
+    const { weights: _weights, ...withoutWeights } = linear;
+    expect(forecastUpper(withoutWeights, history).upper).toBeNaN();
+    expect(forecastUpper({ ...linear, weights: [row(1, 0.5, 0.5)] }, history).upper).toBeNaN();
+  });
 });
 
 describe('buildForecast', () => {
@@ -99,6 +110,20 @@ describe('buildForecast', () => {
     expect(boundAt(118)).toBeGreaterThan(9);
     // At 03:00, in the middle of the block at 10, little headroom.
     expect(boundAt(180)).toBeLessThan(12);
+  });
+
+  it('fits a linear model to a wave that a trend overshoots, and bounds it tightly', () => {
+    // A wave of period 20 around 50: a trend misses its turns by several units, while each value
+    // is an exact linear combination of the two before it.
+    const wave = Array.from({ length: 900 }, (_, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 20));
+    const fit = buildForecast(historyOf(wave), SETTINGS, NOW);
+    if (!('model' in fit)) throw new Error(fit.unavailable);
+    expect(fit.model.method).toBe('linear');
+    expect(fit.model.weights).toHaveLength(3);
+    const { point, upper } = forecastUpper(fit.model, historyOf(wave));
+    const next = Math.max(...[900, 901, 902].map((i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 20)));
+    expect(point).toBeCloseTo(next, 2);
+    expect(upper - point).toBeLessThan(0.05);
   });
 
   it('covers at least `coverage` of the future values it was fitted on', () => {

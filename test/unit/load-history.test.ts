@@ -133,6 +133,8 @@ describe('refreshForecast', () => {
     expect(refitted({ ...model, stepMs: 5 * MINUTE })).toBe(later);
     expect(refitted({ ...model, builtAtMs: later + MINUTE })).toBe(later);
     expect(refitted({ ...model, method: 'hourly' as ForecastModel['method'] })).toBe(later);
+    const { weights: _weights, ...unweighted } = model;
+    expect(refitted({ ...unweighted, method: 'linear' })).toBe(later);
   });
 
   it('refits early when the load has saturated the fleet more often since the fit than the coverage allows', () => {
