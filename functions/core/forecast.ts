@@ -279,28 +279,29 @@ function solveSymmetric(a: readonly Float64Array[], b: Float64Array): number[] {
  */
 function fitLinear(values: ArrayLike<number>, points: readonly number[], H: number): number[][] {
   const size = LINEAR_ORDER + 1;
-  const inputs = (i: number, k: number) => (k === 0 ? 1 : (values[i - k + 1] ?? 0));
-  const normal = Array.from({ length: size }, () => new Float64Array(size));
+  const normal = new Float64Array(size * size);
+  const moments = Array.from({ length: H }, () => new Float64Array(size));
+  const x = new Float64Array(size);
+  x[0] = 1;
   for (const i of points) {
+    for (let k = 1; k < size; k++) x[k] = values[i - k + 1] ?? 0;
     for (let r = 0; r < size; r++) {
-      const x = inputs(i, r);
-      for (let c = 0; c <= r; c++) (normal[r] as Float64Array)[c] = (normal[r]?.[c] ?? 0) + x * inputs(i, c);
+      const xr = x[r] ?? 0;
+      for (let c = 0; c <= r; c++) normal[r * size + c] = (normal[r * size + c] ?? 0) + xr * (x[c] ?? 0);
+    }
+    for (let h = 0; h < H; h++) {
+      const truth = values[i + h + 1] ?? 0;
+      const moment = moments[h] as Float64Array;
+      for (let r = 0; r < size; r++) moment[r] = (moment[r] ?? 0) + (x[r] ?? 0) * truth;
     }
   }
   let diagonal = 0;
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < r; c++) (normal[c] as Float64Array)[r] = normal[r]?.[c] ?? 0;
-    diagonal += normal[r]?.[r] ?? 0;
-  }
-  for (let r = 0; r < size; r++) (normal[r] as Float64Array)[r] = (normal[r]?.[r] ?? 0) + RIDGE * (diagonal / size) + Number.MIN_VALUE;
-  return Array.from({ length: H }, (_, index) => {
-    const moment = new Float64Array(size);
-    for (const i of points) {
-      const truth = values[i + index + 1] ?? 0;
-      for (let r = 0; r < size; r++) moment[r] = (moment[r] ?? 0) + inputs(i, r) * truth;
-    }
-    return solveSymmetric(normal, moment);
-  });
+  for (let r = 0; r < size; r++) diagonal += normal[r * size + r] ?? 0;
+  const ridge = RIDGE * (diagonal / size) + Number.MIN_VALUE;
+  const rows = Array.from({ length: size }, (_, r) =>
+    Float64Array.from({ length: size }, (_, c) => (r >= c ? (normal[r * size + c] ?? 0) : (normal[c * size + r] ?? 0)) + (r === c ? ridge : 0)),
+  );
+  return moments.map((moment) => solveSymmetric(rows, moment));
 }
 
 /** The k-th smallest value (0-based) of a scratch array, which it reorders. */
