@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fitLinear, LINEAR_ORDER, linearPoint, slidingPeaks } from '../functions/core/forecast.ts';
 import { textTable } from '../sim/report.ts';
 import { MAX_UNDER_TIMESHARE, prepare, runPolicy } from '../sim/run.ts';
 import { parseTrace } from '../sim/trace.ts';
@@ -51,65 +52,6 @@ function prefixSums(values: Float64Array): Float64Array {
   return prefix;
 }
 
-/** Sliding maximum over the `window` values ending at each index. */
-function trailingPeaks(values: Float64Array, window: number): Float64Array {
-  const peaks = new Float64Array(values.length);
-  const deque = new Int32Array(values.length);
-  let head = 0;
-  let tail = 0;
-  for (let i = 0; i < values.length; i++) {
-    while (tail > head && (values[deque[tail - 1] ?? 0] ?? 0) <= (values[i] ?? 0)) tail--;
-    deque[tail++] = i;
-    while ((deque[head] ?? 0) <= i - window) head++;
-    peaks[i] = values[deque[head] ?? 0] ?? 0;
-  }
-  return peaks;
-}
-
-/** Solves the linear system a·x = b in place (Gaussian elimination with partial pivoting). */
-function solve(a: number[][], b: number[]): number[] {
-  const size = b.length;
-  for (let col = 0; col < size; col++) {
-    let pivot = col;
-    for (let row = col + 1; row < size; row++) if (Math.abs(a[row]?.[col] ?? 0) > Math.abs(a[pivot]?.[col] ?? 0)) pivot = row;
-    [a[col], a[pivot]] = [a[pivot] ?? [], a[col] ?? []];
-    [b[col], b[pivot]] = [b[pivot] ?? 0, b[col] ?? 0];
-    for (let row = col + 1; row < size; row++) {
-      const factor = (a[row]?.[col] ?? 0) / (a[col]?.[col] || EPSILON);
-      for (let c = col; c < size; c++) (a[row] as number[])[c] = (a[row]?.[c] ?? 0) - factor * (a[col]?.[c] ?? 0);
-      b[row] = (b[row] ?? 0) - factor * (b[col] ?? 0);
-    }
-  }
-  const x = new Array<number>(size).fill(0);
-  for (let row = size - 1; row >= 0; row--) {
-    let sum = b[row] ?? 0;
-    for (let c = row + 1; c < size; c++) sum -= (a[row]?.[c] ?? 0) * (x[c] ?? 0);
-    x[row] = sum / (a[row]?.[row] || EPSILON);
-  }
-  return x;
-}
-
-/** The least-squares linear combination of the newest `order` values and a constant, fitted to the whole trace. */
-function linearFit(values: Float64Array, lag: number, order: number): Forecaster {
-  const size = order + 1;
-  const features = (k: number) => [1, ...Array.from({ length: order }, (_, i) => values[k - lag - i] ?? 0)];
-  const gram = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-  const moment = new Array<number>(size).fill(0);
-  for (let k = lag + order - 1; k < values.length; k++) {
-    const x = features(k);
-    for (let r = 0; r < size; r++) {
-      moment[r] = (moment[r] ?? 0) + (x[r] ?? 0) * (values[k] ?? 0);
-      for (let c = 0; c < size; c++) (gram[r] as number[])[c] = (gram[r]?.[c] ?? 0) + (x[r] ?? 0) * (x[c] ?? 0);
-    }
-  }
-  const weights = solve(gram, moment);
-  return {
-    name: `a linear fit of the newest ${order} (fitted with hindsight)`,
-    seesFuture: false,
-    at: (k) => (k - lag - order + 1 < 0 ? Number.NaN : features(k).reduce((sum, x, i) => sum + x * (weights[i] ?? 0), 0)),
-  };
-}
-
 function forecasters(values: Float64Array, lag: number, stepS: number): Forecaster[] {
   const prefix = prefixSums(values);
   const mean = (from: number, to: number) => (from < 0 || to >= values.length ? Number.NaN : ((prefix[to + 1] ?? 0) - (prefix[from] ?? 0)) / (to - from + 1));
@@ -127,10 +69,17 @@ function forecasters(values: Float64Array, lag: number, stepS: number): Forecast
   ];
   for (const window of [5, 15, 60]) list.push({ name: `the mean of the last ${window}`, seesFuture: false, at: (k) => mean(k - lag - window + 1, k - lag) });
   for (const window of [5, 15, 60, 120, 240]) {
-    const peaks = trailingPeaks(values, window);
+    const peaks = slidingPeaks(values, window, 0, values.length - 1);
     list.push({ name: `the peak of the last ${window}`, seesFuture: false, at: (k) => (k - lag - window + 1 < 0 ? Number.NaN : (peaks[k - lag] ?? 0)) });
   }
-  list.push(linearFit(values, lag, 10));
+  // The core's linear method, fitted with hindsight to every point of the trace, `lag` periods ahead.
+  const points = Array.from({ length: values.length - lag - LINEAR_ORDER + 1 }, (_, j) => j + LINEAR_ORDER - 1);
+  const weights = fitLinear(values, points, lag)[lag - 1] ?? [];
+  list.push({
+    name: `a linear fit of the newest ${LINEAR_ORDER} (fitted with hindsight)`,
+    seesFuture: false,
+    at: (k) => (k - lag - LINEAR_ORDER + 1 < 0 ? Number.NaN : linearPoint(weights, values, k - lag)),
+  });
   for (const half of [5, 15]) {
     list.push({ name: `the centred mean of ±${half} steps`, seesFuture: true, at: (k) => mean(k - half, Math.min(values.length - 1, k + half)) });
   }

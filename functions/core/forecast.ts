@@ -241,7 +241,7 @@ function predict(
 }
 
 /** A linear method's point forecast from the newest LINEAR_ORDER values up to index i. */
-function linearPoint(row: readonly number[], values: ArrayLike<number>, i: number): number {
+export function linearPoint(row: readonly number[], values: ArrayLike<number>, i: number): number {
   let sum = row[0] ?? 0;
   for (let lag = 0; lag < LINEAR_ORDER; lag++) sum += (row[lag + 1] ?? 0) * (values[i - lag] ?? 0);
   return sum;
@@ -277,7 +277,7 @@ function solveSymmetric(a: readonly Float64Array[], b: Float64Array): number[] {
  * The linear method's weights for 1..H periods ahead: the least-squares fit (lightly ridged) of
  * the value h periods after each replayed point to a constant and the newest LINEAR_ORDER values.
  */
-function fitLinear(values: ArrayLike<number>, points: readonly number[], H: number): number[][] {
+export function fitLinear(values: ArrayLike<number>, points: readonly number[], H: number): number[][] {
   const size = LINEAR_ORDER + 1;
   const normal = new Float64Array(size * size);
   const moments = Array.from({ length: H }, () => new Float64Array(size));
@@ -338,7 +338,7 @@ function upperOf(point: number, quantile: number, power: number, floor: number):
 }
 
 /** Sliding maximum of values over `window` periods ending at each of from..to. */
-function slidingPeaks(values: ArrayLike<number>, window: number, from: number, to: number): Float64Array {
+export function slidingPeaks(values: ArrayLike<number>, window: number, from: number, to: number): Float64Array {
   const peaks = new Float64Array(to - from + 1);
   const deque = new Int32Array(to - from + window + 1);
   let head = 0;
