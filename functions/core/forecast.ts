@@ -5,11 +5,11 @@
  *
  * A model is fitted now and then (`buildForecast`): each candidate method (the newest value, a
  * trend, recent means and peaks, a least-squares linear fit of the recent values, the daily and
- * weekly pattern) is replayed over the recent
- * history; for each, the headroom is the `coverage` quantile of its errors (absolute, relative,
- * or scaled by the square root of the load, as counting noise is), and the method that would have
- * needed the least capacity, launches included, wins. Each step then evaluates the chosen method
- * at the newest datapoint (`forecastUpper`).
+ * weekly pattern) is replayed over the recent history; for each, the headroom is the `coverage`
+ * quantile of its errors (absolute, relative, or scaled by the square root of the load, as
+ * counting noise is), and the method that would have needed the least capacity, launches
+ * included, wins. Each step then evaluates the chosen method at the newest datapoint
+ * (`forecastUpper`).
  */
 
 import type { PredictiveConfig, ScalingConfig } from './config.ts';
@@ -80,6 +80,11 @@ const SEASONAL_SMOOTHING = 2;
 const LEVEL_STEPS = 15;
 /** The linear method's inputs: this many newest values (and a constant). */
 export const LINEAR_ORDER = 10;
+/**
+ * Fewest replayed points before the linear method joins: 20 per weight. It is fitted to the points
+ * its errors are then measured on, so with few of them it fits the noise and learns no headroom.
+ */
+const LINEAR_MIN_POINTS = 20 * (LINEAR_ORDER + 1);
 /** Ridge penalty, relative to the mean of the normal matrix's diagonal: keeps a flat history's fit stable. */
 const RIDGE = 1e-6;
 /** At most this many replayed points per fit: a stride keeps a fit's cost bounded. */
@@ -425,11 +430,11 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
   const rank = Math.min(count - 1, Math.max(0, Math.ceil(settings.coverage * count) - 1));
   const scratch = new Float64Array(count);
   const actual = Array.from({ length: H }, (_, index) => Float64Array.from(points, (i) => values[i + index + 1] ?? 0));
-  const weights = fitLinear(values, points, H);
+  const weights = count >= LINEAR_MIN_POINTS ? fitLinear(values, points, H) : [];
 
   let best: { model: ForecastModel; cost: number } | undefined;
   for (const method of FORECAST_METHODS) {
-    if (first - lookback(method, stepMs) + 1 < 0) continue;
+    if (first - lookback(method, stepMs) + 1 < 0 || (method === 'linear' && weights.length === 0)) continue;
     const predicted = replay(method, values, series, points, H, stepMs, weights);
     for (const errorScale of ERROR_SCALES) {
       const power = POWER[errorScale];

@@ -126,6 +126,17 @@ describe('buildForecast', () => {
     expect(upper - point).toBeLessThan(0.05);
   });
 
+  it('keeps the linear fit out until the backtest has 20 points per weight: on fewer it fits the noise and learns no headroom', () => {
+    let seed = 7;
+    const noise = () => 20 + 10 * ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
+    // 250 periods leave 8 points to replay after the longest lookback (240): fewer than the 11 weights.
+    for (let trial = 0; trial < 10; trial++) {
+      const fit = buildForecast(historyOf(Array.from({ length: 250 }, noise)), SETTINGS, NOW);
+      if (!('model' in fit)) throw new Error(fit.unavailable);
+      expect(fit.model.method).not.toBe('linear');
+    }
+  });
+
   it('covers at least `coverage` of the future values it was fitted on', () => {
     const series = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 400, maxLength: 700 });
     fc.assert(
