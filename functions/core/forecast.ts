@@ -410,7 +410,9 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
     const need = (settings.minHistorySteps * stepMs) / 3_600_000;
     return { unavailable: `${formatHours(have)} of load history, ${formatHours(need)} needed` };
   }
-  const base = Math.max(...FORECAST_METHODS.filter((m) => !SEASONAL.has(m)).map((m) => lookback(m, stepMs)));
+  // A method whose first forecast needs more than half the history waits: replaying it would leave
+  // every other method only the few periods after its lookback to learn errors from.
+  const base = Math.max(...FORECAST_METHODS.filter((m) => !SEASONAL.has(m) && 2 * lookback(m, stepMs) <= values.length).map((m) => lookback(m, stepMs)));
   let span = Math.min(settings.backtestSteps, n - H - base + 1);
   if (span < 2 * H) return { unavailable: 'too little load history to learn the forecast error from' };
   // A seasonal method joins once a day of errors can be replayed after its first cycle; every
@@ -558,14 +560,18 @@ export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmup
 }
 
 /**
- * Whether to fit again: there is no model yet, the model is older than refitMinutes, or the
- * newest period is saturated and more periods have been since the model was fitted than its
- * coverage allows to miss (the load has outgrown what the model learned).
+ * Whether to fit again: there is no model yet, the model is older than refitMinutes, it learned
+ * its errors from less than backtestDays and as many periods have come since (a young fleet's
+ * next fit learns from about twice as much), or the newest period is saturated and more periods
+ * have been since the model was fitted than its coverage allows to miss (the load has outgrown
+ * what the model learned).
  */
 export function forecastIsStale(fit: ForecastFit | undefined, predictive: PredictiveConfig, nowMs: number, history?: LoadHistory): boolean {
   if (fit === undefined || 'unavailable' in fit) return true;
   const { model } = fit;
   if (nowMs - model.builtAtMs >= predictive.refitMinutes * 60_000) return true;
+  const configuredBacktest = Math.round((predictive.backtestDays * 86_400_000) / model.stepMs);
+  if (model.backtestSteps < configuredBacktest && nowMs - model.builtAtMs >= model.backtestSteps * model.stepMs) return true;
   const flags = history?.saturated;
   if (history === undefined || flags === undefined || (flags[flags.length - 1] ?? 0) === 0) return false;
   const since = Math.floor((history.startMs + flags.length * history.stepMs - model.builtAtMs) / history.stepMs);

@@ -98,6 +98,21 @@ describe('buildForecast', () => {
     expect(forecastUpper(fit.model, historyOf(ramp)).upper).toBeCloseTo(10 + 599 / 4 + 3 / 4, 9);
   });
 
+  it('fits from the minimum history: a method that needs more than half of it (the 240-period peak) waits', () => {
+    const ramp = (length: number) => Array.from({ length }, (_, i) => 10 + i / 4);
+    // 4 h: the 60-period methods set the replay's start, so 3 h of errors (177 points), not none.
+    const fourHours = buildForecast(historyOf(ramp(240)), SETTINGS, NOW);
+    if (!('model' in fourHours)) throw new Error(fourHours.unavailable);
+    expect(fourHours.model.backtestSteps).toBe(177);
+    expect(forecastUpper(fourHours.model, historyOf(ramp(240))).upper).toBeCloseTo(10 + 239 / 4 + 3 / 4, 9);
+    // minHistoryHours 1: only methods of at most 30 periods' lookback; the 15-period mean sets the start.
+    const oneHour = buildForecast(historyOf(ramp(60)), { ...SETTINGS, minHistorySteps: 60 }, NOW);
+    expect('model' in oneHour && oneHour.model.backtestSteps).toBe(42);
+    // With 8 h, every method replays over the same span after the 240-period peak's lookback.
+    const eightHours = buildForecast(historyOf(ramp(480)), SETTINGS, NOW);
+    expect('model' in eightHours && eightHours.model.backtestSteps).toBe(479 - 3 - 240 + 1);
+  });
+
   it('learns a daily pattern of level changes, and pre-scales before a rise instead of holding headroom all day', () => {
     // Every two hours the level changes; the pattern repeats daily for 5 days.
     const levels = [2, 10, 5, 8, 3, 12, 6, 9, 4, 11, 7, 2];
@@ -204,6 +219,14 @@ describe('the predictive config and its helpers', () => {
     expect(forecastIsStale({ unavailable: 'x' }, PREDICTIVE, NOW)).toBe(true);
     expect(forecastIsStale({ model: { ...MEAN_15, builtAtMs: NOW - 359 * STEP } }, PREDICTIVE, NOW)).toBe(false);
     expect(forecastIsStale({ model: { ...MEAN_15, builtAtMs: NOW - 360 * STEP } }, PREDICTIVE, NOW)).toBe(true);
+  });
+
+  it('refits a model learned from less than backtestDays once as many periods have come since', () => {
+    const young = { ...MEAN_15, backtestSteps: 177 };
+    expect(forecastIsStale({ model: { ...young, builtAtMs: NOW - 176 * STEP } }, PREDICTIVE, NOW)).toBe(false);
+    expect(forecastIsStale({ model: { ...young, builtAtMs: NOW - 177 * STEP } }, PREDICTIVE, NOW)).toBe(true);
+    // A model that learned from the whole backtestDays waits for refitMinutes.
+    expect(forecastIsStale({ model: { ...MEAN_15, builtAtMs: NOW - 177 * STEP } }, PREDICTIVE, NOW)).toBe(false);
   });
 
   it('refits early once the newest period is saturated and more periods since the fit were than its coverage allows to miss', () => {

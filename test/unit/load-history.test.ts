@@ -105,7 +105,9 @@ describe('assembleHistory', () => {
 });
 
 describe('refreshForecast', () => {
-  const history: LoadHistory = { startMs: NOW - 360 * MINUTE, stepMs: MINUTE, values: Float64Array.from({ length: 360 }, (_, i) => 10 + (i % 7)) };
+  // backtestDays (3 days) of errors after the longest lookback: no refit for a growing history.
+  const length = 3 * 1440 + 250;
+  const history: LoadHistory = { startMs: NOW - length * MINUTE, stepMs: MINUTE, values: Float64Array.from({ length }, (_, i) => 10 + (i % 7)) };
   const fitted = refreshForecast(scaling(), history, undefined, NOW);
   const model = 'model' in fitted ? fitted.model : undefined;
 
@@ -141,9 +143,9 @@ describe('refreshForecast', () => {
     if (model === undefined) throw new Error('no model was fitted');
     const later = NOW + 3 * MINUTE;
     const grown = (saturatedPeriods: number): LoadHistory => {
-      const values = Float64Array.from({ length: 363 }, (_, i) => (i < 360 ? 10 + (i % 7) : 30));
-      const saturated = new Uint8Array(363);
-      saturated.fill(1, 363 - saturatedPeriods);
+      const values = Float64Array.from({ length: length + 3 }, (_, i) => (i < length ? 10 + (i % 7) : 30));
+      const saturated = new Uint8Array(length + 3);
+      saturated.fill(1, length + 3 - saturatedPeriods);
       return { ...history, values, saturated };
     };
     expect(refreshForecast(scaling(), grown(1), model, later)).toEqual({ model });
