@@ -1,8 +1,9 @@
 /**
  * Presents a comparison: the metrics table as text, the JSON document, and a self-contained
  * HTML report (the table, and demand with each policy's instances in service over time on a
- * canvas chart that zooms with the wheel, pans by dragging and resets on double-click; no
- * external script or style).
+ * canvas chart that zooms with the wheel, pans by dragging and resets on double-click, and under
+ * the pointer reads out each series and fleetward's last decision with its reason; no external
+ * script or style).
  */
 import type { Comparison, PolicyRow } from './compare.ts';
 import { POLICY_DESCRIPTIONS } from './policies/index.ts';
@@ -123,6 +124,19 @@ export function comparisonJson(comparison: Comparison): object {
 /** At most this many points per series in the chart; each is the mean of its steps. */
 export const MAX_CHART_POINTS = 20_000;
 
+/** At most this many characters of decision reasons in the report; the decisions file has them all. */
+export const MAX_REPORT_REASON_CHARS = 2_000_000;
+
+/** A policy's changes of desired capacity, oldest first, as the report's readout shows them. */
+interface ChartDecisions {
+  readonly policy: string;
+  readonly steps: readonly number[];
+  readonly times: readonly string[];
+  readonly reasons: readonly string[];
+  /** Decisions the run made; more than steps.length when the reasons outgrew the budget. */
+  readonly total: number;
+}
+
 interface ChartData {
   readonly stepHours: number;
   readonly bucket: number;
@@ -130,6 +144,30 @@ interface ChartData {
   readonly series: ReadonlyArray<{ readonly name: string; readonly values: readonly number[] }>;
   /** Demand's peak per bucket, when buckets hold several steps. */
   readonly demandPeak?: readonly number[];
+  readonly decisions: readonly ChartDecisions[];
+}
+
+/** The explained rows' decisions, the oldest first until MAX_REPORT_REASON_CHARS are used. */
+function chartDecisions(comparison: Comparison): ChartDecisions[] {
+  let budget = MAX_REPORT_REASON_CHARS;
+  return comparison.rows.flatMap((row) => {
+    if (row.decisions === undefined) return [];
+    const kept = [];
+    for (const decision of row.decisions) {
+      budget -= decision.reason.length;
+      if (budget < 0) break;
+      kept.push(decision);
+    }
+    return [
+      {
+        policy: row.policy,
+        steps: kept.map((d) => d.step),
+        times: kept.map((d) => traceTime(d.step * comparison.stepS)),
+        reasons: kept.map((d) => d.reason),
+        total: row.decisions.length,
+      },
+    ];
+  });
 }
 
 function downsample(values: ArrayLike<number>, bucket: number, pick: 'mean' | 'max'): number[] {
@@ -160,6 +198,7 @@ export function chartData(comparison: Comparison): ChartData {
       ...comparison.rows.map((row) => ({ name: row.policy, values: downsample(comparison.supply.get(row.policy) ?? new Int32Array(), bucket, 'mean') })),
     ],
     ...(bucket > 1 ? { demandPeak: downsample(demand, bucket, 'max') } : {}),
+    decisions: chartDecisions(comparison),
   };
 }
 
@@ -262,6 +301,41 @@ const CHART_SCRIPT = String.raw`
     view.from = dragging.from + shift; view.to = dragging.to + shift; clampView(); draw();
   });
   canvas.addEventListener('dblclick', function () { view.from = 0; view.to = n; draw(); });
+  var readout = document.getElementById('readout');
+  function lastDecision(d, step) {
+    var lo = 0, hi = d.steps.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (d.steps[mid] <= step) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+  state.readAt = function (i) {
+    var point = Math.max(0, Math.min(n - 1, Math.floor(i)));
+    var minutes = Math.round(point * data.stepHours * 60), day = Math.floor(minutes / 1440);
+    var clock = ('0' + Math.floor((minutes % 1440) / 60)).slice(-2) + ':' + ('0' + (minutes % 60)).slice(-2);
+    var span = data.bucket > 1 ? ' (mean of ' + data.bucket + ' steps)' : '';
+    var lines = ['d' + day + ' ' + clock + span + ': ' + data.series.map(function (s) { return s.name + ' ' + s.values[point]; }).join(', ')];
+    var lastStep = (point + 1) * data.bucket - 1;
+    data.decisions.forEach(function (d) {
+      var k = lastDecision(d, lastStep);
+      if (k < 0 && (d.steps.length > 0 || d.total === 0)) {
+        lines.push(d.policy + ' has not changed its desired capacity yet');
+      } else if (k >= 0 && (k < d.steps.length - 1 || d.steps.length === d.total)) {
+        lines.push(d.policy + "'s last change, " + d.times[k] + ' (step ' + d.steps[k] + '): ' + d.reasons[k]);
+      } else {
+        lines.push(d.policy + ': only the first ' + d.steps.length + ' of ' + d.total + ' decisions fit in this report; the decisions file has them all');
+      }
+    });
+    readout.textContent = lines.join('\n');
+    return readout.textContent;
+  };
+  canvas.addEventListener('mousemove', function (event) {
+    if (dragging) return;
+    var rect = canvas.getBoundingClientRect();
+    var frac = (event.clientX - rect.left - pad.left) / (rect.width - pad.left - pad.right);
+    state.readAt(view.from + Math.max(0, Math.min(1, frac)) * (view.to - view.from));
+  });
   var legend = document.getElementById('legend');
   data.series.forEach(function (s, k) {
     var label = document.createElement('label');
@@ -302,6 +376,7 @@ th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 #chart { width: 100%; height: 420px; border: 1px solid #ccc; cursor: grab; display: block; }
 #legend label { margin-right: 14px; white-space: nowrap; }
+#readout { white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; min-height: 3em; margin: 6px 0; }
 .swatch { display: inline-block; width: 12px; height: 3px; margin: 0 4px 3px 2px; vertical-align: middle; }
 .note { color: #666; }
 </style>
@@ -319,6 +394,7 @@ ${body}
 <h2>Demand and instances in service</h2>
 <div id="legend"></div>
 <canvas id="chart"></canvas>
+<div id="readout">Point at the chart to read each series there and fleetward's last decision with its reason.</div>
 <p class="note">Wheel to zoom, drag to pan, double-click to reset. The shaded start is the warm-up, not counted in the metrics. ${escapeHtml(chartNote)}</p>
 <p class="note">Generated ${escapeHtml(generatedAt)} by fleetward simulate.</p>
 <script type="application/json" id="chart-data">${data}</script>

@@ -1,4 +1,4 @@
-// `fleetward simulate` writes an HTML report; headless Chromium opens it and the chart draws every series and zooms.
+// `fleetward simulate` writes an HTML report; headless Chromium opens it, the chart draws every series and zooms, and the pointer reads out values and reasons.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,5 +118,24 @@ describe('the simulation report in a browser', () => {
     await page.locator('#chart').dblclick();
     expect((await chart()).view).toEqual({ from: 0, to: 2 * 1440 });
     expect(errors).toEqual([]);
+  });
+
+  it('reads out every series and fleetward\'s last decision with its reason under the pointer', async () => {
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(report).href);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).fleetwardChart?.drawn === true);
+    const box = await page.locator('#chart').boundingBox();
+    if (box === null) throw new Error('the chart canvas has no box');
+    // The plot spans the canvas less 56 px on the left and 12 on the right: this is about step 2160 (d1 12:00).
+    await page.mouse.move(box.x + 56 + 0.75 * (box.width - 68), box.y + box.height / 2);
+    const text = (await page.locator('#readout').textContent()) ?? '';
+    const [values, decision] = text.split('\n');
+    expect(values).toMatch(/^d1 (11:5\d|12:0\d): demand [\d.]+, fleetward \d+, target-tracking \d+, hpa \d+, predictive \d+, static \d+, oracle \d+$/);
+    expect(decision).toMatch(/^fleetward's last change, d1 \d\d:\d\d \(step \d+\): scale (out|in) \d+ -> \d+: /);
+    // The last change at or before the step pointed at (one step per point on this short trace).
+    const [, hours, minutes] = /^d1 (\d\d):(\d\d)/.exec(values ?? '') ?? [];
+    const step = Number(/\(step (\d+)\)/.exec(decision ?? '')?.[1]);
+    expect(step).toBeLessThanOrEqual(1440 + 60 * Number(hours) + Number(minutes));
+    expect(step).toBeGreaterThan(1440);
   });
 });
