@@ -131,7 +131,6 @@ export const MAX_REPORT_REASON_CHARS = 2_000_000;
 interface ChartDecisions {
   readonly policy: string;
   readonly steps: readonly number[];
-  readonly times: readonly string[];
   readonly reasons: readonly string[];
   /** Decisions the run made; more than steps.length when the reasons outgrew the budget. */
   readonly total: number;
@@ -162,7 +161,6 @@ function chartDecisions(comparison: Comparison): ChartDecisions[] {
       {
         policy: row.policy,
         steps: kept.map((d) => d.step),
-        times: kept.map((d) => traceTime(d.step * comparison.stepS)),
         reasons: kept.map((d) => d.reason),
         total: row.decisions.length,
       },
@@ -310,19 +308,21 @@ const CHART_SCRIPT = String.raw`
     }
     return found;
   }
+  function traceTime(step) {
+    var minutes = Math.floor((step * data.stepHours * 60) / data.bucket + 1e-6), day = Math.floor(minutes / 1440);
+    return 'd' + day + ' ' + ('0' + Math.floor((minutes % 1440) / 60)).slice(-2) + ':' + ('0' + (minutes % 60)).slice(-2);
+  }
   state.readAt = function (i) {
     var point = Math.max(0, Math.min(n - 1, Math.floor(i)));
-    var minutes = Math.round(point * data.stepHours * 60), day = Math.floor(minutes / 1440);
-    var clock = ('0' + Math.floor((minutes % 1440) / 60)).slice(-2) + ':' + ('0' + (minutes % 60)).slice(-2);
     var span = data.bucket > 1 ? ' (mean of ' + data.bucket + ' steps)' : '';
-    var lines = ['d' + day + ' ' + clock + span + ': ' + data.series.map(function (s) { return s.name + ' ' + s.values[point]; }).join(', ')];
+    var lines = [traceTime(point * data.bucket) + span + ': ' + data.series.map(function (s) { return s.name + ' ' + s.values[point]; }).join(', ')];
     var lastStep = (point + 1) * data.bucket - 1;
     data.decisions.forEach(function (d) {
       var k = lastDecision(d, lastStep);
       if (k < 0 && (d.steps.length > 0 || d.total === 0)) {
         lines.push(d.policy + ' has not changed its desired capacity yet');
       } else if (k >= 0 && (k < d.steps.length - 1 || d.steps.length === d.total)) {
-        lines.push(d.policy + "'s last change, " + d.times[k] + ' (step ' + d.steps[k] + '): ' + d.reasons[k]);
+        lines.push(d.policy + "'s last change, " + traceTime(d.steps[k]) + ' (step ' + d.steps[k] + '): ' + d.reasons[k]);
       } else {
         lines.push(d.policy + ': only the first ' + d.steps.length + ' of ' + d.total + ' decisions fit in this report; the decisions file has them all');
       }

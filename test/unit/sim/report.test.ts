@@ -1,4 +1,4 @@
-// The report's chart data: fleetward's decisions travel with their trace time and reason, within a size budget.
+// The report's chart data: fleetward's decisions travel with their step and reason, within a size budget.
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../../../sim/compare.ts';
 import type { ElasticityMetrics } from '../../../sim/metrics.ts';
@@ -41,9 +41,9 @@ function comparison(reasons: readonly string[]): Comparison {
 }
 
 describe('chartData', () => {
-  it('carries each explained policy\'s decisions with their step, trace time and reason', () => {
+  it('carries each explained policy\'s decisions with their step and reason', () => {
     expect(chartData(comparison(['scale out 1 -> 2: why', 'scale out 2 -> 3: why not'])).decisions).toEqual([
-      { policy: 'fleetward', steps: [1, 2], times: ['d0 00:01', 'd0 00:02'], reasons: ['scale out 1 -> 2: why', 'scale out 2 -> 3: why not'], total: 2 },
+      { policy: 'fleetward', steps: [1, 2], reasons: ['scale out 1 -> 2: why', 'scale out 2 -> 3: why not'], total: 2 },
     ]);
   });
 
