@@ -13,6 +13,7 @@ import {
 } from '../../functions/core/forecast.ts';
 import type { MetricReading, Recommendation } from '../../functions/core/model.ts';
 import { type CapacityInput, decideCapacity, type ForecastInput } from '../../functions/core/scaling.ts';
+import { cpuScaling } from './fixtures.ts';
 
 const NOW = 2_000_000_000;
 const STEP = 60_000;
@@ -22,17 +23,7 @@ const SETTINGS = { coverage: 0.993, horizonSteps: 3, backtestSteps: 4320, minHis
 const historyOf = (values: readonly number[]): LoadHistory => ({ startMs: NOW - values.length * STEP, stepMs: STEP, values: Float64Array.from(values) });
 
 function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
-  return {
-    metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: {}, statistic: 'Average', periodSeconds: 60 },
-    metricType: 'per-instance',
-    target: 50,
-    warmupSeconds: 180,
-    scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-    scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
-    scaleOutAlarms: [],
-    predictive: PREDICTIVE,
-    ...extra,
-  };
+  return cpuScaling({ warmupSeconds: 180, predictive: PREDICTIVE, ...extra });
 }
 
 const MEAN_15: ForecastModel = {
