@@ -14,7 +14,7 @@ export interface ForecastInput {
 
 export interface CapacityInput {
   readonly fleet: Pick<FleetConfig, 'capacity' | 'scaling'>;
-  readonly status: FleetStatus | undefined;
+  readonly status: ScalingStatus | undefined;
   /** Capacity units of in-service instances that are pending or running. */
   readonly currentUnits: number;
   /** The part of currentUnits whose warm-up is over. */
@@ -36,6 +36,28 @@ export interface CapacityDecision {
   readonly recommendation?: number;
   /** Recommendations still inside a stabilization window, this step's included. */
   readonly recommendations: readonly Recommendation[];
+}
+
+/** The part of a fleet's status that decideCapacity reads back on the next step. */
+export type ScalingStatus = Pick<FleetStatus, 'desiredCapacity' | 'recommendations' | 'lastScaleOutAtMs' | 'lastScaleInAtMs'>;
+
+/**
+ * What a step's scaling leaves for the next one: the capacity it settled on, the recommendations
+ * still inside a stabilization window, and when it last scaled out and in (for the cooldowns).
+ */
+export function scalingStatusAfter(
+  status: Pick<FleetStatus, 'lastScaleOutAtMs' | 'lastScaleInAtMs'> | undefined,
+  decision: Pick<CapacityDecision, 'desiredCapacity' | 'direction' | 'recommendations'>,
+  nowMs: number,
+): ScalingStatus {
+  const lastScaleOutAtMs = decision.direction === 'out' ? nowMs : status?.lastScaleOutAtMs;
+  const lastScaleInAtMs = decision.direction === 'in' ? nowMs : status?.lastScaleInAtMs;
+  return {
+    desiredCapacity: decision.desiredCapacity,
+    recommendations: decision.recommendations,
+    ...(lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs }),
+    ...(lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs }),
+  };
 }
 
 /** Rounds for messages: at most two decimals, no trailing zeros. */

@@ -9,7 +9,7 @@ import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, 
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
 import type { ForecastModel } from './forecast.ts';
 import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from './load-history.ts';
-import { type ForecastInput, type ScalingDirection, decideCapacity } from './scaling.ts';
+import { type ForecastInput, type ScalingDirection, decideCapacity, scalingStatusAfter } from './scaling.ts';
 
 export interface StepInput {
   readonly fleet: FleetConfig;
@@ -126,14 +126,9 @@ export function decideStep(input: StepInput): StepDecision {
   }
   const records = [...recordById.values()];
   const nextStatus = (desiredCapacity: number, recommendations: NextStatus['recommendations'], direction: ScalingDirection): NextStatus => {
-    const lastScaleOutAtMs = direction === 'out' ? nowMs : status?.lastScaleOutAtMs;
-    const lastScaleInAtMs = direction === 'in' ? nowMs : status?.lastScaleInAtMs;
     return {
       step,
-      desiredCapacity,
-      recommendations,
-      ...(lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs }),
-      ...(lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs }),
+      ...scalingStatusAfter(status, { desiredCapacity, direction, recommendations }, nowMs),
       ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
       ...(paused ? { paused } : {}),
       ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),

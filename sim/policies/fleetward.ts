@@ -1,7 +1,8 @@
 /**
  * fleetward's own policy in the simulator: each step calls the production decision core
  * (decideCapacity, the function the scale handler's decideStep calls) with what the fleet
- * would observe, and carries the fleet status from step to step as the control step does. It
+ * would observe, and carries the fleet status from step to step with the core's
+ * scalingStatusAfter, as the control step does. It
  * keeps the fleet's load history (14 days, saturated periods flagged, as the Lambda keeps it in
  * DynamoDB) and refreshes the forecast model with the core's refreshForecast, as the Lambda's
  * step does.
@@ -9,8 +10,8 @@
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
 import type { ForecastFit } from '../../functions/core/forecast.ts';
 import { loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
-import type { FleetStatus, MetricReading } from '../../functions/core/model.ts';
-import { decideCapacity, type CapacityInput } from '../../functions/core/scaling.ts';
+import type { MetricReading } from '../../functions/core/model.ts';
+import { decideCapacity, scalingStatusAfter, type CapacityInput, type ScalingStatus } from '../../functions/core/scaling.ts';
 import type { Observation, Policy, PolicyDecision } from '../engine.ts';
 
 export interface FleetwardSimOptions {
@@ -91,7 +92,7 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
   let saturated = new Uint8Array(1024);
   let count = 0;
   let fit: ForecastFit | undefined;
-  let status: FleetStatus | undefined;
+  let status: ScalingStatus | undefined;
   const changes: PolicyDecision[] = [];
   const record = (load: number, atCapacity: boolean) => {
     if (count === loads.length) {
@@ -132,18 +133,10 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
         nowMs,
         ...(forecast === undefined ? {} : { forecast }),
       });
-      const direction = decision.direction;
       if (decision.desiredCapacity !== (status?.desiredCapacity ?? alive)) {
         changes.push({ step: observation.step, desired: decision.desiredCapacity, reason: decision.reason });
       }
-      status = {
-        step: (status?.step ?? 0) + 1,
-        desiredCapacity: decision.desiredCapacity,
-        recommendations: decision.recommendations,
-        ...(direction === 'out' ? { lastScaleOutAtMs: nowMs } : status?.lastScaleOutAtMs === undefined ? {} : { lastScaleOutAtMs: status.lastScaleOutAtMs }),
-        ...(direction === 'in' ? { lastScaleInAtMs: nowMs } : status?.lastScaleInAtMs === undefined ? {} : { lastScaleInAtMs: status.lastScaleInAtMs }),
-        version: 0,
-      };
+      status = scalingStatusAfter(status, decision, nowMs);
       return decision.desiredCapacity;
     },
     decisions: () => changes,

@@ -43,7 +43,7 @@ function input(options: { desired: number; warmed?: number; metric: MetricReadin
   const warmed = options.warmed ?? options.desired;
   return {
     fleet: { capacity: { min: 1, max: 50 }, scaling: options.scaling ?? scaling() },
-    status: { step: 9, desiredCapacity: options.desired, recommendations: options.recommendations ?? [], version: 1 },
+    status: { desiredCapacity: options.desired, recommendations: options.recommendations ?? [] },
     currentUnits: options.desired,
     warmedUnits: warmed,
     warmingInstances: 0,

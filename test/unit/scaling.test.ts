@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScalingConfig } from '../../functions/core/config.ts';
 import type { FleetStatus, MetricReading, Recommendation } from '../../functions/core/model.ts';
-import { type CapacityInput, type ScalingDirection, decideCapacity, formatNumber } from '../../functions/core/scaling.ts';
+import { type CapacityInput, type ScalingDirection, decideCapacity, formatNumber, scalingStatusAfter } from '../../functions/core/scaling.ts';
 
 const NOW = 1_000_000_000;
 const sec = (s: number) => s * 1000;
@@ -514,6 +514,29 @@ describe('decideCapacity', () => {
     const before = structuredClone(capacityInput);
     decideCapacity(capacityInput);
     expect(capacityInput).toEqual(before);
+  });
+});
+
+describe('scalingStatusAfter', () => {
+  const before = { lastScaleOutAtMs: NOW - sec(600), lastScaleInAtMs: NOW - sec(900) };
+  const recommendations: Recommendation[] = [{ atMs: NOW, capacity: 6 }];
+  it.each([
+    ['out', { desiredCapacity: 6, recommendations, lastScaleOutAtMs: NOW, lastScaleInAtMs: NOW - sec(900) }],
+    ['in', { desiredCapacity: 6, recommendations, lastScaleOutAtMs: NOW - sec(600), lastScaleInAtMs: NOW }],
+    ['hold', { desiredCapacity: 6, recommendations, ...before }],
+  ] as const)('after a %s, stamps only that direction with the step time', (direction, expected) => {
+    expect(scalingStatusAfter(before, { desiredCapacity: 6, direction, recommendations }, NOW)).toEqual(expected);
+  });
+
+  it('carries no time for a direction the fleet never scaled in', () => {
+    expect(scalingStatusAfter(undefined, { desiredCapacity: 3, direction: 'hold', recommendations: [] }, NOW)).toEqual({ desiredCapacity: 3, recommendations: [] });
+  });
+
+  it('makes the next step honour the cooldown the decision started', () => {
+    const scaleFleet = fleet({ scaleIn: { cooldownSeconds: 300 } });
+    const out = decideCapacity(input({ fleet: scaleFleet, status: status(4), metric: cpu(100) }));
+    const next = decideCapacity(input({ fleet: scaleFleet, status: { ...status(out.desiredCapacity), ...scalingStatusAfter(undefined, out, NOW) }, metric: cpu(0), nowMs: NOW + sec(60) }));
+    expect(next.reason).toBe('hold at 8: cpu = 0 per unit over 8 warmed units at target 50 recommends 0, but scale-in cooldown has 240 s left');
   });
 });
 
