@@ -125,15 +125,13 @@ export function decideStep(input: StepInput): StepDecision {
     }
   }
   const records = [...recordById.values()];
-  const nextStatus = (desiredCapacity: number, recommendations: NextStatus['recommendations'], direction: ScalingDirection): NextStatus => {
-    return {
-      step,
-      ...scalingStatusAfter(status, { desiredCapacity, direction, recommendations }, nowMs),
-      ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
-      ...(paused ? { paused } : {}),
-      ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
-    };
-  };
+  const nextStatus = (desiredCapacity: number, recommendations: NextStatus['recommendations'], direction: ScalingDirection): NextStatus => ({
+    step,
+    ...scalingStatusAfter(status, { desiredCapacity, direction, recommendations }, nowMs),
+    ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
+    ...(paused ? { paused } : {}),
+    ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
+  });
   if (paused) {
     const desiredCapacity = status?.desiredCapacity ?? fleet.capacity.initial ?? fleet.capacity.min;
     return {
