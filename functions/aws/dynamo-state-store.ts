@@ -14,8 +14,8 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { FORECAST_METHODS, type ForecastModel } from '../core/forecast.ts';
-import { LOAD_HISTORY_DAYS, type LoadPoint } from '../core/load-history.ts';
+import { FORECAST_METHODS, type ForecastModel, LOAD_HISTORY_DAYS } from '../core/forecast.ts';
+import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step.ts';
 import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
@@ -35,16 +35,23 @@ const storedModelSchema = z.looseObject({
   stepMs: z.number().positive(),
   method: z.enum(FORECAST_METHODS),
   errorScale: z.enum(['absolute', 'sqrt', 'relative']),
-  quantiles: z.array(z.number()).min(1),
+  errorTails: z.array(z.array(z.number()).min(1)).min(1),
+  errorCount: z.number().int().positive(),
   floor: z.number(),
   coverage: z.number(),
+  coverageGain: z.number(),
   backtestSteps: z.number(),
   weights: z.array(z.array(z.number())).optional(),
 });
 
 const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;
-/** Present (true) when the period's per-instance metric was saturated. */
+/**
+ * Present when the period's per-instance metric was saturated: true, or AT_MAX_VALUE with
+ * capacity.max units serving.
+ */
 const saturatedAttribute = (index: number) => `s${String(index).padStart(2, '0')}`;
+const AT_MAX_VALUE = 'at-max';
+const saturatedValue = (point: LoadPoint) => (point.atMaxCapacity === true ? AT_MAX_VALUE : true);
 
 /** Where a period's load is stored: its item (chunk), its attribute index, and when the item expires. */
 function loadSlot(periodSeconds: number, periodStartMs: number) {
@@ -345,7 +352,7 @@ export class DynamoStateStore implements StateStore {
       const { chunk, index, expiresAt } = loadSlot(periodSeconds, point.periodStartMs);
       const item = chunks.get(chunk) ?? { ...keys.loadChunk(fleet, periodSeconds, chunk), [TTL_ATTRIBUTE]: expiresAt };
       item[loadAttribute(index)] = point.load;
-      if (point.saturated === true) item[saturatedAttribute(index)] = true;
+      if (point.saturated === true) item[saturatedAttribute(index)] = saturatedValue(point);
       chunks.set(chunk, item);
     }
     let requests = [...chunks.values()].map((Item) => ({ PutRequest: { Item } }));
@@ -372,7 +379,7 @@ export class DynamoStateStore implements StateStore {
         ExpressionAttributeValues: {
           ':load': point.load,
           ':ttl': expiresAt,
-          ...(point.saturated === true ? { ':yes': true } : {}),
+          ...(point.saturated === true ? { ':yes': saturatedValue(point) } : {}),
         },
       }),
     );
@@ -399,7 +406,10 @@ export class DynamoStateStore implements StateStore {
           const load = item[loadAttribute(index)];
           const periodStartMs = (chunk * LOAD_POINTS_PER_ITEM + index) * periodMs;
           if (typeof load !== 'number' || periodStartMs < fromMs) continue;
-          points.push(item[saturatedAttribute(index)] === true ? { periodStartMs, load, saturated: true } : { periodStartMs, load });
+          const saturated = item[saturatedAttribute(index)];
+          if (saturated === true) points.push({ periodStartMs, load, saturated: true });
+          else if (saturated === AT_MAX_VALUE) points.push({ periodStartMs, load, saturated: true, atMaxCapacity: true });
+          else points.push({ periodStartMs, load });
         }
       }
     }

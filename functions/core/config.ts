@@ -59,6 +59,11 @@ const predictiveSchema = z.strictObject({
   unitCapacity: z.number().positive().optional(),
   /** Share of past forecast errors the headroom covers. */
   coverage: z.number().min(0.5).max(0.9999).default(0.993),
+  /**
+   * How far the coverage moves, each step, for each period of the last 14 days the fleet was
+   * short beyond the share (1 - coverage) it allows (down for each one fewer); 0 keeps it fixed.
+   */
+  coverageGain: z.number().min(0).max(0.002).default(0.0003),
   /** Days of the newest history the forecast errors are learned from. */
   backtestDays: z.number().min(0.25).max(7).default(3),
   /** Hours of history needed before forecasts are used. */

@@ -9,7 +9,10 @@
  * quantile of its errors (absolute, relative, or scaled by the square root of the load, as
  * counting noise is), and the method that would have needed the least capacity, launches
  * included, wins. Each step then evaluates the chosen method at the newest datapoint
- * (`forecastUpper`).
+ * (`forecastUpper`), with the coverage moved by how often the fleet was short of late: up for each
+ * missed period beyond the share the coverage allows, down while there are fewer (adaptive
+ * conformal inference, Gibbs & Candès 2021), so the headroom answers misses on the next step
+ * instead of at the next fit.
  */
 
 import type { PredictiveConfig, ScalingConfig } from './config.ts';
@@ -21,9 +24,25 @@ export interface LoadHistory {
   readonly stepMs: number;
   /** Oldest first; finite and >= 0 (the caller carries the last value over any gap). */
   readonly values: ArrayLike<number>;
-  /** Non-zero where the value is a lower bound: a per-instance metric sat at unitCapacity. */
+  /**
+   * Where the value is a lower bound (a per-instance metric sat at unitCapacity): SHORT when the
+   * fleet was short of capacity, a forecast miss; AT_MAX when capacity.max was serving, a ceiling
+   * rather than a miss. 0 elsewhere.
+   */
   readonly saturated?: ArrayLike<number>;
+  /** The missed periods among the flags (isMissedPeriod), when the caller keeps that count; counted otherwise. */
+  readonly missedPeriods?: number;
 }
+
+/** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
+export const LOAD_HISTORY_DAYS = 14;
+/** A saturated period with fewer than capacity.max units serving: the fleet was short. */
+export const SHORT = 1;
+/** A saturated period with capacity.max units serving: the configured ceiling, not a forecast miss. */
+export const AT_MAX = 2;
+/** The periods of a run of short periods that count as missed. */
+export const MISS_RUN_PERIODS = 2;
+
 
 export interface ForecastSettings {
   /** Share of past forecast errors the headroom covers, e.g. 0.995. */
@@ -36,6 +55,10 @@ export interface ForecastSettings {
   readonly minHistorySteps: number;
   /** Periods a launched unit is billed before it serves (counted against jumpy methods). */
   readonly bootSteps: number;
+  /** How far the coverage moves for each short period more (or fewer) than it allows; 0 keeps it fixed. */
+  readonly coverageGain: number;
+  /** Periods of history the short periods are counted over at most. */
+  readonly historySteps: number;
 }
 
 export type ForecastMethod =
@@ -59,11 +82,19 @@ export interface ForecastModel {
   readonly stepMs: number;
   readonly method: ForecastMethod;
   readonly errorScale: ErrorScale;
-  /** The coverage quantile of the scaled error, for 1..horizonSteps periods ahead. */
-  readonly quantiles: readonly number[];
+  /**
+   * For 1..horizonSteps periods ahead, the replay's largest scaled errors, ascending: all those
+   * above the lowest coverage the gain can reach, so that each step can read the quantile at its
+   * own coverage.
+   */
+  readonly errorTails: readonly (readonly number[])[];
+  /** Replayed points the errors come from: the tails are the largest of them. */
+  readonly errorCount: number;
   /** Scaled errors are divided by max(load, floor)^power; floor is 1% of the mean load. */
   readonly floor: number;
+  /** The configured coverage: the method was chosen at it, and the coverage moves around it. */
   readonly coverage: number;
+  readonly coverageGain: number;
   /** Periods of history the errors were learned from. */
   readonly backtestSteps: number;
   /**
@@ -400,6 +431,9 @@ function replay(
   }
 }
 
+/** The 0-based rank of the `coverage` quantile among `count` errors. */
+const rankOf = (coverage: number, count: number) => Math.min(count - 1, Math.max(0, Math.ceil(coverage * count) - 1));
+
 /** Fits a forecast model to the history; says why not when the history is too short. */
 export function buildForecast(history: LoadHistory, settings: ForecastSettings, nowMs: number): ForecastFit {
   const { values, stepMs } = history;
@@ -429,12 +463,12 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
   const count = points.length;
   const series = new Series(values);
   const floor = Math.max(1e-9, 0.01 * series.mean(first, n));
-  const rank = Math.min(count - 1, Math.max(0, Math.ceil(settings.coverage * count) - 1));
+  const rank = rankOf(settings.coverage, count);
   const scratch = new Float64Array(count);
   const actual = Array.from({ length: H }, (_, index) => Float64Array.from(points, (i) => values[i + index + 1] ?? 0));
   const weights = count >= LINEAR_MIN_POINTS ? fitLinear(values, points, H) : [];
 
-  let best: { model: ForecastModel; cost: number } | undefined;
+  let best: { method: ForecastMethod; errorScale: ErrorScale; predicted: Float64Array[]; cost: number } | undefined;
   for (const method of FORECAST_METHODS) {
     if (first - lookback(method, stepMs) + 1 < 0 || (method === 'linear' && weights.length === 0)) continue;
     const predicted = replay(method, values, series, points, H, stepMs, weights);
@@ -463,26 +497,89 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
         previous = capacity;
       }
       const cost = (units * stride + launched * settings.bootSteps) / (count * stride);
-      if (best === undefined || cost < best.cost - 1e-12) {
-        best = {
-          cost,
-          model: {
-            builtAtMs: nowMs,
-            stepMs,
-            method,
-            errorScale,
-            quantiles,
-            floor,
-            coverage: settings.coverage,
-            backtestSteps: span,
-            ...(method === 'linear' ? { weights } : {}),
-          },
-        };
-      }
+      if (best === undefined || cost < best.cost - 1e-12) best = { method, errorScale, predicted, cost };
     }
   }
   if (best === undefined) return { unavailable: 'no forecast method has enough history' };
-  return { model: best.model };
+  const { method, errorScale, predicted } = best;
+  const power = POWER[errorScale];
+  const lowestRank = Math.min(rank, rankOf(lowestCoverage(settings), count));
+  const errorTails = actual.map((truth, h) => {
+    const row = predicted[h] as Float64Array;
+    for (let j = 0; j < count; j++) scratch[j] = ((truth[j] ?? 0) - (row[j] ?? 0)) / scaleOf(row[j] ?? 0, power, floor);
+    return Array.from(scratch.sort().subarray(lowestRank));
+  });
+  return {
+    model: {
+      builtAtMs: nowMs,
+      stepMs,
+      method,
+      errorScale,
+      errorTails,
+      errorCount: count,
+      floor,
+      coverage: settings.coverage,
+      coverageGain: settings.coverageGain,
+      backtestSteps: span,
+      ...(method === 'linear' ? { weights } : {}),
+    },
+  };
+}
+
+/** The coverage may leave at most twice the share of errors uncovered that the configured one does. */
+const floorOf = (coverage: number) => 2 * coverage - 1;
+
+/** The coverage a fleet that was never short over a whole history window moves down to. */
+function lowestCoverage(settings: Pick<ForecastSettings, 'coverage' | 'coverageGain' | 'historySteps'>): number {
+  return Math.max(floorOf(settings.coverage), settings.coverage - settings.coverageGain * (1 - settings.coverage) * settings.historySteps);
+}
+
+/**
+ * Whether period k of `flags` is a missed period in a window of them that starts at `start`: the
+ * fleet was short, and not already in the periods just before it. A run of short periods counts
+ * at most its first MISS_RUN_PERIODS: the rest is a level the load jumped to, which the launches
+ * the run set off answer, and which more headroom in every period would buy back dearly.
+ */
+export function isMissedPeriod(flags: ArrayLike<number>, k: number, start: number): boolean {
+  if (flags[k] !== SHORT) return false;
+  for (let back = 1; back <= MISS_RUN_PERIODS; back++) if (k - back < start || flags[k - back] !== SHORT) return true;
+  return false;
+}
+
+/** The missed periods in the history (isMissedPeriod). */
+function missedPeriodsOf(history: LoadHistory): number {
+  if (history.missedPeriods !== undefined) return history.missedPeriods;
+  const flags = history.saturated ?? [];
+  let missed = 0;
+  for (let k = 0; k < flags.length; k++) if (isMissedPeriod(flags, k, 0)) missed++;
+  return missed;
+}
+
+/** The coverage the headroom uses this step, and the missed periods that moved it. */
+export interface CoverageNow {
+  readonly coverage: number;
+  readonly missedPeriods: number;
+  /** Periods of history they were counted over. */
+  readonly periods: number;
+}
+
+/**
+ * The model's coverage moved by the missed periods in the history: up by coverageGain for each one
+ * beyond the share (1 - coverage) of the periods, down for each one fewer; at most 1 (the largest
+ * error learned), and leaving at most twice the configured share of errors uncovered.
+ */
+export function coverageNow(model: ForecastModel, history: LoadHistory): CoverageNow {
+  const periods = history.values.length;
+  const missedPeriods = missedPeriodsOf(history);
+  const moved = model.coverage + model.coverageGain * (missedPeriods - (1 - model.coverage) * periods);
+  return { coverage: Math.min(1, Math.max(floorOf(model.coverage), moved)), missedPeriods, periods };
+}
+
+/** The scaled error at `coverage`, `index` + 1 periods ahead; NaN when the model kept none. */
+function quantileAt(model: ForecastModel, index: number, coverage: number): number {
+  const tail = model.errorTails[index] ?? [];
+  const kept = model.errorCount - tail.length;
+  return tail[Math.max(0, rankOf(coverage, model.errorCount) - kept)] ?? Number.NaN;
 }
 
 export interface ForecastBound {
@@ -491,6 +588,7 @@ export interface ForecastBound {
   /** The largest upper bound (point + headroom) over the horizon. */
   readonly upper: number;
   readonly horizonSteps: number;
+  readonly coverage: CoverageNow;
 }
 
 /** The model's forecast over the next `horizonSteps` periods after the newest datapoint. */
@@ -504,26 +602,37 @@ export function forecastUpper(model: ForecastModel, history: LoadHistory): Forec
     return top;
   };
   const power = POWER[model.errorScale];
+  const coverage = coverageNow(model, history);
   let point = 0;
   let upper = 0;
-  model.quantiles.forEach((quantile, index) => {
+  model.errorTails.forEach((_, index) => {
     const p = predict(model.method, values, mean, peak, n, index + 1, stepMs, model.weights);
     point = Math.max(point, p);
-    upper = Math.max(upper, upperOf(p, quantile, power, model.floor));
+    upper = Math.max(upper, upperOf(p, quantileAt(model, index, coverage.coverage), power, model.floor));
   });
-  return { point, upper, horizonSteps: model.quantiles.length };
+  return { point, upper, horizonSteps: model.errorTails.length, coverage };
 }
 
 function formatHours(hours: number): string {
   return hours >= 48 ? `${Number((hours / 24).toFixed(1))} days` : `${Number(hours.toFixed(1))} h`;
 }
 
-/** "the mean of the last 15 periods, headroom 12% (covers 99.3% of its relative errors over 3 days)". */
+const percent = (share: number) => `${Number((share * 100).toFixed(2))}%`;
+
+/**
+ * "the mean of the last 15 periods, headroom 12% (covers 99.62% of its relative errors over 3
+ * days: 99.3% raised by 150 missed periods in the last 14 days, 141.1 allowed)".
+ */
 export function describeForecast(model: ForecastModel, bound: ForecastBound): string {
   const headroom = bound.point > 0 ? Math.round((100 * (bound.upper - bound.point)) / bound.point) : 0;
-  const share = Number((model.coverage * 100).toFixed(2));
   const over = formatHours((model.backtestSteps * model.stepMs) / 3_600_000);
-  return `${DESCRIPTION[model.method]}, headroom ${headroom}% (covers ${share}% of its ${ERROR_DESCRIPTION[model.errorScale]} errors over ${over})`;
+  const { coverage, missedPeriods, periods } = bound.coverage;
+  const covers = `covers ${percent(coverage)} of its ${ERROR_DESCRIPTION[model.errorScale]} errors over ${over}`;
+  if (percent(coverage) === percent(model.coverage)) return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${covers})`;
+  const window = formatHours((periods * model.stepMs) / 3_600_000);
+  const allowed = Number(((1 - model.coverage) * periods).toFixed(1));
+  const moved = `${percent(model.coverage)} ${coverage > model.coverage ? 'raised' : 'lowered'} by ${missedPeriods} missed periods in the last ${window}, ${allowed} allowed`;
+  return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${covers}: ${moved})`;
 }
 
 /** The metric value one capacity unit serves at most. */
@@ -556,15 +665,17 @@ export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmup
     backtestSteps: Math.round((predictive.backtestDays * 86_400) / period),
     minHistorySteps: Math.ceil((predictive.minHistoryHours * 3600) / period),
     bootSteps: Math.max(1, horizonSteps - 1),
+    coverageGain: predictive.coverageGain,
+    historySteps: Math.round((LOAD_HISTORY_DAYS * 86_400) / period),
   };
 }
 
 /**
  * Whether to fit again: there is no model yet, the model is older than refitMinutes, it learned
  * its errors from less than backtestDays and as many periods have come since (a young fleet's
- * next fit learns from about twice as much), or the newest period is saturated and more periods
- * have been since the model was fitted than its coverage allows to miss (the load has outgrown
- * what the model learned).
+ * next fit learns from about twice as much), or the fleet was short in the newest period and in
+ * more periods since the model was fitted than its coverage allows to miss (the load has outgrown
+ * what the model learned). A fleet saturated at capacity.max is not short: a refit cannot help it.
  */
 export function forecastIsStale(fit: ForecastFit | undefined, predictive: PredictiveConfig, nowMs: number, history?: LoadHistory): boolean {
   if (fit === undefined || 'unavailable' in fit) return true;
@@ -573,9 +684,9 @@ export function forecastIsStale(fit: ForecastFit | undefined, predictive: Predic
   const configuredBacktest = Math.round((predictive.backtestDays * 86_400_000) / model.stepMs);
   if (model.backtestSteps < configuredBacktest && nowMs - model.builtAtMs >= model.backtestSteps * model.stepMs) return true;
   const flags = history?.saturated;
-  if (history === undefined || flags === undefined || (flags[flags.length - 1] ?? 0) === 0) return false;
+  if (history === undefined || flags === undefined || flags[flags.length - 1] !== SHORT) return false;
   const since = Math.floor((history.startMs + flags.length * history.stepMs - model.builtAtMs) / history.stepMs);
-  let saturated = 0;
-  for (let k = Math.max(0, flags.length - since); k < flags.length; k++) if ((flags[k] ?? 0) !== 0) saturated++;
-  return saturated > Math.max(1, (1 - model.coverage) * since);
+  let short = 0;
+  for (let k = Math.max(0, flags.length - since); k < flags.length; k++) if (flags[k] === SHORT) short++;
+  return short > Math.max(1, (1 - model.coverage) * since);
 }

@@ -4,11 +4,21 @@
  * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
-import { type ForecastFit, type ForecastModel, type LoadHistory, buildForecast, forecastIsStale, forecastSettings, forecastUpper, loadUnits, metricCeiling } from './forecast.ts';
+import {
+  AT_MAX,
+  type ForecastFit,
+  type ForecastModel,
+  LOAD_HISTORY_DAYS,
+  type LoadHistory,
+  SHORT,
+  buildForecast,
+  forecastIsStale,
+  forecastSettings,
+  forecastUpper,
+  loadUnits,
+  metricCeiling,
+} from './forecast.ts';
 import type { MetricReading } from './model.ts';
-
-/** Days of load history a fleet keeps and reads: a weekly pattern plus a week of errors. */
-export const LOAD_HISTORY_DAYS = 14;
 
 /** The start of the history window that ends now. */
 export function historyStartMs(nowMs: number): number {
@@ -22,6 +32,8 @@ export interface LoadPoint {
   readonly load: number;
   /** The per-instance metric was at its explicit unitCapacity: the load was at least this, how much more is unknown. */
   readonly saturated?: boolean;
+  /** Saturated with capacity.max units serving: the fleet's ceiling, not a forecast miss. */
+  readonly atMaxCapacity?: boolean;
 }
 
 /** What the history and the cached model give this step's forecast. */
@@ -38,9 +50,9 @@ type PredictiveScaling = Pick<ScalingConfig, 'metric' | 'metricType' | 'target' 
 
 /**
  * The load this step's metric shows, or undefined when it shows none: no datapoint, or a
- * per-instance metric with no warmed instance behind it.
+ * per-instance metric with no warmed instance behind it. `maxUnits` is capacity.max.
  */
-export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, warmedUnits: number): LoadPoint | undefined {
+export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, warmedUnits: number, maxUnits: number): LoadPoint | undefined {
   const { predictive } = scaling;
   if (predictive === undefined || metric.kind === 'missing') return undefined;
   if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
@@ -51,6 +63,7 @@ export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, w
     periodStartMs: Math.floor(metric.timestampMs / periodMs) * periodMs,
     load: loadUnits(scaling, predictive, metric.value, warmedUnits),
     ...(saturated ? { saturated } : {}),
+    ...(saturated && warmedUnits >= maxUnits ? { atMaxCapacity: true } : {}),
   };
 }
 
@@ -73,7 +86,8 @@ export function backfilledPoints(
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
  * seen twice keeps its last point, and a period with no point carries the value before it (as
- * not saturated). Undefined when there is no point in the window.
+ * not saturated). Saturated periods are flagged SHORT, or AT_MAX with capacity.max serving.
+ * Undefined when there is no point in the window.
  */
 export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
   const oldestMs = historyStartMs(nowMs);
@@ -93,7 +107,7 @@ export function assembleHistory(points: readonly LoadPoint[], periodMs: number, 
     const point = byPeriod.get(startMs + i * periodMs);
     carried = point?.load ?? carried;
     values[i] = carried;
-    saturated[i] = point?.saturated === true ? 1 : 0;
+    saturated[i] = point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT;
   }
   return { startMs, stepMs: periodMs, values, saturated };
 }
@@ -109,8 +123,9 @@ export function refreshForecast(scaling: PredictiveScaling, history: LoadHistory
   const fits =
     cached !== undefined &&
     cached.stepMs === history.stepMs &&
-    cached.quantiles.length === settings.horizonSteps &&
+    cached.errorTails.length === settings.horizonSteps &&
     cached.coverage === settings.coverage &&
+    cached.coverageGain === settings.coverageGain &&
     cached.builtAtMs <= nowMs;
   // A model cached by another version of fleetward may not evaluate: then it is refitted too.
   if (fits && !forecastIsStale({ model: cached }, predictive, nowMs, history) && Number.isFinite(forecastUpper(cached, history).upper)) return { model: cached };

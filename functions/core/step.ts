@@ -301,7 +301,7 @@ export function decideStep(input: StepInput): StepDecision {
     instances: members.length,
   };
 
-  const loadPoint = loadPointOf(fleet.scaling, input.metric, capacity.warmedUnits);
+  const loadPoint = loadPointOf(fleet.scaling, input.metric, capacity.warmedUnits, fleet.capacity.max);
   const forecast = forecastInput(fleet, input.predictive, loadPoint, nowMs);
   const decision = decideCapacity({
     fleet,

@@ -8,7 +8,7 @@
  * step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import type { ForecastFit } from '../../functions/core/forecast.ts';
+import { AT_MAX, type ForecastFit, LOAD_HISTORY_DAYS, MISS_RUN_PERIODS, SHORT, isMissedPeriod } from '../../functions/core/forecast.ts';
 import { loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, scalingStatusAfter, type CapacityInput, type ScalingStatus } from '../../functions/core/scaling.ts';
@@ -81,20 +81,28 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
   return fleet;
 }
 
-const HISTORY_DAYS = 14;
-
 export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
   const fleet = simFleetConfig(options);
   const { scaling } = fleet;
   const stepMs = options.stepS * 1000;
-  const keep = Math.ceil((HISTORY_DAYS * 86_400) / options.stepS);
+  const keep = Math.ceil((LOAD_HISTORY_DAYS * 86_400) / options.stepS);
   let loads = new Float64Array(1024);
   let saturated = new Uint8Array(1024);
   let count = 0;
+  // The missed periods among the kept ones, counted as periods come and go rather than every step.
+  // Whether a period counts depends on the ones before it inside the window, so moving the window's
+  // start recounts the periods just after it.
+  let missedPeriods = 0;
+  let windowStart = 0;
+  const missedFrom = (start: number) => {
+    let missed = 0;
+    for (let k = start; k <= Math.min(count - 1, windowStart + MISS_RUN_PERIODS); k++) if (isMissedPeriod(saturated, k, start)) missed++;
+    return missed;
+  };
   let fit: ForecastFit | undefined;
   let status: ScalingStatus | undefined;
   const changes: PolicyDecision[] = [];
-  const record = (load: number, atCapacity: boolean) => {
+  const record = (load: number, flag: number) => {
     if (count === loads.length) {
       const grown = new Float64Array(loads.length * 2);
       grown.set(loads);
@@ -103,8 +111,10 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
       flags.set(saturated);
       saturated = flags;
     }
-    saturated[count] = atCapacity ? 1 : 0;
+    saturated[count] = flag;
     loads[count++] = load;
+    if (isMissedPeriod(saturated, count - 1, windowStart)) missedPeriods++;
+    for (; windowStart < count - keep; windowStart++) missedPeriods += missedFrom(windowStart + 1) - missedFrom(windowStart);
   };
   return {
     name: 'fleetward',
@@ -116,10 +126,15 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
           : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - stepMs, label: SIM_METRIC_LABEL };
       let forecast: CapacityInput['forecast'];
       if (scaling.predictive !== undefined && observation.step > 0) {
-        const point = loadPointOf(scaling, metric, warmed);
-        record(point?.load ?? loads[count - 1] ?? 0, point?.saturated === true);
-        const from = Math.max(0, count - keep);
-        const history = { startMs: from * stepMs, stepMs, values: loads.subarray(from, count), saturated: saturated.subarray(from, count) };
+        const point = loadPointOf(scaling, metric, warmed, fleet.capacity.max);
+        record(point?.load ?? loads[count - 1] ?? 0, point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT);
+        const history = {
+          startMs: windowStart * stepMs,
+          stepMs,
+          values: loads.subarray(windowStart, count),
+          saturated: saturated.subarray(windowStart, count),
+          missedPeriods,
+        };
         fit = refreshForecast(scaling, history, fit !== undefined && 'model' in fit ? fit.model : undefined, nowMs);
         forecast = { history, fit };
       }

@@ -10,7 +10,7 @@ import type { LoadPoint } from '../../functions/core/load-history.ts';
 import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE } from './harness.ts';
 
 const MINUTE = 60_000;
-const PREDICTIVE_DEFAULTS = { coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+const PREDICTIVE_DEFAULTS = { coverage: 0.993, coverageGain: 0.0003, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
 
 /** `fleetward status` against the harness's table, config and clock. */
 async function status(fleet: FleetHarness, ...argv: string[]): Promise<string> {
@@ -108,7 +108,18 @@ describe('predictive scaling with a stored load history', () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
     const store = fleet.store();
     const weights = [[0.5, 1, ...Array<number>(9).fill(0)]];
-    const linear = { builtAtMs: 1, stepMs: MINUTE, method: 'linear', errorScale: 'absolute', quantiles: [1], floor: 0.01, coverage: 0.993, backtestSteps: 100 } as const;
+    const linear = {
+      builtAtMs: 1,
+      stepMs: MINUTE,
+      method: 'linear',
+      errorScale: 'absolute',
+      errorTails: [[0.5, 1]],
+      errorCount: 140,
+      floor: 0.01,
+      coverage: 0.993,
+      coverageGain: 0.0003,
+      backtestSteps: 100,
+    } as const;
     await store.putForecastModel('workers', { ...linear, weights });
     expect(await store.getForecastModel('workers')).toEqual({ ...linear, weights });
     await store.putForecastModel('workers', { ...linear, method: 'hourly' } as never);

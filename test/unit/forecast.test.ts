@@ -17,8 +17,8 @@ import { cpuScaling } from './fixtures.ts';
 
 const NOW = 2_000_000_000;
 const STEP = 60_000;
-const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
-const SETTINGS = { coverage: 0.993, horizonSteps: 3, backtestSteps: 4320, minHistorySteps: 240, bootSteps: 2 };
+const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, coverageGain: 0, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+const SETTINGS = { coverage: 0.993, horizonSteps: 3, backtestSteps: 4320, minHistorySteps: 240, bootSteps: 2, coverageGain: 0, historySteps: 20_160 };
 
 const historyOf = (values: readonly number[]): LoadHistory => ({ startMs: NOW - values.length * STEP, stepMs: STEP, values: Float64Array.from(values) });
 
@@ -26,15 +26,25 @@ function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
   return cpuScaling({ warmupSeconds: 180, predictive: PREDICTIVE, ...extra });
 }
 
+/** A model's tails when one error per horizon was learned: that error is the quantile at every coverage. */
+const oneError = (quantiles: readonly number[]) => ({ errorTails: quantiles.map((quantile) => [quantile]), errorCount: 1 });
+
 const MEAN_15: ForecastModel = {
   builtAtMs: NOW - 600_000,
   stepMs: STEP,
   method: 'mean-15',
   errorScale: 'relative',
-  quantiles: [0.1, 0.2, 0.25],
+  ...oneError([0.1, 0.2, 0.25]),
   floor: 0.1,
   coverage: 0.993,
+  coverageGain: 0,
   backtestSteps: 4320,
+};
+
+/** The bound without how the coverage moved. */
+const boundOf = (model: ForecastModel, history: LoadHistory) => {
+  const { point, upper, horizonSteps } = forecastUpper(model, history);
+  return { point, upper, horizonSteps };
 };
 
 const cpu = (value: number): MetricReading => ({ kind: 'value', value, timestampMs: NOW - STEP, label: 'cpu' });
@@ -57,19 +67,19 @@ const EIGHTS = historyOf(Array(300).fill(8));
 
 describe('forecastUpper', () => {
   it('evaluates the chosen method at the newest datapoint and adds each horizon\'s headroom', () => {
-    expect(forecastUpper(MEAN_15, EIGHTS)).toEqual({ point: 8, upper: 10, horizonSteps: 3 });
-    const trend: ForecastModel = { ...MEAN_15, method: 'trend', errorScale: 'absolute', quantiles: [1, 1, 1] };
-    expect(forecastUpper(trend, historyOf([...Array(20).fill(5), 6, 7]))).toEqual({ point: 10, upper: 11, horizonSteps: 3 });
-    const peak: ForecastModel = { ...MEAN_15, method: 'peak-60', errorScale: 'sqrt', quantiles: [0, 0.5] };
-    expect(forecastUpper(peak, historyOf([...Array(30).fill(2), 16, ...Array(30).fill(3)]))).toEqual({ point: 16, upper: 18, horizonSteps: 2 });
+    expect(boundOf(MEAN_15, EIGHTS)).toEqual({ point: 8, upper: 10, horizonSteps: 3 });
+    const trend: ForecastModel = { ...MEAN_15, method: 'trend', errorScale: 'absolute', ...oneError([1, 1, 1]) };
+    expect(boundOf(trend, historyOf([...Array(20).fill(5), 6, 7]))).toEqual({ point: 10, upper: 11, horizonSteps: 3 });
+    const peak: ForecastModel = { ...MEAN_15, method: 'peak-60', errorScale: 'sqrt', ...oneError([0, 0.5]) };
+    expect(boundOf(peak, historyOf([...Array(30).fill(2), 16, ...Array(30).fill(3)]))).toEqual({ point: 16, upper: 18, horizonSteps: 2 });
   });
 
   it('evaluates a linear model with its weights row for each horizon, newest value first, and cannot without them', () => {
     const row = (constant: number, newest: number, before: number) => [constant, newest, before, 0, 0, 0, 0, 0, 0, 0, 0];
-    const linear: ForecastModel = { ...MEAN_15, method: 'linear', errorScale: 'absolute', quantiles: [1, 2], weights: [row(1, 0.5, 0.5), row(0, 2, -1)] };
+    const linear: ForecastModel = { ...MEAN_15, method: 'linear', errorScale: 'absolute', ...oneError([1, 2]), weights: [row(1, 0.5, 0.5), row(0, 2, -1)] };
     const history = historyOf([...Array(20).fill(4), 6, 10]);
     // Ahead 1: 1 + 0.5 × 10 + 0.5 × 6 = 9 (bound 10); ahead 2: 2 × 10 − 6 = 14 (bound 16).
-    expect(forecastUpper(linear, history)).toEqual({ point: 14, upper: 16, horizonSteps: 2 });
+    expect(boundOf(linear, history)).toEqual({ point: 14, upper: 16, horizonSteps: 2 });
     const { weights: _weights, ...withoutWeights } = linear;
     expect(forecastUpper(withoutWeights, history).upper).toBeNaN();
     expect(forecastUpper({ ...linear, weights: [row(1, 0.5, 0.5)] }, history).upper).toBeNaN();
@@ -190,7 +200,7 @@ describe('the predictive config and its helpers', () => {
 
   it('is off when absent, and fills its defaults when present', () => {
     expect(raw()).toBeUndefined();
-    expect(raw({})).toEqual({ coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 });
+    expect(raw({})).toEqual({ coverage: 0.993, coverageGain: 0.0003, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 });
     expect(raw({ unitCapacity: 100, coverage: 0.99 })).toMatchObject({ unitCapacity: 100, coverage: 0.99 });
   });
 
@@ -202,7 +212,7 @@ describe('the predictive config and its helpers', () => {
   it('turns a datapoint into load in units, and the config into fit settings', () => {
     expect(loadUnits(scaling(), PREDICTIVE, 80, 6)).toBeCloseTo(4.8, 12);
     expect(loadUnits(scaling({ metricType: 'total', target: 100 }), { ...PREDICTIVE, unitCapacity: undefined }, 480, 6)).toBeCloseTo(4.8, 12);
-    expect(forecastSettings(scaling(), PREDICTIVE)).toEqual({ coverage: 0.993, horizonSteps: 3, backtestSteps: 4320, minHistorySteps: 240, bootSteps: 2 });
+    expect(forecastSettings(scaling(), PREDICTIVE)).toEqual(SETTINGS);
   });
 
   it('refits when there is no model, or the model is older than refitMinutes', () => {
@@ -285,7 +295,7 @@ describe('decideCapacity with scaling.predictive', () => {
     },
     {
       name: 'plans nothing for a forecast of no load: a bound of zero is not a full fleet',
-      input: input({ desired: 6, metric: cpu(0), forecast: { history: historyOf(Array(300).fill(0)), fit: { model: { ...MEAN_15, errorScale: 'absolute', quantiles: [0, 0, 0] } } } }),
+      input: input({ desired: 6, metric: cpu(0), forecast: { history: historyOf(Array(300).fill(0)), fit: { model: { ...MEAN_15, errorScale: 'absolute', ...oneError([0, 0, 0]) } } } }),
       desired: 1,
       reason:
         'scale in 6 -> 1: forecast 0 units in the next 3 min from the mean of the last 15 periods, headroom 0% (covers 99.3% of its absolute errors over 3 days) recommends 0, capped by capacity.min 1',

@@ -1,8 +1,8 @@
 // The predictive fleet's load history: the point each step adds, the series the forecast reads, the cached model's refits, and decideStep wiring them together.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
-import type { ForecastModel, LoadHistory } from '../../functions/core/forecast.ts';
-import { LOAD_HISTORY_DAYS, type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
+import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory } from '../../functions/core/forecast.ts';
+import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step.ts';
@@ -11,7 +11,7 @@ import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from 
 const MINUTE = 60_000;
 const NOW = 2_000_000_040_000;
 const PERIOD_START = NOW - MINUTE;
-const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
+const PREDICTIVE: PredictiveConfig = { unitCapacity: 100, coverage: 0.993, coverageGain: 0.0003, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
 
 function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
   return cpuScaling({ predictive: PREDICTIVE, ...extra });
@@ -23,25 +23,25 @@ const flat = (load: number, minutes: number, endMs = PERIOD_START - MINUTE): Loa
 
 describe('loadPointOf', () => {
   it('counts a per-instance metric for the warmed units, in units of unitCapacity, at the start of its period', () => {
-    expect(loadPointOf(scaling(), cpu(80, NOW - MINUTE + 1_500), 4)).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
+    expect(loadPointOf(scaling(), cpu(80, NOW - MINUTE + 1_500), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
   });
 
   it('marks a per-instance metric at an explicit unitCapacity as saturated: the load was at least that', () => {
-    expect(loadPointOf(scaling(), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true });
-    expect(loadPointOf(scaling({ metricType: 'total' }), cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 1 });
+    expect(loadPointOf(scaling(), cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true });
+    expect(loadPointOf(scaling({ metricType: 'total' }), cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 1 });
     const atTarget = scaling({ predictive: { ...PREDICTIVE, unitCapacity: undefined } });
-    expect(loadPointOf(atTarget, cpu(100), 4)).toEqual({ periodStartMs: PERIOD_START, load: 8 });
+    expect(loadPointOf(atTarget, cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 8 });
   });
 
   it('counts a total metric per unit of capacity, and unitCapacity defaults to the target', () => {
     const queue = scaling({ metricType: 'total', target: 10, predictive: { ...PREDICTIVE, unitCapacity: undefined } });
-    expect(loadPointOf(queue, cpu(35), 0)).toEqual({ periodStartMs: PERIOD_START, load: 3.5 });
+    expect(loadPointOf(queue, cpu(35), 0, 50)).toEqual({ periodStartMs: PERIOD_START, load: 3.5 });
   });
 
   it('adds nothing without a datapoint, without a warmed instance behind a per-instance value, or without predictive', () => {
-    expect(loadPointOf(scaling(), { kind: 'missing', label: 'cpu', why: 'no datapoints' }, 4)).toBeUndefined();
-    expect(loadPointOf(scaling(), cpu(80), 0)).toBeUndefined();
-    expect(loadPointOf(scaling({ predictive: undefined }), cpu(80), 4)).toBeUndefined();
+    expect(loadPointOf(scaling(), { kind: 'missing', label: 'cpu', why: 'no datapoints' }, 4, 50)).toBeUndefined();
+    expect(loadPointOf(scaling(), cpu(80), 0, 50)).toBeUndefined();
+    expect(loadPointOf(scaling({ predictive: undefined }), cpu(80), 4, 50)).toBeUndefined();
   });
 });
 
@@ -113,7 +113,7 @@ describe('refreshForecast', () => {
 
   it('fits a model when none is cached', () => {
     expect(model?.builtAtMs).toBe(NOW);
-    expect(model?.quantiles).toHaveLength(2);
+    expect(model?.errorTails).toHaveLength(2);
   });
 
   it('keeps a cached model until refitMinutes have passed', () => {

@@ -18,7 +18,7 @@ describe("the simulator's fleetward config", () => {
       scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
       scaleIn: { stabilizationSeconds: 300, cooldownSeconds: 300 },
       scaleOutAlarms: [],
-      predictive: { unitCapacity: 100, coverage: 0.993, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 },
+      predictive: { unitCapacity: 100, coverage: 0.993, coverageGain: 0.0003, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 },
     });
   });
 
