@@ -8,7 +8,7 @@
  * step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import { AT_MAX, type ForecastFit, LOAD_HISTORY_DAYS, MISS_RUN_PERIODS, SHORT, isMissedPeriod } from '../../functions/core/forecast.ts';
+import { AT_MAX, type ForecastFit, LOAD_HISTORY_DAYS, type LoadHistory, MISS_RUN_PERIODS, SHORT, isMissedPeriod } from '../../functions/core/forecast.ts';
 import { loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, scalingStatusAfter, type CapacityInput, type ScalingStatus } from '../../functions/core/scaling.ts';
@@ -81,41 +81,70 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
   return fleet;
 }
 
+/**
+ * The load history the simulated fleet keeps: the newest `keep` periods, flagged as the Lambda
+ * flags them, with the missed periods counted as periods come and go rather than every step.
+ */
+export class KeptHistory {
+  private loads = new Float64Array(1024);
+  private flags = new Uint8Array(1024);
+  private count = 0;
+  private start = 0;
+  private missed = 0;
+
+  constructor(
+    private readonly keep: number,
+    private readonly stepMs: number,
+  ) {}
+
+  get newest(): number | undefined {
+    return this.count === 0 ? undefined : this.loads[this.count - 1];
+  }
+
+  /** Adds the next period's load and its flag (0, SHORT or AT_MAX). */
+  record(load: number, flag: number): void {
+    if (this.count === this.loads.length) {
+      const loads = new Float64Array(this.loads.length * 2);
+      loads.set(this.loads);
+      this.loads = loads;
+      const flags = new Uint8Array(loads.length);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    this.flags[this.count] = flag;
+    this.loads[this.count++] = load;
+    if (isMissedPeriod(this.flags, this.count - 1, this.start)) this.missed++;
+    // Whether a period counts depends on the ones before it inside the window, so moving the
+    // window's start recounts the periods just after it.
+    for (; this.start < this.count - this.keep; this.start++) this.missed += this.missedNearStart(this.start + 1) - this.missedNearStart(this.start);
+  }
+
+  private missedNearStart(start: number): number {
+    let missed = 0;
+    for (let k = start; k <= Math.min(this.count - 1, this.start + MISS_RUN_PERIODS); k++) if (isMissedPeriod(this.flags, k, start)) missed++;
+    return missed;
+  }
+
+  /** The kept periods as the forecast reads them (views, valid until the next record). */
+  history(): LoadHistory {
+    return {
+      startMs: this.start * this.stepMs,
+      stepMs: this.stepMs,
+      values: this.loads.subarray(this.start, this.count),
+      saturated: this.flags.subarray(this.start, this.count),
+      missedPeriods: this.missed,
+    };
+  }
+}
+
 export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
   const fleet = simFleetConfig(options);
   const { scaling } = fleet;
   const stepMs = options.stepS * 1000;
-  const keep = Math.ceil((LOAD_HISTORY_DAYS * 86_400) / options.stepS);
-  let loads = new Float64Array(1024);
-  let saturated = new Uint8Array(1024);
-  let count = 0;
-  // The missed periods among the kept ones, counted as periods come and go rather than every step.
-  // Whether a period counts depends on the ones before it inside the window, so moving the window's
-  // start recounts the periods just after it.
-  let missedPeriods = 0;
-  let windowStart = 0;
-  const missedFrom = (start: number) => {
-    let missed = 0;
-    for (let k = start; k <= Math.min(count - 1, windowStart + MISS_RUN_PERIODS); k++) if (isMissedPeriod(saturated, k, start)) missed++;
-    return missed;
-  };
+  const kept = new KeptHistory(Math.ceil((LOAD_HISTORY_DAYS * 86_400) / options.stepS), stepMs);
   let fit: ForecastFit | undefined;
   let status: ScalingStatus | undefined;
   const changes: PolicyDecision[] = [];
-  const record = (load: number, flag: number) => {
-    if (count === loads.length) {
-      const grown = new Float64Array(loads.length * 2);
-      grown.set(loads);
-      loads = grown;
-      const flags = new Uint8Array(loads.length);
-      flags.set(saturated);
-      saturated = flags;
-    }
-    saturated[count] = flag;
-    loads[count++] = load;
-    if (isMissedPeriod(saturated, count - 1, windowStart)) missedPeriods++;
-    for (; windowStart < count - keep; windowStart++) missedPeriods += missedFrom(windowStart + 1) - missedFrom(windowStart);
-  };
   return {
     name: 'fleetward',
     decide(observation: Observation): number {
@@ -127,14 +156,8 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
       let forecast: CapacityInput['forecast'];
       if (scaling.predictive !== undefined && observation.step > 0) {
         const point = loadPointOf(scaling, metric, warmed, fleet.capacity.max);
-        record(point?.load ?? loads[count - 1] ?? 0, point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT);
-        const history = {
-          startMs: windowStart * stepMs,
-          stepMs,
-          values: loads.subarray(windowStart, count),
-          saturated: saturated.subarray(windowStart, count),
-          missedPeriods,
-        };
+        kept.record(point?.load ?? kept.newest ?? 0, point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT);
+        const history = kept.history();
         fit = refreshForecast(scaling, history, fit !== undefined && 'model' in fit ? fit.model : undefined, nowMs);
         forecast = { history, fit };
       }

@@ -3,13 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PredictiveConfig, type ScalingConfig, validateConfig } from '../../functions/core/config.ts';
 import {
+  AT_MAX,
   buildForecast,
+  coverageNow,
   type ForecastModel,
   forecastIsStale,
   forecastSettings,
   forecastUpper,
+  isMissedPeriod,
   type LoadHistory,
   loadUnits,
+  SHORT,
 } from '../../functions/core/forecast.ts';
 import type { MetricReading, Recommendation } from '../../functions/core/model.ts';
 import { type CapacityInput, decideCapacity, type ForecastInput } from '../../functions/core/scaling.ts';
@@ -207,6 +211,8 @@ describe('the predictive config and its helpers', () => {
   it('rejects unknown fields and out-of-range values', () => {
     expect(() => raw({ coverag: 0.9 })).toThrow('fleets[0].scaling.predictive.coverag: unknown field');
     expect(() => raw({ coverage: 1 })).toThrow('fleets[0].scaling.predictive.coverage: ');
+    expect(() => raw({ coverageGain: 0.01 })).toThrow('fleets[0].scaling.predictive.coverageGain: ');
+    expect(() => raw({ coverageGain: -0.0001 })).toThrow('fleets[0].scaling.predictive.coverageGain: ');
   });
 
   it('turns a datapoint into load in units, and the config into fit settings', () => {
@@ -244,6 +250,15 @@ describe('the predictive config and its helpers', () => {
     expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([10, 20, 30, 399]))).toBe(false);
     expect(forecastIsStale({ model }, PREDICTIVE, NOW, flagged([200, 300, 398]))).toBe(false);
     expect(forecastIsStale({ model }, PREDICTIVE, NOW, historyOf(Array(400).fill(8)))).toBe(false);
+  });
+
+  it('does not refit a fleet saturated at capacity.max: the ceiling is configured, not a forecast miss', () => {
+    const model = { ...MEAN_15, builtAtMs: NOW - 300 * STEP };
+    const saturated = new Uint8Array(400);
+    saturated.fill(AT_MAX, 200);
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, { ...historyOf(Array(400).fill(8)), saturated })).toBe(false);
+    saturated.fill(SHORT, 200);
+    expect(forecastIsStale({ model }, PREDICTIVE, NOW, { ...historyOf(Array(400).fill(8)), saturated })).toBe(true);
   });
 });
 
@@ -337,5 +352,93 @@ describe('decideCapacity with scaling.predictive', () => {
     const decision = decideCapacity(given);
     expect(decision.reason).toBe(reason);
     expect(decision.desiredCapacity).toBe(desired);
+  });
+});
+
+describe('adaptive coverage', () => {
+  const flagsOf = (text: string) => Uint8Array.from(text, (c) => (c === 's' ? SHORT : c === 'm' ? AT_MAX : 0));
+
+  it('counts a short period as missed unless the two before it in the window were short too; capacity.max is never a miss', () => {
+    const flags = flagsOf('ssss.s.sm.ss.');
+    const missedAt = (start: number) => Array.from(flags.keys()).filter((k) => k >= start && isMissedPeriod(flags, k, start));
+    expect(missedAt(0)).toEqual([0, 1, 5, 7, 10, 11]);
+    // A window starting inside a run counts its first two periods there.
+    expect(missedAt(2)).toEqual([2, 3, 5, 7, 10, 11]);
+  });
+
+  // 1000 periods at 99.3% allow 7 missed periods; the gain moves the coverage 0.0003 per period.
+  const model: ForecastModel = { ...MEAN_15, coverageGain: 0.0003 };
+  const periods = 1000;
+  const withMissed = (missed: number): LoadHistory => {
+    const saturated = new Uint8Array(periods);
+    for (let k = 0; k < missed; k++) saturated[3 * k] = SHORT;
+    return { ...historyOf(Array(periods).fill(8)), saturated };
+  };
+  const table: Array<{ missed: number; gain?: number; coverage: number }> = [
+    { missed: 7, coverage: 0.993 },
+    { missed: 17, coverage: 0.996 },
+    { missed: 0, coverage: 0.9909 },
+    { missed: 40, coverage: 1 },
+    // Never more than twice the configured share left uncovered: 98.6%.
+    { missed: 0, gain: 0.002, coverage: 0.986 },
+    { missed: 7, gain: 0, coverage: 0.993 },
+  ];
+  it.each(table)('moves 99.3% to $coverage with $missed missed periods in 1000 (gain $gain)', ({ missed, gain, coverage }) => {
+    const now = coverageNow({ ...model, coverageGain: gain ?? model.coverageGain }, withMissed(missed));
+    expect(now.coverage).toBeCloseTo(coverage, 12);
+    expect(now).toMatchObject({ missedPeriods: missed, periods });
+  });
+
+  it("takes the caller's count of missed periods when it keeps one", () => {
+    expect(coverageNow(model, { ...withMissed(0), missedPeriods: 17 })).toMatchObject({ missedPeriods: 17 });
+    expect(coverageNow(model, { ...withMissed(0), missedPeriods: 17 }).coverage).toBeCloseTo(0.996, 12);
+  });
+
+  // Absolute errors 0..4 are the largest 5 of 100: rank 94 is the 95% quantile.
+  const tails: ForecastModel = { ...model, method: 'last', errorScale: 'absolute', errorTails: [[0, 1, 2, 3, 4]], errorCount: 100, coverage: 0.97, coverageGain: 0.001 };
+  const flat = (missed: number): LoadHistory => {
+    const saturated = new Uint8Array(300);
+    for (let k = 0; k < missed; k++) saturated[3 * k] = SHORT;
+    return { ...historyOf(Array(300).fill(8)), saturated };
+  };
+
+  it('reads the headroom at the moved coverage from the errors the model kept, never below the lowest kept', () => {
+    // 300 periods at 97% allow 9 missed; none moves it to 96.1% (rank 96), 19 to 98% (rank 97), 100 to 1 (the largest).
+    expect(forecastUpper(tails, flat(0)).upper).toBe(9);
+    expect(forecastUpper(tails, flat(19)).upper).toBe(10);
+    expect(forecastUpper(tails, flat(100)).upper).toBe(12);
+    // A gain that would move it below the kept errors reads the lowest of them.
+    expect(forecastUpper({ ...tails, coverageGain: 0.01 }, flat(0)).upper).toBe(8);
+    expect(forecastUpper({ ...tails, errorTails: [[]] }, flat(0)).upper).toBeNaN();
+  });
+
+  it('keeps the errors from the lowest coverage the gain can reach, sorted, and reads the configured quantile at no miss', () => {
+    const values = Array.from({ length: 900 }, (_, i) => 20 + ((i * 7919) % 13));
+    const settings = { ...SETTINGS, coverageGain: 0.0003 };
+    const fit = buildForecast(historyOf(values), settings, NOW);
+    if (!('model' in fit)) throw new Error(fit.unavailable);
+    const { errorTails, errorCount } = fit.model;
+    // 99.3% less 0.0003 × 0.7% × 20160 periods is below the floor of 98.6%: the tail starts at rank ⌈0.986 n⌉ - 1.
+    for (const tail of errorTails) {
+      expect(tail).toHaveLength(errorCount - Math.ceil(0.986 * errorCount) + 1);
+      expect([...tail].sort((a, b) => a - b)).toEqual(tail);
+    }
+    const withoutGain = buildForecast(historyOf(values), SETTINGS, NOW);
+    if (!('model' in withoutGain)) throw new Error(withoutGain.unavailable);
+    expect(withoutGain.model.errorTails.map((tail) => tail.length)).toEqual(errorTails.map(() => errorCount - Math.ceil(0.993 * errorCount) + 1));
+    // At exactly the allowed share of missed periods the bound is the fixed-coverage bound.
+    const history = { ...historyOf(values), missedPeriods: (1 - 0.993) * values.length };
+    expect(forecastUpper(fit.model, history).upper).toBe(forecastUpper(withoutGain.model, history).upper);
+  });
+
+  it('says in the reason how far the coverage moved and why', () => {
+    const forecast: ForecastInput = { history: { ...historyOf(Array(300).fill(7.6)), missedPeriods: 12 }, fit: { model: { ...MEAN_15, coverageGain: 0.0003 } } };
+    expect(decideCapacity(input({ desired: 6, metric: cpu(80), forecast })).reason).toBe(
+      'scale out 6 -> 10: forecast 7.6 units in the next 3 min from the mean of the last 15 periods, headroom 25% (covers 99.6% of its relative errors over 3 days: 99.3% raised: 12 periods missed in the last 5 h, 2.1 allowed) recommends 10',
+    );
+    const lowered: ForecastInput = { history: historyOf(Array(300).fill(7.6)), fit: { model: { ...MEAN_15, coverageGain: 0.0003 } } };
+    expect(decideCapacity(input({ desired: 6, metric: cpu(80), forecast: lowered })).reason).toContain(
+      '(covers 99.24% of its relative errors over 3 days: 99.3% lowered: 0 periods missed in the last 5 h, 2.1 allowed)',
+    );
   });
 });

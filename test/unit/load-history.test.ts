@@ -1,7 +1,7 @@
 // The predictive fleet's load history: the point each step adds, the series the forecast reads, the cached model's refits, and decideStep wiring them together.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
-import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory } from '../../functions/core/forecast.ts';
+import { AT_MAX, type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, SHORT } from '../../functions/core/forecast.ts';
 import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
@@ -28,6 +28,9 @@ describe('loadPointOf', () => {
 
   it('marks a per-instance metric at an explicit unitCapacity as saturated: the load was at least that', () => {
     expect(loadPointOf(scaling(), cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true });
+    // With capacity.max warmed, saturation is the fleet's ceiling rather than a shortfall.
+    expect(loadPointOf(scaling(), cpu(100), 4, 4)).toEqual({ periodStartMs: PERIOD_START, load: 4, saturated: true, atMaxCapacity: true });
+    expect(loadPointOf(scaling(), cpu(90), 4, 4)).toEqual({ periodStartMs: PERIOD_START, load: 3.6 });
     expect(loadPointOf(scaling({ metricType: 'total' }), cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 1 });
     const atTarget = scaling({ predictive: { ...PREDICTIVE, unitCapacity: undefined } });
     expect(loadPointOf(atTarget, cpu(100), 4, 50)).toEqual({ periodStartMs: PERIOD_START, load: 8 });
@@ -80,13 +83,13 @@ describe('assembleHistory', () => {
     expect(Array.from(history?.saturated ?? [])).toEqual([0, 0, 0, 0, 0]);
   });
 
-  it('flags the saturated periods; a carried-over value is not saturated', () => {
+  it('flags the saturated periods short, or at capacity.max; a carried-over value is not saturated', () => {
     const points: LoadPoint[] = [
       { periodStartMs: PERIOD_START - 3 * MINUTE, load: 5, saturated: true },
       { periodStartMs: PERIOD_START - MINUTE, load: 6 },
-      { periodStartMs: PERIOD_START, load: 9, saturated: true },
+      { periodStartMs: PERIOD_START, load: 9, saturated: true, atMaxCapacity: true },
     ];
-    expect(Array.from(assembleHistory(points, MINUTE, NOW)?.saturated ?? [])).toEqual([1, 0, 0, 1]);
+    expect(Array.from(assembleHistory(points, MINUTE, NOW)?.saturated ?? [])).toEqual([SHORT, 0, 0, AT_MAX]);
   });
 
   it('keeps the last point of a period written twice and drops points it cannot place', () => {

@@ -1,9 +1,11 @@
-// fleetward in the simulator: production defaults in its config, and the core's predictive path on a daily rise against target tracking.
+// fleetward in the simulator: production defaults in its config, the history it keeps, and the core's predictive path on a daily rise against target tracking.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/engine.ts';
 import { createPolicy } from '../../../sim/policies/index.ts';
 import { validateConfig } from '../../../functions/core/config.ts';
-import { simFleetConfig } from '../../../sim/policies/fleetward.ts';
+import { AT_MAX, isMissedPeriod, SHORT } from '../../../functions/core/forecast.ts';
+import { KeptHistory, simFleetConfig } from '../../../sim/policies/fleetward.ts';
 import type { Demand } from '../../../sim/trace.ts';
 
 describe("the simulator's fleetward config", () => {
@@ -50,6 +52,27 @@ describe("the simulator's fleetward config", () => {
       target: 60,
       scaleOutAlarms: [],
     });
+  });
+});
+
+describe("the simulated fleet's kept history", () => {
+  it('keeps the newest periods and counts their missed periods as the core counts them in the window', () => {
+    const flags = fc.array(fc.constantFrom(0, 0, SHORT, SHORT, AT_MAX), { minLength: 1, maxLength: 80 });
+    fc.assert(
+      fc.property(flags, fc.integer({ min: 1, max: 12 }), (sequence, keep) => {
+        const kept = new KeptHistory(keep, 60_000);
+        sequence.forEach((flag, i) => {
+          kept.record(i, flag);
+          const history = kept.history();
+          const window = history.saturated ?? new Uint8Array();
+          const counted = Array.from({ length: window.length }, (_, k) => k).filter((k) => isMissedPeriod(window, k, 0)).length;
+          expect(history.missedPeriods).toBe(counted);
+          expect(Array.from(history.values)).toEqual(Array.from({ length: Math.min(keep, i + 1) }, (_, j) => i + 1 - Math.min(keep, i + 1) + j));
+          expect(history.startMs).toBe((i + 1 - history.values.length) * 60_000);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
