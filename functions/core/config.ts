@@ -62,6 +62,7 @@ const predictiveSchema = z.strictObject({
   /**
    * How far the coverage moves, each step, for each period of the last 14 days the fleet was
    * short beyond the share (1 - coverage) it allows (down for each one fewer); 0 keeps it fixed.
+   * Only a per-instance metric with an explicit unitCapacity shows that the fleet was short.
    */
   coverageGain: z.number().min(0).max(0.002).default(0.0003),
   /** Days of the newest history the forecast errors are learned from. */

@@ -621,7 +621,7 @@ const percent = (share: number) => `${Number((share * 100).toFixed(2))}%`;
 
 /**
  * "the mean of the last 15 periods, headroom 12% (covers 99.62% of its relative errors over 3
- * days: 99.3% raised by 150 missed periods in the last 14 days, 141.1 allowed)".
+ * days: 99.3% raised: 150 periods missed in the last 14 days, 141.1 allowed)".
  */
 export function describeForecast(model: ForecastModel, bound: ForecastBound): string {
   const headroom = bound.point > 0 ? Math.round((100 * (bound.upper - bound.point)) / bound.point) : 0;
@@ -631,7 +631,8 @@ export function describeForecast(model: ForecastModel, bound: ForecastBound): st
   if (percent(coverage) === percent(model.coverage)) return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${covers})`;
   const window = formatHours((periods * model.stepMs) / 3_600_000);
   const allowed = Number(((1 - model.coverage) * periods).toFixed(1));
-  const moved = `${percent(model.coverage)} ${coverage > model.coverage ? 'raised' : 'lowered'} by ${missedPeriods} missed periods in the last ${window}, ${allowed} allowed`;
+  const missed = `${missedPeriods} ${missedPeriods === 1 ? 'period' : 'periods'} missed`;
+  const moved = `${percent(model.coverage)} ${coverage > model.coverage ? 'raised' : 'lowered'}: ${missed} in the last ${window}, ${allowed} allowed`;
   return `${DESCRIPTION[model.method]}, headroom ${headroom}% (${covers}: ${moved})`;
 }
 
@@ -655,8 +656,12 @@ export function loadUnits(scaling: Pick<ScalingConfig, 'target' | 'metricType'>,
   return scaling.metricType === 'per-instance' ? (value * warmedUnits) / perUnit : value / perUnit;
 }
 
-/** The fit settings a fleet's config implies: the horizon covers warm-up (boot and the first datapoint). */
-export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmupSeconds'>, predictive: PredictiveConfig): ForecastSettings {
+/**
+ * The fit settings a fleet's config implies: the horizon covers warm-up (boot and the first
+ * datapoint). Only a metric with a ceiling can show that the fleet was short, so without one the
+ * coverage stays fixed: counting no misses, it would only ever be lowered.
+ */
+export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'metricType' | 'warmupSeconds'>, predictive: PredictiveConfig): ForecastSettings {
   const period = scaling.metric.periodSeconds;
   const horizonSteps = Math.max(1, Math.ceil(scaling.warmupSeconds / period));
   return {
@@ -665,7 +670,7 @@ export function forecastSettings(scaling: Pick<ScalingConfig, 'metric' | 'warmup
     backtestSteps: Math.round((predictive.backtestDays * 86_400) / period),
     minHistorySteps: Math.ceil((predictive.minHistoryHours * 3600) / period),
     bootSteps: Math.max(1, horizonSteps - 1),
-    coverageGain: predictive.coverageGain,
+    coverageGain: metricCeiling(scaling, predictive) === undefined ? 0 : predictive.coverageGain,
     historySteps: Math.round((LOAD_HISTORY_DAYS * 86_400) / period),
   };
 }

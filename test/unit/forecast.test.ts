@@ -219,6 +219,10 @@ describe('the predictive config and its helpers', () => {
     expect(loadUnits(scaling(), PREDICTIVE, 80, 6)).toBeCloseTo(4.8, 12);
     expect(loadUnits(scaling({ metricType: 'total', target: 100 }), { ...PREDICTIVE, unitCapacity: undefined }, 480, 6)).toBeCloseTo(4.8, 12);
     expect(forecastSettings(scaling(), PREDICTIVE)).toEqual(SETTINGS);
+    // The coverage adapts only where the metric can show the fleet was short: a ceiling.
+    expect(forecastSettings(scaling(), { ...PREDICTIVE, coverageGain: 0.0003 }).coverageGain).toBe(0.0003);
+    expect(forecastSettings(scaling({ metricType: 'total' }), { ...PREDICTIVE, coverageGain: 0.0003 }).coverageGain).toBe(0);
+    expect(forecastSettings(scaling(), { ...PREDICTIVE, coverageGain: 0.0003, unitCapacity: undefined }).coverageGain).toBe(0);
   });
 
   it('refits when there is no model, or the model is older than refitMinutes', () => {

@@ -135,6 +135,7 @@ describe('refreshForecast', () => {
     expect(refitted(model)).toBe(NOW);
     expect(refitted(model, scaling({ warmupSeconds: 300 }))).toBe(later);
     expect(refitted(model, scaling({ predictive: { ...PREDICTIVE, coverage: 0.99 } }))).toBe(later);
+    expect(refitted(model, scaling({ predictive: { ...PREDICTIVE, coverageGain: 0.001 } }))).toBe(later);
     expect(refitted({ ...model, stepMs: 5 * MINUTE })).toBe(later);
     expect(refitted({ ...model, builtAtMs: later + MINUTE })).toBe(later);
     expect(refitted({ ...model, method: 'hourly' as ForecastModel['method'] })).toBe(later);
@@ -192,6 +193,17 @@ describe('decideStep with a load history', () => {
     expect(decision.loadPoint).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
     expect(decision.forecastModel?.builtAtMs).toBe(NOW);
     expect(decision.reason).toMatch(/^hold at 4: forecast 3\.2 units in the next 2 min from .+ recommends 4$/);
+  });
+
+  it('raises the coverage for periods the fleet was short, and not for periods at capacity.max', () => {
+    // 300 periods allow 2.1 missed; 10 isolated short periods raise 99.3% by 0.0003 × 7.9.
+    const flagged = (atMaxCapacity: boolean) => flat(3.2, 300).map((point, i) => (i % 30 === 0 ? { ...point, saturated: true, ...(atMaxCapacity ? { atMaxCapacity } : {}) } : point));
+    expect(decideStep({ ...base(fleet()), predictive: { points: flagged(false) } }).reason).toContain(
+      ': 99.3% raised: 10 periods missed in the last 5 h, 2.1 allowed)',
+    );
+    expect(decideStep({ ...base(fleet()), predictive: { points: flagged(true) } }).reason).toContain(
+      ': 99.3% lowered: 0 periods missed in the last 5 h, 2.1 allowed)',
+    );
   });
 
   it('uses a fresh cached model without handing back a new one', () => {
