@@ -43,7 +43,6 @@ export const AT_MAX = 2;
 /** The periods of a run of short periods that count as missed. */
 export const MISS_RUN_PERIODS = 2;
 
-
 export interface ForecastSettings {
   /** Share of past forecast errors the headroom covers, e.g. 0.995. */
   readonly coverage: number;
@@ -55,9 +54,9 @@ export interface ForecastSettings {
   readonly minHistorySteps: number;
   /** Periods a launched unit is billed before it serves (counted against jumpy methods). */
   readonly bootSteps: number;
-  /** How far the coverage moves for each short period more (or fewer) than it allows; 0 keeps it fixed. */
+  /** How far the coverage moves for each missed period more (or fewer) than it allows; 0 keeps it fixed. */
   readonly coverageGain: number;
-  /** Periods of history the short periods are counted over at most. */
+  /** Periods of history the missed periods are counted over at most. */
   readonly historySteps: number;
 }
 
@@ -503,7 +502,7 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
   if (best === undefined) return { unavailable: 'no forecast method has enough history' };
   const { method, errorScale, predicted } = best;
   const power = POWER[errorScale];
-  const lowestRank = Math.min(rank, rankOf(lowestCoverage(settings), count));
+  const lowestRank = rankOf(lowestCoverage(settings), count);
   const errorTails = actual.map((truth, h) => {
     const row = predicted[h] as Float64Array;
     for (let j = 0; j < count; j++) scratch[j] = ((truth[j] ?? 0) - (row[j] ?? 0)) / scaleOf(row[j] ?? 0, power, floor);
