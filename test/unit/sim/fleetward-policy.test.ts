@@ -74,6 +74,17 @@ describe("the simulated fleet's kept history", () => {
       { numRuns: 200 },
     );
   });
+
+  it('keeps counting right past its first buffer: 3,000 periods, short in runs of 1 to 4', () => {
+    const kept = new KeptHistory(500, 60_000);
+    const flagAt = (i: number) => (i % 10 < 1 + (Math.floor(i / 10) % 4) ? SHORT : 0);
+    for (let i = 0; i < 3000; i++) kept.record(i, flagAt(i));
+    const history = kept.history();
+    // The window is periods 2500..2999: 50 runs, at multiples of 10, of lengths 3, 4, 1, 2 in turn
+    // from run 250; each counts at most 2, so 2 + 2 + 1 + 2 per 4 runs: 12 × 7, then 2 + 2.
+    expect(history.values[0]).toBe(2500);
+    expect(history.missedPeriods).toBe(88);
+  });
 });
 
 describe('fleetward on a daily rise', () => {
