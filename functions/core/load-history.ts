@@ -83,6 +83,11 @@ export function backfilledPoints(
     .map((d) => ({ periodStartMs: Math.floor(d.timestampMs / periodMs) * periodMs, load: loadUnits(scaling, predictive, d.value, 0) }));
 }
 
+/** A point's flag in the history the forecast reads: 0, SHORT, or AT_MAX. */
+export function saturationFlag(point: LoadPoint | undefined): number {
+  return point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT;
+}
+
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
  * seen twice keeps its last point, and a period with no point carries the value before it (as
@@ -107,7 +112,7 @@ export function assembleHistory(points: readonly LoadPoint[], periodMs: number, 
     const point = byPeriod.get(startMs + i * periodMs);
     carried = point?.load ?? carried;
     values[i] = carried;
-    saturated[i] = point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT;
+    saturated[i] = saturationFlag(point);
   }
   return { startMs, stepMs: periodMs, values, saturated };
 }

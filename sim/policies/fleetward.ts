@@ -8,8 +8,8 @@
  * step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import { AT_MAX, type ForecastFit, LOAD_HISTORY_DAYS, type LoadHistory, MISS_RUN_PERIODS, SHORT, isMissedPeriod } from '../../functions/core/forecast.ts';
-import { loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
+import { type ForecastFit, LOAD_HISTORY_DAYS, type LoadHistory, MISS_RUN_PERIODS, isMissedPeriod } from '../../functions/core/forecast.ts';
+import { loadPointOf, refreshForecast, saturationFlag } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, scalingStatusAfter, type CapacityInput, type ScalingStatus } from '../../functions/core/scaling.ts';
 import type { Observation, Policy, PolicyDecision } from '../engine.ts';
@@ -156,7 +156,7 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): Policy {
       let forecast: CapacityInput['forecast'];
       if (scaling.predictive !== undefined && observation.step > 0) {
         const point = loadPointOf(scaling, metric, warmed, fleet.capacity.max);
-        kept.record(point?.load ?? kept.newest ?? 0, point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT);
+        kept.record(point?.load ?? kept.newest ?? 0, saturationFlag(point));
         const history = kept.history();
         fit = refreshForecast(scaling, history, fit !== undefined && 'model' in fit ? fit.model : undefined, nowMs);
         forecast = { history, fit };
