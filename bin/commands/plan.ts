@@ -6,7 +6,7 @@
 import type { Command as Program } from 'commander';
 import { planFleetStep } from '../../functions/control/run-step.ts';
 import type { Command, MetricReading } from '../../functions/core/model.ts';
-import type { StepDecision } from '../../functions/core/step.ts';
+import type { StepDecision } from '../../functions/core/step/index.ts';
 import { time } from './format.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
 

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { FORECAST_METHODS, type ForecastModel, LOAD_HISTORY_DAYS } from '../core/forecast.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
-import type { NextStatus } from '../core/step.ts';
+import type { NextStatus } from '../core/step/index.ts';
 import { ConcurrentUpdateError, LeaseHeldError, LeaseLostError } from '../ports/errors.ts';
 import type { ActionRecord, ActionState, DecisionEntry, InstanceChanges, StateStore } from '../ports/index.ts';
 import { LOAD_POINTS_PER_ITEM, TTL_ATTRIBUTE, keys } from './table-keys.ts';

@@ -5,7 +5,7 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import { type PredictiveState, backfilledPoints, historyStartMs } from '../core/load-history.ts';
-import type { StepDecision } from '../core/step.ts';
+import type { StepDecision } from '../core/step/index.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 
 /** A predictive fleet's stored load history and cached model; nothing for other fleets. */

@@ -5,7 +5,7 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
-import { decideStep, type StepDecision } from '../core/step.ts';
+import { decideStep, type StepDecision } from '../core/step/index.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
 import { carryOutFailover } from './failover.ts';

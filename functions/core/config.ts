@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -114,6 +115,31 @@ const failoverSchema = z
   })
   .prefault({});
 
+/** A count of instances, or a percentage of the fleet such as 25%. */
+const instancesAtOnce = (min: number) =>
+  z.union([z.number().int().min(min), z.string().regex(/^([1-9]\d?|100)%$/, 'must be a count or a percentage such as 25%')]);
+
+/**
+ * Voluntary disruption (scale-in, evacuation, …: functions/core/step/disruption): budgets that
+ * bound how many instances are out of service at once. Absent: scale-in is unbounded and
+ * evacuation drains at most drain.maxDraining at once.
+ */
+const disruptionSchema = z.strictObject({
+  budgets: z
+    .array(
+      z.strictObject({
+        /** Instances out of service at once at most: a count (0 stops these reasons) or a percentage of the fleet. */
+        max: instancesAtOnce(0),
+        /** The reasons it holds back; every voluntary reason when absent. */
+        reasons: z
+          .array(z.string().refine((reason) => DISRUPTION_REASONS.includes(reason), `must be one of ${DISRUPTION_REASONS.join(', ')}`))
+          .min(1)
+          .optional(),
+      }),
+    )
+    .default([]),
+});
+
 const drainSchema = z
   .strictObject({
     /** Bound on waiting for target groups to drain connections (their deregistration delay + margin). */
@@ -123,8 +149,8 @@ const drainSchema = z
     continueTimeoutSeconds: z.number().int().min(1).max(604_800).default(3600),
     /** When no continue signal comes in time: go on (default) or abandon the drain. */
     onContinueTimeout: z.enum(['continue', 'abandon']).default('continue'),
-    /** Disruption budget of evacuations: instances draining at once, a count or a percentage. */
-    maxDraining: z.union([z.number().int().min(1), z.string().regex(/^([1-9]\d?|100)%$/, 'must be a count or a percentage such as 25%')]).default(1),
+    /** The evacuation's disruption budget: instances draining at once, a count or a percentage. */
+    maxDraining: instancesAtOnce(1).default(1),
     /** Stop an instance once it is in maintenance. */
     stopInMaintenance: z.boolean().default(false),
   })
@@ -174,6 +200,7 @@ const fleetSchema = z
       .refine((t) => new Set(t).size === t.length, 'must not repeat a target group'),
     failover: failoverSchema,
     drain: drainSchema,
+    disruption: disruptionSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -256,6 +283,7 @@ export type MetricConfig = ScalingConfig['metric'];
 export type PredictiveConfig = NonNullable<ScalingConfig['predictive']>;
 export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
+export type DisruptionConfig = NonNullable<FleetConfig['disruption']>;
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends Error {

@@ -3,7 +3,7 @@
  * is settled, and how a drain or a return from maintenance advances one step at a time, each
  * decision with its reason. Pure: the shell carries out the actions and checkpoints the state.
  */
-import type { DrainConfig, FleetConfig } from './config.ts';
+import type { FleetConfig } from './config.ts';
 import type { DrainAction, DrainState, InstanceRecord, Lifecycle, ObservedInstance, OperatorRequest } from './model.ts';
 
 /** Every legal move; anything else is refused with a message naming both states. */
@@ -33,7 +33,7 @@ export type RequestSettlement =
 
 const purposeOf = (kind: OperatorRequest['kind']) => (kind === 'maintenance-enter' ? 'maintenance' : 'terminate');
 
-/** Settles one request about an instance against its record. Fleet requests are settled in step.ts. */
+/** Settles one request about an instance against its record. Fleet requests are settled in step/settle-requests.ts. */
 export function settleInstanceRequest(
   request: OperatorRequest,
   record: InstanceRecord | undefined,
@@ -91,13 +91,6 @@ export function settleInstanceRequest(
     default:
       return { accepted: false, reason: `${request.kind} is a fleet request, not about ${id}` };
   }
-}
-
-/** The largest number of instances the evacuation budget lets drain at once. */
-export function drainBudget(config: DrainConfig, fleetInstances: number): number {
-  const { maxDraining } = config;
-  if (typeof maxDraining === 'number') return maxDraining;
-  return Math.max(1, Math.floor((fleetInstances * Number(maxDraining.slice(0, -1))) / 100));
 }
 
 export interface DrainProgress {

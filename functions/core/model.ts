@@ -208,5 +208,3 @@ export type Command =
     }
   /** Replace a failed instance and move its identity; repeated each step until done. */
   | { readonly kind: 'failover'; readonly id: string; readonly instanceId: string; readonly plan: FailoverPlan; readonly reason: string };
-
-export type CommandKind = Command['kind'];

@@ -57,6 +57,9 @@ export function spreadLaunches(
   return subnets.filter((s) => added.has(s.subnetId)).map((subnet) => ({ subnet, instances: added.get(subnet.subnetId) ?? 0 }));
 }
 
+/** The capacity units of these members together. */
+export const sumUnits = (members: readonly Member[]) => members.reduce((total, m) => total + m.units, 0);
+
 /** The capacity units one instance of this type provides (1 for a type the config does not list). */
 export function unitsOf(instanceType: string, types: readonly InstanceTypeChoice[]): number {
   return types.find((t) => t.type === instanceType)?.weight ?? 1;

@@ -7,7 +7,7 @@ import type { ForecastModel } from '../core/forecast.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, OperatorRequest, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
-import type { NextStatus, StepDecision } from '../core/step.ts';
+import type { NextStatus, StepDecision } from '../core/step/index.ts';
 
 export interface Clock {
   /** Milliseconds since the epoch. */

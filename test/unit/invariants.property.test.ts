@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { type Ec2State, type FleetStatus, type InstanceRecord, type MetricReading, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 import { type SubnetPlacement, unitsOf } from '../../functions/core/placement.ts';
-import { type StepDecision, type StepInput, decideStep } from '../../functions/core/step.ts';
+import { type StepDecision, type StepInput, decideStep } from '../../functions/core/step/index.ts';
 
 const NOW = 10_000_000_000;
 const SEED = 20_240_611;

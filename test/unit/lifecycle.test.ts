@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DrainConfig } from '../../functions/core/config.ts';
 import { DRAIN_DEFAULTS, observedInstance } from './fixtures.ts';
-import { advanceDrain, advanceReturn, checkTransition, drainBudget, settleInstanceRequest } from '../../functions/core/lifecycle.ts';
+import { advanceDrain, advanceReturn, checkTransition, settleInstanceRequest } from '../../functions/core/lifecycle.ts';
+import { drainBudget } from '../../functions/core/step/disruption/budget.ts';
 import type { DrainState, InstanceRecord, Lifecycle, ObservedInstance, OperatorRequest } from '../../functions/core/model.ts';
 
 const NOW = 5_000_000;

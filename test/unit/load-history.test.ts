@@ -5,7 +5,7 @@ import { AT_MAX, type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, SHORT 
 import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
-import { decideStep } from '../../functions/core/step.ts';
+import { decideStep } from '../../functions/core/step/index.ts';
 import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
 
 const MINUTE = 60_000;

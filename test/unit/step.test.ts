@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts';
 import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
-import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step.ts';
+import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step/index.ts';
 import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
 
 const NOW = 2_000_000_000;

@@ -1,0 +1,109 @@
+/**
+ * Phase three: high availability. Which zones are degraded, which in-service instances have
+ * failed and must fail over (and where their replacement goes), which failovers decided earlier
+ * continue, which instances drain ahead of an AWS Health scheduled event, and which health
+ * observations to remember. All of it is involuntary: no disruption budget holds it back.
+ */
+import { failoverId, stepCommandId } from '../command-ids.ts';
+import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from '../failover.ts';
+import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
+import type { Member } from '../placement.ts';
+import { ALIVE, type StepContext, isGone } from './context.ts';
+import type { DrainStart } from './drains.ts';
+
+export interface HealthAssessment {
+  /** Failovers (new and continued) and remembered observations, in record order. */
+  readonly commands: readonly Command[];
+  readonly notes: readonly string[];
+  readonly degraded: ReadonlySet<string>;
+  /** Instances failing over: out of the capacity count. */
+  readonly failed: ReadonlySet<string>;
+  /** Units of failed instances whose replacement is not launched yet. */
+  readonly unitsInFlight: number;
+  /** Instances to drain ahead of a scheduled event, replacement first. */
+  readonly drains: readonly DrainStart[];
+}
+
+type Judgement = { command: Command; units?: number } | { note: string } | { drain: DrainStart } | undefined;
+
+function continuedFailover(context: StepContext, record: InstanceRecord): { command: Command; units: number } | undefined {
+  const plan = record.failover;
+  if (record.lifecycle !== 'failing-over' || plan === undefined) return undefined;
+  const reason = `continuing the failover decided earlier: ${plan.cause}`;
+  const command: Command = { kind: 'failover', id: failoverId(context.fleet.name, record.instanceId), instanceId: record.instanceId, plan, reason };
+  return { command, units: plan.replacementId === undefined ? plan.units : 0 };
+}
+
+/** An AWS Health scheduled event on an instance with nothing to carry over: drain it gracefully first. */
+function scheduledDrain(context: StepContext, record: InstanceRecord, instance: ObservedInstance | undefined): DrainStart | undefined {
+  const scheduled = context.signals.find((s) => s.instanceId === record.instanceId && s.kind === 'scheduled-event');
+  const identity = identityOf(record, instance);
+  const carriesIdentity = identity.elasticIps.length + identity.networkInterfaces.length + identity.volumes.length > 0;
+  if (scheduled === undefined || carriesIdentity || instance === undefined || !ALIVE.has(instance.state) || instance.protected) return undefined;
+  return { instanceId: record.instanceId, launchedAtMs: record.launchedAtMs, reason: `AWS Health scheduled event: ${scheduled.detail}; draining ahead of it`, keepCapacity: true };
+}
+
+/** One in-service instance: fails over, is left to the operator, or has its observations tracked. */
+function judge(context: StepContext, record: InstanceRecord, candidates: readonly Member[], degraded: ReadonlySet<string>): Judgement {
+  const { fleet, nowMs } = context;
+  const instance = context.observedById.get(record.instanceId);
+  const drain = scheduledDrain(context, record, instance);
+  if (drain !== undefined) return { drain };
+  const identity = identityOf(record, instance);
+  const signals = context.signals.filter((signal) => signal.instanceId === record.instanceId);
+  const assessment = assessFailure(fleet.failover, record, instance, signals, nowMs);
+  if (assessment.cause !== undefined && instance?.protected === true) {
+    return { note: `${record.instanceId} has failed (${assessment.cause}) but is protected: fleetward leaves it to the operator` };
+  }
+  if (assessment.cause !== undefined) {
+    const { plan, reason } = planReplacement({
+      fleet,
+      instanceId: record.instanceId,
+      subnetId: instance?.subnetId ?? '',
+      availabilityZone: instance?.availabilityZone ?? '',
+      instanceType: instance?.instanceType ?? fleet.instanceTypes[0]?.type ?? 'unknown',
+      identity,
+      cause: assessment.cause,
+      gone: isGone(instance),
+      degraded,
+      subnets: context.subnets,
+      members: candidates,
+      nowMs,
+    });
+    return { command: { kind: 'failover', id: failoverId(fleet.name, record.instanceId), instanceId: record.instanceId, plan, reason }, units: plan.units };
+  }
+  if (assessment.failedObservations === (record.failedObservations ?? 0) && sameIdentity(record.identity, identity)) return undefined;
+  const failing = assessment.failedObservations > 0;
+  const reason = failing ? `failing observation ${assessment.failedObservations} of ${fleet.failover.unhealthyThreshold} before failover` : 'its health or identity changed';
+  const id = stepCommandId(fleet.name, context.step, 'track', record.instanceId);
+  return { command: { kind: 'track', id, instanceId: record.instanceId, failedObservations: assessment.failedObservations, identity, reason } };
+}
+
+function judgeRecord(context: StepContext, record: InstanceRecord, candidates: readonly Member[], degraded: ReadonlySet<string>): Judgement {
+  const continued = continuedFailover(context, record);
+  if (continued !== undefined) return continued;
+  if (record.lifecycle !== 'in-service' || !context.fleet.failover.enabled) return undefined;
+  return judge(context, record, candidates, degraded);
+}
+
+export function assessHealth(context: StepContext, records: readonly InstanceRecord[], candidates: readonly Member[]): HealthAssessment {
+  const zones = context.fleet.failover.enabled ? degradedZones(candidates, context.fleet.failover.degradedZone) : [];
+  const degraded = new Set(zones.map((d) => d.zone));
+  const notes = zones.map((zone) => `${zone.zone} is degraded (${zone.impaired} of ${zone.instances} instances failing): no new capacity goes there`);
+  const commands: Command[] = [];
+  const failed = new Set<string>();
+  const drains: DrainStart[] = [];
+  let unitsInFlight = 0;
+  for (const record of records) {
+    const judgement = judgeRecord(context, record, candidates, degraded);
+    if (judgement === undefined) continue;
+    if ('note' in judgement) notes.push(judgement.note);
+    else if ('drain' in judgement) drains.push(judgement.drain);
+    else {
+      commands.push(judgement.command);
+      if (judgement.command.kind === 'failover') failed.add(judgement.command.instanceId);
+      unitsInFlight += judgement.units ?? 0;
+    }
+  }
+  return { commands, notes, degraded, failed, unitsInFlight, drains };
+}

@@ -1,0 +1,99 @@
+/**
+ * What a control step's decision reads and returns, and the read-only context every phase of it
+ * shares: the input plus what is derived from it once (the step number, instances by id).
+ */
+import type { FleetConfig } from '../config.ts';
+import type { ForecastModel } from '../forecast.ts';
+import type { LoadPoint, PredictiveState } from '../load-history.ts';
+import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from '../model.ts';
+import type { SubnetPlacement } from '../placement.ts';
+import type { ScalingDirection } from '../scaling.ts';
+
+export interface StepInput {
+  readonly fleet: FleetConfig;
+  readonly status: FleetStatus | undefined;
+  readonly records: readonly InstanceRecord[];
+  readonly observed: readonly ObservedInstance[];
+  /** The fleet's subnets with their zones, in config order. */
+  readonly subnets: readonly SubnetPlacement[];
+  readonly metric: MetricReading;
+  readonly nowMs: number;
+  /** What events said about instances (interruption warnings, scheduled events, alarms). */
+  readonly signals?: readonly InstanceSignal[];
+  /** Operator requests waiting to be settled, oldest first. */
+  readonly requests?: readonly OperatorRequest[];
+  /** Stored load history and cached forecast model, for fleets with scaling.predictive. */
+  readonly predictive?: PredictiveState;
+}
+
+export interface CapacitySnapshot {
+  readonly currentUnits: number;
+  /** Units of failed instances whose replacement is not launched yet. */
+  readonly replacingUnits: number;
+  readonly warmedUnits: number;
+  readonly warmingInstances: number;
+  readonly instances: number;
+}
+
+/** The status the shell writes back, once the commands are carried out. */
+export type NextStatus = Omit<FleetStatus, 'version'>;
+
+export interface StepDecision {
+  readonly step: number;
+  readonly desiredCapacity: number;
+  readonly direction: ScalingDirection;
+  /** Why the desired capacity is what it is. */
+  readonly reason: string;
+  readonly recommendation?: number;
+  readonly capacity: CapacitySnapshot;
+  readonly commands: readonly Command[];
+  /** Why capacity was not closed this step, when it was not (backoff, nothing removable, a budget). */
+  readonly notes: readonly string[];
+  readonly dryRun: boolean;
+  readonly nextStatus: NextStatus;
+  /** The load this step observed, for the shell to add to the history (scaling.predictive). */
+  readonly loadPoint?: LoadPoint;
+  /** A forecast model fitted this step, for the shell to cache in place of the old one. */
+  readonly forecastModel?: ForecastModel;
+}
+
+/** Zones and subnets being emptied by an evacuation. */
+export type Evacuation = NonNullable<FleetStatus['evacuating']>;
+
+export const NO_EVACUATION: Evacuation = { zones: [], subnets: [] };
+
+/** What every phase reads. Phases return what they decide; none changes the context. */
+export interface StepContext {
+  readonly fleet: FleetConfig;
+  readonly status: FleetStatus | undefined;
+  /** This step's number: one more than the last recorded step. */
+  readonly step: number;
+  readonly nowMs: number;
+  readonly subnets: readonly SubnetPlacement[];
+  readonly observed: readonly ObservedInstance[];
+  readonly observedById: ReadonlyMap<string, ObservedInstance>;
+  readonly signals: readonly InstanceSignal[];
+}
+
+export function stepContext(input: StepInput): StepContext {
+  return {
+    fleet: input.fleet,
+    status: input.status,
+    step: (input.status?.step ?? 0) + 1,
+    nowMs: input.nowMs,
+    subnets: input.subnets,
+    observed: input.observed,
+    observedById: new Map(input.observed.map((o) => [o.instanceId, o])),
+    signals: input.signals ?? [],
+  };
+}
+
+/** EC2 states in which an instance serves or is about to. */
+export const ALIVE: ReadonlySet<string> = new Set(['pending', 'running']);
+
+/** Whether EC2 no longer runs the instance: not reported, or terminated. */
+export const isGone = (instance: ObservedInstance | undefined) => instance === undefined || instance.state === 'terminated';
+
+/** Whether an instance or subnet lies in a zone or subnet being evacuated. */
+export const isEvacuated = (evacuating: Evacuation, place: { readonly availabilityZone: string; readonly subnetId: string }) =>
+  evacuating.zones.includes(place.availabilityZone) || evacuating.subnets.includes(place.subnetId);

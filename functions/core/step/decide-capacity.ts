@@ -1,0 +1,59 @@
+/**
+ * Phase four: the desired capacity. The fleet as it serves now (in-service instances that have
+ * not failed, those a voluntary disruption is about to take out included: they serve until they
+ * are drained) is measured, its load point joins the history of a predictive fleet, and target
+ * tracking with the forecast decides.
+ */
+import type { FleetConfig } from '../config.ts';
+import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from '../load-history.ts';
+import { type Member, sumUnits } from '../placement.ts';
+import { type CapacityDecision, type ForecastInput, decideCapacity } from '../scaling.ts';
+import type { CapacitySnapshot, StepContext, StepInput } from './context.ts';
+
+export interface CapacityPlan {
+  readonly snapshot: CapacitySnapshot;
+  readonly decision: CapacityDecision;
+  readonly loadPoint?: LoadPoint;
+  readonly forecast?: ForecastInput;
+}
+
+/** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
+function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, point: LoadPoint | undefined, nowMs: number): ForecastInput | undefined {
+  if (fleet.scaling.predictive === undefined) return undefined;
+  const points = [...(state?.points ?? []), ...(point === undefined ? [] : [point])];
+  const history = assembleHistory(points, fleet.scaling.metric.periodSeconds * 1000, nowMs);
+  if (history === undefined) return undefined;
+  if (state?.unreadable !== undefined) return { history, fit: { unavailable: `reading the load history failed (${state.unreadable})` } };
+  return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };
+}
+
+function snapshotOf(context: StepContext, members: readonly Member[], unitsInFlight: number): CapacitySnapshot {
+  const warmupMs = context.fleet.scaling.warmupSeconds * 1000;
+  const warming = members.filter((m) => m.launchedAtMs + warmupMs > context.nowMs);
+  const currentUnits = sumUnits(members);
+  return {
+    currentUnits,
+    replacingUnits: unitsInFlight,
+    warmedUnits: currentUnits - sumUnits(warming),
+    warmingInstances: warming.length,
+    instances: members.length,
+  };
+}
+
+export function planCapacity(context: StepContext, input: Pick<StepInput, 'metric' | 'predictive'>, members: readonly Member[], unitsInFlight: number): CapacityPlan {
+  const { fleet, nowMs } = context;
+  const snapshot = snapshotOf(context, members, unitsInFlight);
+  const loadPoint = loadPointOf(fleet.scaling, input.metric, snapshot.warmedUnits, fleet.capacity.max);
+  const forecast = forecastInput(fleet, input.predictive, loadPoint, nowMs);
+  const decision = decideCapacity({
+    fleet,
+    status: context.status,
+    currentUnits: snapshot.currentUnits,
+    warmedUnits: snapshot.warmedUnits,
+    warmingInstances: snapshot.warmingInstances,
+    metric: input.metric,
+    nowMs,
+    ...(forecast === undefined ? {} : { forecast }),
+  });
+  return { snapshot, decision, ...(loadPoint === undefined ? {} : { loadPoint }), ...(forecast === undefined ? {} : { forecast }) };
+}

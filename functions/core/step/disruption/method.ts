@@ -1,0 +1,33 @@
+/**
+ * The shape every voluntary disruption method has: given the instances still in service and the
+ * desired capacity, which instances it would take out now, most wanted first, each with its
+ * reason. The loop in ./index.ts runs the methods in order and lets the budget decide how many go.
+ */
+import type { FleetConfig } from '../../config.ts';
+import type { Member } from '../../placement.ts';
+import type { Evacuation } from '../context.ts';
+import type { DrainStart } from '../drains.ts';
+
+export interface DisruptionContext {
+  readonly fleet: FleetConfig;
+  readonly nowMs: number;
+  readonly desired: number;
+  /** In service, healthy, and not taken out by an earlier method this step. */
+  readonly members: readonly Member[];
+  readonly evacuating: Evacuation;
+}
+
+export interface Proposal {
+  /** The instances to drain, most wanted first; the budget may let only the first few go. */
+  readonly moves: readonly DrainStart[];
+  /** Why the method could not do all it wanted, for the decision log. */
+  readonly notes: readonly string[];
+}
+
+export interface DisruptionMethod {
+  /** The reason disruption budgets name it by (`disruption.budgets[].reasons`). */
+  readonly reason: string;
+  propose(context: DisruptionContext): Proposal;
+}
+
+export const NOTHING: Proposal = { moves: [], notes: [] };

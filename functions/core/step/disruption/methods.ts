@@ -1,0 +1,11 @@
+/**
+ * The voluntary disruption methods, in the order they run: each sees only the instances the ones
+ * before it left in service. A new reason to take instances out is one module and one line here.
+ */
+import { evacuation } from './evacuation.ts';
+import type { DisruptionMethod } from './method.ts';
+import { scaleIn } from './scale-in.ts';
+
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn];
+
+export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);

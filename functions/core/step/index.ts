@@ -1,0 +1,71 @@
+/**
+ * One control step's decision for one fleet, as named pure phases in the order they run: settle
+ * operator requests, reconcile records with EC2, assess health (failover), decide the desired
+ * capacity, run the voluntary disruption methods within the budget, launch what is missing, and
+ * advance everything out of service. Each phase reads the context and returns what it decides.
+ */
+import { type StepContext, type StepDecision, type StepInput, stepContext } from './context.ts';
+import { advanceOutOfService } from './advance.ts';
+import { assessHealth } from './assess-health.ts';
+import { type CapacityPlan, planCapacity } from './decide-capacity.ts';
+import { disrupt } from './disruption/index.ts';
+import { disruptionBudgets } from './disruption/budget.ts';
+import { type DrainStart, drainingRecord } from './drains.ts';
+import { evacuationProgress } from './evacuation-progress.ts';
+import { nextStatus } from './next-status.ts';
+import { pausedDecision } from './paused.ts';
+import { planLaunches } from './plan-launches.ts';
+import { reconcile } from './reconcile.ts';
+import { settleRequests } from './settle-requests.ts';
+import type { InstanceRecord } from '../model.ts';
+
+export type { CapacitySnapshot, NextStatus, StepDecision, StepInput } from './context.ts';
+export { launchBackoffSeconds } from './plan-launches.ts';
+
+const drainsOf = (context: StepContext, records: readonly InstanceRecord[], starts: readonly DrainStart[]) => {
+  const byId = new Map(records.map((r) => [r.instanceId, r]));
+  return starts.map((start) => drainingRecord(byId.get(start.instanceId), start, context.nowMs));
+};
+
+function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecision, 'loadPoint' | 'forecastModel'> {
+  const fit = plan.forecast?.fit;
+  const fitted = fit !== undefined && 'model' in fit && fit.model !== input.predictive?.model ? { forecastModel: fit.model } : {};
+  return { ...(plan.loadPoint === undefined ? {} : { loadPoint: plan.loadPoint }), ...fitted };
+}
+
+export function decideStep(input: StepInput): StepDecision {
+  const context = stepContext(input);
+  const { fleet } = context;
+  const settled = settleRequests(context, input.records, input.requests ?? []);
+  if (settled.paused) return pausedDecision(context, settled);
+  const reconciled = reconcile(context, settled.records);
+  const health = assessHealth(context, settled.records, reconciled.candidates);
+  const leavingForHealth = new Set(health.drains.map((d) => d.instanceId));
+  const outOfService = [...settled.records.filter((r) => r.lifecycle === 'draining' || r.lifecycle === 'returning'), ...drainsOf(context, settled.records, health.drains)];
+  const healthy = reconciled.candidates.filter((m) => !health.failed.has(m.instanceId) && !leavingForHealth.has(m.instanceId));
+  const draining = outOfService.filter((r) => r.lifecycle === 'draining');
+  const budgets = disruptionBudgets(fleet, healthy.length + draining.length);
+  const evacuation = evacuationProgress(context, settled.evacuating, healthy, draining, budgets);
+
+  const capacity = planCapacity(context, input, healthy, health.unitsInFlight);
+  const { decision } = capacity;
+  const desired = decision.desiredCapacity;
+  const { evacuating } = evacuation;
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length });
+  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: health.unitsInFlight, degraded: health.degraded, evacuating });
+  const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
+  const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
+  return {
+    step: context.step,
+    desiredCapacity: desired,
+    direction: decision.direction,
+    reason: decision.reason,
+    ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
+    capacity: capacity.snapshot,
+    commands: [...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances],
+    notes: [...health.notes, ...evacuation.notes, ...disruption.notes, ...launches.notes],
+    dryRun: fleet.dryRun,
+    nextStatus: nextStatus(context, { paused: false, evacuating }, decision),
+    ...forecastOutputs(input, capacity),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Phase two: reconcile fleetward's records with what EC2 reports. A live instance that carries
+ * the fleet tag but has no record is adopted; the record of an instance EC2 no longer runs is
+ * forgotten (unless failover or a drain still has to deal with it). The in-service instances,
+ * adopted ones included, are the candidates every later phase works on.
+ */
+import { stepCommandId } from '../command-ids.ts';
+import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
+import { type Member, unitsOf } from '../placement.ts';
+import { ALIVE, type StepContext, isGone } from './context.ts';
+
+export interface Reconciliation {
+  readonly forgets: readonly Command[];
+  readonly adoptions: readonly Command[];
+  /** Alive instances in service (or adopted now), failing ones included. */
+  readonly candidates: readonly Member[];
+}
+
+/** An observed instance as a fleet member: its weight, and its warm-up from fleetward's own clock. */
+export function memberOf(context: StepContext, instance: ObservedInstance, record: InstanceRecord | undefined): Member {
+  return { ...instance, units: unitsOf(instance.instanceType, context.fleet.instanceTypes), launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs };
+}
+
+/** Records another phase looks after even when their instance is gone: failovers, drains, health. */
+function handledElsewhere(context: StepContext, record: InstanceRecord): boolean {
+  if (record.lifecycle === 'failing-over' && record.failover !== undefined) return true;
+  if (record.lifecycle === 'draining' || record.lifecycle === 'returning') return true;
+  return record.lifecycle === 'in-service' && context.fleet.failover.enabled;
+}
+
+function forgets(context: StepContext, records: readonly InstanceRecord[]): Command[] {
+  return records.flatMap((record) => {
+    const instance = context.observedById.get(record.instanceId);
+    if (handledElsewhere(context, record) || !isGone(instance)) return [];
+    const reason = instance === undefined ? 'EC2 no longer reports the instance' : 'the instance is terminated';
+    return [{ kind: 'forget', id: stepCommandId(context.fleet.name, context.step, 'forget', record.instanceId), instanceId: record.instanceId, reason }];
+  });
+}
+
+export function reconcile(context: StepContext, records: readonly InstanceRecord[]): Reconciliation {
+  const recordById = new Map(records.map((r) => [r.instanceId, r]));
+  const adoptions: Command[] = [];
+  const candidates: Member[] = [];
+  for (const instance of context.observed) {
+    if (!ALIVE.has(instance.state)) continue;
+    const record = recordById.get(instance.instanceId);
+    if (record === undefined) {
+      adoptions.push({
+        kind: 'adopt',
+        id: stepCommandId(context.fleet.name, context.step, 'adopt', instance.instanceId),
+        instanceId: instance.instanceId,
+        launchedAtMs: instance.launchTimeMs,
+        reason: `it carries the fleet tag and is ${instance.state}, but fleetward had no record of it`,
+      });
+    }
+    if (record === undefined || record.lifecycle === 'in-service') candidates.push(memberOf(context, instance, record));
+  }
+  return { forgets: forgets(context, records), adoptions, candidates };
+}
