@@ -1,71 +1,9 @@
 // End-to-end tests of decideStep on plain data: reconcile, capacity, commands with exact ids and reasons, notes, next status.
 import { describe, expect, it } from 'vitest';
-import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts';
-import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
-import type { SubnetPlacement } from '../../functions/core/placement.ts';
-import { type StepInput, decideStep, launchBackoffSeconds } from '../../functions/core/step/index.ts';
-import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
-
-const NOW = 2_000_000_000;
-const LONG_AGO = NOW - 3_600_000;
-const sec = (s: number) => s * 1000;
-
-const SUBNET_A: SubnetPlacement = { subnetId: 'subnet-0a', availabilityZone: 'us-east-1a' };
-const SUBNET_B: SubnetPlacement = { subnetId: 'subnet-0b', availabilityZone: 'us-east-1b' };
-
-interface FleetOptions {
-  capacity?: FleetConfig['capacity'];
-  instanceTypes?: FleetConfig['instanceTypes'];
-  scaling?: Partial<ScalingConfig>;
-  dryRun?: boolean;
-}
-
-function fleet(options: FleetOptions = {}): FleetConfig {
-  return {
-    name: 'web',
-    launchTemplate: { name: 'web-server', version: '$Latest' },
-    subnets: [SUBNET_A.subnetId, SUBNET_B.subnetId],
-    instanceTypes: options.instanceTypes ?? [
-      { type: 'm7g.large', weight: 1 },
-      { type: 'm6g.large', weight: 1 },
-    ],
-    capacity: options.capacity ?? { min: 1, max: 10 },
-    scaling: cpuScaling(options.scaling),
-    targetGroups: [],
-    drain: DRAIN_DEFAULTS,
-    failover: { ...FAILOVER_DEFAULTS, enabled: false },
-    dryRun: options.dryRun ?? false,
-    tags: {},
-  };
-}
-
-function instance(instanceId: string, subnet: SubnetPlacement, extra: Partial<ObservedInstance> = {}): ObservedInstance {
-  return observedInstance(instanceId, subnet, LONG_AGO, extra);
-}
-
-function record(instanceId: string, extra: Partial<InstanceRecord> = {}): InstanceRecord {
-  return { instanceId, lifecycle: 'in-service', launchedAtMs: LONG_AGO, version: 1, reason: 'launched', ...extra };
-}
-
-function status(desiredCapacity: number, extra: Partial<FleetStatus> = {}): FleetStatus {
-  return { step: 41, desiredCapacity, recommendations: [], version: 9, ...extra };
-}
-
-const cpu = (value: number): MetricReading => ({ kind: 'value', value, timestampMs: NOW - sec(60), label: 'cpu' });
-const missing: MetricReading = { kind: 'missing', label: 'cpu', why: 'no datapoints' };
-
-/** A step over observed instances that all have in-service records, unless the case says otherwise. */
-function stepInput(partial: Partial<StepInput> & Pick<StepInput, 'observed'>): StepInput {
-  return {
-    fleet: fleet(),
-    status: undefined,
-    records: partial.observed.map((o) => record(o.instanceId)),
-    subnets: [SUBNET_A, SUBNET_B],
-    metric: missing,
-    nowMs: NOW,
-    ...partial,
-  };
-}
+import type { FleetConfig } from '../../functions/core/config.ts';
+import { decideStep, launchBackoffSeconds } from '../../functions/core/step/index.ts';
+import { FAILOVER_DEFAULTS } from './fixtures.ts';
+import { LONG_AGO, NOW, SUBNET_A, SUBNET_B, cpu, fleet, instance, missing, record, sec, status, stepInput } from './step-fixtures.ts';
 
 describe('decideStep: reconcile', () => {
   const observed = [
