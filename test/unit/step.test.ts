@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { decideStep, launchBackoffSeconds } from '../../functions/core/step/index.ts';
-import { FAILOVER_DEFAULTS } from './fixtures.ts';
 import { LONG_AGO, NOW, SUBNET_A, SUBNET_B, cpu, fleet, instance, missing, record, sec, status, stepInput } from './step-fixtures.ts';
 
 describe('decideStep: reconcile', () => {
