@@ -1,13 +1,13 @@
 #!/usr/bin/env -S npx tsx
 /**
  * The operator CLI, `fleetward`: one commander program whose subcommands live in
- * bin/commands/. `run` parses and runs one command line and returns its exit code (0 ok,
- * 2 bad input, 1 unexpected failure), so tests call it in-process with captured output.
+ * bin/commands/. `run` parses and runs one command line and returns its exit code (0 ok, 2 bad
+ * input or another fleetward error, 1 unexpected failure), so tests call it in-process.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../functions/core/config.ts';
+import { FleetwardError } from '../functions/core/errors.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerRequests } from './commands/requests.ts';
@@ -43,7 +43,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo, option
   } catch (error) {
     // commander has printed its own message (or the help) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof CliError || error instanceof ConfigError) {
+    if (error instanceof FleetwardError) {
       io.stderr(`error: ${error.message}\n`);
       return error instanceof CliError ? error.exitCode : 2;
     }

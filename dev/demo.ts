@@ -14,6 +14,7 @@ import { type FleetwardConfig, validateConfig } from '../functions/core/config.t
 import { createAwsClients } from '../functions/handlers/ports.ts';
 import { createScaleHandler } from '../functions/handlers/scale-handler.ts';
 import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from './fixtures.ts';
+import { FleetwardError } from '../functions/core/errors.ts';
 
 export const DEMO_NAMESPACE = 'Fleetward/Demo';
 export const DEMO_METRIC = 'RequestsPerMinute';
@@ -115,8 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const context = { awsRequestId: randomUUID(), functionName: 'fleetward-demo', getRemainingTimeInMillis: () => 60_000 } as Context;
     const result = await handler({ source: 'fleetward.schedule', executionId: randomUUID(), scheduledTime: new Date(nowMs).toISOString() }, context);
     const outcome = result.fleets[0];
-    if (outcome === undefined) throw new Error(`the step did not run: ${result.reason ?? result.status}`);
-    if (outcome.outcome === 'failed') throw new Error(`the step failed: ${outcome.reason}`);
+    if (outcome === undefined) throw new FleetwardError(`the step did not run: ${result.reason ?? result.status}`);
+    if (outcome.outcome === 'failed') throw new FleetwardError(`the step failed: ${outcome.reason}`);
     launched += outcome.launched.length;
     terminated += outcome.terminated.length;
     const running = (outcome.capacity ?? 0) + outcome.launched.length - outcome.terminated.length;

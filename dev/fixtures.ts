@@ -5,6 +5,7 @@
 import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { PARTITION_KEY, SORT_KEY } from '../functions/aws/table-keys.ts';
+import { EmulatorError } from './moto-server.ts';
 
 export async function createFleetwardTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
@@ -35,14 +36,14 @@ export async function defaultSubnets(ec2: EC2Client, zones = 3): Promise<Network
     .map((s) => ({ subnetId: s.SubnetId ?? '', availabilityZone: s.AvailabilityZone ?? '' }))
     .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone))
     .slice(0, zones);
-  if (subnets.length < zones) throw new Error(`expected ${zones} default subnets, found ${subnets.length}`);
+  if (subnets.length < zones) throw new EmulatorError(`expected ${zones} default subnets, found ${subnets.length}`);
   return { subnets };
 }
 
 export async function createLaunchTemplate(ec2: EC2Client, name: string): Promise<string> {
   const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
   const imageId = images.Images?.[0]?.ImageId;
-  if (imageId === undefined) throw new Error('the emulator offers no image to launch');
+  if (imageId === undefined) throw new EmulatorError('the emulator offers no image to launch');
   const result = await ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: name,

@@ -7,6 +7,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FleetwardError } from '../functions/core/errors.ts';
+
+/** The emulator is missing, did not start, or refused a request of the setup. */
+export class EmulatorError extends FleetwardError {}
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MOTO_SERVER = join(ROOT, '.venv', 'bin', 'moto_server');
@@ -41,7 +45,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`moto server exited with code ${child.exitCode} before answering:\n${output()}`);
+      throw new EmulatorError(`moto server exited with code ${child.exitCode} before answering:\n${output()}`);
     }
     try {
       const response = await fetch(`${endpoint}/moto-api/data.json`);
@@ -51,7 +55,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`moto server did not answer at ${endpoint} within ${timeoutMs} ms:\n${output()}`);
+  throw new EmulatorError(`moto server did not answer at ${endpoint} within ${timeoutMs} ms:\n${output()}`);
 }
 
 /** Sets what the AWS SDK needs to talk to the emulator: endpoint, region, dummy credentials. */
@@ -69,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { endpoint: external, owned: false, stop: async () => undefined };
   }
   if (!existsSync(MOTO_SERVER)) {
-    throw new Error(`${MOTO_SERVER} is missing: run \`bash scripts/ensure-setup.sh\` (npm start and npm test do it)`);
+    throw new EmulatorError(`${MOTO_SERVER} is missing: run \`bash scripts/ensure-setup.sh\` (npm start and npm test do it)`);
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -99,5 +103,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export async function resetEmulator(emulator: Pick<Emulator, 'endpoint' | 'owned'>): Promise<void> {
   if (!emulator.owned) return;
   const response = await fetch(`${emulator.endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`resetting moto failed: HTTP ${response.status}`);
+  if (!response.ok) throw new EmulatorError(`resetting moto failed: HTTP ${response.status}`);
 }

@@ -504,8 +504,7 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
     }
   });
   if (problems.length > 0 || config === undefined) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new Error(`Fleetward props are invalid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new ConfigError('Fleetward props', problems, 'Fleetward props are');
   }
   return config;
 }

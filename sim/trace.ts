@@ -3,6 +3,7 @@
  * files with the line at fault), and turns a trace into a demand series on the control step,
  * in capacity units, scaled so that its peak needs a given number of instances.
  */
+import { FleetwardError } from '../functions/core/errors.ts';
 
 /** A parsed trace: sample times (seconds from the trace's start) and the measure at each. */
 export interface Trace {
@@ -14,14 +15,13 @@ export interface Trace {
 }
 
 /** A malformed trace file; the message names the file and the line. */
-export class TraceError extends Error {
+export class TraceError extends FleetwardError {
   constructor(
     readonly source: string,
     readonly line: number | undefined,
     detail: string,
   ) {
     super(line === undefined ? `${source}: ${detail}` : `${source}, line ${line}: ${detail}`);
-    this.name = 'TraceError';
   }
 }
 

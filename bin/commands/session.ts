@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import type { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
 import type { StepDependencies, StepLogger } from '../../functions/control/run-step.ts';
 import { type FleetConfig, type FleetwardConfig, parseConfig } from '../../functions/core/config.ts';
+import { FleetwardError } from '../../functions/core/errors.ts';
 import { createAwsClients, createPorts } from '../../functions/handlers/ports.ts';
 import type { Clock } from '../../functions/ports/index.ts';
 
@@ -30,13 +31,12 @@ export interface RunOptions {
 }
 
 /** A command given bad input: printed as one line on stderr, exits with `exitCode`. */
-export class CliError extends Error {
+export class CliError extends FleetwardError {
   constructor(
     message: string,
     readonly exitCode = 2,
   ) {
     super(message);
-    this.name = 'CliError';
   }
 }
 

@@ -14,7 +14,7 @@ import { progressBar, type ProgressStream } from '../../sim/progress.ts';
 import { comparisonJson, formatComparison, formatDecisions, renderReport } from '../../sim/report.ts';
 import { simulationRefusal } from '../../sim/policies/fleetward.ts';
 import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
-import { parseTrace, TraceError } from '../../sim/trace.ts';
+import { parseTrace } from '../../sim/trace.ts';
 import { type CliIo, CliError, fleetNamed, loadConfig } from './session.ts';
 
 interface SimulateOptions {
@@ -99,26 +99,20 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(`cannot read the trace ${options.trace}: ${code === 'ENOENT' ? 'no such file' : String((error as Error).message)}`);
   }
-  let comparison;
-  try {
-    const trace = parseTrace(text, options.trace);
-    const prepared = prepare(trace, {
-      stepS: options.stepS,
-      bootS: options.bootS,
-      peakInstances: options.peakInstances,
-      instanceCapacity: options.instanceCapacity,
-      ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
-    });
-    comparison = compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
-      policies,
-      target: targetPercent / 100,
-      sweep: options.sweep === true,
-      onProgress: progressBar(run.progress ?? process.stderr, 'simulating'),
-    });
-  } catch (error) {
-    if (error instanceof TraceError) throw new CliError(error.message);
-    throw error;
-  }
+  // A malformed trace is a TraceError, which the CLI prints as bad input.
+  const prepared = prepare(parseTrace(text, options.trace), {
+    stepS: options.stepS,
+    bootS: options.bootS,
+    peakInstances: options.peakInstances,
+    instanceCapacity: options.instanceCapacity,
+    ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
+  });
+  const comparison = compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
+    policies,
+    target: targetPercent / 100,
+    sweep: options.sweep === true,
+    onProgress: progressBar(run.progress ?? process.stderr, 'simulating'),
+  });
   const name = basename(options.trace, extname(options.trace));
   await mkdir(options.out, { recursive: true });
   const html = join(options.out, `${name}.html`);

@@ -6,6 +6,7 @@
 import { type CloudWatchClient, type MetricDataQuery, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
 import { INSTANCE_ID_PLACEHOLDER, type MetricConfig } from '../core/config.ts';
 import type { MetricReading } from '../core/model.ts';
+import { ServiceError } from '../ports/errors.ts';
 import type { MetricDatapoint, MetricsPort } from '../ports/index.ts';
 
 /** GetMetricData accepts at most 500 queries per request. */
@@ -87,7 +88,7 @@ export class CloudWatchMetrics implements MetricsPort {
 
   async history(metric: MetricConfig, fromMs: number, toMs: number): Promise<MetricDatapoint[]> {
     if (Object.values(metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER)) {
-      throw new Error(`${metricLabel(metric)} is read per instance: its history cannot be read for the fleet`);
+      throw new ServiceError(`${metricLabel(metric)} is read per instance: its history cannot be read for the fleet`);
     }
     const pages = paginateGetMetricData(
       { client: this.cloudwatch },

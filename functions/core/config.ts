@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { FleetwardError } from './errors.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
@@ -286,14 +287,15 @@ export type DrainConfig = FleetConfig['drain'];
 export type DisruptionConfig = NonNullable<FleetConfig['disruption']>;
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
-export class ConfigError extends Error {
+export class ConfigError extends FleetwardError {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
+    /** What the message says is invalid: "<source> is" unless given. */
+    subject = `${source} is`,
   ) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`${source} is invalid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super(`${subject} invalid (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

@@ -4,7 +4,7 @@
  * JSON is accepted too, for a function configured by hand.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type FleetwardConfig, validateConfig } from '../core/config.ts';
+import { ConfigError, type FleetwardConfig, validateConfig } from '../core/config.ts';
 
 export const CONFIG_VARIABLE = 'FLEETWARD_CONFIG';
 const COMPRESSED = 'gz:';
@@ -13,19 +13,19 @@ export function encodeConfig(config: FleetwardConfig): string {
   return COMPRESSED + gzipSync(JSON.stringify(config), { level: 9 }).toString('base64');
 }
 
-/** Decodes and validates; throws ConfigError (or a message naming the variable) when it is bad. */
+/** Decodes and validates; throws ConfigError naming the variable when it is bad. */
 export function decodeConfig(value: string): FleetwardConfig {
   let json: string;
   try {
     json = value.startsWith(COMPRESSED) ? gunzipSync(Buffer.from(value.slice(COMPRESSED.length), 'base64')).toString('utf8') : value;
   } catch (error) {
-    throw new Error(`${CONFIG_VARIABLE} is not valid gzip in base64: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(CONFIG_VARIABLE, [`is not valid gzip in base64: ${error instanceof Error ? error.message : String(error)}`]);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${CONFIG_VARIABLE} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(CONFIG_VARIABLE, [`is not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
   }
   return validateConfig(parsed, CONFIG_VARIABLE);
 }

@@ -2,13 +2,14 @@
  * Lambda entry point of the scale function: reads its environment once per container, builds
  * the clients at module scope, and hands every invocation to the handler.
  */
+import { ConfigError } from '../core/config.ts';
 import { CONFIG_VARIABLE, decodeConfig } from './config-environment.ts';
 import { createAwsClients } from './ports.ts';
 import { createScaleHandler } from './scale-handler.ts';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+  if (value === undefined || value === '') throw new ConfigError('the environment', [`${name}: is not set`]);
   return value;
 }
 

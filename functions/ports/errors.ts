@@ -2,13 +2,9 @@
  * fleetward's typed errors: what went wrong in terms of the domain, so callers can tell a
  * lost race (expected, quiet) from a bad config (loud, counted) from an outage (retried).
  */
+import { FleetwardError } from '../core/errors.ts';
 
-export class FleetwardError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export { FleetwardError, errorKind } from '../core/errors.ts';
 
 /** Another run holds the fleet's lease: this run must not decide for the fleet. */
 export class LeaseHeldError extends FleetwardError {
@@ -47,3 +43,6 @@ export class CapacityUnavailableError extends FleetwardError {}
 
 /** An event that does not match any trigger fleetward understands. */
 export class InvalidEventError extends FleetwardError {}
+
+/** An AWS answer fleetward cannot use as it is: a batch left unwritten, a read that cannot be made. */
+export class ServiceError extends FleetwardError {}
