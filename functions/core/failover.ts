@@ -154,5 +154,17 @@ export const identityOf = (record: InstanceRecord | undefined, instance: Observe
     ? instance.identity
     : (record?.identity ?? NO_IDENTITY);
 
-export const sameIdentity = (a: InstanceIdentity | undefined, b: InstanceIdentity) =>
-  JSON.stringify(a ?? NO_IDENTITY) === JSON.stringify(b);
+/** Whether two lists hold the same entries in the same order, field by field. */
+function sameEntries<T extends object>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((entry, i) => {
+    const other = b[i] as Record<string, unknown> | undefined;
+    const fields = Object.entries(entry);
+    return other !== undefined && fields.length === Object.keys(other).length && fields.every(([key, value]) => other[key] === value);
+  });
+}
+
+export const sameIdentity = (a: InstanceIdentity | undefined, b: InstanceIdentity) => {
+  const known = a ?? NO_IDENTITY;
+  return sameEntries(known.elasticIps, b.elasticIps) && sameEntries(known.networkInterfaces, b.networkInterfaces) && sameEntries(known.volumes, b.volumes);
+};

@@ -2,7 +2,7 @@
 // degraded zones, and where a replacement goes, with exact causes and reasons.
 import { describe, expect, it } from 'vitest';
 import type { FailoverConfig, FleetConfig } from '../../functions/core/config.ts';
-import { assessFailure, degradedZones, identityOf, planReplacement } from '../../functions/core/failover.ts';
+import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from '../../functions/core/failover.ts';
 import { type InstanceIdentity, type InstanceRecord, type InstanceSignal, NO_IDENTITY, type ObservedInstance } from '../../functions/core/model.ts';
 import type { Member, SubnetPlacement } from '../../functions/core/placement.ts';
 import { FAILOVER_DEFAULTS, observedInstance } from './fixtures.ts';
@@ -171,5 +171,20 @@ describe('identityOf', () => {
     expect(identityOf(record({ identity: PET }), instance({ state: 'terminated' }))).toEqual(PET);
     expect(identityOf(record({ identity: PET }), undefined)).toEqual(PET);
     expect(identityOf(record(), undefined)).toEqual(NO_IDENTITY);
+  });
+});
+
+describe('sameIdentity', () => {
+  const eip = { allocationId: 'eipalloc-1', publicIp: '203.0.113.7' };
+  const volume = { volumeId: 'vol-1', device: '/dev/sdf' };
+  const identity = (extra: Partial<InstanceIdentity> = {}): InstanceIdentity => ({ ...NO_IDENTITY, ...extra });
+  it.each([
+    ['no identity remembered and none now', undefined, identity(), true],
+    ['the same addresses and volumes', identity({ elasticIps: [eip], volumes: [volume] }), identity({ elasticIps: [{ publicIp: '203.0.113.7', allocationId: 'eipalloc-1' }], volumes: [volume] }), true],
+    ['an address gained', undefined, identity({ elasticIps: [eip] }), false],
+    ['a volume moved to another device', identity({ volumes: [volume] }), identity({ volumes: [{ ...volume, device: '/dev/sdg' }] }), false],
+    ['an interface at another index', identity({ networkInterfaces: [{ networkInterfaceId: 'eni-1', deviceIndex: 1 }] }), identity({ networkInterfaces: [{ networkInterfaceId: 'eni-1', deviceIndex: 2 }] }), false],
+  ] as const)('%s: %s', (_case, known, now, expected) => {
+    expect(sameIdentity(known, now)).toBe(expected);
   });
 });
