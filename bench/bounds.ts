@@ -105,12 +105,12 @@ function tightest(forecast: Float64Array, demand: Float64Array, misses: number, 
   return { headroom, instanceSteps };
 }
 
-function boundsOf(file: string): { name: string; steps: number; lag: number; bounds: Bound[] } {
+async function boundsOf(file: string): Promise<{ name: string; steps: number; lag: number; bounds: Bound[] }> {
   const setup = prepare(parseTrace(readFileSync(join(TRACES, file), 'utf8'), file));
   const { values, stepS } = setup.demand;
   const { warmupSteps, bootS } = setup.settings;
   const lag = Math.ceil(bootS / stepS - EPSILON) + 1;
-  const oracle = runPolicy(setup, 'oracle', 1).metrics.instanceHours;
+  const oracle = (await runPolicy(setup, 'oracle', 1)).metrics.instanceHours;
   const measured = values.length - warmupSteps;
   const misses = Math.floor((MAX_UNDER_TIMESHARE / 100) * measured);
   const demand = values.subarray(warmupSteps);
@@ -135,13 +135,13 @@ function boundsOf(file: string): { name: string; steps: number; lag: number; bou
 const headroomText = (bound: Bound) =>
   bound.scale === 'relative' ? `${(100 * bound.headroom).toFixed(1)}%` : `${bound.headroom.toFixed(1)} instances`;
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   const manifest = JSON.parse(readFileSync(join(TRACES, 'manifest.json'), 'utf8')) as Manifest[];
   const headline: string[][] = [];
   const details: string[] = [];
   for (const trace of manifest) {
-    const { name, steps, lag, bounds } = boundsOf(trace.file);
+    const { name, steps, lag, bounds } = await boundsOf(trace.file);
     const causal = bounds.filter((b) => !b.seesFuture);
     const best = causal[0];
     const reference = (half: number) => bounds.find((b) => b.name === `the centred mean of ±${half} steps`);
@@ -167,4 +167,4 @@ function main(): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main();
+await main();

@@ -50,9 +50,10 @@ function work(): void {
       parentPort?.close();
       return;
     }
-    const result = runPolicy(setupOf(job.file), job.policy, job.target);
-    const reply: JobResult = { id: job.id, metrics: result.metrics, seconds: result.seconds };
-    parentPort?.postMessage(reply);
+    void runPolicy(setupOf(job.file), job.policy, job.target).then((result) => {
+      const reply: JobResult = { id: job.id, metrics: result.metrics, seconds: result.seconds };
+      parentPort?.postMessage(reply);
+    });
   });
 }
 
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
   if (nasa !== undefined) {
     const t0 = performance.now();
     const setup = prepare(parseTrace(readFileSync(join(TRACES, nasa.file), 'utf8'), nasa.file));
-    const result = runPolicy(setup, 'fleetward', 0.9);
+    const result = await runPolicy(setup, 'fleetward', 0.9);
     nasaLine = `one fleetward run on ${nasa.name} (${setup.demand.values.length} steps, target 90%): ${((performance.now() - t0) / 1000).toFixed(2)} s including parsing (${result.seconds.toFixed(2)} s simulating)`;
   }
 

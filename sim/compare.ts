@@ -50,7 +50,7 @@ export interface CompareOptions {
 export const DEFAULT_TARGET = 0.7;
 
 /** Runs the comparison; the oracle always runs, since costs are relative to it. */
-export function compare(setup: Setup, options: CompareOptions = {}): Comparison {
+export async function compare(setup: Setup, options: CompareOptions = {}): Promise<Comparison> {
   const chosen = options.policies ?? POLICY_NAMES;
   const policies = chosen.includes('oracle') ? chosen : [...chosen, 'oracle' as const];
   const sweep = options.sweep === true;
@@ -59,14 +59,14 @@ export function compare(setup: Setup, options: CompareOptions = {}): Comparison 
   const runsOf = (policy: PolicyName) => (sweep && SWEPT_POLICIES.has(policy) ? SWEEP_TARGETS.length : 1);
   const total = policies.reduce((sum, policy) => sum + runsOf(policy) * steps, 0);
   let done = 0;
-  const run = (policy: PolicyName, t: number): PolicyResult => {
+  const run = async (policy: PolicyName, t: number): Promise<PolicyResult> => {
     const started = done;
-    const result = runPolicy(setup, policy, t, options.onProgress === undefined ? undefined : (n) => options.onProgress?.(started + n, total));
+    const result = await runPolicy(setup, policy, t, options.onProgress === undefined ? undefined : (n) => options.onProgress?.(started + n, total));
     done = started + steps;
     return result;
   };
 
-  const oracle = run('oracle', 1);
+  const oracle = await run('oracle', 1);
   const rows: PolicyRow[] = [];
   const supply = new Map<PolicyName, Int32Array>();
   for (const policy of policies) {
@@ -76,7 +76,7 @@ export function compare(setup: Setup, options: CompareOptions = {}): Comparison 
       continue;
     }
     if (!sweep || !SWEPT_POLICIES.has(policy)) {
-      const result = run(policy, target);
+      const result = await run(policy, target);
       rows.push({
         policy,
         target: result.target,
@@ -93,7 +93,7 @@ export function compare(setup: Setup, options: CompareOptions = {}): Comparison 
     const tried: Array<{ target: number; costRatio: number; underTimeshare: number }> = [];
     let seconds = 0;
     for (const t of SWEEP_TARGETS) {
-      const result = run(policy, t);
+      const result = await run(policy, t);
       seconds += result.seconds;
       tried.push({ target: t, costRatio: costRatio(result.metrics, oracle.metrics), underTimeshare: result.metrics.underTimeshare });
       best = cheapestWithinBound(best === undefined ? [result] : [best, result]);

@@ -1,7 +1,8 @@
 /**
- * The simulation loop: replays a demand series against the simulated fleet, one control step at
- * a time, asking a policy for the desired capacity at the start of each step and counting the
- * elasticity metrics of every step after the warm-up.
+ * The simulation loop: replays a demand series against a simulated fleet, one control step at a
+ * time, and counts the elasticity metrics of every step after the warm-up. A baseline policy
+ * names a desired capacity that the engine's own fleet carries out; fleetward runs its real
+ * control step on a fleet of its own (an ActingPolicy).
  *
  * Timing of step k (time k·step): instances whose boot ended serve from now; the policy sees
  * the metric of step k-1 (utilisation of the instances that served it: demand / supply, at most
@@ -55,11 +56,41 @@ export interface PolicyDecision {
   readonly reason: string;
 }
 
+/** A policy that asks for a desired capacity; the engine's own fleet carries it out. */
 export interface Policy {
   readonly name: string;
   /** The desired capacity in instances for this step. */
   decide(observation: Observation): number;
   /** The changes of desired capacity with their reasons, for a policy that explains itself. */
+  decisions?(): readonly PolicyDecision[];
+}
+
+/** The fleet a run bills and serves with: instances alive (billed) and in service. */
+export interface FleetView {
+  /** Moves instances whose boot finished by the clock's time into service. */
+  advance(): void;
+  readonly aliveCount: number;
+  readonly inService: number;
+}
+
+/** What a step did to the fleet, for the metrics. */
+export interface StepActivity {
+  readonly launched: number;
+  readonly terminated: number;
+  /** Seconds billed beyond the lifetimes of the instances terminated, by the billing minimum. */
+  readonly minimumChargeS: number;
+}
+
+/** A running policy with the fleet it acts on. */
+export interface Controller {
+  readonly fleet: FleetView;
+  step(observation: Observation): StepActivity | Promise<StepActivity>;
+}
+
+/** A policy that acts on a fleet of its own (fleetward's real control step), started on the run's clock. */
+export interface ActingPolicy {
+  readonly name: string;
+  start(clock: VirtualClock, initialInstances: number): Controller;
   decisions?(): readonly PolicyDecision[];
 }
 
@@ -74,19 +105,35 @@ export function defaultWarmupSteps(steps: number, stepS: number): number {
   return Math.min(Math.floor((14 * 86_400) / stepS), Math.floor(steps / 4));
 }
 
-export function simulate(
+/** Carries a desired capacity out on the simulator's homogeneous fleet, within the bounds. */
+function desiredCapacityController(policy: Policy, clock: VirtualClock, settings: SimSettings, initialInstances: number): Controller {
+  const fleet = new SimFleet(clock, settings.bootS);
+  const clampInstances = (n: number) => Math.min(settings.maxInstances, Math.max(settings.minInstances, Math.round(n)));
+  fleet.seed(clampInstances(initialInstances));
+  return {
+    fleet,
+    step(observation) {
+      const change = clampInstances(policy.decide(observation)) - fleet.aliveCount;
+      if (change > 0) fleet.launch(change);
+      const minimumChargeS = change < 0 ? fleet.terminate(-change) : 0;
+      return { launched: Math.max(0, change), terminated: Math.max(0, -change), minimumChargeS };
+    },
+  };
+}
+
+export async function simulate(
   demand: Demand,
-  policy: Policy,
+  policy: Policy | ActingPolicy,
   settings: SimSettings,
   options: { readonly initialInstances?: number; readonly onProgress?: (done: number) => void } = {},
-): RunResult {
+): Promise<RunResult> {
   const { stepS, instanceCapacity, warmupSteps } = settings;
   const values = demand.values;
   const steps = values.length;
   const clock = new VirtualClock(0);
-  const fleet = new SimFleet(clock, settings.bootS);
-  const clampInstances = (n: number) => Math.min(settings.maxInstances, Math.max(settings.minInstances, Math.round(n)));
-  fleet.seed(clampInstances(options.initialInstances ?? Math.ceil((values[0] ?? 0) / instanceCapacity)));
+  const initialInstances = options.initialInstances ?? Math.ceil((values[0] ?? 0) / instanceCapacity);
+  const controller = 'decide' in policy ? desiredCapacityController(policy, clock, settings, initialInstances) : policy.start(clock, initialInstances);
+  const { fleet } = controller;
   const metrics = new MetricsAccumulator(instanceCapacity);
   const supply = new Int32Array(steps);
   let previousSupply = fleet.inService;
@@ -105,23 +152,17 @@ export function simulate(
       alive: fleet.aliveCount,
       inService: fleet.inService,
     };
-    const desired = clampInstances(policy.decide(observation));
-    const counted = k >= warmupSteps;
-    const change = desired - fleet.aliveCount;
-    if (change > 0) {
-      fleet.launch(change);
-      if (counted) metrics.addLaunches(change);
-    } else if (change < 0) {
-      const charged = fleet.terminate(-change);
-      if (counted) {
-        metrics.addTerminations(-change);
-        metrics.addBilling(charged);
-      }
-    }
+    const acted = controller.step(observation);
+    const activity = acted instanceof Promise ? await acted : acted;
     const demandNow = values[k] ?? 0;
     const serving = fleet.inService;
     supply[k] = serving;
-    if (counted) metrics.addStep(demandNow, serving, fleet.aliveCount * stepS);
+    if (k >= warmupSteps) {
+      metrics.addLaunches(activity.launched);
+      metrics.addTerminations(activity.terminated);
+      metrics.addBilling(activity.minimumChargeS);
+      metrics.addStep(demandNow, serving, fleet.aliveCount * stepS);
+    }
     previousSupply = serving;
     previousDemand = demandNow;
     if (options.onProgress !== undefined && (k + 1) % progressEvery === 0) options.onProgress(k + 1);

@@ -63,10 +63,10 @@ export interface PolicyResult {
   readonly decisions?: readonly PolicyDecision[];
 }
 
-export function runPolicy(setup: Setup, name: PolicyName, target: number, onProgress?: (done: number) => void): PolicyResult {
+export async function runPolicy(setup: Setup, name: PolicyName, target: number, onProgress?: (done: number) => void): Promise<PolicyResult> {
   const started = performance.now();
   const { policy, initialInstances } = createPolicy(name, target, setup.demand, setup.settings, setup.fleet);
-  const result = simulate(setup.demand, policy, setup.settings, { initialInstances, ...(onProgress === undefined ? {} : { onProgress }) });
+  const result = await simulate(setup.demand, policy, setup.settings, { initialInstances, ...(onProgress === undefined ? {} : { onProgress }) });
   return {
     policy: name,
     target: SWEPT_POLICIES.has(name) ? target : undefined,

@@ -107,7 +107,7 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
     instanceCapacity: options.instanceCapacity,
     ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
   });
-  const comparison = compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
+  const comparison = await compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
     policies,
     target: targetPercent / 100,
     sweep: options.sweep === true,

@@ -61,9 +61,9 @@ describe('SimFleet', () => {
 });
 
 describe('simulate', () => {
-  it('shows the policy the last step utilisation of the instances that served it, saturating at 100%', () => {
+  it('shows the policy the last step utilisation of the instances that served it, saturating at 100%', async () => {
     const seen: Observation[] = [];
-    simulate(demandOf([2, 6, 6, 6, 3]), scripted([4, 6, 6, 6, 6], seen), settings(), { initialInstances: 4 });
+    await simulate(demandOf([2, 6, 6, 6, 3]), scripted([4, 6, 6, 6, 6], seen), settings(), { initialInstances: 4 });
     expect(seen.map((o) => [o.utilisation, o.warmed, o.alive, o.inService])).toEqual([
       [0.5, 4, 4, 4],
       [0.5, 4, 4, 4],
@@ -73,9 +73,9 @@ describe('simulate', () => {
     ]);
   });
 
-  it('counts cost, shortfall and excess only after the warm-up', () => {
+  it('counts cost, shortfall and excess only after the warm-up', async () => {
     // Demand 2, 6, 6, 6, 3 with 4 instances, raised to 6 at step 1 (serving from step 3).
-    const result = simulate(demandOf([2, 6, 6, 6, 3]), scripted([4, 6, 6, 6, 6]), settings({ warmupSteps: 1 }), { initialInstances: 4 });
+    const result = await simulate(demandOf([2, 6, 6, 6, 3]), scripted([4, 6, 6, 6, 6]), settings({ warmupSteps: 1 }), { initialInstances: 4 });
     const m = result.metrics;
     expect(Array.from(result.supply)).toEqual([4, 4, 4, 6, 6]);
     expect(m.steps).toBe(4);
@@ -98,11 +98,11 @@ describe('the oracle', () => {
     expect(Array.from(oracleSchedule(demandOf([2, 1, 1, 1, 1, 2, 2]), 120, 1))).toEqual([2, 1, 1, 2, 2, 2, 2]);
   });
 
-  it('costs exactly the instance-seconds of its schedule and is never short', () => {
+  it('costs exactly the instance-seconds of its schedule and is never short', async () => {
     const demand = demandOf([1, 1, 1, 3, 2.5, 0.4, 1, 1, 1, 1]);
     const s = settings();
     const { policy, initialInstances } = createPolicy('oracle', 1, demand, s);
-    const result = simulate(demand, policy, s, { initialInstances });
+    const result = await simulate(demand, policy, s, { initialInstances });
     expect(Array.from(result.supply)).toEqual([1, 1, 1, 3, 3, 1, 1, 1, 1, 1]);
     expect(result.metrics.instanceHours).toBeCloseTo(((1 + 3 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 1) * 60) / 3600, 9);
     expect(result.metrics.underTimeshare).toBe(0);

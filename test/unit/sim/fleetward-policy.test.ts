@@ -101,9 +101,9 @@ describe('fleetward on a daily rise', () => {
     return simulate(demand, policy, settings, { initialInstances });
   };
 
-  it('is short less than half as often as target tracking for about its cost, and holds a flat night steady', () => {
-    const fleetward = run('fleetward');
-    const tracking = run('target-tracking');
+  it('is short less than half as often as target tracking for about its cost, and holds a flat night steady', async () => {
+    const fleetward = await run('fleetward');
+    const tracking = await run('target-tracking');
     expect(fleetward.metrics.underTimeshare).toBeLessThan(tracking.metrics.underTimeshare / 2);
     expect(fleetward.metrics.instanceHours).toBeLessThan(tracking.metrics.instanceHours * 1.01);
     // Day 2, 00:00 to 07:50, a flat 10: at most one change of capacity. A fleet planned exactly
