@@ -188,12 +188,6 @@ class Series {
     if (b < a) return 0;
     return ((this.prefix[b + 1] ?? 0) - (this.prefix[a] ?? 0)) / (b - a + 1);
   }
-
-  peak(from: number, to: number): number {
-    let peak = 0;
-    for (let j = Math.max(0, from); j <= to; j++) peak = Math.max(peak, this.values[j] ?? 0);
-    return peak;
-  }
 }
 
 /** Mean of values[from..to] without prefix sums (for one forecast at the newest point). */
