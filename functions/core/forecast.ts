@@ -519,12 +519,12 @@ export function buildForecast(history: LoadHistory, settings: ForecastSettings, 
   };
 }
 
-/** The coverage may leave at most twice the share of errors uncovered that the configured one does. */
-const floorOf = (coverage: number) => 2 * coverage - 1;
+/** The lowest coverage the gain may move to: at most twice the share of errors uncovered that the configured one leaves. */
+const coverageLimit = (coverage: number) => 2 * coverage - 1;
 
 /** The coverage a fleet that was never short over a whole history window moves down to. */
 function lowestCoverage(settings: Pick<ForecastSettings, 'coverage' | 'coverageGain' | 'historySteps'>): number {
-  return Math.max(floorOf(settings.coverage), settings.coverage - settings.coverageGain * (1 - settings.coverage) * settings.historySteps);
+  return Math.max(coverageLimit(settings.coverage), settings.coverage - settings.coverageGain * (1 - settings.coverage) * settings.historySteps);
 }
 
 /**
@@ -565,7 +565,7 @@ export function coverageNow(model: ForecastModel, history: LoadHistory): Coverag
   const periods = history.values.length;
   const missedPeriods = missedPeriodsOf(history);
   const moved = model.coverage + model.coverageGain * (missedPeriods - (1 - model.coverage) * periods);
-  return { coverage: Math.min(1, Math.max(floorOf(model.coverage), moved)), missedPeriods, periods };
+  return { coverage: Math.min(1, Math.max(coverageLimit(model.coverage), moved)), missedPeriods, periods };
 }
 
 /** The scaled error at `coverage`, `index` + 1 periods ahead; NaN when the model kept none. */
