@@ -7,7 +7,7 @@ import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity
 import { advanceDrain, advanceReturn, drainBudget, settleInstanceRequest } from './lifecycle.ts';
 import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
-import type { ForecastModel } from './forecast.ts';
+import type { ForecastModel } from './forecast/index.ts';
 import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from './load-history.ts';
 import { type ForecastInput, type ScalingDirection, decideCapacity, scalingStatusAfter } from './scaling.ts';
 

@@ -14,7 +14,7 @@ import {
   type LoadHistory,
   loadUnits,
   SHORT,
-} from '../../functions/core/forecast.ts';
+} from '../../functions/core/forecast/index.ts';
 import type { MetricReading, Recommendation } from '../../functions/core/model.ts';
 import { type CapacityInput, decideCapacity, type ForecastInput } from '../../functions/core/scaling.ts';
 import { cpuScaling } from './fixtures.ts';
