@@ -1,8 +1,4 @@
-/**
- * Adaptive coverage: the missed periods of the history (the fleet was short) move the coverage the
- * headroom uses, up for each miss beyond the share the coverage allows, down while there are fewer
- * (adaptive conformal inference, Gibbs & Candès 2021).
- */
+/** Adaptive coverage: the fleet's missed periods move the coverage the headroom uses (adaptive conformal inference, Gibbs & Candès 2021). */
 import { type ForecastModel, type ForecastSettings, type LoadHistory, MISS_RUN_PERIODS, SHORT } from './types.ts';
 
 /** The lowest coverage the gain may move to: at most twice the share of errors uncovered that the configured one leaves. */

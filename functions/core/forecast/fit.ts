@@ -1,8 +1,4 @@
-/**
- * Fitting a model: every method is replayed over the newest history with each error scale, the
- * headroom of each is the coverage quantile of its scaled errors, and the one that would have
- * needed the least capacity, launches included, wins and keeps its error tails.
- */
+/** Fitting a model: each method is replayed with each error scale, and the one that would have cost the least wins and keeps its error tails. */
 import { lowestCoverage } from './coverage.ts';
 import { formatHours } from './describe.ts';
 import { POWER, scaledErrors, upperOf } from './error-scale.ts';
