@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitLinear, LINEAR_ORDER, linearPoint, slidingPeaks } from '../functions/core/forecast.ts';
+import { fitLinear, LINEAR_ORDER, linearPoint, slidingPeaks } from '../functions/core/forecast/index.ts';
 import { textTable } from '../sim/report.ts';
 import { MAX_UNDER_TIMESHARE, prepare, runPolicy } from '../sim/run.ts';
 import { parseTrace } from '../sim/trace.ts';

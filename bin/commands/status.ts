@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { FleetConfig } from '../../functions/core/config.ts';
-import { describeForecast, forecastUpper } from '../../functions/core/forecast.ts';
+import { describeForecast, forecastUpper } from '../../functions/core/forecast/index.ts';
 import { assembleHistory } from '../../functions/core/load-history.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
 import { readPredictiveState } from '../../functions/control/predictive-state.ts';

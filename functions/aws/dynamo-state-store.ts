@@ -14,7 +14,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { FORECAST_METHODS, type ForecastModel, LOAD_HISTORY_DAYS } from '../core/forecast.ts';
+import { FORECAST_METHODS, type ForecastModel, LOAD_HISTORY_DAYS } from '../core/forecast/index.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step/index.ts';

@@ -49,7 +49,7 @@ const metricSchema = z.strictObject({
 });
 
 /**
- * Predictive pre-scaling (functions/core/forecast.ts): forecasts the load from its own history,
+ * Predictive pre-scaling (functions/core/forecast/): forecasts the load from its own history,
  * with headroom learned from past forecast errors; reactive target tracking until it has enough
  * history. Absent: off.
  */

@@ -17,7 +17,7 @@ import {
   forecastUpper,
   loadUnits,
   metricCeiling,
-} from './forecast.ts';
+} from './forecast/index.ts';
 import type { MetricReading } from './model.ts';
 
 /** The start of the history window that ends now. */

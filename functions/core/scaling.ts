@@ -3,7 +3,7 @@
  * slow and stable on the way in, and says why in one sentence for every branch.
  */
 import type { FleetConfig } from './config.ts';
-import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, metricCeiling, unitCapacityOf } from './forecast.ts';
+import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, metricCeiling, unitCapacityOf } from './forecast/index.ts';
 import type { FleetStatus, MetricReading, Recommendation } from './model.ts';
 
 /** The load history and its fitted forecast (or why there is none), for scaling.predictive. */

@@ -3,7 +3,7 @@
  * Lambda; the simulator implements them in memory. Errors they throw are in ./errors.ts.
  */
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
-import type { ForecastModel } from '../core/forecast.ts';
+import type { ForecastModel } from '../core/forecast/index.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, MetricReading, ObservedInstance, OperatorRequest, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';

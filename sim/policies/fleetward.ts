@@ -8,7 +8,7 @@
  * step does.
  */
 import { validateConfig, type FleetConfig } from '../../functions/core/config.ts';
-import { type ForecastFit, LOAD_HISTORY_DAYS, type LoadHistory, MISS_RUN_PERIODS, isMissedPeriod } from '../../functions/core/forecast.ts';
+import { type ForecastFit, LOAD_HISTORY_DAYS, type LoadHistory, MISS_RUN_PERIODS, isMissedPeriod } from '../../functions/core/forecast/index.ts';
 import { loadPointOf, refreshForecast, saturationFlag } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import { decideCapacity, scalingStatusAfter, type CapacityInput, type ScalingStatus } from '../../functions/core/scaling.ts';

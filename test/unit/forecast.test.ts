@@ -14,7 +14,7 @@ import {
   type LoadHistory,
   loadUnits,
   SHORT,
-} from '../../functions/core/forecast.ts';
+} from '../../functions/core/forecast/index.ts';
 import type { MetricReading, Recommendation } from '../../functions/core/model.ts';
 import { type CapacityInput, decideCapacity, type ForecastInput } from '../../functions/core/scaling.ts';
 import { cpuScaling } from './fixtures.ts';
@@ -422,7 +422,7 @@ describe('adaptive coverage', () => {
     const fit = buildForecast(historyOf(values), settings, NOW);
     if (!('model' in fit)) throw new Error(fit.unavailable);
     const { errorTails, errorCount } = fit.model;
-    // 99.3% less 0.0003 × 0.7% × 20160 periods is below the floor of 98.6%: the tail starts at rank ⌈0.986 n⌉ - 1.
+    // 99.3% less 0.0003 × 0.7% × 20160 periods is below the coverage limit of 98.6%: the tail starts at rank ⌈0.986 n⌉ - 1.
     for (const tail of errorTails) {
       expect(tail).toHaveLength(errorCount - Math.ceil(0.986 * errorCount) + 1);
       expect([...tail].sort((a, b) => a - b)).toEqual(tail);

@@ -1,7 +1,7 @@
 // The predictive fleet's load history: the point each step adds, the series the forecast reads, the cached model's refits, and decideStep wiring them together.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
-import { AT_MAX, type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, SHORT } from '../../functions/core/forecast.ts';
+import { AT_MAX, type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, SHORT } from '../../functions/core/forecast/index.ts';
 import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';

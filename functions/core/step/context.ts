@@ -3,7 +3,7 @@
  * shares: the input plus what is derived from it once (the step number, instances by id).
  */
 import type { FleetConfig } from '../config.ts';
-import type { ForecastModel } from '../forecast.ts';
+import type { ForecastModel } from '../forecast/index.ts';
 import type { LoadPoint, PredictiveState } from '../load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from '../model.ts';
 import type { SubnetPlacement } from '../placement.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/engine.ts';
 import { createPolicy } from '../../../sim/policies/index.ts';
 import { validateConfig } from '../../../functions/core/config.ts';
-import { AT_MAX, isMissedPeriod, SHORT } from '../../../functions/core/forecast.ts';
+import { AT_MAX, isMissedPeriod, SHORT } from '../../../functions/core/forecast/index.ts';
 import { KeptHistory, simFleetConfig } from '../../../sim/policies/fleetward.ts';
 import type { Demand } from '../../../sim/trace.ts';
 
