@@ -92,8 +92,8 @@ function tightest(forecast: Float64Array, demand: Float64Array, misses: number, 
   for (let j = 0; j < forecast.length; j++) {
     const point = forecast[j] ?? 0;
     // Capacity ceil(x) serves the demand d once x > ceil(d) - 1.
-    const floor = Math.ceil((demand[j] ?? 0) - EPSILON) - 1;
-    needed[j] = scale === 'absolute' ? floor - point : point > 0 ? floor / point - 1 : floor < 0 ? -1 : Number.POSITIVE_INFINITY;
+    const threshold = Math.ceil((demand[j] ?? 0) - EPSILON) - 1;
+    needed[j] = scale === 'absolute' ? threshold - point : point > 0 ? threshold / point - 1 : threshold < 0 ? -1 : Number.POSITIVE_INFINITY;
   }
   needed.sort();
   const headroom = Math.max(scale === 'relative' ? -1 : Number.NEGATIVE_INFINITY, (needed[needed.length - 1 - misses] ?? 0) + EPSILON);
