@@ -11,11 +11,9 @@ import type { DecisionEntry } from '../ports/index.ts';
 import { carryOutFailover } from './failover.ts';
 import { predictiveStateForStep, savePredictiveState } from './predictive-state.ts';
 import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
+import { LEASE_TTL_MS } from './step-timing.ts';
 
 export type { StepDependencies, StepLogger } from './journal.ts';
-
-/** Longer than a Lambda invocation can last, so a crashed run's lease frees itself. */
-export const LEASE_TTL_MS = 120_000;
 
 export interface StepOutcome {
   readonly fleet: string;
