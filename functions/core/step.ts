@@ -8,7 +8,7 @@ import { advanceDrain, advanceReturn, drainBudget, settleInstanceRequest } from 
 import type { Command, DrainState, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 import { type Member, type SubnetPlacement, selectVictims, spreadLaunches, unitsOf } from './placement.ts';
 import type { ForecastModel } from './forecast.ts';
-import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from './load-history.ts';
+import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from './load-history.ts';
 import { type ForecastInput, type ScalingDirection, decideCapacity, scalingStatusAfter } from './scaling.ts';
 
 export interface StepInput {
@@ -69,8 +69,7 @@ export function launchBackoffSeconds(failures: number): number {
 /** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
 function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, point: LoadPoint | undefined, nowMs: number): ForecastInput | undefined {
   if (fleet.scaling.predictive === undefined) return undefined;
-  const points = [...(state?.points ?? []), ...(point === undefined ? [] : [point])];
-  const history = assembleHistory(points, fleet.scaling.metric.periodSeconds * 1000, nowMs);
+  const history = addLoadPoint(state?.history, point, fleet.scaling.metric.periodSeconds * 1000, nowMs);
   if (history === undefined) return undefined;
   if (state?.unreadable !== undefined) return { history, fit: { unavailable: `reading the load history failed (${state.unreadable})` } };
   return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };
