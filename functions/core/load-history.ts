@@ -1,7 +1,8 @@
 /**
- * The load history a predictive fleet keeps between steps: each step turns its metric into one
- * point of load, the stored points become the evenly spaced series the forecast reads, and the
- * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
+ * The load history a predictive fleet keeps between steps: the stored points become the evenly
+ * spaced series the forecast reads, each step turns its metric into one point of load and adds it
+ * to that series, and the cached forecast model is refitted only when it is stale. Pure: points
+ * and series come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
 import {
