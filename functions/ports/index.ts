@@ -7,8 +7,7 @@ import type { FleetConfig, MetricConfig } from '../core/config.ts';
 import type { Command, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 
-export type * from './state.ts';
-export { ACTION_RETENTION_DAYS } from './state.ts';
+export * from './state.ts';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
