@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { QUARANTINE_TAG } from '../functions/aws/ec2-compute.ts';
 import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
+import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
 import { FLEET_TAG } from '../functions/core/tags.ts';
 import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
@@ -174,7 +175,7 @@ export class Fleetward extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(SCALE_FUNCTION_TIMEOUT_SECONDS),
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

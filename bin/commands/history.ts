@@ -35,7 +35,7 @@ export function registerHistory(program: Command, io: CliIo, run: RunOptions): v
   ).action(async (name: string, options: CommonOptions & { limit: number }) =>
     Session.with(options, io, run, async (session) => {
       const fleet = session.fleet(name);
-      const decisions = await session.deps.store.listDecisions(fleet.name, options.limit);
+      const decisions = await session.deps.records.listDecisions(fleet.name, options.limit);
       session.print({ fleet: fleet.name, decisions }, ({ decisions: list }) =>
         list.length === 0 ? `fleet ${fleet.name} has no decisions yet` : list.map(renderDecision).join('\n\n'),
       );

@@ -43,7 +43,7 @@ async function validateInstanceRequest(session: Session, kind: InstanceRequestKi
   if (instance === undefined) throw new CliError(`instance ${instanceId} not found`);
   const fleet = session.config.fleets.find((f) => f.name === instance.fleetTag);
   if (fleet === undefined) throw new CliError(`${instanceId} is not in a fleet this config manages`);
-  const record = (await session.deps.store.listInstances(fleet.name)).find((r) => r.instanceId === instanceId);
+  const record = (await session.deps.records.listInstances(fleet.name)).find((r) => r.instanceId === instanceId);
   const request = newRequest(session, kind, { instanceId });
   const settled = settleInstanceRequest(request, record, fleet, session.now);
   if (!settled.accepted) throw new CliError(settled.reason);
@@ -80,15 +80,15 @@ async function evacuatedFleet(session: Session, where: { zone?: string; subnetId
 
 /** Queues the request, runs one step for the fleet unless told not to, and reports what happened to it. */
 async function submit(session: Session, fleet: FleetConfig, request: OperatorRequest, options: RequestOptions): Promise<void> {
-  const { store } = session.deps;
-  await store.putRequest(fleet.name, request);
+  const { records } = session.deps;
+  await records.putRequest(fleet.name, request);
   const base = { fleet: fleet.name, request };
   if (!options.step) {
     session.print({ ...base, queued: true, waiting: '--no-step given', actions: [] }, render);
     return;
   }
   const outcome = await runFleetStep(session.deps, fleet, `operator: ${requestLabel(request)}`);
-  const queued = (await store.listRequests(fleet.name)).some((r) => r.requestId === request.requestId);
+  const queued = (await records.listRequests(fleet.name)).some((r) => r.requestId === request.requestId);
   if (outcome.outcome === 'skipped') {
     session.print({ ...base, queued, waiting: outcome.reason, actions: [] }, render);
     return;
@@ -99,7 +99,7 @@ async function submit(session: Session, fleet: FleetConfig, request: OperatorReq
   }
   const settle = outcome.actions.find((a) => a.kind === 'settle' && a.commandId.endsWith(`/${request.requestId}`));
   if (settle?.outcome === 'refused') throw new CliError(settle.reason);
-  const [entry] = await store.listDecisions(fleet.name, 1);
+  const [entry] = await records.listDecisions(fleet.name, 1);
   session.print(
     {
       ...base,
@@ -174,7 +174,7 @@ export function registerRequests(program: Command, io: CliIo, run: RunOptions): 
       async (fleetName: string, options: RequestOptions) =>
         Session.with(options, io, run, async (session) => {
           const fleet = session.fleet(fleetName);
-          if (name === 'resume' && (await session.deps.store.getStatus(fleet.name))?.paused !== true) {
+          if (name === 'resume' && (await session.deps.records.getStatus(fleet.name))?.paused !== true) {
             throw new CliError(`fleet ${fleet.name} is not paused`);
           }
           await submit(session, fleet, newRequest(session, name, {}), options);

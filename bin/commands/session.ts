@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Command } from 'commander';
-import type { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
 import type { StepDependencies, StepLogger } from '../../functions/control/run-step.ts';
 import { type FleetConfig, type FleetwardConfig, parseConfig } from '../../functions/core/config.ts';
 import { FleetwardError } from '../../functions/core/errors.ts';
@@ -99,7 +98,7 @@ function stepLogger(io: CliIo): StepLogger {
 export class Session {
   private constructor(
     readonly config: FleetwardConfig,
-    readonly deps: StepDependencies & { readonly store: DynamoStateStore },
+    readonly deps: StepDependencies,
     /** Who asks, as recorded in requests and reasons: cli:<user>. */
     readonly operator: string,
     private readonly io: CliIo,

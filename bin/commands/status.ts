@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { describeForecast, forecastUpper } from '../../functions/core/forecast/index.ts';
-import { assembleHistory } from '../../functions/core/load-history.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
 import { readPredictiveState } from '../../functions/control/predictive-state.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
@@ -33,10 +32,10 @@ export interface InstanceView {
 
 /** A predictive fleet's load history and the forecast its cached model makes now. */
 export interface ForecastView {
-  /** Periods of load history stored in the last 14 days, and the span they cover. */
+  /** Periods of load history in the last 14 days (a gap the last value is carried over counts), and the span they cover. */
   readonly historyPoints: number;
   readonly historyHours: number;
-  /** Share of the stored periods whose metric was saturated: their load is only a lower bound. */
+  /** Share of those periods whose metric was saturated: their load is only a lower bound. */
   readonly saturatedShare: number;
   /** Null until a step has fitted a model. */
   readonly model: {
@@ -68,12 +67,11 @@ const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
 async function viewForecast(session: Session, fleet: FleetConfig): Promise<ForecastView | undefined> {
   const state = await readPredictiveState(session.deps, fleet);
   if (state === undefined) return undefined;
-  const { points, model } = state;
-  const periodMs = fleet.scaling.metric.periodSeconds * 1000;
-  const history = assembleHistory(points, periodMs, session.now);
-  const historyHours = history === undefined ? 0 : Number(((history.values.length * periodMs) / 3_600_000).toFixed(1));
-  const saturated = points.filter((p) => p.saturated === true).length;
-  const base = { historyPoints: points.length, historyHours, saturatedShare: points.length === 0 ? 0 : saturated / points.length };
+  const { history, model } = state;
+  const periods = history?.values.length ?? 0;
+  const saturated = Array.from(history?.saturated ?? []).filter((flag) => flag !== 0).length;
+  const historyHours = Number(((periods * fleet.scaling.metric.periodSeconds) / 3600).toFixed(1));
+  const base = { historyPoints: periods, historyHours, saturatedShare: periods === 0 ? 0 : saturated / periods };
   if (model === undefined || history === undefined) return { ...base, model: null };
   const bound = forecastUpper(model, history);
   return {
@@ -83,12 +81,12 @@ async function viewForecast(session: Session, fleet: FleetConfig): Promise<Forec
 }
 
 async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetView> {
-  const { store, compute, loadBalancer } = session.deps;
+  const { records: fleetRecords, compute, loadBalancer } = session.deps;
   const [status, records, observed, requests, targets, forecast] = await Promise.all([
-    store.getStatus(fleet.name),
-    store.listInstances(fleet.name),
+    fleetRecords.getStatus(fleet.name),
+    fleetRecords.listInstances(fleet.name),
     compute.describeFleetInstances(fleet.name),
-    store.listRequests(fleet.name),
+    fleetRecords.listRequests(fleet.name),
     fleet.targetGroups.length > 0 ? loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(undefined),
     viewForecast(session, fleet),
   ]);

@@ -1,7 +1,25 @@
 /**
- * Every key of fleetward's single DynamoDB table is built here, so the table's layout can be
- * read in one place. The CDK construct uses the attribute names below to define the table.
+ * Every item of fleetward's single DynamoDB table is defined here, its key next to its decoder
+ * (the one zod schema every read of that item goes through), so the table's layout can be read
+ * in one place. The CDK construct uses the attribute names below to define the table.
  */
+import { z } from 'zod';
+import type { FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
+import type { LoadPoint } from '../core/load-history.ts';
+import type { ScalingDirection } from '../core/scaling.ts';
+import type { ActionRecord, ActionState, DecisionEntry } from '../ports/state.ts';
+import {
+  capacitySchema,
+  commandKindSchema,
+  drainSchema,
+  failoverPlanSchema,
+  forecastModelSchema,
+  identitySchema,
+  lifecycleSchema,
+  metricReadingSchema,
+  oneOf,
+  requestKindSchema,
+} from './state/stored-values.ts';
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
@@ -15,32 +33,143 @@ export const LOAD_POINTS_PER_ITEM = 60;
 
 const fleetPartition = (fleet: string) => `FLEET#${fleet}`;
 
-export const keys = {
-  fleetStatus: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'STATUS' }),
-  lease: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'LEASE' }),
-  instance: (fleet: string, instanceId: string) => ({ pk: fleetPartition(fleet), sk: `INSTANCE#${instanceId}` }),
-  instancePrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'INSTANCE#' }),
-  action: (fleet: string, commandId: string) => ({ pk: fleetPartition(fleet), sk: `ACTION#${commandId}` }),
-  /** Decisions sort by time: the step number is zero-padded so lexical order is step order. */
-  decision: (fleet: string, step: number) => ({
-    pk: fleetPartition(fleet),
-    sk: `DECISION#${String(step).padStart(12, '0')}`,
-  }),
-  decisionPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
-  /** Operator requests sort by the time they were made: the oldest is settled first. */
-  request: (fleet: string, requestedAtMs: number, requestId: string) => ({
+/** The fleet's status: FLEET#<fleet> / STATUS, with `version` for optimistic writes. */
+export const statusItem = {
+  key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'STATUS' }),
+  schema: z.object({
+    step: z.number(),
+    desiredCapacity: z.number(),
+    recommendations: z.array(z.object({ atMs: z.number(), capacity: z.number() })),
+    lastScaleOutAtMs: z.number().optional(),
+    lastScaleInAtMs: z.number().optional(),
+    launchFailures: z.object({ count: z.number(), lastAtMs: z.number(), lastError: z.string() }).optional(),
+    paused: z.boolean().optional(),
+    evacuating: z.object({ zones: z.array(z.string()), subnets: z.array(z.string()) }).optional(),
+    version: z.number(),
+  }) satisfies z.ZodType<FleetStatus>,
+};
+
+/** The fleet's lease: FLEET#<fleet> / LEASE, who holds it until when. */
+export const leaseItem = {
+  key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'LEASE' }),
+  schema: z.object({ owner: z.string(), expiresAtMs: z.number() }),
+};
+
+/** What fleetward remembers of an instance: FLEET#<fleet> / INSTANCE#<id>, with `version`. */
+export const instanceItem = {
+  key: (fleet: string, instanceId: string) => ({ pk: fleetPartition(fleet), sk: `INSTANCE#${instanceId}` }),
+  prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'INSTANCE#' }),
+  schema: z.object({
+    instanceId: z.string(),
+    lifecycle: lifecycleSchema,
+    launchedAtMs: z.number(),
+    version: z.number(),
+    reason: z.string(),
+    failedObservations: z.number().optional(),
+    identity: identitySchema.optional(),
+    failover: failoverPlanSchema.optional(),
+    drain: drainSchema.optional(),
+  }) satisfies z.ZodType<InstanceRecord>,
+};
+
+/** A journaled command: FLEET#<fleet> / ACTION#<command id>, started, then done or failed. */
+export const actionItem = {
+  key: (fleet: string, commandId: string) => ({ pk: fleetPartition(fleet), sk: `ACTION#${commandId}` }),
+  schema: z.object({
+    commandId: z.string(),
+    state: oneOf<ActionState>({ started: true, done: true, failed: true }),
+    kind: commandKindSchema,
+    instanceIds: z.array(z.string()),
+    detail: z.string().optional(),
+  }) satisfies z.ZodType<ActionRecord>,
+};
+
+/** One step's decision: FLEET#<fleet> / DECISION#<step>, zero-padded so lexical order is step order. */
+export const decisionItem = {
+  key: (fleet: string, step: number) => ({ pk: fleetPartition(fleet), sk: `DECISION#${String(step).padStart(12, '0')}` }),
+  prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
+  schema: z.object({
+    step: z.number(),
+    atMs: z.number(),
+    trigger: z.string(),
+    decision: z.object({
+      desiredCapacity: z.number(),
+      direction: oneOf<ScalingDirection>({ out: true, in: true, hold: true }),
+      reason: z.string(),
+      recommendation: z.number().optional(),
+      capacity: capacitySchema,
+      notes: z.array(z.string()),
+      dryRun: z.boolean(),
+    }),
+    metric: metricReadingSchema,
+    actions: z.array(z.object({ commandId: z.string(), kind: commandKindSchema, reason: z.string(), outcome: z.string() })),
+  }) satisfies z.ZodType<DecisionEntry>,
+};
+
+/** An operator request: FLEET#<fleet> / REQUEST#<time>#<id>, sorted by time so the oldest is settled first. */
+export const requestItem = {
+  key: (fleet: string, requestedAtMs: number, requestId: string) => ({
     pk: fleetPartition(fleet),
     sk: `REQUEST#${String(requestedAtMs).padStart(15, '0')}#${requestId}`,
   }),
-  requestPrefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'REQUEST#' }),
-  /**
-   * Load history: one item per LOAD_POINTS_PER_ITEM periods of one metric period length, the
-   * periods as attributes p00..p59; chunks sort by time.
-   */
-  loadChunk: (fleet: string, periodSeconds: number, chunk: number) => ({
+  prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'REQUEST#' }),
+  schema: z.object({
+    requestId: z.string(),
+    kind: requestKindSchema,
+    instanceId: z.string().optional(),
+    zone: z.string().optional(),
+    subnetId: z.string().optional(),
+    requestedAtMs: z.number(),
+    requestedBy: z.string(),
+  }) satisfies z.ZodType<OperatorRequest>,
+};
+
+const loadAttribute = (index: number) => `p${String(index).padStart(2, '0')}`;
+/** Present where the period's metric was saturated: true, or AT_MAX_VALUE with capacity.max units serving. */
+const saturatedAttribute = (index: number) => `s${String(index).padStart(2, '0')}`;
+const AT_MAX_VALUE = 'at-max';
+const LOAD_SORT_KEY = /^LOAD#(\d{5})#(\d{12})$/;
+const SLOTS = Array.from({ length: LOAD_POINTS_PER_ITEM }, (_, index) => index);
+
+/** A chunk's stored periods as load points, oldest first. */
+function chunkPoints(item: { sk: string } & Record<string, unknown>): LoadPoint[] {
+  const [, periodSeconds, chunk] = LOAD_SORT_KEY.exec(item.sk) ?? [];
+  const periodMs = Number(periodSeconds) * 1000;
+  return SLOTS.flatMap((index): LoadPoint[] => {
+    const load = item[loadAttribute(index)];
+    if (typeof load !== 'number') return [];
+    const periodStartMs = (Number(chunk) * LOAD_POINTS_PER_ITEM + index) * periodMs;
+    const saturated = item[saturatedAttribute(index)];
+    if (saturated === AT_MAX_VALUE) return [{ periodStartMs, load, saturated: true, atMaxCapacity: true }];
+    return [saturated === true ? { periodStartMs, load, saturated: true } : { periodStartMs, load }];
+  });
+}
+
+/**
+ * Load history: FLEET#<fleet> / LOAD#<period s>#<chunk>, the load of LOAD_POINTS_PER_ITEM periods
+ * of one metric period length, one attribute per period (p00..p59, and s00..s59 where the metric
+ * was saturated); chunks sort by time. Decoded into its load points.
+ */
+export const loadChunkItem = {
+  key: (fleet: string, periodSeconds: number, chunk: number) => ({
     pk: fleetPartition(fleet),
     sk: `LOAD#${String(periodSeconds).padStart(5, '0')}#${String(chunk).padStart(12, '0')}`,
   }),
-  /** The cached forecast model of a predictive fleet. */
-  forecast: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'FORECAST' }),
-} as const;
+  loadAttribute,
+  saturatedAttribute,
+  /** What a saturated period stores. */
+  saturatedValue: (point: LoadPoint) => (point.atMaxCapacity === true ? AT_MAX_VALUE : true),
+  schema: z
+    .object({
+      sk: z.string().regex(LOAD_SORT_KEY),
+      ...Object.fromEntries(SLOTS.map((index) => [loadAttribute(index), z.number().optional()])),
+      ...Object.fromEntries(SLOTS.map((index) => [saturatedAttribute(index), z.union([z.literal(true), z.literal(AT_MAX_VALUE)]).optional()])),
+    })
+    .transform(chunkPoints),
+};
+
+/** A predictive fleet's cached forecast model: FLEET#<fleet> / FORECAST, replaced when refitted. */
+export const forecastItem = {
+  key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'FORECAST' }),
+  schema: z.object({ model: forecastModelSchema }).transform((item) => item.model),
+};

@@ -22,7 +22,7 @@ export async function carryOutFailover(acting: Acting, command: FailoverCommand,
   let version = record.version;
 
   if (record.lifecycle !== 'failing-over') {
-    version = await deps.store.updateInstance(fleet.name, failed, { lifecycle: 'failing-over', reason: command.reason, failover: plan }, version);
+    version = await deps.records.updateInstance(fleet.name, failed, { lifecycle: 'failing-over', reason: command.reason, failover: plan }, version);
   }
 
   let replacementId = plan.replacementId;
@@ -44,7 +44,7 @@ export async function carryOutFailover(acting: Acting, command: FailoverCommand,
     replacementId = launched.instanceIds[0];
     if (replacementId === undefined) return `waiting: the replacement did not launch (${launched.outcome})`;
     plan = { ...plan, replacementId };
-    await deps.store.updateInstance(fleet.name, failed, { failover: plan }, version);
+    await deps.records.updateInstance(fleet.name, failed, { failover: plan }, version);
     done.push(`launched ${replacementId} in ${plan.availabilityZone}`);
   }
   const target = replacementId;
@@ -134,6 +134,6 @@ export async function carryOutFailover(acting: Acting, command: FailoverCommand,
     await deps.events.publish('Instance Failover', detail);
     return { instanceIds: [target], detail: 'notified' };
   });
-  await deps.store.deleteInstance(fleet.name, failed);
+  await deps.records.deleteInstance(fleet.name, failed);
   return `failed over to ${target}: ${done.join('; ')}`;
 }

@@ -1,11 +1,11 @@
 /**
- * Carrying out commands at most once: every command is journaled in DynamoDB before its AWS
+ * Carrying out commands at most once: every command is journaled (the ActionJournal) before its AWS
  * call, so a repeated, concurrent or interrupted run skips what is done and finishes the rest.
  * Shared by the control step and the failover executor.
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, ObservedInstance } from '../core/model.ts';
-import type { Clock, ComputePort, EventPublisher, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStore } from '../ports/index.ts';
+import type { Clock, ComputePort, EventPublisher, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStores } from '../ports/index.ts';
 
 export interface StepLogger {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -13,11 +13,11 @@ export interface StepLogger {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
-export interface StepDependencies {
+/** What a step acts through: the state ports (leases, journal, records, history) and the rest. */
+export interface StepDependencies extends StateStores {
   readonly compute: ComputePort;
   readonly loadBalancer: LoadBalancerPort;
   readonly metrics: MetricsPort;
-  readonly store: StateStore;
   readonly clock: Clock;
   readonly notifier: Notifier;
   readonly events: EventPublisher;
@@ -46,9 +46,9 @@ export interface JournaledResult {
 
 /** Carries out one command at most once, whatever runs came before. Returns its outcome. */
 export async function runJournaled(acting: Acting, command: Command, act: () => Promise<JournaledResult>): Promise<JournaledResult> {
-  const { store, clock } = acting.deps;
+  const { journal, clock } = acting.deps;
   const fleet = acting.fleet.name;
-  const existing = await store.beginAction(fleet, command, clock.now());
+  const existing = await journal.begin(fleet, command, clock.now());
   if (existing?.state === 'done') {
     const what = existing.instanceIds.join(', ') || existing.detail;
     return { instanceIds: existing.instanceIds, detail: `skipped: already done by an earlier run (${what})` };
@@ -56,16 +56,16 @@ export async function runJournaled(acting: Acting, command: Command, act: () => 
   if (existing !== undefined && command.kind === 'launch') {
     const earlier = acting.observed.filter((o) => o.commandId === command.id).map((o) => o.instanceId);
     if (earlier.length > 0) {
-      await store.finishAction(fleet, command.id, 'done', earlier, 'found after an interrupted run');
+      await journal.finish(fleet, command.id, 'done', earlier, 'found after an interrupted run');
       return { instanceIds: earlier, detail: `skipped: an interrupted earlier run already launched ${earlier.join(', ')}` };
     }
   }
   try {
     const result = await act();
-    await store.finishAction(fleet, command.id, 'done', result.instanceIds, result.detail);
+    await journal.finish(fleet, command.id, 'done', result.instanceIds, result.detail);
     return result;
   } catch (error) {
-    await store.finishAction(fleet, command.id, 'failed', [], errorMessage(error));
+    await journal.finish(fleet, command.id, 'failed', [], errorMessage(error));
     throw error;
   }
 }
@@ -81,7 +81,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
       const result = await deps.compute.launch({ fleet, command });
       const launchedAtMs = deps.clock.now();
       for (const instanceId of result.instanceIds) {
-        await deps.store.putInstance(
+        await deps.records.putInstance(
           fleet.name,
           { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
           undefined,

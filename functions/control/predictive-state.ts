@@ -1,22 +1,21 @@
 /**
- * The I/O around a predictive fleet's load history: reading the stored points and cached model
- * for a step (starting a total metric's history from CloudWatch), and storing what the step
+ * The I/O around a predictive fleet's load history: reading the assembled history and cached
+ * model for a step (starting a total metric's history from CloudWatch), and storing what the step
  * adds. None of it can fail a step: a failure costs forecast quality, and says so.
  */
 import type { FleetConfig } from '../core/config.ts';
-import { type PredictiveState, backfilledPoints, historyStartMs } from '../core/load-history.ts';
+import { type PredictiveState, assembleHistory, backfilledPoints, historyStartMs } from '../core/load-history.ts';
 import type { StepDecision } from '../core/step/index.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 
 /** A predictive fleet's stored load history and cached model; nothing for other fleets. */
 export async function readPredictiveState(deps: StepDependencies, fleet: FleetConfig): Promise<PredictiveState | undefined> {
   if (fleet.scaling.predictive === undefined) return undefined;
-  const fromMs = historyStartMs(deps.clock.now());
-  const [points, model] = await Promise.all([
-    deps.store.listLoad(fleet.name, fleet.scaling.metric.periodSeconds, fromMs),
-    deps.store.getForecastModel(fleet.name),
+  const [history, model] = await Promise.all([
+    deps.history.readHistory(fleet.name, fleet.scaling.metric.periodSeconds, deps.clock.now()),
+    deps.history.getForecastModel(fleet.name),
   ]);
-  return model === undefined ? { points } : { points, model };
+  return { ...(history === undefined ? {} : { history }), ...(model === undefined ? {} : { model }) };
 }
 
 /**
@@ -24,8 +23,9 @@ export async function readPredictiveState(deps: StepDependencies, fleet: FleetCo
  * days in CloudWatch; `store` keeps them (a plan only reads). Failing costs forecasts, not the step.
  */
 async function withBackfill(deps: StepDependencies, fleet: FleetConfig, state: PredictiveState | undefined, store: boolean) {
-  if (state === undefined || state.points.length > 0 || fleet.scaling.metricType !== 'total') return state;
+  if (state === undefined || state.history !== undefined || fleet.scaling.metricType !== 'total') return state;
   const nowMs = deps.clock.now();
+  const { periodSeconds } = fleet.scaling.metric;
   let points;
   try {
     points = backfilledPoints(fleet.scaling, await deps.metrics.history(fleet.scaling.metric, historyStartMs(nowMs), nowMs));
@@ -34,18 +34,19 @@ async function withBackfill(deps: StepDependencies, fleet: FleetConfig, state: P
     return state;
   }
   if (store && points.length > 0) {
-    await deps.store
-      .putLoadHistory(fleet.name, fleet.scaling.metric.periodSeconds, points)
+    await deps.history
+      .putLoadHistory(fleet.name, periodSeconds, points)
       .catch((error: unknown) => deps.log.warn('storing the metric history failed; the next step reads it again', { fleet: fleet.name, error: errorMessage(error) }));
   }
-  return { ...state, points };
+  const history = assembleHistory(points, periodSeconds * 1000, nowMs);
+  return history === undefined ? state : { ...state, history };
 }
 
 /** Keeps this step's load point and any new model; losing them costs forecast quality, not the step. */
 export async function savePredictiveState(deps: StepDependencies, fleet: FleetConfig, decision: StepDecision): Promise<void> {
   try {
-    if (decision.loadPoint !== undefined) await deps.store.recordLoad(fleet.name, fleet.scaling.metric.periodSeconds, decision.loadPoint);
-    if (decision.forecastModel !== undefined) await deps.store.putForecastModel(fleet.name, decision.forecastModel);
+    if (decision.loadPoint !== undefined) await deps.history.recordLoad(fleet.name, fleet.scaling.metric.periodSeconds, decision.loadPoint);
+    if (decision.forecastModel !== undefined) await deps.history.putForecastModel(fleet.name, decision.forecastModel);
   } catch (error) {
     deps.log.warn('saving the load history failed; the forecast carries the last value over the gap', {
       fleet: fleet.name,
@@ -60,7 +61,7 @@ export function predictiveStateForStep(deps: StepDependencies, fleet: FleetConfi
     (state) => withBackfill(deps, fleet, state, storeBackfill),
     (error: unknown): PredictiveState => {
       deps.log.warn('reading the load history failed; this step scales by target tracking', { fleet: fleet.name, error: errorMessage(error) });
-      return { points: [], unreadable: errorMessage(error) };
+      return { unreadable: errorMessage(error) };
     },
   );
 }

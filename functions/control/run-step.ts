@@ -11,11 +11,9 @@ import type { DecisionEntry } from '../ports/index.ts';
 import { carryOutFailover } from './failover.ts';
 import { predictiveStateForStep, savePredictiveState } from './predictive-state.ts';
 import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
+import { LEASE_TTL_MS } from './step-timing.ts';
 
 export type { StepDependencies, StepLogger } from './journal.ts';
-
-/** Longer than a Lambda invocation can last, so a crashed run's lease frees itself. */
-export const LEASE_TTL_MS = 120_000;
 
 export interface StepOutcome {
   readonly fleet: string;
@@ -83,9 +81,9 @@ async function advance(acting: Acting, command: Advance, versions: Map<string, n
     done.push(detail);
   }
   if (command.lifecycle === 'forget') {
-    await deps.store.deleteInstance(fleet.name, id);
+    await deps.records.deleteInstance(fleet.name, id);
   } else {
-    const version = await deps.store.updateInstance(
+    const version = await deps.records.updateInstance(
       fleet.name,
       id,
       { lifecycle: command.lifecycle, reason: command.reason, drain: command.drain ?? null },
@@ -111,7 +109,7 @@ async function settleRequests(
     const request = requests.get(command.requestId);
     if (command.accepted && command.record !== undefined) {
       const { lifecycle, reason, drain } = command.record;
-      const version = await deps.store.updateInstance(
+      const version = await deps.records.updateInstance(
         fleet.name,
         command.record.instanceId,
         { lifecycle, reason, drain: drain ?? null },
@@ -120,7 +118,7 @@ async function settleRequests(
       versions.set(command.record.instanceId, version);
       if (command.reregister === true && fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, command.record.instanceId);
     }
-    if (request !== undefined) await deps.store.deleteRequest(fleet.name, request);
+    if (request !== undefined) await deps.records.deleteRequest(fleet.name, request);
     record(command, command.accepted ? 'applied' : 'refused');
   }
 }
@@ -146,7 +144,7 @@ async function act(
 
   for (const command of decision.commands) {
     if (command.kind === 'adopt') {
-      await deps.store.putInstance(
+      await deps.records.putInstance(
         fleet.name,
         { instanceId: command.instanceId, lifecycle: 'in-service', launchedAtMs: command.launchedAtMs, reason: `adopted: ${command.reason}` },
         undefined,
@@ -154,10 +152,10 @@ async function act(
       versions.set(command.instanceId, 1);
       record(command, 'recorded as in-service');
     } else if (command.kind === 'forget') {
-      await deps.store.deleteInstance(fleet.name, command.instanceId);
+      await deps.records.deleteInstance(fleet.name, command.instanceId);
       record(command, 'record removed');
     } else if (command.kind === 'track') {
-      const version = await deps.store.updateInstance(
+      const version = await deps.records.updateInstance(
         fleet.name,
         command.instanceId,
         { failedObservations: command.failedObservations, identity: command.identity },
@@ -173,7 +171,7 @@ async function act(
     (c): c is Advance => c.kind === 'advance' && (records.get(c.instanceId)?.lifecycle ?? 'in-service') === 'in-service',
   );
   const abandoned = await revalidateVictims(acting, starting);
-  await deps.store.renewLease(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
+  await deps.leases.renew(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
 
   for (const command of decision.commands) {
     if (command.kind !== 'failover') continue;
@@ -229,9 +227,9 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
 async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
   const [status, records, requests, observed, subnets, predictive] = await Promise.all([
-    deps.store.getStatus(fleet.name),
-    deps.store.listInstances(fleet.name),
-    deps.store.listRequests(fleet.name),
+    deps.records.getStatus(fleet.name),
+    deps.records.listInstances(fleet.name),
+    deps.records.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
     predictiveStateForStep(deps, fleet, storeBackfill),
@@ -263,7 +261,7 @@ export async function runFleetStep(
   const empty = { launched: [], terminated: [], launchFailed: false, actions: [] };
   const startedAtMs = deps.clock.now();
   try {
-    await deps.store.acquireLease(fleet.name, deps.runId, startedAtMs, LEASE_TTL_MS);
+    await deps.leases.acquire(fleet.name, deps.runId, startedAtMs, LEASE_TTL_MS);
   } catch (error) {
     if (error instanceof LeaseHeldError) {
       deps.log.info('another run holds the lease; skipping', { fleet: fleet.name, reason: error.message });
@@ -283,9 +281,9 @@ export async function runFleetStep(
     );
     const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
     const { launchFailures: _previous, ...rest } = decision.nextStatus;
-    await deps.store.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);
+    await deps.records.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);
     await savePredictiveState(deps, fleet, decision);
-    await deps.store.appendDecision(fleet.name, {
+    await deps.records.appendDecision(fleet.name, {
       step: decision.step,
       atMs: nowMs,
       trigger,
@@ -337,7 +335,7 @@ export async function runFleetStep(
       .catch((notifyError: unknown) => deps.log.warn('notification failed', { error: errorMessage(notifyError) }));
     return { fleet: fleet.name, outcome: 'failed', reason: message, ...empty };
   } finally {
-    await deps.store.releaseLease(fleet.name, deps.runId).catch((error: unknown) =>
+    await deps.leases.release(fleet.name, deps.runId).catch((error: unknown) =>
       deps.log.warn('releasing the lease failed; it expires by itself', { fleet: fleet.name, error: errorMessage(error) }),
     );
   }

@@ -1,7 +1,8 @@
 /**
- * The load history a predictive fleet keeps between steps: each step turns its metric into one
- * point of load, the stored points become the evenly spaced series the forecast reads, and the
- * cached forecast model is refitted only when it is stale. Pure: points come in and go out as data.
+ * The load history a predictive fleet keeps between steps: the stored points become the evenly
+ * spaced series the forecast reads, each step turns its metric into one point of load and adds it
+ * to that series, and the cached forecast model is refitted only when it is stale. Pure: points
+ * and series come in and go out as data.
  */
 import type { ScalingConfig } from './config.ts';
 import {
@@ -10,11 +11,13 @@ import {
   type ForecastModel,
   LOAD_HISTORY_DAYS,
   type LoadHistory,
+  MISS_RUN_PERIODS,
   SHORT,
   buildForecast,
   forecastIsStale,
   forecastSettings,
   forecastUpper,
+  isMissedPeriod,
   loadUnits,
   metricCeiling,
 } from './forecast/index.ts';
@@ -38,8 +41,8 @@ export interface LoadPoint {
 
 /** What the history and the cached model give this step's forecast. */
 export interface PredictiveState {
-  /** Stored points, in any order; this step's point is added by the step itself. */
-  readonly points: readonly LoadPoint[];
+  /** The stored points as assembleHistory makes them; this step's point is added by the step itself. */
+  readonly history?: LoadHistory;
   /** The model fitted by an earlier step, if one is cached. */
   readonly model?: ForecastModel;
   /** Why the stored history could not be read: the step then scales by target tracking and says so. */
@@ -88,6 +91,12 @@ export function saturationFlag(point: LoadPoint | undefined): number {
   return point?.saturated !== true ? 0 : point.atMaxCapacity === true ? AT_MAX : SHORT;
 }
 
+/** Whether the history of the window ending now has a place for the point: a whole period in it, with a usable load. */
+export function isPlaceable(point: LoadPoint, periodMs: number, nowMs: number): boolean {
+  const { periodStartMs, load } = point;
+  return periodStartMs % periodMs === 0 && periodStartMs >= historyStartMs(nowMs) && periodStartMs <= nowMs && Number.isFinite(load) && load >= 0;
+}
+
 /**
  * The points of the last LOAD_HISTORY_DAYS as one value per period, oldest first: a period
  * seen twice keeps its last point, and a period with no point carries the value before it (as
@@ -95,13 +104,8 @@ export function saturationFlag(point: LoadPoint | undefined): number {
  * Undefined when there is no point in the window.
  */
 export function assembleHistory(points: readonly LoadPoint[], periodMs: number, nowMs: number): LoadHistory | undefined {
-  const oldestMs = historyStartMs(nowMs);
   const byPeriod = new Map<number, LoadPoint>();
-  for (const point of points) {
-    if (point.periodStartMs % periodMs !== 0 || point.periodStartMs < oldestMs || point.periodStartMs > nowMs) continue;
-    if (!Number.isFinite(point.load) || point.load < 0) continue;
-    byPeriod.set(point.periodStartMs, point);
-  }
+  for (const point of points) if (isPlaceable(point, periodMs, nowMs)) byPeriod.set(point.periodStartMs, point);
   if (byPeriod.size === 0) return undefined;
   const starts = [...byPeriod.keys()].sort((a, b) => a - b);
   const startMs = starts[0] ?? 0;
@@ -115,6 +119,50 @@ export function assembleHistory(points: readonly LoadPoint[], periodMs: number, 
     saturated[i] = saturationFlag(point);
   }
   return { startMs, stepMs: periodMs, values, saturated };
+}
+
+/** The missed periods (isMissedPeriod) among periods from..to of the flags, in a window of them that starts at `start`. */
+export function missedPeriodsIn(flags: ArrayLike<number>, from: number, to: number, start: number): number {
+  let missed = 0;
+  for (let k = Math.max(from, start); k <= Math.min(to, flags.length - 1); k++) if (isMissedPeriod(flags, k, start)) missed++;
+  return missed;
+}
+
+/**
+ * The history with one more point, as assembleHistory of its points and this one makes it: the
+ * point replaces its period's value, or extends the history at either end with the value before
+ * a gap carried over it; a point assembleHistory drops changes nothing. A period inside the
+ * history is replaced alone: the history does not say which periods after it were carried over
+ * a gap, so they keep their value. The history's missedPeriods, when it has one, is kept right
+ * by recounting only the periods the point can change.
+ */
+export function addLoadPoint(history: LoadHistory | undefined, point: LoadPoint | undefined, periodMs: number, nowMs: number): LoadHistory | undefined {
+  if (point === undefined || !isPlaceable(point, periodMs, nowMs)) return history;
+  const flag = saturationFlag(point);
+  if (history === undefined) return { startMs: point.periodStartMs, stepMs: periodMs, values: Float64Array.of(point.load), saturated: Uint8Array.of(flag) };
+  const { values: old, saturated: oldFlags = new Uint8Array(old.length) } = history;
+  const index = (point.periodStartMs - history.startMs) / periodMs;
+  if (index >= 0 && index < old.length && old[index] === point.load && oldFlags[index] === flag) return history;
+  const shift = Math.max(0, -index);
+  const values = new Float64Array(Math.max(old.length, index + 1) + shift);
+  const saturated = new Uint8Array(values.length);
+  values.set(old, shift);
+  saturated.set(oldFlags, shift);
+  if (index >= old.length) values.fill(old[old.length - 1] ?? point.load, old.length, index);
+  else if (index < 0) values.fill(point.load, 1, shift);
+  values[index + shift] = point.load;
+  saturated[index + shift] = flag;
+  const added = { startMs: Math.min(history.startMs, point.periodStartMs), stepMs: periodMs, values, saturated };
+  if (history.missedPeriods === undefined) return added;
+  // Only the point's period and the MISS_RUN_PERIODS after it (or after the old start) look back at what changed.
+  const from = Math.max(0, index);
+  const to = from + MISS_RUN_PERIODS;
+  const missedPeriods =
+    history.missedPeriods -
+    missedPeriodsIn(oldFlags, from, to, 0) +
+    missedPeriodsIn(saturated, from + shift, to + shift, 0) +
+    (shift > 0 ? missedPeriodsIn(saturated, 0, 0, 0) : 0);
+  return { ...added, missedPeriods };
 }
 
 /**

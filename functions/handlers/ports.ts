@@ -11,11 +11,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
-import { DynamoStateStore } from '../aws/dynamo-state-store.ts';
 import { Ec2Compute } from '../aws/ec2-compute.ts';
 import { Elbv2Targets } from '../aws/elbv2-targets.ts';
 import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
+import { dynamoState } from '../aws/state/dynamo-state.ts';
 import type { StepDependencies } from '../control/run-step.ts';
 import type { FleetwardConfig } from '../core/config.ts';
 import type { Clock, Notifier } from '../ports/index.ts';
@@ -52,7 +52,7 @@ export interface PortOptions {
 }
 
 /** Every dependency of a control step but the run id, which is per invocation. */
-export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId'> & { readonly store: DynamoStateStore } {
+export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId'> {
   const { clients, config } = options;
   const log = options.logger ?? new Logger({ serviceName: 'fleetward' });
   const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
@@ -64,7 +64,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     compute: new Ec2Compute(clients.ec2),
     loadBalancer: new Elbv2Targets(clients.elbv2),
     metrics: new CloudWatchMetrics(clients.cloudwatch),
-    store: new DynamoStateStore({ client: documents, tableName: options.tableName, decisionLogDays: config.decisionLogDays }),
+    ...dynamoState({ client: documents, tableName: options.tableName, decisionLogDays: config.decisionLogDays }),
     clock: options.clock ?? { now: () => Date.now() },
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),

@@ -24,10 +24,37 @@ export class LeaseLostError extends FleetwardError {
   }
 }
 
-/** A versioned record changed since it was read (optimistic concurrency). */
+/** How errors name a fleet's versioned records. */
+export const recordNames = {
+  status: (fleet: string) => `status of fleet ${fleet}`,
+  instance: (fleet: string, instanceId: string) => `record of instance ${instanceId} of fleet ${fleet}`,
+};
+
+/**
+ * A versioned record (named as recordNames name it) changed since it was read (optimistic
+ * concurrency). `foundVersion` is what the write found instead: another version, or undefined
+ * when there is no record.
+ */
 export class ConcurrentUpdateError extends FleetwardError {
-  constructor(readonly what: string) {
-    super(`${what} was changed by another run`);
+  constructor(
+    readonly what: string,
+    readonly foundVersion: number | undefined,
+  ) {
+    super(`the ${what} was changed by another run (${foundVersion === undefined ? 'it does not exist' : `it is at version ${foundVersion}`})`);
+  }
+}
+
+/** An operator request with the same time and id is queued already. */
+export class DuplicateRequestError extends FleetwardError {
+  constructor(readonly fleet: string, readonly requestId: string) {
+    super(`request ${requestId} of fleet ${fleet} is queued already`);
+  }
+}
+
+/** A stored item does not read as what it should be (written by hand, or by another version). */
+export class UnreadableItemError extends FleetwardError {
+  constructor(readonly item: string, readonly problems: string) {
+    super(`the stored ${item} cannot be read: ${problems}`);
   }
 }
 

@@ -64,19 +64,19 @@ describe('bad input', () => {
     const outcome = failed.fleets[0]?.actions[0]?.outcome ?? '';
     expect(outcome).toMatch(/^failed: launch template not found: no-such-template: /);
     expect(counted(addMetric, 'LaunchFailures')).toBe(1);
-    expect((await fleet.store().getStatus(fleet.fleet.name))?.launchFailures?.count).toBe(1);
+    expect((await fleet.records().getStatus(fleet.fleet.name))?.launchFailures?.count).toBe(1);
 
     fleet.clock.advance(30);
     const waiting = await fleet.invoke();
     expect(waiting.fleets[0]?.actions).toEqual([]);
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     expect(decision?.decision.notes[0]).toMatch(/^launching is backing off for \d+ s after 1 failed launch\(es\): launch template not found: no-such-template/);
 
     fleet.configure();
     fleet.clock.advance(60);
     const fixed = await fleet.step(20);
     expect(fixed.fleets[0]?.launched).toHaveLength(2);
-    expect((await fleet.store().getStatus(fleet.fleet.name))?.launchFailures).toBeUndefined();
+    expect((await fleet.records().getStatus(fleet.fleet.name))?.launchFailures).toBeUndefined();
   });
 
   it('fails the step naming a subnet that does not exist, and changes nothing', async () => {
@@ -89,7 +89,7 @@ describe('bad input', () => {
     expect(failed.fleets[0]?.outcome).toBe('failed');
     expect(failed.fleets[0]?.reason).toBe('subnet not found: subnet-00000000000000bad (not in this account and region)');
     expect(await fleet.instances()).toHaveLength(0);
-    expect(await fleet.store().getStatus(fleet.fleet.name)).toBeUndefined();
+    expect(await fleet.records().getStatus(fleet.fleet.name)).toBeUndefined();
 
     fleet.configure({ subnets: good });
     const fixed = await fleet.step(30);

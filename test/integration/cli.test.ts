@@ -42,7 +42,7 @@ async function json<T = Record<string, unknown>>(fleet: FleetHarness, ...argv: s
 }
 
 async function lifecycleOf(fleet: FleetHarness, instanceId: string) {
-  return (await fleet.store().listInstances(fleet.fleet.name)).find((r) => r.instanceId === instanceId)?.lifecycle;
+  return (await fleet.records().listInstances(fleet.fleet.name)).find((r) => r.instanceId === instanceId)?.lifecycle;
 }
 
 async function ids(fleet: FleetHarness): Promise<string[]> {
@@ -159,7 +159,7 @@ describe('fleetward drain and maintenance', () => {
     const [first = '', second = ''] = await ids(fleet);
     expect((await cli(fleet, 'drain', first)).code).toBe(0);
     await fleet.step(30);
-    expect((await fleet.store().listInstances('workers')).find((r) => r.instanceId === first)?.reason).toBe(
+    expect((await fleet.records().listInstances('workers')).find((r) => r.instanceId === first)?.reason).toBe(
       'waiting for a continue signal from the fleet\'s hook (at most 600 s more)',
     );
 
@@ -207,16 +207,16 @@ describe('fleetward evacuate, pause, resume and plan', () => {
 
     const draining: number[] = [];
     for (let step = 0; step < 6; step += 1) {
-      draining.push((await fleet.store().listInstances('workers')).filter((r) => r.lifecycle === 'draining').length);
+      draining.push((await fleet.records().listInstances('workers')).filter((r) => r.lifecycle === 'draining').length);
       const zones = await zoneOf();
-      if (![...zones.values()].includes('us-east-1a') && (await fleet.store().getStatus('workers'))?.evacuating === undefined) break;
+      if (![...zones.values()].includes('us-east-1a') && (await fleet.records().getStatus('workers'))?.evacuating === undefined) break;
       await fleet.step(60);
     }
     expect(Math.max(...draining)).toBe(1);
     const zones = [...(await zoneOf()).values()];
     expect(zones).toHaveLength(6);
     expect(zones).not.toContain('us-east-1a');
-    const [latest] = await fleet.store().listDecisions('workers', 1);
+    const [latest] = await fleet.records().listDecisions('workers', 1);
     expect(latest?.decision.notes).toContain('evacuation of us-east-1a is complete');
   });
 
@@ -287,7 +287,7 @@ describe('fleetward evacuate, pause, resume and plan', () => {
     await fleet.step(30);
     fleet.clock.advance(60);
     await fleet.publish(50);
-    const store = fleet.store();
+    const store = fleet.records();
     const before = { instances: await ids(fleet), decisions: await store.listDecisions('workers', 100), status: await store.getStatus('workers') };
 
     const text = await cli(fleet, 'plan', 'workers');
@@ -320,7 +320,7 @@ describe('fleetward requests that wait, and bad input', () => {
 
     const queued = await cli(fleet, 'drain', id, '--no-step');
 
-    const [request] = await fleet.store().listRequests('workers');
+    const [request] = await fleet.records().listRequests('workers');
     expect(request).toMatchObject({ kind: 'drain', instanceId: id, requestedBy: OPERATOR });
     expect(queued).toEqual({
       code: 0,
@@ -332,13 +332,13 @@ describe('fleetward requests that wait, and bad input', () => {
     await fleet.step(30);
     expect(await lifecycleOf(fleet, id)).toBe('draining');
 
-    await fleet.store().acquireLease('workers', 'another-run', fleet.clock.now(), 120_000);
+    await fleet.leases().acquire('workers', 'another-run', fleet.clock.now(), 120_000);
     const blocked = await json<Record<string, unknown>>(fleet, 'cancel', id);
     expect(blocked).toMatchObject({
       queued: true,
       waiting: `fleet workers is locked by another-run until ${new Date(fleet.clock.now() + 120_000).toISOString()}`,
     });
-    await fleet.store().releaseLease('workers', 'another-run');
+    await fleet.leases().release('workers', 'another-run');
     await fleet.step(40);
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
@@ -357,7 +357,7 @@ describe('fleetward requests that wait, and bad input', () => {
       stderr: `error: fleet workers is in dry-run: it acts on no instance, so drain of ${id} is refused\n`,
     });
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
-    expect(await fleet.store().listRequests('workers')).toEqual([]);
+    expect(await fleet.records().listRequests('workers')).toEqual([]);
   });
 
   it('refuses unknown, foreign and wrong-state instances with exit code 2, queuing nothing', async () => {
@@ -388,8 +388,8 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(await cli(fleet, 'cancel', id)).toEqual(refused(`cannot cancel the drain of ${id}: it is in-service, not draining`));
     expect(await cli(fleet, 'pause', 'nosuch')).toEqual(refused('fleet nosuch is not in the config (its fleets: workers)'));
 
-    expect(await fleet.store().listRequests('workers')).toEqual([]);
-    expect(await fleet.store().listDecisions('workers', 100)).toHaveLength(1);
+    expect(await fleet.records().listRequests('workers')).toEqual([]);
+    expect(await fleet.records().listDecisions('workers', 100)).toHaveLength(1);
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
 
@@ -429,7 +429,7 @@ describe('fleetward requests that wait, and bad input', () => {
       stderr:
         'error: the step for fleet workers failed: subnet not found: subnet-0123456789abcdef0 (not in this account and region); the request stays queued for the next step\n',
     });
-    expect(await fleet.store().listRequests('workers')).toMatchObject([{ kind: 'pause', requestedBy: OPERATOR }]);
+    expect(await fleet.records().listRequests('workers')).toMatchObject([{ kind: 'pause', requestedBy: OPERATOR }]);
     const help = await invoke(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: fleetward [options] [command]');

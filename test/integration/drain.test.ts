@@ -18,12 +18,12 @@ const DRAIN: FleetConfig['drain'] = { ...DRAIN_DEFAULTS, continueTimeoutSeconds:
 
 async function request(fleet: FleetHarness, kind: OperatorRequest['kind'], extra: Partial<OperatorRequest> = {}) {
   await fleet
-    .store()
+    .records()
     .putRequest(fleet.fleet.name, { requestId: randomUUID(), kind, requestedAtMs: fleet.clock.now(), requestedBy: 'test', ...extra });
 }
 
 async function lifecycleOf(fleet: FleetHarness, instanceId: string) {
-  return (await fleet.store().listInstances(fleet.fleet.name)).find((r) => r.instanceId === instanceId)?.lifecycle;
+  return (await fleet.records().listInstances(fleet.fleet.name)).find((r) => r.instanceId === instanceId)?.lifecycle;
 }
 
 async function withTargetGroup(overrides: Overrides = {}): Promise<{ fleet: FleetHarness; targetGroupArn: string }> {
@@ -42,7 +42,7 @@ async function registered(fleet: FleetHarness, targetGroupArn: string): Promise<
   return (health.TargetHealthDescriptions ?? []).map((t) => t.Target?.Id ?? '').sort();
 }
 
-const lastActions = async (fleet: FleetHarness) => (await fleet.store().listDecisions(fleet.fleet.name, 1))[0]?.actions ?? [];
+const lastActions = async (fleet: FleetHarness) => (await fleet.records().listDecisions(fleet.fleet.name, 1))[0]?.actions ?? [];
 
 describe('drain and maintenance', () => {
   it('replaces capacity first, deregisters and waits, enters maintenance, and returns from it', async () => {
@@ -158,7 +158,7 @@ describe('drain and maintenance', () => {
     let mostDraining = 0;
     for (let step = 0; step < 8; step += 1) {
       await fleet.step(60);
-      const draining = (await fleet.store().listInstances(fleet.fleet.name)).filter((r) => r.lifecycle === 'draining').length;
+      const draining = (await fleet.records().listInstances(fleet.fleet.name)).filter((r) => r.lifecycle === 'draining').length;
       mostDraining = Math.max(mostDraining, draining);
       expect((await fleet.instances()).length).toBeGreaterThanOrEqual(6);
     }
@@ -167,7 +167,7 @@ describe('drain and maintenance', () => {
     const zones = (await fleet.instances()).map((i) => i.Placement?.AvailabilityZone);
     expect(zones).not.toContain('us-east-1a');
     expect(zones).toHaveLength(6);
-    expect((await fleet.store().getStatus(fleet.fleet.name))?.evacuating).toBeUndefined();
+    expect((await fleet.records().getStatus(fleet.fleet.name))?.evacuating).toBeUndefined();
   });
 
   it('does not over-terminate when scale-in and an operator drain happen in the same step', async () => {

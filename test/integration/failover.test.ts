@@ -190,7 +190,7 @@ describe('failover', () => {
 
     const first = await pet.fleet.step(0);
     expect(first.fleets[0]?.launched).toEqual([]);
-    const [tracked] = await pet.fleet.store().listInstances('pets');
+    const [tracked] = await pet.fleet.records().listInstances('pets');
     expect(tracked?.failedObservations).toBe(1);
 
     const second = await pet.fleet.step(0);
@@ -199,13 +199,13 @@ describe('failover', () => {
     expect(second.fleets[0]?.launched).toEqual([replacement]);
     await expectIdentityOn(pet, replacement);
     expect((await describeInstance(pet.fleet, pet.instanceId))?.State?.Name).toBe('terminated');
-    const [decision] = await pet.fleet.store().listDecisions('pets', 1);
+    const [decision] = await pet.fleet.records().listDecisions('pets', 1);
     const failover = decision?.actions.find((a) => a.kind === 'failover');
     expect(failover?.reason).toMatch(
       /^its status checks are impaired on 2 consecutive observations: replace it in its own zone us-east-1a, where its volumes and interfaces are, move Elastic IP [\d.]+ \(eipalloc-\w+\), eni-\w+ at device index 1, vol-\w+ at \/dev\/sdf and its 1 target group registration\(s\), then terminate it$/,
     );
     expect(failover?.outcome).toMatch(new RegExp(`^failed over to ${replacement}: launched ${replacement} in us-east-1a; Elastic IP`));
-    expect((await pet.fleet.store().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
+    expect((await pet.fleet.records().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
   });
 
   it('quarantines the failed pet instead when the fleet asks for it', async () => {
@@ -299,7 +299,7 @@ describe('failover', () => {
       (await fleet.instances()).filter((i) => ids.includes(i.InstanceId ?? '')).map((i) => i.Placement?.AvailabilityZone).sort();
     // b and c have two each: new instances alternate between them, b first (listed first).
     expect(await zonesOf(degraded.fleets[0]?.launched ?? [])).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1c']);
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     expect(decision?.decision.notes).toContain('us-east-1a is degraded (2 of 2 instances failing): no new capacity goes there');
 
     await fleet.ec2.send(new DeleteTagsCommand({ Resources: inA, Tags: [{ Key: IMPAIRED.Key }] }));
@@ -322,7 +322,7 @@ describe('failover', () => {
     expect(data).toMatchObject({ SnapshotId: snapshot.SnapshotId, AvailabilityZone: 'us-east-1b' });
     const address = await pet.fleet.ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }));
     expect(address.Addresses?.[0]?.InstanceId).toBe(replacement);
-    const [decision] = await pet.fleet.store().listDecisions('pets', 1);
+    const [decision] = await pet.fleet.records().listDecisions('pets', 1);
     const failover = decision?.actions.find((a) => a.kind === 'failover');
     expect(failover?.reason).toContain('data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk');
     expect(failover?.outcome).toContain(`restored ${pet.volumeId} as ${data?.VolumeId} from ${snapshot.SnapshotId}`);
@@ -382,6 +382,6 @@ describe('failover', () => {
     for (const once of ['RunInstancesCommand', 'AssociateAddressCommand', 'AttachNetworkInterfaceCommand', 'AttachVolumeCommand']) {
       expect(calls.get(once), once).toBe(1);
     }
-    expect((await pet.fleet.store().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
+    expect((await pet.fleet.records().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
   });
 });

@@ -11,7 +11,7 @@ import { EC2Client, type Instance, paginateDescribeInstances } from '@aws-sdk/cl
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
+import { type DynamoState, dynamoState } from '../../functions/aws/state/dynamo-state.ts';
 import { type FleetConfig, type FleetwardConfig, validateConfig } from '../../functions/core/config.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
 import { createScaleHandler } from '../../functions/handlers/scale-handler.ts';
@@ -158,11 +158,24 @@ export class FleetHarness {
     return found.filter(filter);
   }
 
-  store(): DynamoStateStore {
-    return new DynamoStateStore({
+  /** The fleet's table through the same adapters the handler uses. */
+  state(): DynamoState {
+    return dynamoState({
       client: DynamoDBDocumentClient.from(this.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       tableName: this.tableName,
       decisionLogDays: 30,
     });
+  }
+
+  records() {
+    return this.state().records;
+  }
+
+  history() {
+    return this.state().history;
+  }
+
+  leases() {
+    return this.state().leases;
   }
 }

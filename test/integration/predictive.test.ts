@@ -4,7 +4,7 @@
  */
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoStateStore } from '../../functions/aws/dynamo-state-store.ts';
+import { DynamoLoadHistoryStore } from '../../functions/aws/state/load-history-store.ts';
 import { run } from '../../bin/fleetward.ts';
 import type { LoadPoint } from '../../functions/core/load-history.ts';
 import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE } from './harness.ts';
@@ -31,7 +31,7 @@ async function publishPast(fleet: FleetHarness, value: number, minutes: number):
 
 /** Points of a flat load for the minutes before now, as earlier steps would have stored them. */
 async function seedHistory(fleet: FleetHarness, load: number, minutes: number): Promise<void> {
-  const store = fleet.store();
+  const store = fleet.history();
   const nowPeriod = Math.floor(fleet.clock.now() / MINUTE) * MINUTE;
   for (let i = minutes; i >= 1; i--) await store.recordLoad(fleet.fleet.name, 60, { periodStartMs: nowPeriod - i * MINUTE, load });
 }
@@ -39,7 +39,7 @@ async function seedHistory(fleet: FleetHarness, load: number, minutes: number): 
 describe('predictive scaling with a stored load history', () => {
   it('stores load points per period, replacing a period written again, across items', async () => {
     const fleet = await FleetHarness.create();
-    const store = fleet.store();
+    const store = fleet.history();
     const start = 1_800_000_000_000 - 3 * MINUTE;
     const points: LoadPoint[] = Array.from({ length: 65 }, (_, i) => ({ periodStartMs: start + i * MINUTE, load: i / 2 }));
     for (const point of points) await store.recordLoad('workers', 60, point);
@@ -73,7 +73,7 @@ describe('predictive scaling with a stored load history', () => {
 
     expect(first.fleets[0]?.desiredCapacity).toBe(3);
     expect(first.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from .+ recommends 3$/);
-    const store = fleet.store();
+    const store = fleet.history();
     const model = await store.getForecastModel('workers');
     expect(model?.builtAtMs).toBe(fleet.clock.now());
     const stored = await store.listLoad('workers', 60, fleet.clock.now() - 2 * MINUTE);
@@ -93,25 +93,25 @@ describe('predictive scaling with a stored load history', () => {
     expect(result.fleets[0]?.reason).toBe(
       'scale out 0 -> 5: Average Test/Load/Backlog = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)',
     );
-    const stored = await fleet.store().listLoad('workers', 60, 0);
+    const stored = await fleet.history().listLoad('workers', 60, 0);
     expect(stored.map((p) => p.load)).toEqual([4.2]);
-    expect(await fleet.store().getForecastModel('workers')).toBeUndefined();
+    expect(await fleet.history().getForecastModel('workers')).toBeUndefined();
   });
 
   it('reads a cached model stored by another version as none, and fits a new one', async () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
     await seedHistory(fleet, 3, 300);
-    await fleet.store().putForecastModel('workers', { unexpected: true } as never);
+    await fleet.history().putForecastModel('workers', { unexpected: true } as never);
 
     const result = await fleet.step(30);
 
     expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units/);
-    expect((await fleet.store().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
+    expect((await fleet.history().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
   });
 
   it('keeps a linear model\'s weights, and reads a linear model without them as none', async () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
-    const store = fleet.store();
+    const store = fleet.history();
     const weights = [[0.5, 1, ...Array<number>(9).fill(0)]];
     const linear = {
       builtAtMs: 1,
@@ -138,7 +138,7 @@ describe('predictive scaling with a stored load history', () => {
     await fleet.step(30);
     fleet.clock.advance(7200);
     const saturatedAt = Math.floor(fleet.clock.now() / MINUTE) * MINUTE - 7260 * 1000 - 10 * MINUTE;
-    await fleet.store().recordLoad('workers', 60, { periodStartMs: saturatedAt, load: 3, saturated: true });
+    await fleet.history().recordLoad('workers', 60, { periodStartMs: saturatedAt, load: 3, saturated: true });
 
     const line = (await status(fleet)).split('\n')[1];
     // A total metric has no ceiling to show a shortfall: the coverage stays at 99.3%.
@@ -155,12 +155,12 @@ describe('predictive scaling with a stored load history', () => {
     const plan = await run(['plan', 'workers', '--table', fleet.tableName], { stdout: (text) => void (planned += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
     expect(plan).toBe(0);
     expect(planned).toContain('forecast 3 units in the next 1 min from ');
-    expect(await fleet.store().listLoad('workers', 60, 0)).toEqual([]);
+    expect(await fleet.history().listLoad('workers', 60, 0)).toEqual([]);
 
     const result = await fleet.step(30);
 
     expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from /);
-    const stored = await fleet.store().listLoad('workers', 60, 0);
+    const stored = await fleet.history().listLoad('workers', 60, 0);
     expect(stored.length).toBeGreaterThanOrEqual(300);
     expect(stored.every((p) => p.load === 3)).toBe(true);
   });
@@ -168,7 +168,7 @@ describe('predictive scaling with a stored load history', () => {
   it('still steps, by target tracking, when reading the history fails, and keeps its own point', async () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
     await seedHistory(fleet, 3, 300);
-    const failing = vi.spyOn(DynamoStateStore.prototype, 'listLoad').mockRejectedValueOnce(new Error('Rate of requests exceeds the allowed throughput'));
+    const failing = vi.spyOn(DynamoLoadHistoryStore.prototype, 'readHistory').mockRejectedValueOnce(new Error('Rate of requests exceeds the allowed throughput'));
     try {
       const result = await fleet.step(30);
 
@@ -179,6 +179,6 @@ describe('predictive scaling with a stored load history', () => {
     } finally {
       failing.mockRestore();
     }
-    expect(await fleet.store().listLoad('workers', 60, 0)).toHaveLength(301);
+    expect(await fleet.history().listLoad('workers', 60, 0)).toHaveLength(301);
   });
 });

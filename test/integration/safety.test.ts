@@ -50,7 +50,7 @@ describe('acting at most once', () => {
 
     expect(again).toEqual(first);
     expect(await fleet.instances()).toHaveLength(3);
-    expect(await fleet.store().listDecisions(fleet.fleet.name, 10)).toHaveLength(1);
+    expect(await fleet.records().listDecisions(fleet.fleet.name, 10)).toHaveLength(1);
   });
 
   it('launches exactly the needed number when two invocations race for one fleet', async () => {
@@ -96,7 +96,7 @@ describe('acting at most once', () => {
     expect(resumed.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 6 });
     expect(resumed.fleets[0]?.launched).toHaveLength(4);
     expect(await fleet.instances()).toHaveLength(6);
-    const records = await fleet.store().listInstances(fleet.fleet.name);
+    const records = await fleet.records().listInstances(fleet.fleet.name);
     expect(records).toHaveLength(6);
     expect(records.filter((r) => r.reason.startsWith('adopted:'))).toHaveLength(2);
   });

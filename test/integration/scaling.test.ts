@@ -24,7 +24,7 @@ describe('scaling a fleet from its metric', () => {
     expect(instances).toHaveLength(6);
     expect(zonesOf(instances)).toEqual(['us-east-1a', 'us-east-1a', 'us-east-1b', 'us-east-1b', 'us-east-1c', 'us-east-1c']);
 
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     expect(decision?.decision.reason).toBe(result.fleets[0]?.reason);
     expect(decision?.actions.map((a) => a.kind)).toEqual(['launch', 'launch', 'launch']);
     expect(decision?.actions.every((a) => a.outcome.startsWith('launched i-'))).toBe(true);
@@ -45,7 +45,7 @@ describe('scaling a fleet from its metric', () => {
     const after = await fleet.instances();
     expect(after.map((i) => i.InstanceId)).toContain(protectedId);
     expect(zonesOf(after)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     for (const action of decision?.actions ?? []) {
       // Scale-in drains first; without target groups the drain ends in the same step.
       expect(action.kind).toBe('advance');
@@ -84,7 +84,7 @@ describe('scaling a fleet from its metric', () => {
 
     expect(result.fleets[0]?.launched).toHaveLength(1);
     expect(await fleet.instances()).toHaveLength(3);
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     const failover = decision?.actions.find((a) => a.kind === 'failover');
     expect(failover?.reason).toBe(`it is terminated and fleetward did not ask for it: replace it in ${lost?.Placement?.AvailabilityZone} to balance zones`);
     expect(failover?.outcome).toMatch(/^failed over to i-\w+: launched i-\w+ in us-east-1\w$/);
@@ -97,11 +97,11 @@ describe('scaling a fleet from its metric', () => {
 
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 4, launched: [] });
     expect(await fleet.instances()).toHaveLength(0);
-    const [decision] = await fleet.store().listDecisions(fleet.fleet.name, 1);
+    const [decision] = await fleet.records().listDecisions(fleet.fleet.name, 1);
     expect(decision?.decision.dryRun).toBe(true);
     expect(decision?.actions).toHaveLength(3);
     expect(decision?.actions.every((a) => a.outcome === 'planned only: the fleet is in dry-run')).toBe(true);
-    expect(await fleet.store().listInstances(fleet.fleet.name)).toEqual([]);
+    expect(await fleet.records().listInstances(fleet.fleet.name)).toEqual([]);
   });
 
   it('runs a step at once when one of the fleet alarms fires', async () => {

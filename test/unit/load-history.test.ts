@@ -20,6 +20,8 @@ function scaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
 const cpu = (value: number, timestampMs = NOW - MINUTE): MetricReading => ({ kind: 'value', value, timestampMs, label: 'cpu' });
 const flat = (load: number, minutes: number, endMs = PERIOD_START - MINUTE): LoadPoint[] =>
   Array.from({ length: minutes }, (_, i) => ({ periodStartMs: endMs - (minutes - 1 - i) * MINUTE, load }));
+/** The predictive state a store holds with these points. */
+const stored = (points: readonly LoadPoint[]) => ({ history: assembleHistory(points, MINUTE, NOW) });
 
 describe('loadPointOf', () => {
   it('counts a per-instance metric for the warmed units, in units of unitCapacity, at the start of its period', () => {
@@ -189,7 +191,7 @@ describe('decideStep with a load history', () => {
   });
 
   it('adds this step\'s point to the stored history, fits a model and decides from its forecast', () => {
-    const decision = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300) } });
+    const decision = decideStep({ ...base(fleet()), predictive: stored(flat(3.2, 300)) });
     expect(decision.loadPoint).toEqual({ periodStartMs: PERIOD_START, load: 3.2 });
     expect(decision.forecastModel?.builtAtMs).toBe(NOW);
     expect(decision.reason).toMatch(/^hold at 4: forecast 3\.2 units in the next 2 min from .+ recommends 4$/);
@@ -198,25 +200,25 @@ describe('decideStep with a load history', () => {
   it('raises the coverage for periods the fleet was short, and not for periods at capacity.max', () => {
     // 300 periods allow 2.1 missed; 10 isolated short periods raise 99.3% by 0.0003 × 7.9.
     const flagged = (atMaxCapacity: boolean) => flat(3.2, 300).map((point, i) => (i % 30 === 0 ? { ...point, saturated: true, ...(atMaxCapacity ? { atMaxCapacity } : {}) } : point));
-    expect(decideStep({ ...base(fleet()), predictive: { points: flagged(false) } }).reason).toContain(
+    expect(decideStep({ ...base(fleet()), predictive: stored(flagged(false)) }).reason).toContain(
       ': 99.3% raised: 10 periods missed in the last 5 h, 2.1 allowed)',
     );
-    expect(decideStep({ ...base(fleet()), predictive: { points: flagged(true) } }).reason).toContain(
+    expect(decideStep({ ...base(fleet()), predictive: stored(flagged(true)) }).reason).toContain(
       ': 99.3% lowered: 0 periods missed in the last 5 h, 2.1 allowed)',
     );
   });
 
   it('uses a fresh cached model without handing back a new one', () => {
-    const first = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300) } });
+    const first = decideStep({ ...base(fleet()), predictive: stored(flat(3.2, 300)) });
     const model = first.forecastModel;
     if (model === undefined) throw new Error('no model was fitted');
-    const again = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 300), model } });
+    const again = decideStep({ ...base(fleet()), predictive: { ...stored(flat(3.2, 300)), model } });
     expect(again.forecastModel).toBeUndefined();
     expect(again.reason).toBe(first.reason);
   });
 
   it('scales by target tracking and says why while the history is short', () => {
-    const decision = decideStep({ ...base(fleet()), predictive: { points: flat(3.2, 60) } });
+    const decision = decideStep({ ...base(fleet()), predictive: stored(flat(3.2, 60)) });
     expect(decision.forecastModel).toBeUndefined();
     expect(decision.reason).toBe(
       'scale out 4 -> 7: cpu = 80 per unit over 4 warmed units at target 50 recommends 7 (no forecast yet: 1 h of load history, 4 h needed)',
@@ -224,7 +226,7 @@ describe('decideStep with a load history', () => {
   });
 
   it('scales by target tracking and says why when the stored history could not be read, still adding its point', () => {
-    const decision = decideStep({ ...base(fleet()), predictive: { points: [], unreadable: 'throttled' } });
+    const decision = decideStep({ ...base(fleet()), predictive: { unreadable: 'throttled' } });
     expect(decision.reason).toBe(
       'scale out 4 -> 7: cpu = 80 per unit over 4 warmed units at target 50 recommends 7 (no forecast yet: reading the load history failed (throttled))',
     );
@@ -233,7 +235,7 @@ describe('decideStep with a load history', () => {
   });
 
   it('records no point for a fleet without predictive', () => {
-    const decision = decideStep({ ...base(fleet({ predictive: undefined })), predictive: { points: flat(3.2, 300) } });
+    const decision = decideStep({ ...base(fleet({ predictive: undefined })), predictive: stored(flat(3.2, 300)) });
     expect(decision.loadPoint).toBeUndefined();
     expect(decision.forecastModel).toBeUndefined();
   });

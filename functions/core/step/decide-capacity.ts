@@ -5,7 +5,7 @@
  * tracking with the forecast decides.
  */
 import type { FleetConfig } from '../config.ts';
-import { type LoadPoint, type PredictiveState, assembleHistory, loadPointOf, refreshForecast } from '../load-history.ts';
+import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from '../load-history.ts';
 import { type Member, sumUnits } from '../placement.ts';
 import { type CapacityDecision, type ForecastInput, decideCapacity } from '../scaling.ts';
 import type { CapacitySnapshot, StepContext, StepInput } from './context.ts';
@@ -20,8 +20,7 @@ export interface CapacityPlan {
 /** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
 function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, point: LoadPoint | undefined, nowMs: number): ForecastInput | undefined {
   if (fleet.scaling.predictive === undefined) return undefined;
-  const points = [...(state?.points ?? []), ...(point === undefined ? [] : [point])];
-  const history = assembleHistory(points, fleet.scaling.metric.periodSeconds * 1000, nowMs);
+  const history = addLoadPoint(state?.history, point, fleet.scaling.metric.periodSeconds * 1000, nowMs);
   if (history === undefined) return undefined;
   if (state?.unreadable !== undefined) return { history, fit: { unavailable: `reading the load history failed (${state.unreadable})` } };
   return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };

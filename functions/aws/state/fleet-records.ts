@@ -1,0 +1,120 @@
+/**
+ * The FleetRecords port on DynamoDB: the fleet's status and instance records (versioned, written
+ * only if the version read is still there; the failed condition hands back the version found),
+ * operator requests in time order, and the decision log, newest first, expiring after its days.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { FleetStatus, InstanceRecord, OperatorRequest } from '../../core/model.ts';
+import type { NextStatus } from '../../core/step/index.ts';
+import { ConcurrentUpdateError, DuplicateRequestError, recordNames } from '../../ports/errors.ts';
+import type { DecisionEntry, FleetRecords, InstanceChanges } from '../../ports/state.ts';
+import { TTL_ATTRIBUTE, decisionItem, instanceItem, requestItem, statusItem } from '../table-keys.ts';
+import type { ConditionFailure, TableClient } from './table-client.ts';
+
+/** Create (no version expected: the item must not exist) or replace the version read. */
+const versionCondition = (expectedVersion: number | undefined) =>
+  expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': expectedVersion } };
+
+export class DynamoFleetRecords implements FleetRecords {
+  constructor(
+    private readonly table: TableClient,
+    /** Days before a decision log entry expires. */
+    private readonly decisionLogDays: number,
+  ) {}
+
+  async getStatus(fleet: string): Promise<FleetStatus | undefined> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.table.name, Key: statusItem.key(fleet), ConsistentRead: true }));
+    return result.Item === undefined ? undefined : this.table.decode(statusItem.schema, result.Item, recordNames.status(fleet));
+  }
+
+  async putStatus(fleet: string, next: NextStatus, expectedVersion: number | undefined): Promise<void> {
+    const failure = await this.table.putIf({ Item: { ...statusItem.key(fleet), ...next, version: (expectedVersion ?? 0) + 1 }, ...versionCondition(expectedVersion) });
+    if (failure !== undefined) throw new ConcurrentUpdateError(recordNames.status(fleet), this.versionFound(failure, statusItem.schema, recordNames.status(fleet)));
+  }
+
+  async listInstances(fleet: string): Promise<InstanceRecord[]> {
+    const { pk, skPrefix } = instanceItem.prefix(fleet);
+    const items = await this.table.queryPrefix(pk, skPrefix);
+    return items.map((item) => this.table.decode(instanceItem.schema, item, recordNames.instance(fleet, String(item.instanceId ?? item.sk))));
+  }
+
+  async putInstance(fleet: string, record: Omit<InstanceRecord, 'version'>, expectedVersion: number | undefined): Promise<void> {
+    const failure = await this.table.putIf({
+      Item: { ...instanceItem.key(fleet, record.instanceId), ...record, version: (expectedVersion ?? 0) + 1 },
+      ...versionCondition(expectedVersion),
+    });
+    if (failure === undefined) return;
+    const name = recordNames.instance(fleet, record.instanceId);
+    throw new ConcurrentUpdateError(name, this.versionFound(failure, instanceItem.schema, name));
+  }
+
+  async updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const names = Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field]));
+    const values = Object.fromEntries(fields.flatMap(([, value], i) => (value === null ? [] : [[`:v${i}`, value]])));
+    const sets = fields.flatMap(([, value], i) => (value === null ? [] : [`#f${i} = :v${i}`]));
+    const removes = fields.flatMap(([, value], i) => (value === null ? [`#f${i}`] : []));
+    const failure = await this.table.updateIf({
+      Key: instanceItem.key(fleet, instanceId),
+      UpdateExpression: `SET ${[...sets, 'version = :next'].join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'version = :version',
+      ...(fields.length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: { ...values, ':version': expectedVersion, ':next': expectedVersion + 1 },
+    });
+    if (failure === undefined) return expectedVersion + 1;
+    const name = recordNames.instance(fleet, instanceId);
+    throw new ConcurrentUpdateError(name, this.versionFound(failure, instanceItem.schema, name));
+  }
+
+  async deleteInstance(fleet: string, instanceId: string): Promise<void> {
+    await this.table.client.send(new DeleteCommand({ TableName: this.table.name, Key: instanceItem.key(fleet, instanceId) }));
+  }
+
+  async putRequest(fleet: string, request: OperatorRequest): Promise<void> {
+    const failure = await this.table.putIf({
+      Item: { ...requestItem.key(fleet, request.requestedAtMs, request.requestId), ...request },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (failure !== undefined) throw new DuplicateRequestError(fleet, request.requestId);
+  }
+
+  async listRequests(fleet: string): Promise<OperatorRequest[]> {
+    const { pk, skPrefix } = requestItem.prefix(fleet);
+    const items = await this.table.queryPrefix(pk, skPrefix);
+    return items.map((item) => this.table.decode(requestItem.schema, item, `operator request ${String(item.sk)} of fleet ${fleet}`));
+  }
+
+  async deleteRequest(fleet: string, request: OperatorRequest): Promise<void> {
+    await this.table.client.send(
+      new DeleteCommand({ TableName: this.table.name, Key: requestItem.key(fleet, request.requestedAtMs, request.requestId) }),
+    );
+  }
+
+  async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
+    const expiresAt = Math.floor(entry.atMs / 1000) + this.decisionLogDays * 86_400;
+    await this.table.client.send(
+      new PutCommand({ TableName: this.table.name, Item: { ...decisionItem.key(fleet, entry.step), ...entry, [TTL_ATTRIBUTE]: expiresAt } }),
+    );
+  }
+
+  async listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]> {
+    const { pk, skPrefix } = decisionItem.prefix(fleet);
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => this.table.decode(decisionItem.schema, item, `decision ${String(item.sk)} of fleet ${fleet}`));
+  }
+
+  /** The version of the item that failed a versioned write; undefined when there is no item. */
+  private versionFound(failure: ConditionFailure, schema: typeof statusItem.schema | typeof instanceItem.schema, name: string): number | undefined {
+    return failure.found === undefined ? undefined : this.table.decode(schema, failure.found, name).version;
+  }
+}

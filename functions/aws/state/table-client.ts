@@ -1,0 +1,93 @@
+/**
+ * What fleetward's DynamoDB adapters share: the document client and the table, decoding a stored
+ * item through its schema (a failure is an UnreadableItemError naming the item), queries by sort
+ * key prefix, and conditional writes that hand back the item that failed their condition
+ * (ReturnValuesOnConditionCheckFailure), so that no second read is needed to say why.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  type PutCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { z } from 'zod';
+import { UnreadableItemError } from '../../ports/errors.ts';
+
+export type StoredItem = Record<string, unknown>;
+
+/** A conditional write whose condition failed, with the item as it stood; undefined when there was none. */
+export interface ConditionFailure {
+  readonly found: StoredItem | undefined;
+}
+
+type Conditional<T> = Omit<T, 'TableName' | 'ReturnValuesOnConditionCheckFailure'>;
+
+export interface TableOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export class TableClient {
+  readonly client: DynamoDBDocumentClient;
+  readonly name: string;
+
+  constructor(options: TableOptions) {
+    this.client = options.client;
+    this.name = options.tableName;
+  }
+
+  /** The item as its schema reads it; an item that does not read is an UnreadableItemError naming `what`. */
+  decode<S extends z.ZodType>(schema: S, item: unknown, what: string): z.output<S> {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    throw new UnreadableItemError(what, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`).join('; '));
+  }
+
+  /** Every item of the partition whose sort key begins with the prefix, in sort key order. */
+  async queryPrefix(pk: string, prefix: string): Promise<StoredItem[]> {
+    const items: StoredItem[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  /** Puts the item if the condition holds; otherwise returns what failed it. */
+  putIf(input: Conditional<PutCommandInput>): Promise<ConditionFailure | undefined> {
+    return this.writeIf(() => this.client.send(new PutCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  }
+
+  /** Updates the item if the condition holds; otherwise returns what failed it. */
+  updateIf(input: Conditional<UpdateCommandInput>): Promise<ConditionFailure | undefined> {
+    return this.writeIf(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  }
+
+  /** Deletes the item if the condition holds; otherwise returns what failed it. */
+  deleteIf(input: Conditional<DeleteCommandInput>): Promise<ConditionFailure | undefined> {
+    return this.writeIf(() => this.client.send(new DeleteCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  }
+
+  private async writeIf(write: () => Promise<unknown>): Promise<ConditionFailure | undefined> {
+    try {
+      await write();
+      return undefined;
+    } catch (error) {
+      // The document client does not unmarshall errors: the item comes back in DynamoDB's own form.
+      if (error instanceof ConditionalCheckFailedException) return { found: error.Item === undefined ? undefined : unmarshall(error.Item) };
+      throw error;
+    }
+  }
+}

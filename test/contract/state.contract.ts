@@ -1,0 +1,342 @@
+// The state ports' contract, one suite for every implementation: the DynamoDB adapters on moto
+// (test/integration/dynamo-state.test.ts) and the in-memory stores (test/unit/memory-state.test.ts).
+import { describe, expect, it } from 'vitest';
+import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, isMissedPeriod } from '../../functions/core/forecast/index.ts';
+import { type LoadPoint, assembleHistory } from '../../functions/core/load-history.ts';
+import type { Command, InstanceRecord, OperatorRequest } from '../../functions/core/model.ts';
+import { ConcurrentUpdateError, DuplicateRequestError, LeaseHeldError, LeaseLostError, UnreadableItemError } from '../../functions/ports/errors.ts';
+import type { DecisionEntry, StateStores } from '../../functions/ports/state.ts';
+
+export interface StateContractSubject {
+  /** Fresh, empty stores for one test. */
+  create(): Promise<StateStores>;
+  /** Writes items that do not read as what they should; only a store that keeps encoded items can hold them. */
+  readonly malformed?: {
+    status(fleet: string): Promise<void>;
+    forecastModel(fleet: string): Promise<void>;
+  };
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const NOW = 1_800_000_000_000;
+const FLEET = 'workers';
+const TTL = 120_000;
+
+/** The history a store reads back equals assembleHistory of the points written, missedPeriods included when it has one. */
+export function expectAssembled(history: LoadHistory | undefined, points: readonly LoadPoint[], periodMs: number, nowMs: number): void {
+  const expected = assembleHistory(points, periodMs, nowMs);
+  if (expected === undefined) {
+    expect(history).toBeUndefined();
+    return;
+  }
+  const flags = Array.from(expected.saturated ?? []);
+  expect({ startMs: history?.startMs, stepMs: history?.stepMs, values: Array.from(history?.values ?? []), saturated: Array.from(history?.saturated ?? []) }).toEqual({
+    startMs: expected.startMs,
+    stepMs: expected.stepMs,
+    values: Array.from(expected.values),
+    saturated: flags,
+  });
+  if (history?.missedPeriods !== undefined) expect(history.missedPeriods).toBe(flags.filter((_, k) => isMissedPeriod(flags, k, 0)).length);
+}
+
+function leaseContract(subject: StateContractSubject) {
+  describe('the lease', () => {
+    it('is taken when free and again by its owner, and refused to another owner until it expires', async () => {
+      const { leases } = await subject.create();
+      await leases.acquire(FLEET, 'run-a', NOW, TTL);
+      await leases.acquire(FLEET, 'run-a', NOW + 1000, TTL);
+      const held = await leases.acquire(FLEET, 'run-b', NOW + TTL + 1000, TTL).catch((error: unknown) => error);
+      expect(held).toBeInstanceOf(LeaseHeldError);
+      expect(held).toMatchObject({ holder: 'run-a', expiresAtMs: NOW + 1000 + TTL });
+      expect((held as Error).message).toBe(`fleet ${FLEET} is locked by run-a until ${new Date(NOW + 1000 + TTL).toISOString()}`);
+      await leases.acquire(FLEET, 'run-b', NOW + 1001 + TTL, TTL);
+      await leases.acquire('other', 'run-a', NOW + 1001 + TTL, TTL);
+    });
+
+    it('is renewed by its owner while it lasts, and lost once expired or taken over', async () => {
+      const { leases } = await subject.create();
+      await leases.acquire(FLEET, 'run-a', NOW, TTL);
+      await leases.renew(FLEET, 'run-a', NOW + TTL, TTL);
+      await expect(leases.acquire(FLEET, 'run-b', NOW + 2 * TTL, TTL)).rejects.toThrow(LeaseHeldError);
+      await expect(leases.renew(FLEET, 'run-a', NOW + 2 * TTL + 1, TTL)).rejects.toThrow(LeaseLostError);
+      await expect(leases.renew(FLEET, 'run-b', NOW, TTL)).rejects.toThrow(new LeaseLostError(FLEET, 'run-b'));
+      await leases.acquire(FLEET, 'run-b', NOW + 2 * TTL + 1, TTL);
+      await expect(leases.renew(FLEET, 'run-a', NOW + 2 * TTL + 2, TTL)).rejects.toThrow(LeaseLostError);
+      await expect(leases.renew('never-leased', 'run-a', NOW, TTL)).rejects.toThrow(LeaseLostError);
+    });
+
+    it('is released only by its owner', async () => {
+      const { leases } = await subject.create();
+      await leases.acquire(FLEET, 'run-a', NOW, TTL);
+      await leases.release(FLEET, 'run-b');
+      await expect(leases.acquire(FLEET, 'run-b', NOW, TTL)).rejects.toThrow(LeaseHeldError);
+      await leases.release(FLEET, 'run-a');
+      await leases.acquire(FLEET, 'run-b', NOW, TTL);
+      await leases.release('never-leased', 'run-a');
+    });
+  });
+}
+
+const launch: Command = { kind: 'launch', id: `${FLEET}/7/launch/subnet-1`, subnetId: 'subnet-1', availabilityZone: 'us-east-1a', capacityUnits: 2, instanceTypes: [{ type: 't4g.micro', weight: 1 }], reason: 'scale out' };
+
+function journalContract(subject: StateContractSubject) {
+  describe('the action journal', () => {
+    it('writes a command once, hands back the entry it has, and keeps how it finished', async () => {
+      const { journal } = await subject.create();
+      expect(await journal.begin(FLEET, launch, NOW)).toBeUndefined();
+      expect(await journal.begin(FLEET, launch, NOW + 1000)).toEqual({ commandId: launch.id, state: 'started', kind: 'launch', instanceIds: [] });
+      await journal.finish(FLEET, launch.id, 'done', ['i-1', 'i-2'], 'launched i-1, i-2 (t4g.micro)');
+      expect(await journal.begin(FLEET, launch, NOW + 2000)).toEqual({ commandId: launch.id, state: 'done', kind: 'launch', instanceIds: ['i-1', 'i-2'], detail: 'launched i-1, i-2 (t4g.micro)' });
+      const forget: Command = { kind: 'forget', id: `${FLEET}/7/forget/i-3`, instanceId: 'i-3', reason: 'gone' };
+      expect(await journal.begin(FLEET, forget, NOW)).toBeUndefined();
+      await journal.finish(FLEET, forget.id, 'failed', [], 'throttled');
+      expect(await journal.begin(FLEET, forget, NOW)).toEqual({ commandId: forget.id, state: 'failed', kind: 'forget', instanceIds: [], detail: 'throttled' });
+      expect(await journal.begin('other', launch, NOW)).toBeUndefined();
+    });
+  });
+}
+
+function statusContract(subject: StateContractSubject) {
+  describe('the fleet status', () => {
+    const next = { step: 1, desiredCapacity: 3, recommendations: [{ atMs: NOW, capacity: 3 }], lastScaleOutAtMs: NOW };
+
+    it('is created once, then replaced only at the version read', async () => {
+      const { records } = await subject.create();
+      expect(await records.getStatus(FLEET)).toBeUndefined();
+      await records.putStatus(FLEET, next, undefined);
+      expect(await records.getStatus(FLEET)).toEqual({ ...next, version: 1 });
+      const created = await records.putStatus(FLEET, next, undefined).catch((error: unknown) => error);
+      expect(created).toBeInstanceOf(ConcurrentUpdateError);
+      expect(created).toMatchObject({ foundVersion: 1, message: `the status of fleet ${FLEET} was changed by another run (it is at version 1)` });
+      const full = {
+        ...next,
+        step: 2,
+        lastScaleInAtMs: NOW + MINUTE,
+        launchFailures: { count: 2, lastAtMs: NOW, lastError: 'no capacity' },
+        paused: true,
+        evacuating: { zones: ['us-east-1a'], subnets: [] },
+      };
+      await records.putStatus(FLEET, full, 1);
+      expect(await records.getStatus(FLEET)).toEqual({ ...full, version: 2 });
+      await expect(records.putStatus(FLEET, next, 1)).rejects.toMatchObject({ foundVersion: 2 });
+      await expect(records.putStatus('other', next, 1)).rejects.toMatchObject({ foundVersion: undefined, message: 'the status of fleet other was changed by another run (it does not exist)' });
+    });
+
+    it.skipIf(subject.malformed === undefined)('rejects a stored status that does not read as one, naming it', async () => {
+      const { records } = await subject.create();
+      await subject.malformed?.status(FLEET);
+      const error = await records.getStatus(FLEET).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UnreadableItemError);
+      expect((error as Error).message).toMatch(/^the stored status of fleet workers cannot be read: desiredCapacity: /);
+    });
+  });
+}
+
+const record = (instanceId: string): Omit<InstanceRecord, 'version'> => ({ instanceId, lifecycle: 'in-service', launchedAtMs: NOW, reason: 'launched' });
+const identity = { elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '198.51.100.7' }], networkInterfaces: [{ networkInterfaceId: 'eni-1', deviceIndex: 1 }], volumes: [{ volumeId: 'vol-1', device: '/dev/sdf' }] };
+const drain = { purpose: 'terminate' as const, reason: 'scale in', startedAtMs: NOW, keepCapacity: false, deregisteredAtMs: NOW, stop: false };
+
+function instancesContract(subject: StateContractSubject) {
+  describe('the instance records', () => {
+    it('are listed by id, changed field by field at the version read, and deleted', async () => {
+      const { records } = await subject.create();
+      await records.putInstance(FLEET, record('i-b'), undefined);
+      await records.putInstance(FLEET, { ...record('i-a'), failedObservations: 1, identity }, undefined);
+      expect(await records.listInstances(FLEET)).toEqual([
+        { ...record('i-a'), failedObservations: 1, identity, version: 1 },
+        { ...record('i-b'), version: 1 },
+      ]);
+      expect(await records.updateInstance(FLEET, 'i-b', { lifecycle: 'draining', reason: 'scale in', drain }, 1)).toBe(2);
+      expect((await records.listInstances(FLEET))[1]).toEqual({ ...record('i-b'), lifecycle: 'draining', reason: 'scale in', drain, version: 2 });
+      expect(await records.updateInstance(FLEET, 'i-b', { lifecycle: 'maintenance', drain: null, identity: undefined }, 2)).toBe(3);
+      expect((await records.listInstances(FLEET))[1]).toEqual({ ...record('i-b'), lifecycle: 'maintenance', reason: 'scale in', version: 3 });
+      await records.putInstance(FLEET, { ...record('i-b'), reason: 'adopted' }, 3);
+      expect((await records.listInstances(FLEET))[1]).toEqual({ ...record('i-b'), reason: 'adopted', version: 4 });
+      await records.deleteInstance(FLEET, 'i-a');
+      expect((await records.listInstances(FLEET)).map((r) => r.instanceId)).toEqual(['i-b']);
+      expect(await records.listInstances('other')).toEqual([]);
+    });
+
+    it('refuse a write at a version that is no longer there', async () => {
+      const { records } = await subject.create();
+      await records.putInstance(FLEET, record('i-a'), undefined);
+      await expect(records.putInstance(FLEET, record('i-a'), undefined)).rejects.toMatchObject({ foundVersion: 1 });
+      await records.updateInstance(FLEET, 'i-a', { failedObservations: 2 }, 1);
+      const stale = await records.updateInstance(FLEET, 'i-a', { failedObservations: 3 }, 1).catch((error: unknown) => error);
+      expect(stale).toBeInstanceOf(ConcurrentUpdateError);
+      expect((stale as Error).message).toBe(`the record of instance i-a of fleet ${FLEET} was changed by another run (it is at version 2)`);
+      await expect(records.putInstance(FLEET, record('i-a'), 1)).rejects.toMatchObject({ foundVersion: 2 });
+      await expect(records.updateInstance(FLEET, 'i-gone', { failedObservations: 1 }, 1)).rejects.toMatchObject({ foundVersion: undefined });
+      expect(await records.listInstances(FLEET)).toEqual([{ ...record('i-a'), failedObservations: 2, version: 2 }]);
+    });
+  });
+}
+
+const request = (requestId: string, requestedAtMs: number): OperatorRequest => ({ requestId, kind: 'drain', instanceId: 'i-a', requestedAtMs, requestedBy: 'cli:ops' });
+const evacuation: OperatorRequest = { requestId: 'r-1', kind: 'evacuate', zone: 'us-east-1a', requestedAtMs: NOW, requestedBy: 'cli:ops' };
+
+function requestsContract(subject: StateContractSubject) {
+  describe('the operator requests', () => {
+    it('are listed oldest first (by time, then id), refused when queued twice, and deleted once settled', async () => {
+      const { records } = await subject.create();
+      await records.putRequest(FLEET, request('r-3', NOW + 2000));
+      await records.putRequest(FLEET, request('r-2', NOW));
+      await records.putRequest(FLEET, evacuation);
+      await expect(records.putRequest(FLEET, request('r-2', NOW))).rejects.toThrow(new DuplicateRequestError(FLEET, 'r-2'));
+      expect(await records.listRequests(FLEET)).toEqual([evacuation, request('r-2', NOW), request('r-3', NOW + 2000)]);
+      await records.deleteRequest(FLEET, request('r-2', NOW));
+      expect(await records.listRequests(FLEET)).toEqual([evacuation, request('r-3', NOW + 2000)]);
+      expect(await records.listRequests('other')).toEqual([]);
+    });
+  });
+}
+
+/** A decision log entry of that step, its fields varied by the step. */
+export const decisionEntry = (step: number, atMs = NOW + step * MINUTE): DecisionEntry => ({
+  step,
+  atMs,
+  trigger: 'schedule',
+  decision: {
+    desiredCapacity: step,
+    direction: 'out',
+    reason: `scale out to ${step}`,
+    ...(step % 2 === 0 ? { recommendation: step } : {}),
+    capacity: { currentUnits: 1, replacingUnits: 0, warmedUnits: 1, warmingInstances: 0, instances: 1 },
+    notes: step === 3 ? ['backing off'] : [],
+    dryRun: false,
+  },
+  metric: step === 4 ? { kind: 'missing', label: 'Test/Load', why: 'no datapoint' } : { kind: 'value', value: 10 * step, timestampMs: NOW, label: 'Test/Load' },
+  actions: [{ commandId: `${FLEET}/${step}/launch/subnet-1`, kind: 'launch', reason: 'scale out', outcome: 'launched i-1' }],
+});
+
+function decisionsContract(subject: StateContractSubject) {
+  describe('the decision log', () => {
+    it('lists the newest entries first, at most the limit, a step written again replaced', async () => {
+      const { records } = await subject.create();
+      for (const step of [1, 2, 4, 3, 5]) await records.appendDecision(FLEET, decisionEntry(step));
+      await records.appendDecision(FLEET, { ...decisionEntry(5), trigger: 'alarm Backlog' });
+      expect(await records.listDecisions(FLEET, 3)).toEqual([{ ...decisionEntry(5), trigger: 'alarm Backlog' }, decisionEntry(4), decisionEntry(3)]);
+      expect((await records.listDecisions(FLEET, 10)).map((d) => d.step)).toEqual([5, 4, 3, 2, 1]);
+      expect(await records.listDecisions(FLEET, 1)).toHaveLength(1);
+      expect(await records.listDecisions('other', 10)).toEqual([]);
+    });
+  });
+}
+
+/** Records the points one by one and checks the history read at each time against assembleHistory of all of them. */
+async function recordAndCompare(stores: StateStores, points: readonly LoadPoint[], readsAtMs: readonly number[], periodSeconds = 60) {
+  for (const point of points) await stores.history.recordLoad(FLEET, periodSeconds, point);
+  for (const nowMs of readsAtMs) expectAssembled(await stores.history.readHistory(FLEET, periodSeconds, nowMs), points, periodSeconds * 1000, nowMs);
+}
+
+function loadHistoryContract(subject: StateContractSubject) {
+  describe('the load history', () => {
+    const at = (minutes: number) => NOW - minutes * MINUTE;
+
+    it('reads back what was recorded as assembleHistory makes it: a period replaced, gaps carried, saturation flagged', async () => {
+      const stores = await subject.create();
+      expect(await stores.history.readHistory(FLEET, 60, NOW)).toBeUndefined();
+      await recordAndCompare(
+        stores,
+        [
+          { periodStartMs: at(10), load: 2 },
+          { periodStartMs: at(9), load: 3, saturated: true },
+          { periodStartMs: at(6), load: 5 },
+          { periodStartMs: at(5), load: 6, saturated: true, atMaxCapacity: true },
+          { periodStartMs: at(9), load: 4 },
+          { periodStartMs: at(4), load: 7, saturated: true },
+          { periodStartMs: at(3), load: 7, saturated: true },
+          { periodStartMs: at(2), load: 7, saturated: true },
+          { periodStartMs: at(1), load: -1 },
+          { periodStartMs: at(-1), load: 9 },
+        ],
+        [NOW, NOW + MINUTE],
+      );
+      const history = await stores.history.readHistory(FLEET, 60, NOW);
+      expect(Array.from(history?.values ?? [])).toEqual([2, 4, 4, 4, 5, 6, 7, 7, 7]);
+      expect(Array.from(history?.saturated ?? [])).toEqual([0, 0, 0, 0, 0, 2, 1, 1, 1]);
+      expect(await stores.history.readHistory(FLEET, 300, NOW)).toBeUndefined();
+      expect(await stores.history.readHistory('other', 60, NOW)).toBeUndefined();
+    });
+
+    it(`keeps the last ${LOAD_HISTORY_DAYS} days: the history starts at the first point inside them`, async () => {
+      const stores = await subject.create();
+      const points = [NOW - 15 * DAY, NOW - 13 * DAY, NOW - 13 * DAY + 2 * MINUTE, NOW - DAY].map((periodStartMs, i) => ({ periodStartMs, load: i + 1 }));
+      await recordAndCompare(stores, points, [NOW, NOW + DAY - MINUTE, NOW + DAY + MINUTE, NOW + 2 * DAY]);
+      expect((await stores.history.readHistory(FLEET, 60, NOW + 2 * DAY))?.startMs).toBe(NOW - DAY);
+    });
+
+    it('takes a backfill in bulk, and keeps a period length apart from another', async () => {
+      const stores = await subject.create();
+      const points = Array.from({ length: 3 * 1440 }, (_, i): LoadPoint => ({
+        periodStartMs: NOW - (3 * 1440 - i) * MINUTE,
+        load: 10 + (i % 17),
+        ...(i % 97 === 0 ? { saturated: true } : {}),
+      })).filter((_, i) => i % 500 > 20);
+      await stores.history.putLoadHistory(FLEET, 60, points);
+      await stores.history.recordLoad(FLEET, 300, { periodStartMs: NOW - 5 * MINUTE, load: 1 });
+      expectAssembled(await stores.history.readHistory(FLEET, 60, NOW), points, MINUTE, NOW);
+      expectAssembled(await stores.history.readHistory(FLEET, 300, NOW), [{ periodStartMs: NOW - 5 * MINUTE, load: 1 }], 5 * MINUTE, NOW);
+    });
+
+    it('equals assembleHistory over a long mixed sequence of points', async () => {
+      let seed = 7;
+      const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+      let minute = 0;
+      const points = Array.from({ length: 150 }, (): LoadPoint => {
+        minute = random() < 0.2 ? minute - Math.floor(random() * 8) : minute + 1 + Math.floor(random() * random() * 6);
+        const saturated = random() < 0.3;
+        return { periodStartMs: NOW - 400 * MINUTE + minute * MINUTE, load: Math.round(random() * 50) / 4, ...(saturated ? { saturated, ...(random() < 0.3 ? { atMaxCapacity: true } : {}) } : {}) };
+      });
+      await recordAndCompare(await subject.create(), points, [NOW]);
+    });
+  });
+}
+
+const model: ForecastModel = {
+  builtAtMs: NOW,
+  stepMs: MINUTE,
+  method: 'linear',
+  errorScale: 'sqrt',
+  errorTails: [[0.5, 1], [0.75]],
+  errorCount: 140,
+  floor: 0.01,
+  coverage: 0.993,
+  coverageGain: 0.0003,
+  backtestSteps: 100,
+  weights: [[0.5, 1, ...Array<number>(9).fill(0)]],
+};
+
+function forecastContract(subject: StateContractSubject) {
+  describe('the cached forecast model', () => {
+    it('is read back as stored, the newest replacing the one before', async () => {
+      const { history } = await subject.create();
+      expect(await history.getForecastModel(FLEET)).toBeUndefined();
+      await history.putForecastModel(FLEET, { ...model, method: 'mean-15' });
+      await history.putForecastModel(FLEET, model);
+      expect(await history.getForecastModel(FLEET)).toEqual(model);
+      expect(await history.getForecastModel('other')).toBeUndefined();
+    });
+
+    it.skipIf(subject.malformed === undefined)('reads as none when what is stored is not a model, so that the step fits a new one', async () => {
+      const { history } = await subject.create();
+      await subject.malformed?.forecastModel(FLEET);
+      expect(await history.getForecastModel(FLEET)).toBeUndefined();
+    });
+  });
+}
+
+/** Defines the whole contract for one implementation of the state ports. */
+export function describeStateContract(name: string, subject: StateContractSubject): void {
+  describe(`the state ports (${name})`, () => {
+    leaseContract(subject);
+    journalContract(subject);
+    statusContract(subject);
+    instancesContract(subject);
+    requestsContract(subject);
+    decisionsContract(subject);
+    loadHistoryContract(subject);
+    forecastContract(subject);
+  });
+}
