@@ -5,6 +5,7 @@
  */
 import type { Ec2State } from '../core/model.ts';
 import { AwsApiError } from './aws-error.ts';
+import { Groups } from './groups.ts';
 
 /** What an attachment needs to know of the instance it attaches to. */
 export interface AttachTarget {
@@ -37,7 +38,7 @@ const ATTACHABLE_STATES: ReadonlySet<Ec2State> = new Set(['running', 'stopped'])
 
 export class AttachableKind<Slot> {
   private readonly all = new Map<string, Attachable<Slot>>();
-  private readonly byInstance = new Map<string, Set<Attachable<Slot>>>();
+  private readonly byInstance = new Groups<Attachable<Slot>>();
 
   constructor(
     private readonly errors: AttachmentErrors<Slot>,
@@ -65,16 +66,14 @@ export class AttachableKind<Slot> {
   }
 
   attachedTo(instanceId: string): ReadonlySet<Attachable<Slot>> | undefined {
-    return this.byInstance.get(instanceId);
+    return this.byInstance.of(instanceId);
   }
 
   detach(resource: Attachable<Slot>): void {
     const from = resource.attachment?.instanceId;
     if (from === undefined) return;
     resource.attachment = undefined;
-    const attached = this.byInstance.get(from);
-    attached?.delete(resource);
-    if (attached?.size === 0) this.byInstance.delete(from);
+    this.byInstance.delete(from, resource);
     this.changed(from);
   }
 
@@ -84,7 +83,7 @@ export class AttachableKind<Slot> {
       throw new AwsApiError('IncorrectState', `Instance '${target.instanceId}' is not 'running' or 'stopped'.`);
     }
     if (resource.availabilityZone !== target.availabilityZone) throw this.errors.otherZone(resource.id, target.instanceId);
-    for (const other of this.byInstance.get(target.instanceId) ?? []) {
+    for (const other of this.byInstance.of(target.instanceId) ?? []) {
       if (other.attachment?.slot === slot) throw this.errors.slotInUse(slot, target.instanceId);
     }
     resource.attachment = { instanceId: target.instanceId, slot, deleteOnTermination: false };
@@ -93,17 +92,15 @@ export class AttachableKind<Slot> {
 
   /** At the instance's termination: resources deleted with it go, the others are left detached. */
   release(instanceId: string): void {
-    for (const resource of this.byInstance.get(instanceId) ?? []) {
+    for (const resource of this.byInstance.of(instanceId) ?? []) {
       if (resource.attachment?.deleteOnTermination === true) this.all.delete(resource.id);
       resource.attachment = undefined;
     }
-    this.byInstance.delete(instanceId);
+    this.byInstance.clear(instanceId);
   }
 
   private index(resource: Attachable<Slot>, attachment: Attachment<Slot>): void {
-    const attached = this.byInstance.get(attachment.instanceId) ?? new Set();
-    attached.add(resource);
-    this.byInstance.set(attachment.instanceId, attached);
+    this.byInstance.add(attachment.instanceId, resource);
     this.changed(attachment.instanceId);
   }
 }

@@ -12,6 +12,7 @@ import { type CapacityErrorCode, launchTryingTypes } from '../aws/launch-fallbac
 import { QUARANTINE_TAG, quarantineTagValue } from '../aws/quarantine-tag.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
 import type { Clock, ComputeInstance, ComputePort, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import type { AttachableKind } from './attachments.ts';
 import { AwsApiError } from './aws-error.ts';
 import { IdSequence } from './ids.ts';
 import { type Instance, InstanceTable } from './instances.ts';
@@ -160,22 +161,12 @@ export class MemoryCompute implements ComputePort {
   }
 
   async moveNetworkInterface(networkInterfaceId: string, toInstanceId: string, deviceIndex: number): Promise<void> {
-    const target = this.actingOn('AttachNetworkInterface', toInstanceId);
-    const eni = this.resources.interfaces.get(networkInterfaceId);
-    this.authorize('AttachNetworkInterface', eni.id, eni.tags);
-    if (eni.attachment?.instanceId === toInstanceId) return;
-    this.resources.interfaces.detach(eni);
-    this.resources.interfaces.attach(eni, target, deviceIndex);
+    this.move(this.resources.interfaces, 'AttachNetworkInterface', networkInterfaceId, toInstanceId, deviceIndex);
   }
 
   /** Detaching is immediate in memory, forced or not. */
   async moveVolume(volumeId: string, toInstanceId: string, device: string, _force: boolean): Promise<void> {
-    const target = this.actingOn('AttachVolume', toInstanceId);
-    const volume = this.resources.volumes.get(volumeId);
-    this.authorize('AttachVolume', volume.id, volume.tags);
-    if (volume.attachment?.instanceId === toInstanceId) return;
-    this.resources.volumes.detach(volume);
-    this.resources.volumes.attach(volume, target, device);
+    this.move(this.resources.volumes, 'AttachVolume', volumeId, toInstanceId, device);
   }
 
   async restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, fleet: string): Promise<RestoredVolume> {
@@ -419,6 +410,16 @@ export class MemoryCompute implements ComputePort {
       this.table.change(instance, apply);
       next?.();
     });
+  }
+
+  /** Detaches the resource if attached elsewhere, then attaches it, as the EC2 adapter's two calls do. */
+  private move<Slot>(kind: AttachableKind<Slot>, action: string, resourceId: string, toInstanceId: string, slot: Slot): void {
+    const target = this.actingOn(action, toInstanceId);
+    const resource = kind.get(resourceId);
+    this.authorize(action, resource.id, resource.tags);
+    if (resource.attachment?.instanceId === toInstanceId) return;
+    kind.detach(resource);
+    kind.attach(resource, target, slot);
   }
 
   private seedAttachment<Slot>(instanceId: string, slot: Slot, options: { readonly deleteOnTermination?: boolean }) {

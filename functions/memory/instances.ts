@@ -8,6 +8,7 @@ import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.t
 import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import type { Clock, ComputeInstance } from '../ports/index.ts';
 import { BilledTime } from './billing.ts';
+import { Groups } from './groups.ts';
 
 export interface Instance {
   readonly instanceId: string;
@@ -42,7 +43,7 @@ function healthOf(i: Instance): InstanceHealth {
 
 export class InstanceTable {
   private readonly byId = new Map<string, Instance>();
-  private readonly byFleet = new Map<string, Set<Instance>>();
+  private readonly byFleet = new Groups<Instance>();
   private readonly fleetViews = new Map<string, readonly ComputeInstance[]>();
   private serving = 0;
   readonly billing: BilledTime;
@@ -115,7 +116,7 @@ export class InstanceTable {
   fleetView(fleet: string): ComputeInstance[] {
     let views = this.fleetViews.get(fleet);
     if (views === undefined) {
-      views = Array.from(this.byFleet.get(fleet) ?? [], (instance) => this.view(instance));
+      views = Array.from(this.byFleet.of(fleet) ?? [], (instance) => this.view(instance));
       this.fleetViews.set(fleet, views);
     }
     return views.slice();
@@ -146,17 +147,13 @@ export class InstanceTable {
 
   private join(instance: Instance, fleet: string | undefined): void {
     if (fleet === undefined) return;
-    const members = this.byFleet.get(fleet) ?? new Set();
-    members.add(instance);
-    this.byFleet.set(fleet, members);
+    this.byFleet.add(fleet, instance);
     this.fleetViews.delete(fleet);
   }
 
   private leave(instance: Instance, fleet: string | undefined): void {
     if (fleet === undefined) return;
-    const members = this.byFleet.get(fleet);
-    members?.delete(instance);
-    if (members?.size === 0) this.byFleet.delete(fleet);
+    this.byFleet.delete(fleet, instance);
     this.fleetViews.delete(fleet);
   }
 }

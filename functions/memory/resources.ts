@@ -9,6 +9,7 @@ import { ResourceNotFoundError } from '../ports/errors.ts';
 import type { RestoredVolume } from '../ports/index.ts';
 import { type Attachable, AttachableKind, type AttachTarget, type Attachment } from './attachments.ts';
 import { AwsApiError } from './aws-error.ts';
+import { Groups } from './groups.ts';
 import type { IdSequence } from './ids.ts';
 
 /** The tag a restored volume carries: the volume it was restored from. */
@@ -29,7 +30,7 @@ export interface Snapshot {
 
 export class Ec2Resources {
   readonly elasticIps = new Map<string, ElasticIp>();
-  private readonly addressesOf = new Map<string, Set<ElasticIp>>();
+  private readonly addressesOf = new Groups<ElasticIp>();
   readonly interfaces: AttachableKind<number>;
   readonly volumes: AttachableKind<string>;
   private readonly snapshots = new Map<string, Snapshot[]>();
@@ -93,7 +94,7 @@ export class Ec2Resources {
     if (fleet === undefined) return NO_IDENTITY;
     const ours = (resource: { readonly tags: ReadonlyMap<string, string> }) => resource.tags.get(FLEET_TAG) === fleet;
     const kept = <Slot>(resource: Attachable<Slot>) => ours(resource) && resource.attachment?.deleteOnTermination === false;
-    const elasticIps = [...(this.addressesOf.get(instanceId) ?? [])].filter(ours);
+    const elasticIps = [...(this.addressesOf.of(instanceId) ?? [])].filter(ours);
     const interfaces = [...(this.interfaces.attachedTo(instanceId) ?? [])].filter((eni) => kept(eni) && (eni.attachment?.slot ?? 0) >= 1);
     const volumes = [...(this.volumes.attachedTo(instanceId) ?? [])].filter(kept);
     if (elasticIps.length + interfaces.length + volumes.length === 0) return NO_IDENTITY;
@@ -131,8 +132,8 @@ export class Ec2Resources {
 
   /** What EC2 does at termination: addresses disassociate, interfaces and volumes detach or are deleted. */
   release(instanceId: string): void {
-    for (const address of this.addressesOf.get(instanceId) ?? []) address.instanceId = undefined;
-    this.addressesOf.delete(instanceId);
+    for (const address of this.addressesOf.of(instanceId) ?? []) address.instanceId = undefined;
+    this.addressesOf.clear(instanceId);
     this.interfaces.release(instanceId);
     this.volumes.release(instanceId);
   }
@@ -141,17 +142,13 @@ export class Ec2Resources {
     const from = address.instanceId;
     if (from === undefined) return;
     address.instanceId = undefined;
-    const held = this.addressesOf.get(from);
-    held?.delete(address);
-    if (held?.size === 0) this.addressesOf.delete(from);
+    this.addressesOf.delete(from, address);
     this.changed(from);
   }
 
   private indexAddress(address: ElasticIp, instanceId: string): void {
     address.instanceId = instanceId;
-    const held = this.addressesOf.get(instanceId) ?? new Set();
-    held.add(address);
-    this.addressesOf.set(instanceId, held);
+    this.addressesOf.add(instanceId, address);
     this.changed(instanceId);
   }
 }
