@@ -179,7 +179,6 @@ export class MemoryCompute implements ComputePort {
     await this.stop([instanceId], true);
     this.table.change(this.actingOn('CreateTags', instanceId), (i) => {
       i.tags.set(QUARANTINE_TAG, quarantineTagValue(fleet, reason));
-      // Last: without the fleet tag, fleetward can no longer touch it.
       i.tags.delete(FLEET_TAG);
     });
   }
