@@ -17,7 +17,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { QUARANTINE_TAG } from '../functions/aws/ec2-compute.ts';
+import { QUARANTINE_TAG } from '../functions/aws/quarantine-tag.ts';
 import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
 import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';

@@ -6,22 +6,11 @@
 import { type CloudWatchClient, type MetricDataQuery, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
 import { INSTANCE_ID_PLACEHOLDER, type MetricConfig } from '../core/config.ts';
 import type { MetricReading } from '../core/model.ts';
-import { ServiceError } from '../ports/errors.ts';
 import type { MetricDatapoint, MetricsPort } from '../ports/index.ts';
+import { lookbackMs, newestReading, noInstanceReading, perInstanceHistoryError, readsPerInstance } from './metric-reading.ts';
 
 /** GetMetricData accepts at most 500 queries per request. */
 const MAX_QUERIES = 500;
-
-export function metricLabel(metric: MetricConfig): string {
-  const dimensions = Object.entries(metric.dimensions).map(([name, value]) => `${name}=${value}`);
-  const scope = dimensions.length > 0 ? `{${dimensions.join(',')}}` : '';
-  return `${metric.statistic} ${metric.namespace}/${metric.name}${scope}`;
-}
-
-/** How far back to look: three periods, and at least ten minutes for delayed metrics. */
-export function lookbackMs(metric: MetricConfig): number {
-  return Math.max(600, 3 * metric.periodSeconds) * 1000;
-}
 
 /** The metric at its period and statistic, with {instanceId} set to the instance given. */
 function query(id: string, metric: MetricConfig, instanceId: string | undefined): MetricDataQuery {
@@ -44,14 +33,12 @@ export class CloudWatchMetrics implements MetricsPort {
   constructor(private readonly cloudwatch: CloudWatchClient) {}
 
   async latest(metric: MetricConfig, instanceIds: readonly string[], nowMs: number): Promise<MetricReading> {
-    const label = metricLabel(metric);
-    const perInstance = Object.values(metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER);
-    const subjects = perInstance ? [...instanceIds] : [undefined];
-    if (subjects.length === 0) return { kind: 'missing', label, why: 'no running instance to read it from' };
+    const subjects = readsPerInstance(metric) ? [...instanceIds] : [undefined];
+    if (subjects.length === 0) return noInstanceReading(metric);
 
     const queries = subjects.map((instanceId, index) => query(`m${index}`, metric, instanceId));
 
-    const newest: Array<{ value: number; timestampMs: number }> = [];
+    const newest: MetricDatapoint[] = [];
     const startMs = nowMs - lookbackMs(metric);
     for (let start = 0; start < queries.length; start += MAX_QUERIES) {
       const pages = paginateGetMetricData(
@@ -63,7 +50,7 @@ export class CloudWatchMetrics implements MetricsPort {
           ScanBy: 'TimestampDescending',
         },
       );
-      const best = new Map<string, { value: number; timestampMs: number }>();
+      const best = new Map<string, MetricDatapoint>();
       for await (const page of pages) {
         for (const result of page.MetricDataResults ?? []) {
           (result.Timestamps ?? []).forEach((timestamp, i) => {
@@ -77,19 +64,11 @@ export class CloudWatchMetrics implements MetricsPort {
       }
       newest.push(...best.values());
     }
-
-    if (newest.length === 0) {
-      const minutes = Math.round(lookbackMs(metric) / 60_000);
-      return { kind: 'missing', label, why: `no datapoint in the last ${minutes} minutes` };
-    }
-    const value = newest.reduce((sum, point) => sum + point.value, 0) / newest.length;
-    return { kind: 'value', value, timestampMs: Math.min(...newest.map((p) => p.timestampMs)), label };
+    return newestReading(metric, newest);
   }
 
   async history(metric: MetricConfig, fromMs: number, toMs: number): Promise<MetricDatapoint[]> {
-    if (Object.values(metric.dimensions).includes(INSTANCE_ID_PLACEHOLDER)) {
-      throw new ServiceError(`${metricLabel(metric)} is read per instance: its history cannot be read for the fleet`);
-    }
+    if (readsPerInstance(metric)) throw perInstanceHistoryError(metric);
     const pages = paginateGetMetricData(
       { client: this.cloudwatch },
       {

@@ -33,37 +33,13 @@ import {
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
-import { CapacityUnavailableError, FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
+import { FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
 import type { ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import { launchTryingTypes } from './launch-fallback.ts';
+import { QUARANTINE_TAG, quarantineTagValue } from './quarantine-tag.ts';
 
-/** The tag a quarantined instance gets: why it left its fleet, which fleet that was. */
-export const QUARANTINE_TAG = 'fleetward:quarantined';
 /** How long one call waits for an interface or volume to detach before the next step retries. */
 const DETACH_WAIT_MS = 20_000;
-
-/** EC2 error codes that mean "no capacity for this type here": try the next type. */
-const CAPACITY_ERRORS = new Set([
-  'InsufficientInstanceCapacity',
-  'InsufficientCapacity',
-  'InstanceLimitExceeded',
-  'VcpuLimitExceeded',
-  'Unsupported',
-]);
-
-/** EC2 error codes that mean the config names something that does not exist. */
-const NOT_FOUND_ERRORS: Record<string, string> = {
-  'InvalidLaunchTemplateName.NotFoundException': 'launch template',
-  'InvalidLaunchTemplateId.NotFound': 'launch template',
-  'InvalidLaunchTemplateId.Malformed': 'launch template',
-  'InvalidLaunchTemplateId.VersionNotFound': 'launch template version',
-  'InvalidLaunchTemplateName.MalformedException': 'launch template',
-  'InvalidSubnetID.NotFound': 'subnet',
-  'InvalidSubnetID.Malformed': 'subnet',
-  'InvalidAMIID.NotFound': 'image',
-  'InvalidAMIID.Malformed': 'image',
-};
-
-const errorCode = (error: unknown) => (error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : '');
 
 const tagValue = (tags: readonly Tag[] | undefined, key: string) => tags?.find((t) => t.Key === key)?.Value;
 
@@ -197,62 +173,37 @@ export class Ec2Compute implements ComputePort {
     return subnetIds.map((subnetId) => ({ subnetId, availabilityZone: this.subnetZones.get(subnetId) ?? '' }));
   }
 
-  async launch({ fleet, command }: LaunchRequest): Promise<LaunchResult> {
-    const skipped: string[] = [];
+  async launch(request: LaunchRequest): Promise<LaunchResult> {
+    const { fleet, command } = request;
     const template = fleet.launchTemplate;
-    for (const choice of command.instanceTypes) {
-      const count = Math.floor(command.capacityUnits / choice.weight);
-      if (count < 1) {
-        skipped.push(`${choice.type} (weight ${choice.weight} exceeds ${command.capacityUnits} units)`);
-        continue;
-      }
-      const tags: Tag[] = [
-        { Key: FLEET_TAG, Value: fleet.name },
-        { Key: COMMAND_TAG, Value: command.id },
-        ...Object.entries(fleet.tags).map(([Key, Value]) => ({ Key, Value })),
-      ];
-      try {
-        const result = await this.ec2.send(
-          new RunInstancesCommand({
-            LaunchTemplate: {
-              ...(template.id === undefined ? { LaunchTemplateName: template.name } : { LaunchTemplateId: template.id }),
-              Version: String(template.version),
-            },
-            InstanceType: choice.type as never,
-            SubnetId: command.subnetId,
-            // All or nothing: a short type falls back to the next one for the whole command.
-            MinCount: count,
-            MaxCount: count,
-            ClientToken: clientToken(command.id, choice.type),
-            TagSpecifications: [
-              // IAM allows RunInstances only when every resource it creates carries the fleet tag.
-              { ResourceType: 'instance', Tags: tags },
-              { ResourceType: 'volume', Tags: tags },
-              { ResourceType: 'network-interface', Tags: tags },
-            ],
-          }),
-        );
-        return {
-          instanceIds: (result.Instances ?? []).map((i) => i.InstanceId ?? ''),
-          instanceType: choice.type,
-          skipped,
-        };
-      } catch (error) {
-        const code = errorCode(error);
-        const message = error instanceof Error ? error.message : String(error);
-        if (CAPACITY_ERRORS.has(code)) {
-          skipped.push(`${choice.type} (${code})`);
-          continue;
-        }
-        const resource = NOT_FOUND_ERRORS[code];
-        if (resource !== undefined) {
-          const name = resource.startsWith('launch template') ? `${template.id ?? template.name}: ` : '';
-          throw new ResourceNotFoundError(resource, `${name}${message} (${code})`, { cause: error });
-        }
-        throw error;
-      }
-    }
-    throw new CapacityUnavailableError(`no capacity in ${command.subnetId} for any allowed type: ${skipped.join(', ')}`);
+    const tags: Tag[] = [
+      { Key: FLEET_TAG, Value: fleet.name },
+      { Key: COMMAND_TAG, Value: command.id },
+      ...Object.entries(fleet.tags).map(([Key, Value]) => ({ Key, Value })),
+    ];
+    return launchTryingTypes(request, async (instanceType, count) => {
+      const result = await this.ec2.send(
+        new RunInstancesCommand({
+          LaunchTemplate: {
+            ...(template.id === undefined ? { LaunchTemplateName: template.name } : { LaunchTemplateId: template.id }),
+            Version: String(template.version),
+          },
+          InstanceType: instanceType as never,
+          SubnetId: command.subnetId,
+          // All or nothing: a short type falls back to the next one for the whole command.
+          MinCount: count,
+          MaxCount: count,
+          ClientToken: clientToken(command.id, instanceType),
+          TagSpecifications: [
+            // IAM allows RunInstances only when every resource it creates carries the fleet tag.
+            { ResourceType: 'instance', Tags: tags },
+            { ResourceType: 'volume', Tags: tags },
+            { ResourceType: 'network-interface', Tags: tags },
+          ],
+        }),
+      );
+      return (result.Instances ?? []).map((i) => i.InstanceId ?? '');
+    });
   }
 
   async terminate(instanceIds: readonly string[]): Promise<void> {
@@ -363,7 +314,7 @@ export class Ec2Compute implements ComputePort {
   async quarantine(instanceId: string, fleet: string, reason: string): Promise<void> {
     await this.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId], Force: true }));
     await this.ec2.send(
-      new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: QUARANTINE_TAG, Value: `${fleet}: ${reason}`.slice(0, 256) }] }),
+      new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: QUARANTINE_TAG, Value: quarantineTagValue(fleet, reason) }] }),
     );
     // Last: without the fleet tag, fleetward (and its IAM role) can no longer touch it.
     await this.ec2.send(new DeleteTagsCommand({ Resources: [instanceId], Tags: [{ Key: FLEET_TAG }] }));

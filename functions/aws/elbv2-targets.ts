@@ -7,15 +7,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetHealth } from '../core/model.ts';
 import type { LoadBalancerPort } from '../ports/index.ts';
-
-const RANK: Record<TargetHealth, number> = { unhealthy: 3, healthy: 2, unknown: 1, 'not-registered': 0 };
-
-function toHealth(state: string | undefined): TargetHealth {
-  if (state === 'healthy') return 'healthy';
-  if (state === 'unhealthy') return 'unhealthy';
-  if (state === 'unused' || state === 'draining') return 'not-registered';
-  return 'unknown';
-}
+import { mergeTargetHealth, toTargetHealth } from './target-health.ts';
 
 export class Elbv2Targets implements LoadBalancerPort {
   constructor(private readonly elbv2: ElasticLoadBalancingV2Client) {}
@@ -25,9 +17,7 @@ export class Elbv2Targets implements LoadBalancerPort {
     for (const arn of targetGroupArns) {
       const result = await this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
       for (const description of result.TargetHealthDescriptions ?? []) {
-        const id = description.Target?.Id ?? '';
-        const state = toHealth(description.TargetHealth?.State);
-        if (RANK[state] > RANK[health.get(id) ?? 'not-registered']) health.set(id, state);
+        mergeTargetHealth(health, description.Target?.Id ?? '', toTargetHealth(description.TargetHealth?.State));
       }
     }
     return health;

@@ -2,7 +2,7 @@
 // and the rules that bring instance events to it.
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { QUARANTINE_TAG } from '../../functions/aws/ec2-compute.ts';
+import { QUARANTINE_TAG } from '../../functions/aws/quarantine-tag.ts';
 import { parseTrigger } from '../../functions/handlers/events.ts';
 import { InvalidEventError } from '../../functions/ports/errors.ts';
 import {

@@ -1,0 +1,97 @@
+// The ComputePort contract that the EC2 adapter (on the emulator) and the in-memory compute must both keep: launch, describe, terminate, tags, Elastic IPs, quarantine.
+// Only what moto models faithfully: instances run at once there, so no boot delays.
+import { describe, expect, it } from 'vitest';
+import type { FleetConfig } from '../../functions/core/config.ts';
+import type { SubnetPlacement } from '../../functions/core/placement.ts';
+import { ResourceNotFoundError } from '../../functions/ports/errors.ts';
+import type { ComputePort, LaunchCommand } from '../../functions/ports/index.ts';
+
+export interface ComputeSubject {
+  readonly compute: ComputePort;
+  /** A fleet whose launch template exists, with the instance type the subject launches. */
+  readonly fleet: FleetConfig;
+  readonly subnet: SubnetPlacement;
+  /** An Elastic IP carrying the fleet's tag, associated with nothing. */
+  elasticIp(): Promise<{ readonly allocationId: string; readonly publicIp: string }>;
+}
+
+const NO_IDENTITY = { elasticIps: [], networkInterfaces: [], volumes: [] };
+
+export function computeContract(name: string, subject: () => Promise<ComputeSubject>): void {
+  const launch = (s: ComputeSubject, units: number, weights: readonly number[] = [1]): LaunchCommand => ({
+    kind: 'launch',
+    id: `${s.fleet.name}/1/launch/${s.subnet.subnetId}`,
+    subnetId: s.subnet.subnetId,
+    availabilityZone: s.subnet.availabilityZone,
+    capacityUnits: units,
+    instanceTypes: weights.map((weight) => ({ type: s.fleet.instanceTypes[0]?.type ?? '', weight })),
+    reason: 'contract',
+  });
+
+  describe(`${name} keeps the ComputePort contract`, () => {
+    it('launches tagged instances and describes them in the fleet, running, with no identity', async () => {
+      const s = await subject();
+      const command = launch(s, 2);
+      const result = await s.compute.launch({ fleet: s.fleet, command });
+      const described = await s.compute.describeFleetInstances(s.fleet.name);
+      expect(result).toMatchObject({ instanceType: s.fleet.instanceTypes[0]?.type, skipped: [] });
+      expect(described.map((i) => i.instanceId).sort()).toEqual([...result.instanceIds].sort());
+      for (const instance of described) {
+        expect(instance).toMatchObject({
+          state: 'running',
+          instanceType: result.instanceType,
+          subnetId: s.subnet.subnetId,
+          availabilityZone: s.subnet.availabilityZone,
+          protected: false,
+          commandId: command.id,
+          fleetTag: s.fleet.name,
+          identity: NO_IDENTITY,
+        });
+      }
+      expect(await s.compute.describeFleetInstances(`${s.fleet.name}-other`)).toEqual([]);
+    });
+
+    it('skips a type whose weight exceeds the units, saying so', async () => {
+      const s = await subject();
+      const result = await s.compute.launch({ fleet: s.fleet, command: launch(s, 1, [2, 1]) });
+      expect([result.instanceIds.length, result.skipped]).toEqual([1, [`${result.instanceType} (weight 2 exceeds 1 units)`]]);
+    });
+
+    it('gives subnets’ zones and names the one that does not exist', async () => {
+      const s = await subject();
+      expect(await s.compute.describeSubnets([s.subnet.subnetId])).toEqual([s.subnet]);
+      await expect(s.compute.describeSubnets([s.subnet.subnetId, 'subnet-0000000000000000f'])).rejects.toThrow(
+        new ResourceNotFoundError('subnet', 'subnet-0000000000000000f (not in this account and region)'),
+      );
+    });
+
+    it('terminates, still describing the terminated instance in the fleet', async () => {
+      const s = await subject();
+      const [id = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      await s.compute.terminate([id]);
+      await s.compute.terminate([]);
+      expect((await s.compute.describeFleetInstances(s.fleet.name)).map((i) => [i.instanceId, i.state])).toEqual([[id, 'terminated']]);
+    });
+
+    it('moves an Elastic IP between instances, part of the identity of the one that holds it; by id, no identity is read', async () => {
+      const s = await subject();
+      const [first = '', second = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 2) })).instanceIds;
+      const address = await s.elasticIp();
+      const identityOf = async (id: string) => (await s.compute.describeFleetInstances(s.fleet.name)).find((i) => i.instanceId === id)?.identity;
+      await s.compute.associateAddress(address.allocationId, first);
+      expect((await identityOf(first))?.elasticIps).toEqual([address]);
+      await s.compute.associateAddress(address.allocationId, second);
+      await s.compute.associateAddress(address.allocationId, second);
+      expect([(await identityOf(first))?.elasticIps, (await identityOf(second))?.elasticIps]).toEqual([[], [address]]);
+      expect((await s.compute.describeInstances([second])).map((i) => [i.instanceId, i.fleetTag, i.identity])).toEqual([[second, s.fleet.name, NO_IDENTITY]]);
+    });
+
+    it('quarantines: stopped, out of the fleet, described by id without the fleet tag', async () => {
+      const s = await subject();
+      const [id = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      await s.compute.quarantine(id, s.fleet.name, 'contract');
+      expect(await s.compute.describeFleetInstances(s.fleet.name)).toEqual([]);
+      expect((await s.compute.describeInstances([id])).map((i) => [i.state, i.fleetTag])).toEqual([['stopped', undefined]]);
+    });
+  });
+}
