@@ -3,7 +3,7 @@
  * for one run at one target utilisation.
  */
 import type { FleetConfig } from '../../functions/core/config.ts';
-import type { Policy, SimSettings } from '../engine.ts';
+import type { ActingPolicy, Policy, SimSettings } from '../engine.ts';
 import type { Demand } from '../trace.ts';
 import { createFleetwardPolicy } from './fleetward.ts';
 import { hpaStep, initialHpa } from './hpa.ts';
@@ -44,7 +44,7 @@ function stateful<S>(name: PolicyName, initial: S, step: (state: S, observation:
 }
 
 export interface PolicyRun {
-  readonly policy: Policy;
+  readonly policy: Policy | ActingPolicy;
   /** Instances in service when the simulation starts. */
   readonly initialInstances: number;
 }

@@ -140,6 +140,7 @@ describe('static provisioning', () => {
     const settings = { stepS: 60, bootS: 120, instanceCapacity: 1, warmupSteps: 0, minInstances: 1, maxInstances: 30 };
     const { policy, initialInstances } = createPolicy('static', 0.5, demand, settings);
     expect(initialInstances).toBe(8);
+    if (!('decide' in policy)) throw new Error('static provisioning names a desired capacity');
     expect([0, 1, 2].map((step) => policy.decide(obs(step, 0.1, 8)))).toEqual([8, 8, 8]);
   });
 });

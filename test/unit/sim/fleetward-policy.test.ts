@@ -1,11 +1,9 @@
 // fleetward in the simulator: production defaults in its config, the history it keeps, and the core's predictive path on a daily rise against target tracking.
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/engine.ts';
 import { createPolicy } from '../../../sim/policies/index.ts';
 import { validateConfig } from '../../../functions/core/config.ts';
-import { AT_MAX, isMissedPeriod, SHORT } from '../../../functions/core/forecast/index.ts';
-import { KeptHistory, simFleetConfig } from '../../../sim/policies/fleetward.ts';
+import { simFleetConfig } from '../../../sim/policies/fleetward.ts';
 import type { Demand } from '../../../sim/trace.ts';
 
 describe("the simulator's fleetward config", () => {
@@ -52,38 +50,6 @@ describe("the simulator's fleetward config", () => {
       target: 60,
       scaleOutAlarms: [],
     });
-  });
-});
-
-describe("the simulated fleet's kept history", () => {
-  it('keeps the newest periods and counts their missed periods as the core counts them in the window', () => {
-    const flags = fc.array(fc.constantFrom(0, 0, SHORT, SHORT, AT_MAX), { minLength: 1, maxLength: 80 });
-    fc.assert(
-      fc.property(flags, fc.integer({ min: 1, max: 12 }), (sequence, keep) => {
-        const kept = new KeptHistory(keep, 60_000);
-        sequence.forEach((flag, i) => {
-          kept.record(i, flag);
-          const history = kept.history();
-          const window = history.saturated ?? new Uint8Array();
-          const counted = Array.from({ length: window.length }, (_, k) => k).filter((k) => isMissedPeriod(window, k, 0)).length;
-          expect(history.missedPeriods).toBe(counted);
-          expect(Array.from(history.values)).toEqual(Array.from({ length: Math.min(keep, i + 1) }, (_, j) => i + 1 - Math.min(keep, i + 1) + j));
-          expect(history.startMs).toBe((i + 1 - history.values.length) * 60_000);
-        });
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('keeps counting right past its first buffer: 3,000 periods, short in runs of 1 to 4', () => {
-    const kept = new KeptHistory(500, 60_000);
-    const flagAt = (i: number) => (i % 10 < 1 + (Math.floor(i / 10) % 4) ? SHORT : 0);
-    for (let i = 0; i < 3000; i++) kept.record(i, flagAt(i));
-    const history = kept.history();
-    // The window is periods 2500..2999: 50 runs, at multiples of 10, of lengths 3, 4, 1, 2 in turn
-    // from run 250; each counts at most 2, so 2 + 2 + 1 + 2 per 4 runs: 12 × 7, then 2 + 2.
-    expect(history.values[0]).toBe(2500);
-    expect(history.missedPeriods).toBe(88);
   });
 });
 

@@ -53,7 +53,7 @@ describe('fleetward simulate', () => {
     const lines = readFileSync(join(out, 'load.decisions.txt'), 'utf8').trimEnd().split('\n');
     expect(lines[0]).toMatch(/^.+load\.csv: 600 steps of 60 s/);
     expect(lines[2]).toMatch(/^# fleetward at target 70%: \d+ changes of desired capacity; metrics count from step 150$/);
-    expect(lines[3]).toMatch(/^d0 00:00 \(step 0\): scale out 10 -> 15: utilisation % = 100 per unit over 10 warmed units at target 70 recommends 15 \(no forecast yet: no load history\)$/);
+    expect(lines[3]).toMatch(/^d0 00:00 \(step 0\): scale out 10 -> 15: utilisation % = 100 per unit over 10 warmed units at target 70 recommends 15 \(no forecast yet: 0 h of load history, 4 h needed\)$/);
     expect(lines.slice(3).every((line) => /^d0 \d\d:\d\d \(step \d+\): (scale out|scale in) \d+ -> \d+: /.test(line))).toBe(true);
 
     const baselines = await simulate(['--trace', path, '--policy', 'hpa', '--json', '--out', join(dir, 'other')]);

@@ -1,0 +1,109 @@
+/**
+ * The world fleetward's policy runs in inside the simulator: the product's in-memory ports
+ * (compute whose instances boot for the configured delay, state, load balancer, events) on the
+ * virtual clock, a metric port that reads the simulated utilisation, and one control step per
+ * simulated step through the product's own runFleetStep.
+ */
+import { type StepOutcome, runFleetStep } from '../functions/control/run-step.ts';
+import type { StepLogger } from '../functions/control/journal.ts';
+import type { FleetConfig, MetricConfig } from '../functions/core/config.ts';
+import { FleetwardError } from '../functions/core/errors.ts';
+import type { MetricReading } from '../functions/core/model.ts';
+import type { SubnetPlacement } from '../functions/core/placement.ts';
+import { MemoryCompute } from '../functions/memory/compute.ts';
+import { MemoryEvents, MemoryNotifier } from '../functions/memory/events.ts';
+import { MemoryLoadBalancer } from '../functions/memory/load-balancer.ts';
+import { MemoryState } from '../functions/memory/state.ts';
+import type { Clock, MetricDatapoint, MetricsPort } from '../functions/ports/index.ts';
+import type { FleetView, Observation, StepActivity } from './engine.ts';
+
+/** The one subnet the simulated fleet runs in. */
+export const SIMULATED_SUBNET: SubnetPlacement = { subnetId: 'subnet-0', availabilityZone: 'sim-1a' };
+
+/** How the reasons name the simulated metric. */
+export const SIM_METRIC_LABEL = 'utilisation %';
+
+/** The simulated utilisation as the fleet's metric: the last step's, in percent, or none. */
+class UtilisationMetric implements MetricsPort {
+  reading: MetricReading = { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' };
+
+  async latest(_metric: MetricConfig, _instanceIds: readonly string[], _nowMs: number): Promise<MetricReading> {
+    return this.reading;
+  }
+
+  async history(): Promise<MetricDatapoint[]> {
+    return [];
+  }
+}
+
+const SILENT: StepLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface WorldOptions {
+  readonly bootMs: number;
+  readonly stepMs: number;
+  /** Instances already serving when the simulation starts. */
+  readonly initialInstances: number;
+}
+
+export interface WorldStep {
+  readonly desiredCapacity: number;
+  readonly reason: string;
+  readonly activity: StepActivity;
+  readonly outcome: StepOutcome;
+}
+
+export interface SimulatedFleetward {
+  readonly fleet: FleetView;
+  /** The compute, to tell instances to fail and to look at them. */
+  readonly compute: MemoryCompute;
+  readonly state: MemoryState;
+  step(observation: Observation): Promise<WorldStep>;
+}
+
+/** Long before the simulation starts: the instances it starts with are warmed and past their grace. */
+const LONG_AGO_MS = -86_400_000;
+
+export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: WorldOptions): SimulatedFleetward {
+  const compute = new MemoryCompute({ clock, subnets: [SIMULATED_SUBNET], bootMs: options.bootMs, terminatedVisibleMs: 0 });
+  for (let i = 0; i < options.initialInstances; i++) compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, instanceType: 'sim.unit', launchTimeMs: LONG_AGO_MS });
+  const state = new MemoryState({ decisionLogDays: 1 });
+  const metrics = new UtilisationMetric();
+  const deps = {
+    leases: state.leases,
+    journal: state.journal,
+    records: state.records,
+    history: state.history,
+    compute,
+    loadBalancer: new MemoryLoadBalancer({ clock, targetGroups: fleet.targetGroups }),
+    metrics,
+    clock,
+    notifier: new MemoryNotifier(),
+    events: new MemoryEvents(),
+    log: SILENT,
+    runId: 'simulator',
+  };
+  const view: FleetView = { advance: () => undefined, get aliveCount() { return compute.aliveCount; }, get inService() { return compute.servingCount; } };
+  let charged = compute.minimumChargeSeconds;
+  return {
+    fleet: view,
+    compute,
+    state,
+    async step(observation) {
+      const { utilisation, nowMs } = observation;
+      metrics.reading =
+        utilisation === undefined
+          ? { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' }
+          : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - options.stepMs, label: SIM_METRIC_LABEL };
+      const outcome = await runFleetStep(deps, fleet, 'simulated schedule');
+      if (outcome.outcome !== 'done' || outcome.desiredCapacity === undefined) throw new FleetwardError(`the simulated step ${observation.step} was ${outcome.outcome}: ${outcome.reason}`);
+      const minimumChargeS = compute.minimumChargeSeconds - charged;
+      charged = compute.minimumChargeSeconds;
+      return {
+        desiredCapacity: outcome.desiredCapacity,
+        reason: outcome.reason,
+        activity: { launched: outcome.launched.length, terminated: outcome.terminated.length, minimumChargeS },
+        outcome,
+      };
+    },
+  };
+}
