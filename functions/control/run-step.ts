@@ -4,10 +4,10 @@
  * repeated or crashed run never acts twice, then record the decision with its reasons.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
+import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest, TargetHealth } from '../core/model.ts';
 import { decideStep, type StepDecision } from '../core/step/index.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
-import type { DecisionEntry } from '../ports/index.ts';
+import type { ComputeInstance, DecisionEntry } from '../ports/index.ts';
 import { carryOutFailover } from './failover.ts';
 import { predictiveStateForStep, savePredictiveState } from './predictive-state.ts';
 import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
@@ -218,10 +218,25 @@ async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<Obse
     deps.compute.describeFleetInstances(fleet.name),
     fleet.targetGroups.length > 0 ? deps.loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(new Map()),
   ]);
-  return instances.map(({ fleetTag: _fleetTag, ...instance }) => ({
-    ...instance,
-    targetHealth: health.get(instance.instanceId) ?? (fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown'),
-  }));
+  const unregistered = fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown';
+  return instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered));
+}
+
+/** An instance as the core reads it: field by field, so every one has the same shape (copying it stays cheap). */
+function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): ObservedInstance {
+  return {
+    instanceId: instance.instanceId,
+    state: instance.state,
+    health: instance.health,
+    instanceType: instance.instanceType,
+    subnetId: instance.subnetId,
+    availabilityZone: instance.availabilityZone,
+    launchTimeMs: instance.launchTimeMs,
+    protected: instance.protected,
+    ...(instance.commandId === undefined ? {} : { commandId: instance.commandId }),
+    targetHealth,
+    identity: instance.identity,
+  };
 }
 
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */

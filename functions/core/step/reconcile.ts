@@ -18,7 +18,9 @@ export interface Reconciliation {
 
 /** An observed instance as a fleet member: its weight, and its warm-up from fleetward's own clock. */
 export function memberOf(context: StepContext, instance: ObservedInstance, record: InstanceRecord | undefined): Member {
-  return { ...instance, units: unitsOf(instance.instanceType, context.fleet.instanceTypes), launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs };
+  // The instance's fields spread last: V8 copies an object fast into a literal that ends with it,
+  // and slowly into one that adds fields after it (this runs for every instance on every step).
+  return { units: unitsOf(instance.instanceType, context.fleet.instanceTypes), launchedAtMs: record?.launchedAtMs ?? instance.launchTimeMs, ...instance };
 }
 
 /** Records another phase looks after even when their instance is gone: failovers, drains, health. */
