@@ -123,9 +123,11 @@ function statusContract(subject: StateContractSubject) {
       await expect(records.putStatus('other', next, 1)).rejects.toMatchObject({ foundVersion: undefined, message: 'the status of fleet other was changed by another run (it does not exist)' });
     });
 
-    it.skipIf(subject.malformed === undefined)('rejects a stored status that does not read as one, naming it', async () => {
+    // Only a store that keeps encoded items can hold one that does not decode.
+    const { malformed } = subject;
+    if (malformed !== undefined) it('rejects a stored status that does not read as one, naming it', async () => {
       const { records } = await subject.create();
-      await subject.malformed?.status(FLEET);
+      await malformed.status(FLEET);
       const error = await records.getStatus(FLEET).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UnreadableItemError);
       expect((error as Error).message).toMatch(/^the stored status of fleet workers cannot be read: desiredCapacity: /);
@@ -319,9 +321,10 @@ function forecastContract(subject: StateContractSubject) {
       expect(await history.getForecastModel('other')).toBeUndefined();
     });
 
-    it.skipIf(subject.malformed === undefined)('reads as none when what is stored is not a model, so that the step fits a new one', async () => {
+    const { malformed } = subject;
+    if (malformed !== undefined) it('reads as none when what is stored is not a model, so that the step fits a new one', async () => {
       const { history } = await subject.create();
-      await subject.malformed?.forecastModel(FLEET);
+      await malformed.forecastModel(FLEET);
       expect(await history.getForecastModel(FLEET)).toBeUndefined();
     });
   });
