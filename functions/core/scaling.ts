@@ -128,18 +128,102 @@ function recommend(input: CapacityInput): Proposal {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** What both directions read: the base they move from, the recommendation and the window of recommendations. */
+interface Deciding {
+  readonly input: CapacityInput;
+  /** The previous desired capacity within min..max, and how it was brought there, for the reason. */
+  readonly base: number;
+  readonly bounds: string;
+  readonly recommendation: number;
+  readonly text: string;
+  readonly recommendations: readonly Recommendation[];
+}
+
+const within = (d: Deciding, seconds: number) =>
+  d.recommendations.filter((r) => r.atMs > d.input.nowMs - seconds * 1000 || r.atMs === d.input.nowMs).map((r) => r.capacity);
+
+const holding = (d: Deciding, why: string): CapacityDecision => ({
+  desiredCapacity: d.base,
+  direction: 'hold',
+  reason: `hold at ${d.base}${d.bounds}: ${why}`,
+  recommendation: d.recommendation,
+  recommendations: d.recommendations,
+});
+
+function moving(d: Deciding, direction: 'out' | 'in', desired: number, limits: readonly string[]): CapacityDecision {
+  const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
+  const verb = direction === 'out' ? 'scale out' : 'scale in';
+  return {
+    desiredCapacity: desired,
+    direction,
+    reason: `${verb} ${d.base} -> ${desired}${d.bounds}: ${d.text}${capped}`,
+    recommendation: d.recommendation,
+    recommendations: d.recommendations,
+  };
+}
+
+/** Fast out: the lowest recommendation of the scale-out window, after its cooldown, within maxStep and max. */
+function scaleOut(d: Deciding): CapacityDecision {
+  const { fleet, status, nowMs } = d.input;
+  const { max } = fleet.capacity;
+  const { scaleOut: config } = fleet.scaling;
+  if (d.base === max) return holding(d, `${d.text}, but the fleet is at capacity.max ${max}`);
+  const stable = Math.min(...within(d, config.stabilizationSeconds));
+  if (stable <= d.base) return holding(d, `${d.text}, but the lowest recommendation in the last ${config.stabilizationSeconds} s is ${stable}`);
+  const lastOut = status?.lastScaleOutAtMs;
+  if (lastOut !== undefined && nowMs < lastOut + config.cooldownSeconds * 1000) {
+    return holding(d, `${d.text}, but scale-out cooldown has ${Math.ceil((lastOut + config.cooldownSeconds * 1000 - nowMs) / 1000)} s left`);
+  }
+  const limits: string[] = [];
+  let desired = stable;
+  if (config.maxStep !== undefined && desired > d.base + config.maxStep) {
+    desired = d.base + config.maxStep;
+    limits.push(`scaleOut.maxStep ${config.maxStep}`);
+  }
+  if (desired > max) {
+    desired = max;
+    limits.push(`capacity.max ${max}`);
+  }
+  return moving(d, 'out', desired, limits);
+}
+
+/** Slow in: the highest recommendation of the scale-in window, not while instances warm, after its cooldown, within maxStep and min. */
+function scaleIn(d: Deciding): CapacityDecision {
+  const { fleet, status, nowMs } = d.input;
+  const { min } = fleet.capacity;
+  const { scaleIn: config } = fleet.scaling;
+  if (d.base === min) return holding(d, `${d.text}, but the fleet is at capacity.min ${min}`);
+  const stable = Math.max(...within(d, config.stabilizationSeconds));
+  if (stable >= d.base) return holding(d, `${d.text}, but the highest recommendation in the last ${config.stabilizationSeconds} s is ${stable}`);
+  if (d.input.warmingInstances > 0) return holding(d, `${d.text}, but scale-in waits while ${plural(d.input.warmingInstances, 'instance')} warm up`);
+  const lastActivity = Math.max(status?.lastScaleOutAtMs ?? -Infinity, status?.lastScaleInAtMs ?? -Infinity);
+  if (nowMs < lastActivity + config.cooldownSeconds * 1000) {
+    return holding(d, `${d.text}, but scale-in cooldown has ${Math.ceil((lastActivity + config.cooldownSeconds * 1000 - nowMs) / 1000)} s left`);
+  }
+  const limits: string[] = [];
+  let desired = stable;
+  if (config.maxStep !== undefined && desired < d.base - config.maxStep) {
+    desired = d.base - config.maxStep;
+    limits.push(`scaleIn.maxStep ${config.maxStep}`);
+  }
+  if (desired < min) {
+    desired = min;
+    limits.push(`capacity.min ${min}`);
+  }
+  return moving(d, 'in', desired, limits);
+}
+
 /** Decides this step's desired capacity. Pure: the same input always gives the same answer. */
 export function decideCapacity(input: CapacityInput): CapacityDecision {
   const { fleet, status, nowMs } = input;
   const { min, max, initial } = fleet.capacity;
-  const { scaleOut, scaleIn } = fleet.scaling;
   // Without a status (the first step, or a lost table) the capacity already running is the
   // desired capacity so far: a missing metric must not shrink a fleet fleetward just found.
   const previous = status?.desiredCapacity ?? (input.currentUnits > 0 ? input.currentUnits : (initial ?? min));
   const base = clamp(previous, min, max);
   const bounds =
     base > previous ? ` (raised from ${previous} to capacity.min)` : base < previous ? ` (lowered from ${previous} to capacity.max)` : '';
-  const windowMs = Math.max(scaleOut.stabilizationSeconds, scaleIn.stabilizationSeconds) * 1000;
+  const windowMs = Math.max(fleet.scaling.scaleOut.stabilizationSeconds, fleet.scaling.scaleIn.stabilizationSeconds) * 1000;
   const kept = (status?.recommendations ?? []).filter((r) => r.atMs > nowMs - windowMs && r.atMs < nowMs);
 
   const proposal = recommend(input);
@@ -147,81 +231,8 @@ export function decideCapacity(input: CapacityInput): CapacityDecision {
     return { desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${proposal.hold}`, recommendations: kept };
   }
   const recommendation = proposal.capacity;
-  const recommendations = [...kept, { atMs: nowMs, capacity: recommendation }];
-  const within = (seconds: number) =>
-    recommendations.filter((r) => r.atMs > nowMs - seconds * 1000 || r.atMs === nowMs).map((r) => r.capacity);
-  const hold = (why: string): CapacityDecision => ({
-    desiredCapacity: base,
-    direction: 'hold',
-    reason: `hold at ${base}${bounds}: ${why}`,
-    recommendation,
-    recommendations,
-  });
-
-  if (recommendation > base) {
-    if (base === max) return hold(`${proposal.text}, but the fleet is at capacity.max ${max}`);
-    const stable = Math.min(...within(scaleOut.stabilizationSeconds));
-    if (stable <= base) {
-      return hold(`${proposal.text}, but the lowest recommendation in the last ${scaleOut.stabilizationSeconds} s is ${stable}`);
-    }
-    const lastOut = status?.lastScaleOutAtMs;
-    if (lastOut !== undefined && nowMs < lastOut + scaleOut.cooldownSeconds * 1000) {
-      const left = Math.ceil((lastOut + scaleOut.cooldownSeconds * 1000 - nowMs) / 1000);
-      return hold(`${proposal.text}, but scale-out cooldown has ${left} s left`);
-    }
-    const limits: string[] = [];
-    let desired = stable;
-    if (scaleOut.maxStep !== undefined && desired > base + scaleOut.maxStep) {
-      desired = base + scaleOut.maxStep;
-      limits.push(`scaleOut.maxStep ${scaleOut.maxStep}`);
-    }
-    if (desired > max) {
-      desired = max;
-      limits.push(`capacity.max ${max}`);
-    }
-    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
-    return {
-      desiredCapacity: desired,
-      direction: 'out',
-      reason: `scale out ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
-      recommendation,
-      recommendations,
-    };
-  }
-
-  if (recommendation < base) {
-    if (base === min) return hold(`${proposal.text}, but the fleet is at capacity.min ${min}`);
-    const stable = Math.max(...within(scaleIn.stabilizationSeconds));
-    if (stable >= base) {
-      return hold(`${proposal.text}, but the highest recommendation in the last ${scaleIn.stabilizationSeconds} s is ${stable}`);
-    }
-    if (input.warmingInstances > 0) {
-      return hold(`${proposal.text}, but scale-in waits while ${plural(input.warmingInstances, 'instance')} warm up`);
-    }
-    const lastActivity = Math.max(status?.lastScaleOutAtMs ?? -Infinity, status?.lastScaleInAtMs ?? -Infinity);
-    if (nowMs < lastActivity + scaleIn.cooldownSeconds * 1000) {
-      const left = Math.ceil((lastActivity + scaleIn.cooldownSeconds * 1000 - nowMs) / 1000);
-      return hold(`${proposal.text}, but scale-in cooldown has ${left} s left`);
-    }
-    const limits: string[] = [];
-    let desired = stable;
-    if (scaleIn.maxStep !== undefined && desired < base - scaleIn.maxStep) {
-      desired = base - scaleIn.maxStep;
-      limits.push(`scaleIn.maxStep ${scaleIn.maxStep}`);
-    }
-    if (desired < min) {
-      desired = min;
-      limits.push(`capacity.min ${min}`);
-    }
-    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
-    return {
-      desiredCapacity: desired,
-      direction: 'in',
-      reason: `scale in ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
-      recommendation,
-      recommendations,
-    };
-  }
-
-  return hold(proposal.text);
+  const deciding: Deciding = { input, base, bounds, recommendation, text: proposal.text, recommendations: [...kept, { atMs: nowMs, capacity: recommendation }] };
+  if (recommendation > base) return scaleOut(deciding);
+  if (recommendation < base) return scaleIn(deciding);
+  return holding(deciding, proposal.text);
 }
