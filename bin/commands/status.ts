@@ -67,7 +67,8 @@ const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
 async function viewForecast(session: Session, fleet: FleetConfig): Promise<ForecastView | undefined> {
   const state = await readPredictiveState(session.deps, fleet);
   if (state === undefined) return undefined;
-  const { history, model } = state;
+  const { model } = state;
+  const history = state.history?.history;
   const periods = history?.values.length ?? 0;
   const saturated = Array.from(history?.saturated ?? []).filter((flag) => flag !== 0).length;
   const historyHours = Number(((periods * fleet.scaling.metric.periodSeconds) / 3600).toFixed(1));

@@ -4,7 +4,7 @@
  * adds. None of it can fail a step: a failure costs forecast quality, and says so.
  */
 import type { FleetConfig } from '../core/config.ts';
-import { type PredictiveState, assembleHistory, backfilledPoints, historyStartMs } from '../core/load-history.ts';
+import { type PredictiveState, assembleHistory, backfilledPoints, historyStartMs, storedHistory } from '../core/load-history.ts';
 import type { StepDecision } from '../core/step/index.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 
@@ -39,7 +39,7 @@ async function withBackfill(deps: StepDependencies, fleet: FleetConfig, state: P
       .catch((error: unknown) => deps.log.warn('storing the metric history failed; the next step reads it again', { fleet: fleet.name, error: errorMessage(error) }));
   }
   const history = assembleHistory(points, periodSeconds * 1000, nowMs);
-  return history === undefined ? state : { ...state, history };
+  return history === undefined ? state : { ...state, history: storedHistory(history, periodSeconds * 1000, nowMs) };
 }
 
 /** Keeps this step's load point and any new model; losing them costs forecast quality, not the step. */

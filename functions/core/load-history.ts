@@ -39,10 +39,23 @@ export interface LoadPoint {
   readonly atMaxCapacity?: boolean;
 }
 
+/** A fleet's stored history as the forecast reads it, and the same history with this step's point added. */
+export interface StoredHistory {
+  /** The stored points as assembleHistory makes them. */
+  readonly history: LoadHistory;
+  /** What addLoadPoint makes of the history and the point; a store may make it without copying the history. */
+  withPoint(point: LoadPoint | undefined): LoadHistory | undefined;
+}
+
+/** A stored history whose step point is added by addLoadPoint (a copy of the history). */
+export function storedHistory(history: LoadHistory, periodMs: number, nowMs: number): StoredHistory {
+  return { history, withPoint: (point) => addLoadPoint(history, point, periodMs, nowMs) };
+}
+
 /** What the history and the cached model give this step's forecast. */
 export interface PredictiveState {
-  /** The stored points as assembleHistory makes them; this step's point is added by the step itself. */
-  readonly history?: LoadHistory;
+  /** The stored history; this step's point is added by the step itself. */
+  readonly history?: StoredHistory;
   /** The model fitted by an earlier step, if one is cached. */
   readonly model?: ForecastModel;
   /** Why the stored history could not be read: the step then scales by target tracking and says so. */

@@ -3,10 +3,11 @@
  * and a flag per period in typed arrays, the value before a gap carried over it, the window
  * trimmed to LOAD_HISTORY_DAYS and the missed periods counted as periods come and go, so that
  * recording the next point and reading the history cost O(1) amortised instead of assembling
- * every stored point again. Reads return views, valid until the next write.
+ * every stored point again. Reads return views, valid until the next write; the step's point is
+ * added to a read without copying it.
  */
 import { AT_MAX, type LoadHistory, MISS_RUN_PERIODS, SHORT } from '../core/forecast/index.ts';
-import { type LoadPoint, historyStartMs, isPlaceable, missedPeriodsIn, saturationFlag } from '../core/load-history.ts';
+import { type LoadPoint, type StoredHistory, addLoadPoint, historyStartMs, isPlaceable, missedPeriodsIn, saturationFlag } from '../core/load-history.ts';
 
 const INITIAL_CAPACITY = 1024;
 
@@ -68,6 +69,34 @@ export class LoadSeries {
       saturated: this.flags.subarray(this.begin, last + 1),
       missedPeriods: this.missed - later,
     };
+  }
+
+  /**
+   * The history of the window that ends at nowMs, and that history with the step's point added:
+   * when the point is the next period, written into the slot after the history without copying it
+   * (left uncommitted: recording it commits it), else by addLoadPoint.
+   */
+  read(nowMs: number): StoredHistory | undefined {
+    const history = this.history(nowMs);
+    if (history === undefined) return undefined;
+    const withPoint = (point: LoadPoint | undefined) => {
+      const next = this.begin + history.values.length;
+      if (point === undefined || next !== this.end || point.periodStartMs !== this.startMs(next) || !isPlaceable(point, this.periodMs, nowMs)) {
+        return addLoadPoint(this.history(nowMs), point, this.periodMs, nowMs);
+      }
+      this.reserve(next - this.begin + 1);
+      const index = this.end;
+      this.loads[index] = point.load;
+      this.flags[index] = saturationFlag(point);
+      return {
+        startMs: this.startMs(this.begin),
+        stepMs: this.periodMs,
+        values: this.loads.subarray(this.begin, index + 1),
+        saturated: this.flags.subarray(this.begin, index + 1),
+        missedPeriods: this.missed + missedPeriodsIn(this.flags, index, index, this.begin),
+      };
+    };
+    return { history, withPoint };
   }
 
   private startMs(index: number): number {

@@ -4,8 +4,8 @@
  * records, a journal that hands back the entry it has), retention by the callers' clock times so
  * that memory stays bounded, and values frozen when written so that reads return them as stored.
  */
-import type { ForecastModel, LoadHistory } from '../core/forecast/index.ts';
-import type { LoadPoint } from '../core/load-history.ts';
+import type { ForecastModel } from '../core/forecast/index.ts';
+import type { LoadPoint, StoredHistory } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step/index.ts';
 import { ConcurrentUpdateError, DuplicateRequestError, LeaseHeldError, LeaseLostError, recordNames } from '../ports/errors.ts';
@@ -202,8 +202,8 @@ export class MemoryLoadHistoryStore implements LoadHistoryStore {
   }
 
   /** Views into the kept arrays, valid until the fleet's history is written again. */
-  async readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<LoadHistory | undefined> {
-    return this.series.get(`${fleet}#${periodSeconds}`)?.history(nowMs);
+  async readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<StoredHistory | undefined> {
+    return this.series.get(`${fleet}#${periodSeconds}`)?.read(nowMs);
   }
 
   async putLoadHistory(fleet: string, periodSeconds: number, points: readonly LoadPoint[]): Promise<void> {

@@ -3,8 +3,8 @@
  * action journal, the fleet's records (status, instances, operator requests, decision log) and
  * the predictive load history. DynamoDB implements them for Lambda, memory for the simulator.
  */
-import type { ForecastModel, LoadHistory } from '../core/forecast/index.ts';
-import type { LoadPoint } from '../core/load-history.ts';
+import type { ForecastModel } from '../core/forecast/index.ts';
+import type { LoadPoint, StoredHistory } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, MetricReading, OperatorRequest } from '../core/model.ts';
 import type { NextStatus, StepDecision } from '../core/step/index.ts';
 
@@ -85,10 +85,11 @@ export interface FleetRecords {
 /** A predictive fleet's load, one point per metric period, and its cached forecast model. */
 export interface LoadHistoryStore {
   /**
-   * The stored points of the last LOAD_HISTORY_DAYS as the forecast reads them: exactly
-   * assembleHistory(points, periodSeconds * 1000, nowMs). It may carry missedPeriods.
+   * The stored points of the last LOAD_HISTORY_DAYS as the forecast reads them: a history exactly
+   * assembleHistory(points, periodSeconds * 1000, nowMs) (it may carry missedPeriods), and the way
+   * to add this step's point to it (addLoadPoint's result, valid until the next write).
    */
-  readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<LoadHistory | undefined>;
+  readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<StoredHistory | undefined>;
   /** Writes many points at once, replacing whole stored items: only for a history that is empty. */
   putLoadHistory(fleet: string, periodSeconds: number, points: readonly LoadPoint[]): Promise<void>;
   /** Adds a point to the fleet's load history; writing a period again replaces its point. */

@@ -2,7 +2,7 @@
 // (test/integration/dynamo-state.test.ts) and the in-memory stores (test/unit/memory-state.test.ts).
 import { describe, expect, it } from 'vitest';
 import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, isMissedPeriod } from '../../functions/core/forecast/index.ts';
-import { type LoadPoint, assembleHistory } from '../../functions/core/load-history.ts';
+import { type LoadPoint, addLoadPoint, assembleHistory } from '../../functions/core/load-history.ts';
 import type { Command, InstanceRecord, OperatorRequest } from '../../functions/core/model.ts';
 import { ConcurrentUpdateError, DuplicateRequestError, LeaseHeldError, LeaseLostError, UnreadableItemError } from '../../functions/ports/errors.ts';
 import type { DecisionEntry, StateStores } from '../../functions/ports/state.ts';
@@ -229,7 +229,7 @@ function decisionsContract(subject: StateContractSubject) {
 /** Records the points one by one and checks the history read at each time against assembleHistory of all of them. */
 async function recordAndCompare(stores: StateStores, points: readonly LoadPoint[], readsAtMs: readonly number[], periodSeconds = 60) {
   for (const point of points) await stores.history.recordLoad(FLEET, periodSeconds, point);
-  for (const nowMs of readsAtMs) expectAssembled(await stores.history.readHistory(FLEET, periodSeconds, nowMs), points, periodSeconds * 1000, nowMs);
+  for (const nowMs of readsAtMs) expectAssembled((await stores.history.readHistory(FLEET, periodSeconds, nowMs))?.history, points, periodSeconds * 1000, nowMs);
 }
 
 function loadHistoryContract(subject: StateContractSubject) {
@@ -255,18 +255,46 @@ function loadHistoryContract(subject: StateContractSubject) {
         ],
         [NOW, NOW + MINUTE],
       );
-      const history = await stores.history.readHistory(FLEET, 60, NOW);
+      const history = (await stores.history.readHistory(FLEET, 60, NOW))?.history;
       expect(Array.from(history?.values ?? [])).toEqual([2, 4, 4, 4, 5, 6, 7, 7, 7]);
       expect(Array.from(history?.saturated ?? [])).toEqual([0, 0, 0, 0, 0, 2, 1, 1, 1]);
       expect(await stores.history.readHistory(FLEET, 300, NOW)).toBeUndefined();
       expect(await stores.history.readHistory('other', 60, NOW)).toBeUndefined();
     });
 
+    it.each([
+      ['the next period', { periodStartMs: at(1), load: 8, saturated: true }],
+      ['a period after a gap', { periodStartMs: at(-2), load: 8 }],
+      ['a period it has', { periodStartMs: at(3), load: 1 }],
+      ['a point outside the window', { periodStartMs: at(20 * 24 * 60), load: 1 }],
+      ['no point', undefined],
+    ] as const)('adds the step\'s point to what it read as addLoadPoint does: %s', async (_case, point) => {
+      const stores = await subject.create();
+      const points = [at(5), at(4), at(3), at(2)].map((periodStartMs, i) => ({ periodStartMs, load: i + 1, ...(i === 3 ? { saturated: true } : {}) }));
+      for (const stored of points) await stores.history.recordLoad(FLEET, 60, stored);
+      const read = await stores.history.readHistory(FLEET, 60, NOW);
+      const expected = addLoadPoint(assembleHistory(points, MINUTE, NOW), point, MINUTE, NOW);
+      const added = read?.withPoint(point);
+      expect({ ...added, values: Array.from(added?.values ?? []), saturated: Array.from(added?.saturated ?? []) }).toEqual({
+        ...expected,
+        values: Array.from(expected?.values ?? []),
+        saturated: Array.from(expected?.saturated ?? []),
+        ...(added?.missedPeriods === undefined ? {} : { missedPeriods: added.missedPeriods }),
+      });
+      if (added?.missedPeriods !== undefined) {
+        const flags = Array.from(added.saturated ?? []);
+        expect(added.missedPeriods).toBe(flags.filter((_, k) => isMissedPeriod(flags, k, 0)).length);
+      }
+      if (point === undefined) return;
+      await stores.history.recordLoad(FLEET, 60, point);
+      expectAssembled((await stores.history.readHistory(FLEET, 60, NOW))?.history, [...points, point], MINUTE, NOW);
+    });
+
     it(`keeps the last ${LOAD_HISTORY_DAYS} days: the history starts at the first point inside them`, async () => {
       const stores = await subject.create();
       const points = [NOW - 15 * DAY, NOW - 13 * DAY, NOW - 13 * DAY + 2 * MINUTE, NOW - DAY].map((periodStartMs, i) => ({ periodStartMs, load: i + 1 }));
       await recordAndCompare(stores, points, [NOW, NOW + DAY - MINUTE, NOW + DAY + MINUTE, NOW + 2 * DAY]);
-      expect((await stores.history.readHistory(FLEET, 60, NOW + 2 * DAY))?.startMs).toBe(NOW - DAY);
+      expect((await stores.history.readHistory(FLEET, 60, NOW + 2 * DAY))?.history.startMs).toBe(NOW - DAY);
     });
 
     it('takes a backfill in bulk, and keeps a period length apart from another', async () => {
@@ -278,8 +306,8 @@ function loadHistoryContract(subject: StateContractSubject) {
       })).filter((_, i) => i % 500 > 20);
       await stores.history.putLoadHistory(FLEET, 60, points);
       await stores.history.recordLoad(FLEET, 300, { periodStartMs: NOW - 5 * MINUTE, load: 1 });
-      expectAssembled(await stores.history.readHistory(FLEET, 60, NOW), points, MINUTE, NOW);
-      expectAssembled(await stores.history.readHistory(FLEET, 300, NOW), [{ periodStartMs: NOW - 5 * MINUTE, load: 1 }], 5 * MINUTE, NOW);
+      expectAssembled((await stores.history.readHistory(FLEET, 60, NOW))?.history, points, MINUTE, NOW);
+      expectAssembled((await stores.history.readHistory(FLEET, 300, NOW))?.history, [{ periodStartMs: NOW - 5 * MINUTE, load: 1 }], 5 * MINUTE, NOW);
     });
 
     it('equals assembleHistory over a long mixed sequence of points', async () => {

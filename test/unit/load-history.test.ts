@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig, PredictiveConfig, ScalingConfig } from '../../functions/core/config.ts';
 import { AT_MAX, type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, SHORT } from '../../functions/core/forecast/index.ts';
-import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast } from '../../functions/core/load-history.ts';
+import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refreshForecast, storedHistory } from '../../functions/core/load-history.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step/index.ts';
@@ -21,7 +21,10 @@ const cpu = (value: number, timestampMs = NOW - MINUTE): MetricReading => ({ kin
 const flat = (load: number, minutes: number, endMs = PERIOD_START - MINUTE): LoadPoint[] =>
   Array.from({ length: minutes }, (_, i) => ({ periodStartMs: endMs - (minutes - 1 - i) * MINUTE, load }));
 /** The predictive state a store holds with these points. */
-const stored = (points: readonly LoadPoint[]) => ({ history: assembleHistory(points, MINUTE, NOW) });
+const stored = (points: readonly LoadPoint[]) => {
+  const history = assembleHistory(points, MINUTE, NOW);
+  return history === undefined ? {} : { history: storedHistory(history, MINUTE, NOW) };
+};
 
 describe('loadPointOf', () => {
   it('counts a per-instance metric for the warmed units, in units of unitCapacity, at the start of its period', () => {

@@ -74,7 +74,7 @@ describe('the in-memory load history', () => {
             recorded.push(...points);
             await store.putLoadHistory('workers', 60, points);
           }
-          expectAssembled(await store.readHistory('workers', 60, nowMs), recorded, MINUTE, nowMs);
+          expectAssembled((await store.readHistory('workers', 60, nowMs))?.history, recorded, MINUTE, nowMs);
         }
       }),
       { numRuns: 150 },

@@ -4,8 +4,8 @@
  * read back and assembled as the forecast reads them, and the cached forecast model.
  */
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory } from '../../core/forecast/index.ts';
-import { type LoadPoint, assembleHistory, historyStartMs } from '../../core/load-history.ts';
+import { type ForecastModel, LOAD_HISTORY_DAYS } from '../../core/forecast/index.ts';
+import { type LoadPoint, type StoredHistory, assembleHistory, historyStartMs, storedHistory } from '../../core/load-history.ts';
 import type { LoadHistoryStore } from '../../ports/state.ts';
 import { LOAD_POINTS_PER_ITEM, TTL_ATTRIBUTE, forecastItem, loadChunkItem } from '../table-keys.ts';
 import type { StoredItem, TableClient } from './table-client.ts';
@@ -29,8 +29,9 @@ function loadSlot(periodSeconds: number, periodStartMs: number) {
 export class DynamoLoadHistoryStore implements LoadHistoryStore {
   constructor(private readonly table: TableClient) {}
 
-  async readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<LoadHistory | undefined> {
-    return assembleHistory(await this.listLoad(fleet, periodSeconds, historyStartMs(nowMs)), periodSeconds * 1000, nowMs);
+  async readHistory(fleet: string, periodSeconds: number, nowMs: number): Promise<StoredHistory | undefined> {
+    const history = assembleHistory(await this.listLoad(fleet, periodSeconds, historyStartMs(nowMs)), periodSeconds * 1000, nowMs);
+    return history === undefined ? undefined : storedHistory(history, periodSeconds * 1000, nowMs);
   }
 
   /** The fleet's stored load points of this period length from fromMs on, oldest first. */

@@ -20,7 +20,7 @@ export interface CapacityPlan {
 /** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
 function forecastInput(fleet: FleetConfig, state: PredictiveState | undefined, point: LoadPoint | undefined, nowMs: number): ForecastInput | undefined {
   if (fleet.scaling.predictive === undefined) return undefined;
-  const history = addLoadPoint(state?.history, point, fleet.scaling.metric.periodSeconds * 1000, nowMs);
+  const history = state?.history === undefined ? addLoadPoint(undefined, point, fleet.scaling.metric.periodSeconds * 1000, nowMs) : state.history.withPoint(point);
   if (history === undefined) return undefined;
   if (state?.unreadable !== undefined) return { history, fit: { unavailable: `reading the load history failed (${state.unreadable})` } };
   return { history, fit: refreshForecast(fleet.scaling, history, state?.model, nowMs) };
