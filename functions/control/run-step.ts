@@ -233,7 +233,7 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     availabilityZone: instance.availabilityZone,
     launchTimeMs: instance.launchTimeMs,
     protected: instance.protected,
-    ...(instance.commandId === undefined ? {} : { commandId: instance.commandId }),
+    commandId: instance.commandId,
     targetHealth,
     identity: instance.identity,
   };

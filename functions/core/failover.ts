@@ -157,11 +157,13 @@ export const identityOf = (record: InstanceRecord | undefined, instance: Observe
 /** Whether two lists hold the same entries in the same order, field by field. */
 function sameEntries<T extends object>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((entry, i) => {
-    const other = b[i] as Record<string, unknown> | undefined;
-    const fields = Object.entries(entry);
-    return other !== undefined && fields.length === Object.keys(other).length && fields.every(([key, value]) => other[key] === value);
-  });
+  for (let i = 0; i < a.length; i++) {
+    const entry = a[i] as Record<string, unknown>;
+    const other = b[i] as Record<string, unknown>;
+    const keys = Object.keys(entry);
+    if (keys.length !== Object.keys(other).length || keys.some((key) => entry[key] !== other[key])) return false;
+  }
+  return true;
 }
 
 export const sameIdentity = (a: InstanceIdentity | undefined, b: InstanceIdentity) => {

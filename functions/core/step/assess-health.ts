@@ -6,7 +6,7 @@
  */
 import { failoverId, stepCommandId } from '../command-ids.ts';
 import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from '../failover.ts';
-import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
+import type { Command, InstanceRecord, InstanceSignal, ObservedInstance } from '../model.ts';
 import type { Member } from '../placement.ts';
 import { ALIVE, type StepContext, isGone } from './context.ts';
 import type { DrainStart } from './drains.ts';
@@ -24,6 +24,9 @@ export interface HealthAssessment {
   readonly drains: readonly DrainStart[];
 }
 
+const NO_SIGNALS: readonly InstanceSignal[] = [];
+const signalsOf = (context: StepContext, instanceId: string) => context.signalsById.get(instanceId) ?? NO_SIGNALS;
+
 type Judgement = { command: Command; units?: number } | { note: string } | { drain: DrainStart } | undefined;
 
 function continuedFailover(context: StepContext, record: InstanceRecord): { command: Command; units: number } | undefined {
@@ -36,7 +39,7 @@ function continuedFailover(context: StepContext, record: InstanceRecord): { comm
 
 /** An AWS Health scheduled event on an instance with nothing to carry over: drain it gracefully first. */
 function scheduledDrain(context: StepContext, record: InstanceRecord, instance: ObservedInstance | undefined): DrainStart | undefined {
-  const scheduled = context.signals.find((s) => s.instanceId === record.instanceId && s.kind === 'scheduled-event');
+  const scheduled = signalsOf(context, record.instanceId).find((s) => s.kind === 'scheduled-event');
   const identity = identityOf(record, instance);
   const carriesIdentity = identity.elasticIps.length + identity.networkInterfaces.length + identity.volumes.length > 0;
   if (scheduled === undefined || carriesIdentity || instance === undefined || !ALIVE.has(instance.state) || instance.protected) return undefined;
@@ -50,8 +53,7 @@ function judge(context: StepContext, record: InstanceRecord, candidates: readonl
   const drain = scheduledDrain(context, record, instance);
   if (drain !== undefined) return { drain };
   const identity = identityOf(record, instance);
-  const signals = context.signals.filter((signal) => signal.instanceId === record.instanceId);
-  const assessment = assessFailure(fleet.failover, record, instance, signals, nowMs);
+  const assessment = assessFailure(fleet.failover, record, instance, signalsOf(context, record.instanceId), nowMs);
   if (assessment.cause !== undefined && instance?.protected === true) {
     return { note: `${record.instanceId} has failed (${assessment.cause}) but is protected: fleetward leaves it to the operator` };
   }

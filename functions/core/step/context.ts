@@ -73,6 +73,14 @@ export interface StepContext {
   readonly observed: readonly ObservedInstance[];
   readonly observedById: ReadonlyMap<string, ObservedInstance>;
   readonly signals: readonly InstanceSignal[];
+  /** What the signals say of each instance, by id (most instances have none). */
+  readonly signalsById: ReadonlyMap<string, readonly InstanceSignal[]>;
+}
+
+function bySubject(signals: readonly InstanceSignal[]): Map<string, InstanceSignal[]> {
+  const byId = new Map<string, InstanceSignal[]>();
+  for (const signal of signals) byId.set(signal.instanceId, [...(byId.get(signal.instanceId) ?? []), signal]);
+  return byId;
 }
 
 export function stepContext(input: StepInput): StepContext {
@@ -83,9 +91,17 @@ export function stepContext(input: StepInput): StepContext {
     nowMs: input.nowMs,
     subnets: input.subnets,
     observed: input.observed,
-    observedById: new Map(input.observed.map((o) => [o.instanceId, o])),
+    observedById: byInstanceId(input.observed),
     signals: input.signals ?? [],
+    signalsById: bySubject(input.signals ?? []),
   };
+}
+
+/** The items by their instance id (a loop: this runs on every step for every instance). */
+export function byInstanceId<T extends { readonly instanceId: string }>(items: readonly T[]): Map<string, T> {
+  const byId = new Map<string, T>();
+  for (const item of items) byId.set(item.instanceId, item);
+  return byId;
 }
 
 /** EC2 states in which an instance serves or is about to. */

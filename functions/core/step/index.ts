@@ -4,7 +4,7 @@
  * capacity, run the voluntary disruption methods within the budget, launch what is missing, and
  * advance everything out of service. Each phase reads the context and returns what it decides.
  */
-import { type StepContext, type StepDecision, type StepInput, stepContext } from './context.ts';
+import { type StepContext, type StepDecision, type StepInput, byInstanceId, stepContext } from './context.ts';
 import { advanceOutOfService } from './advance.ts';
 import { assessHealth } from './assess-health.ts';
 import { type CapacityPlan, planCapacity } from './decide-capacity.ts';
@@ -23,7 +23,8 @@ export type { CapacitySnapshot, NextStatus, StepDecision, StepInput } from './co
 export { launchBackoffSeconds } from './plan-launches.ts';
 
 const drainsOf = (context: StepContext, records: readonly InstanceRecord[], starts: readonly DrainStart[]) => {
-  const byId = new Map(records.map((r) => [r.instanceId, r]));
+  if (starts.length === 0) return [];
+  const byId = byInstanceId(records);
   return starts.map((start) => drainingRecord(byId.get(start.instanceId), start, context.nowMs));
 };
 

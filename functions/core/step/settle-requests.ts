@@ -7,7 +7,7 @@
 import { stepCommandId } from '../command-ids.ts';
 import { settleInstanceRequest } from '../lifecycle.ts';
 import type { Command, InstanceRecord, OperatorRequest } from '../model.ts';
-import { type Evacuation, NO_EVACUATION, type StepContext } from './context.ts';
+import { type Evacuation, NO_EVACUATION, type StepContext, byInstanceId } from './context.ts';
 
 type SettleCommand = Extract<Command, { kind: 'settle' }>;
 type Outcome = Pick<SettleCommand, 'accepted' | 'reason'> & Partial<Pick<SettleCommand, 'instanceId' | 'record' | 'reregister'>>;
@@ -75,7 +75,8 @@ function settleAboutInstance(context: StepContext, request: OperatorRequest, rec
 const FLEET_REQUESTS: ReadonlySet<OperatorRequest['kind']> = new Set(['pause', 'resume', 'evacuate']);
 
 export function settleRequests(context: StepContext, records: readonly InstanceRecord[], requests: readonly OperatorRequest[]): Settlement {
-  const recordById = new Map(records.map((r) => [r.instanceId, r]));
+  if (requests.length === 0) return { commands: [], records, paused: context.status?.paused ?? false, evacuating: context.status?.evacuating ?? NO_EVACUATION };
+  const recordById = byInstanceId(records);
   let state: FleetState = { paused: context.status?.paused ?? false, evacuating: context.status?.evacuating ?? NO_EVACUATION };
   const commands: SettleCommand[] = [];
   for (const request of requests) {

@@ -3,13 +3,14 @@
  * units than the surplus; which ones and why is placement's choice (selectVictims).
  */
 import { selectVictims, sumUnits } from '../../placement.ts';
+import { byInstanceId } from '../context.ts';
 import { type DisruptionContext, type DisruptionMethod, NOTHING, type Proposal } from './method.ts';
 
 function propose({ members, desired }: DisruptionContext): Proposal {
   const currentUnits = sumUnits(members);
   const surplus = currentUnits - desired;
   if (surplus <= 0) return NOTHING;
-  const byId = new Map(members.map((m) => [m.instanceId, m]));
+  const byId = byInstanceId(members);
   const victims = selectVictims(members, surplus);
   const moves = victims.map((victim) => ({
     instanceId: victim.instanceId,
