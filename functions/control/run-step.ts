@@ -4,13 +4,13 @@
  * repeated or crashed run never acts twice, then record the decision with its reasons.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { Command, InstanceRecord, InstanceSignal, LaunchFailures, MetricReading, ObservedInstance, OperatorRequest } from '../core/model.ts';
-import { decideStep, type StepDecision } from '../core/step/index.ts';
+import type { InstanceSignal, LaunchFailures, MetricReading, ObservedInstance } from '../core/model.ts';
+import { decideStep } from '../core/step/index.ts';
 import { FleetwardError, LeaseHeldError } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
-import { carryOutFailover } from './failover.ts';
+import { act } from './act.ts';
 import { predictiveStateForStep, savePredictiveState } from './predictive-state.ts';
-import { type Acting, type StepDependencies, errorMessage, launchAndRecord, runJournaled } from './journal.ts';
+import { type Acting, type StepDependencies, errorMessage } from './journal.ts';
 import { LEASE_TTL_MS } from './step-timing.ts';
 
 export type { StepDependencies, StepLogger } from './journal.ts';
@@ -29,181 +29,6 @@ export interface StepOutcome {
 }
 
 const ALIVE = new Set(['pending', 'running']);
-
-type Advance = Extract<Command, { kind: 'advance' }>;
-
-/** Drops new drains of instances that changed since the step observed them: gone, untagged, protected. */
-async function revalidateVictims(acting: Acting, victims: readonly Advance[]) {
-  if (victims.length === 0) return new Map<string, string>();
-  const fresh = await acting.deps.compute.describeInstances(victims.map((v) => v.instanceId));
-  const byId = new Map(fresh.map((i) => [i.instanceId, i]));
-  const abandoned = new Map<string, string>();
-  for (const victim of victims) {
-    const now = byId.get(victim.instanceId);
-    if (now === undefined || !ALIVE.has(now.state)) abandoned.set(victim.id, 'abandoned: the instance is no longer running');
-    else if (now.fleetTag !== acting.fleet.name) abandoned.set(victim.id, 'abandoned: the instance no longer carries the fleet tag');
-    else if (now.protected) abandoned.set(victim.id, 'abandoned: the instance became protected');
-  }
-  return abandoned;
-}
-
-/** Carries out a drain's or a return's actions in order, journaled, then checkpoints the record. */
-async function advance(acting: Acting, command: Advance, versions: Map<string, number>): Promise<string> {
-  const { deps, fleet } = acting;
-  const id = command.instanceId;
-  const done: string[] = [];
-  for (const action of command.actions) {
-    const step: Command = { ...command, id: `${command.journalKey}/${action}` };
-    const { detail } = await runJournaled(acting, step, async () => {
-      switch (action) {
-        case 'deregister':
-          await deps.loadBalancer.deregister(fleet.targetGroups, id);
-          break;
-        case 'register':
-          await deps.loadBalancer.register(fleet.targetGroups, id);
-          break;
-        case 'notify':
-          await deps.events.publish('Instance Draining', { fleet: fleet.name, instanceId: id, reason: command.reason, drain: command.drain });
-          break;
-        case 'stop':
-          await deps.compute.stop([id], false);
-          break;
-        case 'start':
-          await deps.compute.start([id]);
-          break;
-        case 'terminate':
-          await deps.compute.terminate([id]);
-          acting.terminated.push(id);
-          break;
-      }
-      return { instanceIds: [id], detail: action };
-    });
-    done.push(detail);
-  }
-  if (command.lifecycle === 'forget') {
-    await deps.records.deleteInstance(fleet.name, id);
-  } else {
-    const version = await deps.records.updateInstance(
-      fleet.name,
-      id,
-      { lifecycle: command.lifecycle, reason: command.reason, drain: command.drain ?? null },
-      versions.get(id) ?? 1,
-    );
-    versions.set(id, version);
-  }
-  const what = done.length > 0 ? `${done.join(', ')}; ` : '';
-  return `${what}${command.lifecycle === 'forget' ? 'record removed' : command.lifecycle}`;
-}
-
-/** Applies accepted requests to the records, and removes every settled request from the queue. */
-async function settleRequests(
-  acting: Acting,
-  decision: StepDecision,
-  requests: ReadonlyMap<string, OperatorRequest>,
-  versions: Map<string, number>,
-  record: (command: Command, outcome: string) => void,
-) {
-  const { deps, fleet } = acting;
-  for (const command of decision.commands) {
-    if (command.kind !== 'settle') continue;
-    const request = requests.get(command.requestId);
-    if (command.accepted && command.record !== undefined) {
-      const { lifecycle, reason, drain } = command.record;
-      const version = await deps.records.updateInstance(
-        fleet.name,
-        command.record.instanceId,
-        { lifecycle, reason, drain: drain ?? null },
-        versions.get(command.record.instanceId) ?? 1,
-      );
-      versions.set(command.record.instanceId, version);
-      if (command.reregister === true && fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, command.record.instanceId);
-    }
-    if (request !== undefined) await deps.records.deleteRequest(fleet.name, request);
-    record(command, command.accepted ? 'applied' : 'refused');
-  }
-}
-
-async function act(
-  acting: Acting,
-  decision: StepDecision,
-  records: ReadonlyMap<string, InstanceRecord>,
-  requests: ReadonlyMap<string, OperatorRequest>,
-) {
-  const { deps, fleet } = acting;
-  const actions: Array<DecisionEntry['actions'][number]> = [];
-  const record = (command: Command, outcome: string) =>
-    actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome });
-
-  const versions = new Map([...records].map(([id, r]) => [id, r.version]));
-  // Requests are settled even in dry-run (there, instance requests are refused): none stays queued.
-  await settleRequests(acting, decision, requests, versions, record);
-  if (decision.dryRun) {
-    for (const command of decision.commands) if (command.kind !== 'settle') record(command, 'planned only: the fleet is in dry-run');
-    return actions;
-  }
-
-  for (const command of decision.commands) {
-    if (command.kind === 'adopt') {
-      await deps.records.putInstance(
-        fleet.name,
-        { instanceId: command.instanceId, lifecycle: 'in-service', launchedAtMs: command.launchedAtMs, reason: `adopted: ${command.reason}` },
-        undefined,
-      );
-      versions.set(command.instanceId, 1);
-      record(command, 'recorded as in-service');
-    } else if (command.kind === 'forget') {
-      await deps.records.deleteInstance(fleet.name, command.instanceId);
-      record(command, 'record removed');
-    } else if (command.kind === 'track') {
-      const version = await deps.records.updateInstance(
-        fleet.name,
-        command.instanceId,
-        { failedObservations: command.failedObservations, identity: command.identity },
-        versions.get(command.instanceId) ?? 1,
-      );
-      versions.set(command.instanceId, version);
-      record(command, 'recorded');
-    }
-  }
-
-  // A drain that starts this step (scale-in, evacuation) starts only if the instance is still as seen.
-  const starting = decision.commands.filter(
-    (c): c is Advance => c.kind === 'advance' && (records.get(c.instanceId)?.lifecycle ?? 'in-service') === 'in-service',
-  );
-  const abandoned = await revalidateVictims(acting, starting);
-  await deps.leases.renew(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
-
-  for (const command of decision.commands) {
-    if (command.kind !== 'failover') continue;
-    const current = records.get(command.instanceId);
-    if (current === undefined) continue;
-    try {
-      record(command, await carryOutFailover(acting, command, { ...current, version: versions.get(command.instanceId) ?? current.version }));
-    } catch (error) {
-      deps.log.error('failover step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
-      record(command, `interrupted, resumes next step: ${errorMessage(error)}`);
-    }
-  }
-
-  for (const command of decision.commands) {
-    if (command.kind === 'launch') {
-      record(command, (await launchAndRecord(acting, command)).outcome);
-    } else if (command.kind === 'advance') {
-      const why = abandoned.get(command.id);
-      if (why !== undefined) {
-        record(command, why);
-        continue;
-      }
-      try {
-        record(command, await advance(acting, command, versions));
-      } catch (error) {
-        deps.log.error('a drain step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
-        record(command, `interrupted, resumes next step: ${errorMessage(error)}`);
-      }
-    }
-  }
-  return actions;
-}
 
 function nextLaunchFailures(acting: Acting, previous: LaunchFailures | undefined, nowMs: number): LaunchFailures | undefined {
   if (acting.launchError !== undefined) {
@@ -273,12 +98,7 @@ export async function runFleetStep(
     const { status, records, requests, observed, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals, true);
 
     const acting: Acting = { deps, fleet, observed, launched: [], terminated: [], launchSucceeded: false };
-    const actions = await act(
-      acting,
-      decision,
-      new Map(records.map((r) => [r.instanceId, r])),
-      new Map(requests.map((r) => [r.requestId, r])),
-    );
+    const actions = await act(acting, { decision, nowMs, records, requests });
     const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
     const { launchFailures: _previous, ...rest } = decision.nextStatus;
     await deps.records.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);

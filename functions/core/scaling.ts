@@ -128,18 +128,84 @@ function recommend(input: CapacityInput): Proposal {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** What scaling out or in starts from: the base capacity, this step's recommendation and the window. */
+interface Scaling {
+  readonly input: CapacityInput;
+  readonly base: number;
+  /** This step's recommendation in words. */
+  readonly text: string;
+  readonly recommendation: number;
+  readonly recommendations: readonly Recommendation[];
+  /** The recommendations of the last `seconds` (this step's included). */
+  within(seconds: number): number[];
+  hold(why: string): CapacityDecision;
+  /** The decision to move to `desired`, with the limits that capped it. */
+  move(direction: 'out' | 'in', desired: number, limits: readonly string[]): CapacityDecision;
+}
+
+function scaleOut(scaling: Scaling): CapacityDecision {
+  const { input, base, text, hold } = scaling;
+  const { max } = input.fleet.capacity;
+  const { scaleOut: settings } = input.fleet.scaling;
+  if (base === max) return hold(`${text}, but the fleet is at capacity.max ${max}`);
+  const stable = Math.min(...scaling.within(settings.stabilizationSeconds));
+  if (stable <= base) return hold(`${text}, but the lowest recommendation in the last ${settings.stabilizationSeconds} s is ${stable}`);
+  const lastOut = input.status?.lastScaleOutAtMs;
+  if (lastOut !== undefined && input.nowMs < lastOut + settings.cooldownSeconds * 1000) {
+    const left = Math.ceil((lastOut + settings.cooldownSeconds * 1000 - input.nowMs) / 1000);
+    return hold(`${text}, but scale-out cooldown has ${left} s left`);
+  }
+  const limits: string[] = [];
+  let desired = stable;
+  if (settings.maxStep !== undefined && desired > base + settings.maxStep) {
+    desired = base + settings.maxStep;
+    limits.push(`scaleOut.maxStep ${settings.maxStep}`);
+  }
+  if (desired > max) {
+    desired = max;
+    limits.push(`capacity.max ${max}`);
+  }
+  return scaling.move('out', desired, limits);
+}
+
+function scaleIn(scaling: Scaling): CapacityDecision {
+  const { input, base, text, hold } = scaling;
+  const { min } = input.fleet.capacity;
+  const { scaleIn: settings } = input.fleet.scaling;
+  if (base === min) return hold(`${text}, but the fleet is at capacity.min ${min}`);
+  const stable = Math.max(...scaling.within(settings.stabilizationSeconds));
+  if (stable >= base) return hold(`${text}, but the highest recommendation in the last ${settings.stabilizationSeconds} s is ${stable}`);
+  if (input.warmingInstances > 0) return hold(`${text}, but scale-in waits while ${plural(input.warmingInstances, 'instance')} warm up`);
+  const lastActivity = Math.max(input.status?.lastScaleOutAtMs ?? -Infinity, input.status?.lastScaleInAtMs ?? -Infinity);
+  if (input.nowMs < lastActivity + settings.cooldownSeconds * 1000) {
+    const left = Math.ceil((lastActivity + settings.cooldownSeconds * 1000 - input.nowMs) / 1000);
+    return hold(`${text}, but scale-in cooldown has ${left} s left`);
+  }
+  const limits: string[] = [];
+  let desired = stable;
+  if (settings.maxStep !== undefined && desired < base - settings.maxStep) {
+    desired = base - settings.maxStep;
+    limits.push(`scaleIn.maxStep ${settings.maxStep}`);
+  }
+  if (desired < min) {
+    desired = min;
+    limits.push(`capacity.min ${min}`);
+  }
+  return scaling.move('in', desired, limits);
+}
+
 /** Decides this step's desired capacity. Pure: the same input always gives the same answer. */
 export function decideCapacity(input: CapacityInput): CapacityDecision {
   const { fleet, status, nowMs } = input;
   const { min, max, initial } = fleet.capacity;
-  const { scaleOut, scaleIn } = fleet.scaling;
+  const { scaleOut: out, scaleIn: inward } = fleet.scaling;
   // Without a status (the first step, or a lost table) the capacity already running is the
   // desired capacity so far: a missing metric must not shrink a fleet fleetward just found.
   const previous = status?.desiredCapacity ?? (input.currentUnits > 0 ? input.currentUnits : (initial ?? min));
   const base = clamp(previous, min, max);
   const bounds =
     base > previous ? ` (raised from ${previous} to capacity.min)` : base < previous ? ` (lowered from ${previous} to capacity.max)` : '';
-  const windowMs = Math.max(scaleOut.stabilizationSeconds, scaleIn.stabilizationSeconds) * 1000;
+  const windowMs = Math.max(out.stabilizationSeconds, inward.stabilizationSeconds) * 1000;
   const kept = (status?.recommendations ?? []).filter((r) => r.atMs > nowMs - windowMs && r.atMs < nowMs);
 
   const proposal = recommend(input);
@@ -148,80 +214,21 @@ export function decideCapacity(input: CapacityInput): CapacityDecision {
   }
   const recommendation = proposal.capacity;
   const recommendations = [...kept, { atMs: nowMs, capacity: recommendation }];
-  const within = (seconds: number) =>
-    recommendations.filter((r) => r.atMs > nowMs - seconds * 1000 || r.atMs === nowMs).map((r) => r.capacity);
-  const hold = (why: string): CapacityDecision => ({
-    desiredCapacity: base,
-    direction: 'hold',
-    reason: `hold at ${base}${bounds}: ${why}`,
+  const scaling: Scaling = {
+    input,
+    base,
+    text: proposal.text,
     recommendation,
     recommendations,
-  });
-
-  if (recommendation > base) {
-    if (base === max) return hold(`${proposal.text}, but the fleet is at capacity.max ${max}`);
-    const stable = Math.min(...within(scaleOut.stabilizationSeconds));
-    if (stable <= base) {
-      return hold(`${proposal.text}, but the lowest recommendation in the last ${scaleOut.stabilizationSeconds} s is ${stable}`);
-    }
-    const lastOut = status?.lastScaleOutAtMs;
-    if (lastOut !== undefined && nowMs < lastOut + scaleOut.cooldownSeconds * 1000) {
-      const left = Math.ceil((lastOut + scaleOut.cooldownSeconds * 1000 - nowMs) / 1000);
-      return hold(`${proposal.text}, but scale-out cooldown has ${left} s left`);
-    }
-    const limits: string[] = [];
-    let desired = stable;
-    if (scaleOut.maxStep !== undefined && desired > base + scaleOut.maxStep) {
-      desired = base + scaleOut.maxStep;
-      limits.push(`scaleOut.maxStep ${scaleOut.maxStep}`);
-    }
-    if (desired > max) {
-      desired = max;
-      limits.push(`capacity.max ${max}`);
-    }
-    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
-    return {
-      desiredCapacity: desired,
-      direction: 'out',
-      reason: `scale out ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
-      recommendation,
-      recommendations,
-    };
-  }
-
-  if (recommendation < base) {
-    if (base === min) return hold(`${proposal.text}, but the fleet is at capacity.min ${min}`);
-    const stable = Math.max(...within(scaleIn.stabilizationSeconds));
-    if (stable >= base) {
-      return hold(`${proposal.text}, but the highest recommendation in the last ${scaleIn.stabilizationSeconds} s is ${stable}`);
-    }
-    if (input.warmingInstances > 0) {
-      return hold(`${proposal.text}, but scale-in waits while ${plural(input.warmingInstances, 'instance')} warm up`);
-    }
-    const lastActivity = Math.max(status?.lastScaleOutAtMs ?? -Infinity, status?.lastScaleInAtMs ?? -Infinity);
-    if (nowMs < lastActivity + scaleIn.cooldownSeconds * 1000) {
-      const left = Math.ceil((lastActivity + scaleIn.cooldownSeconds * 1000 - nowMs) / 1000);
-      return hold(`${proposal.text}, but scale-in cooldown has ${left} s left`);
-    }
-    const limits: string[] = [];
-    let desired = stable;
-    if (scaleIn.maxStep !== undefined && desired < base - scaleIn.maxStep) {
-      desired = base - scaleIn.maxStep;
-      limits.push(`scaleIn.maxStep ${scaleIn.maxStep}`);
-    }
-    if (desired < min) {
-      desired = min;
-      limits.push(`capacity.min ${min}`);
-    }
-    const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
-    return {
-      desiredCapacity: desired,
-      direction: 'in',
-      reason: `scale in ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`,
-      recommendation,
-      recommendations,
-    };
-  }
-
-  return hold(proposal.text);
+    within: (seconds) => recommendations.filter((r) => r.atMs > nowMs - seconds * 1000 || r.atMs === nowMs).map((r) => r.capacity),
+    hold: (why) => ({ desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${why}`, recommendation, recommendations }),
+    move: (direction, desired, limits) => {
+      const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
+      const reason = `scale ${direction} ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`;
+      return { desiredCapacity: desired, direction, reason, recommendation, recommendations };
+    },
+  };
+  if (recommendation > base) return scaleOut(scaling);
+  if (recommendation < base) return scaleIn(scaling);
+  return scaling.hold(proposal.text);
 }
