@@ -1,10 +1,12 @@
 /**
  * Taking a drain or a return from maintenance one step further: its actions in order, each
  * journaled under the drain's key, then the record checkpointed with where it stands. A drain
- * that starts this step and changed since it was decided is abandoned instead.
+ * that starts this step and changed since it was decided is abandoned instead. One that fails
+ * half-way is left to the next step; a lost race stops the step.
  */
 import { partId } from '../../core/command-ids.ts';
 import type { Command } from '../../core/model.ts';
+import { errorKind, isLostRace } from '../../ports/errors.ts';
 import { type Acting, errorMessage, runJournaled } from '../journal.ts';
 import type { ActRun, CommandOf } from './executor.ts';
 
@@ -64,8 +66,9 @@ export async function advance(run: ActRun, command: Advance): Promise<string> {
   try {
     return await advanceOne(run, command);
   } catch (error) {
+    if (isLostRace(error)) throw error;
     const { deps, fleet } = run.acting;
-    deps.log.error('a drain step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
+    deps.log.error('a drain step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error), kind: errorKind(error) });
     return `interrupted, resumes next step: ${errorMessage(error)}`;
   }
 }

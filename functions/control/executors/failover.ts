@@ -1,8 +1,9 @@
 /**
- * Carrying out a failover as far as it goes this step (../failover.ts). One that fails half-way
- * is left to the next step, which resumes it from the journal.
+ * Carrying out a failover as far as it goes this step (../failover/index.ts). One that fails
+ * half-way is left to the next step, which resumes it from the journal; a lost race stops the step.
  */
 import { carryOutFailover } from '../failover/index.ts';
+import { errorKind, isLostRace } from '../../ports/errors.ts';
 import { errorMessage } from '../journal.ts';
 import type { ActRun, CommandOf } from './executor.ts';
 
@@ -13,7 +14,8 @@ export async function failOver(run: ActRun, command: CommandOf<'failover'>): Pro
   try {
     return await carryOutFailover(run.acting, command, { ...current, version: run.versions.get(command.instanceId) ?? current.version });
   } catch (error) {
-    deps.log.error('failover step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error) });
+    if (isLostRace(error)) throw error;
+    deps.log.error('failover step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error), kind: errorKind(error) });
     return `interrupted, resumes next step: ${errorMessage(error)}`;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The executors of a step, in the order they run: settle the operator's requests, keep the
  * records (forget, track, adopt), then, once the victims are re-validated and the lease renewed,
- * act on instances (failovers, launches, drains) and register what runs unregistered.
+ * act on instances (failovers, launches, drains).
  */
 import { adoptInstance } from './adopt.ts';
 import { advance } from './advance.ts';
