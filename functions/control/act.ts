@@ -27,7 +27,7 @@ export async function act(acting: Acting, input: ActInput): Promise<DecisionEntr
     nowMs: input.nowMs,
     records,
     requests: new Map(input.requests.map((r) => [r.requestId, r])),
-    versions: new Map(input.records.map((r) => [r.instanceId, r.version])),
+    current: new Map(input.records.map((r) => [r.instanceId, { version: r.version, lifecycle: r.lifecycle }])),
     abandoned: new Map(),
     record: (command, outcome) => actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome }),
   };

@@ -5,6 +5,6 @@ export async function adoptInstance(run: ActRun, command: CommandOf<'adopt'>): P
   const { deps, fleet } = run.acting;
   const record = { instanceId: command.instanceId, lifecycle: 'in-service' as const, launchedAtMs: command.launchedAtMs, reason: `adopted: ${command.reason}` };
   await deps.records.putInstance(fleet.name, record, undefined);
-  run.versions.set(command.instanceId, 1);
+  run.current.set(command.instanceId, { version: 1, lifecycle: 'in-service' });
   return 'recorded as in-service';
 }

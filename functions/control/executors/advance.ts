@@ -1,14 +1,16 @@
 /**
  * Taking a drain or a return from maintenance one step further: its actions in order, each
  * journaled under the drain's key, then the record checkpointed with where it stands. A drain
- * that starts this step and changed since it was decided is abandoned instead. One that fails
- * half-way is left to the next step; a lost race stops the step.
+ * that starts this step is written ahead: its record says draining before its first action, so
+ * that a crash after any of them resumes the drain instead of finding an in-service instance
+ * gone; one that changed since it was decided is abandoned instead. One that fails half-way is
+ * left to the next step; a lost race stops the step.
  */
 import { partId } from '../../core/command-ids.ts';
-import type { Command } from '../../core/model.ts';
+import type { Command, DrainState } from '../../core/model.ts';
 import { errorKind, isLostRace } from '../../ports/errors.ts';
 import { type Acting, errorMessage, runJournaled } from '../journal.ts';
-import type { ActRun, CommandOf } from './executor.ts';
+import { type ActRun, type CommandOf, updateRecord } from './executor.ts';
 
 type Advance = CommandOf<'advance'>;
 type DrainAction = Advance['actions'][number];
@@ -33,19 +35,38 @@ async function carryOutAction(acting: Acting, command: Advance, action: DrainAct
   }
 }
 
+/**
+ * The drain as it stands before this step's first action. A drain that goes on past this step
+ * carries it, less what its actions set; one that ends this step (terminated at once, without
+ * target groups or a hook to wait for) was decided to terminate, with its capacity check passed.
+ */
+function drainBeforeActions(command: Advance, nowMs: number): DrainState {
+  if (command.drain !== undefined) {
+    const { deregisteredAtMs: _deregistered, notifiedAtMs: _notified, ...before } = command.drain;
+    return before;
+  }
+  return { purpose: 'terminate', reason: command.reason, startedAtMs: nowMs, keepCapacity: false, stop: false };
+}
+
+/** A drain starting this step: its record says draining before its first action. */
+async function writeAhead(run: ActRun, command: Advance): Promise<void> {
+  const starting = (run.current.get(command.instanceId)?.lifecycle ?? 'in-service') === 'in-service';
+  if (!starting || command.actions.length === 0) return;
+  const drain = drainBeforeActions(command, run.nowMs);
+  await updateRecord(run, command.instanceId, { lifecycle: 'draining', reason: drain.reason, drain });
+}
+
 /** Where the record stands once the actions are done: its lifecycle and drain, or no record. */
 async function checkpoint(run: ActRun, command: Advance): Promise<void> {
-  const { deps, fleet } = run.acting;
-  const id = command.instanceId;
   if (command.lifecycle === 'forget') {
-    await deps.records.deleteInstance(fleet.name, id);
+    await run.acting.deps.records.deleteInstance(run.acting.fleet.name, command.instanceId);
     return;
   }
-  const changes = { lifecycle: command.lifecycle, reason: command.reason, drain: command.drain ?? null };
-  run.versions.set(id, await deps.records.updateInstance(fleet.name, id, changes, run.versions.get(id) ?? 1));
+  await updateRecord(run, command.instanceId, { lifecycle: command.lifecycle, reason: command.reason, drain: command.drain ?? null });
 }
 
 async function advanceOne(run: ActRun, command: Advance): Promise<string> {
+  await writeAhead(run, command);
   const done: string[] = [];
   for (const action of command.actions) {
     const part: Command = { ...command, id: partId(command.journalKey, action) };

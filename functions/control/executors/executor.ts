@@ -2,8 +2,9 @@
  * What an executor is: the part of a step that carries out one kind of command (or one chore of
  * its own), given what the step shares while it acts. The list of executors, in order, is ./index.ts.
  */
-import type { Command, InstanceRecord, OperatorRequest } from '../../core/model.ts';
+import type { Command, InstanceRecord, Lifecycle, OperatorRequest } from '../../core/model.ts';
 import type { StepDecision } from '../../core/step/index.ts';
+import type { InstanceChanges } from '../../ports/index.ts';
 import type { Acting } from '../journal.ts';
 
 export type CommandOf<K extends Command['kind']> = Extract<Command, { readonly kind: K }>;
@@ -17,8 +18,8 @@ export interface ActRun {
   /** The records as the step read them, by instance id. */
   readonly records: ReadonlyMap<string, InstanceRecord>;
   readonly requests: ReadonlyMap<string, OperatorRequest>;
-  /** Each record's version as this step last read or wrote it. */
-  readonly versions: Map<string, number>;
+  /** Each record as this step last read or wrote it. */
+  readonly current: Map<string, { readonly version: number; readonly lifecycle: Lifecycle }>;
   /** Drains starting this step that re-validation abandoned, by command id, with the reason. */
   readonly abandoned: Map<string, string>;
   /** Adds a command's outcome to the decision log. */
@@ -33,6 +34,14 @@ export interface Executor {
   /** Acts on instances or target groups: runs only after re-validation and the lease renewal. */
   readonly changesInstances: boolean;
   readonly execute: (run: ActRun) => Promise<void>;
+}
+
+/** Changes a record at the version this step last saw, and remembers what it wrote. */
+export async function updateRecord(run: ActRun, instanceId: string, changes: InstanceChanges): Promise<void> {
+  const { deps, fleet } = run.acting;
+  const known = run.current.get(instanceId);
+  const version = await deps.records.updateInstance(fleet.name, instanceId, changes, known?.version ?? 1);
+  run.current.set(instanceId, { version, lifecycle: changes.lifecycle ?? known?.lifecycle ?? 'in-service' });
 }
 
 const isKind = <K extends Command['kind']>(command: Command, kind: K): command is CommandOf<K> => command.kind === kind;

@@ -12,7 +12,7 @@ export async function failOver(run: ActRun, command: CommandOf<'failover'>): Pro
   const current = run.records.get(command.instanceId);
   if (current === undefined) return undefined;
   try {
-    return await carryOutFailover(run.acting, command, { ...current, version: run.versions.get(command.instanceId) ?? current.version });
+    return await carryOutFailover(run.acting, command, { ...current, version: run.current.get(command.instanceId)?.version ?? current.version });
   } catch (error) {
     if (isLostRace(error)) throw error;
     deps.log.error('failover step failed; the next step resumes it', { fleet: fleet.name, instanceId: command.instanceId, error: errorMessage(error), kind: errorKind(error) });
