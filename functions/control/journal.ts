@@ -72,8 +72,9 @@ export async function runJournaled(acting: Acting, command: Command, act: () => 
 }
 
 /**
- * Launches through the journal, records the new instances as in-service and registers them in
- * the fleet's target groups. A failure is returned and noted for the backoff; a lost race stops the step.
+ * Launches through the journal and records the new instances as in-service (registering them in
+ * target groups waits until they run). A failure is returned and noted for the backoff; a lost
+ * race stops the step.
  */
 export async function launchAndRecord(acting: Acting, command: LaunchCommand): Promise<{ instanceIds: readonly string[]; outcome: string }> {
   const { deps, fleet } = acting;
@@ -87,7 +88,6 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
           { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
           undefined,
         );
-        if (fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, instanceId);
       }
       acting.launched.push(...result.instanceIds);
       acting.launchSucceeded = true;
