@@ -156,10 +156,18 @@ export class ControlWorld {
     };
   }
 
-  /** Runs one step, as a new run unless told which. */
-  step(options: { readonly runId?: string; readonly signals?: readonly InstanceSignal[] } = {}): Promise<StepOutcome> {
+  /** Runs one step, as a new run unless told which; `ports` changes what the step acts through. */
+  step(
+    options: { readonly runId?: string; readonly signals?: readonly InstanceSignal[]; readonly ports?: (deps: StepDependencies) => StepDependencies } = {},
+  ): Promise<StepOutcome> {
     this.runs += 1;
-    return runFleetStep(this.deps(options.runId ?? `run-${this.runs}`), this.fleet, 'test', options.signals ?? []);
+    const deps = this.deps(options.runId ?? `run-${this.runs}`);
+    return runFleetStep(options.ports?.(deps) ?? deps, this.fleet, 'test', options.signals ?? []);
+  }
+
+  /** The newest decision log entry. */
+  async lastDecision() {
+    return (await this.state.records.listDecisions('web', 1))[0];
   }
 
   /** The fleet's metric reads this from now on. */
