@@ -139,8 +139,27 @@ interface Scaling {
   /** The recommendations of the last `seconds` (this step's included). */
   within(seconds: number): number[];
   hold(why: string): CapacityDecision;
-  /** The decision to move to `desired`, with the limits that capped it. */
-  move(direction: 'out' | 'in', desired: number, limits: readonly string[]): CapacityDecision;
+  /** The decision to move towards the stable recommendation, within maxStep and min/max, naming what capped it. */
+  move(direction: 'out' | 'in', stable: number): CapacityDecision;
+}
+
+/** The stable recommendation held to the direction's maxStep from the base and to its capacity bound, with the limits that applied. */
+function limited(input: CapacityInput, direction: 'out' | 'in', base: number, stable: number) {
+  const out = direction === 'out';
+  const sign = out ? 1 : -1;
+  const { maxStep } = out ? input.fleet.scaling.scaleOut : input.fleet.scaling.scaleIn;
+  const bound = out ? input.fleet.capacity.max : input.fleet.capacity.min;
+  const limits: string[] = [];
+  let desired = stable;
+  if (maxStep !== undefined && sign * (desired - base) > maxStep) {
+    desired = base + sign * maxStep;
+    limits.push(`${out ? 'scaleOut' : 'scaleIn'}.maxStep ${maxStep}`);
+  }
+  if (sign * (desired - bound) > 0) {
+    desired = bound;
+    limits.push(`capacity.${out ? 'max' : 'min'} ${bound}`);
+  }
+  return { desired, limits };
 }
 
 function scaleOut(scaling: Scaling): CapacityDecision {
@@ -155,17 +174,7 @@ function scaleOut(scaling: Scaling): CapacityDecision {
     const left = Math.ceil((lastOut + settings.cooldownSeconds * 1000 - input.nowMs) / 1000);
     return hold(`${text}, but scale-out cooldown has ${left} s left`);
   }
-  const limits: string[] = [];
-  let desired = stable;
-  if (settings.maxStep !== undefined && desired > base + settings.maxStep) {
-    desired = base + settings.maxStep;
-    limits.push(`scaleOut.maxStep ${settings.maxStep}`);
-  }
-  if (desired > max) {
-    desired = max;
-    limits.push(`capacity.max ${max}`);
-  }
-  return scaling.move('out', desired, limits);
+  return scaling.move('out', stable);
 }
 
 function scaleIn(scaling: Scaling): CapacityDecision {
@@ -181,17 +190,7 @@ function scaleIn(scaling: Scaling): CapacityDecision {
     const left = Math.ceil((lastActivity + settings.cooldownSeconds * 1000 - input.nowMs) / 1000);
     return hold(`${text}, but scale-in cooldown has ${left} s left`);
   }
-  const limits: string[] = [];
-  let desired = stable;
-  if (settings.maxStep !== undefined && desired < base - settings.maxStep) {
-    desired = base - settings.maxStep;
-    limits.push(`scaleIn.maxStep ${settings.maxStep}`);
-  }
-  if (desired < min) {
-    desired = min;
-    limits.push(`capacity.min ${min}`);
-  }
-  return scaling.move('in', desired, limits);
+  return scaling.move('in', stable);
 }
 
 /** Decides this step's desired capacity. Pure: the same input always gives the same answer. */
@@ -222,7 +221,8 @@ export function decideCapacity(input: CapacityInput): CapacityDecision {
     recommendations,
     within: (seconds) => recommendations.filter((r) => r.atMs > nowMs - seconds * 1000 || r.atMs === nowMs).map((r) => r.capacity),
     hold: (why) => ({ desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${why}`, recommendation, recommendations }),
-    move: (direction, desired, limits) => {
+    move: (direction, stable) => {
+      const { desired, limits } = limited(input, direction, base, stable);
       const capped = limits.length > 0 ? `, capped by ${limits.join(' and ')}` : '';
       const reason = `scale ${direction} ${base} -> ${desired}${bounds}: ${proposal.text}${capped}`;
       return { desiredCapacity: desired, direction, reason, recommendation, recommendations };
