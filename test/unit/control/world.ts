@@ -24,7 +24,7 @@ import { type AsyncPort, Crash, type Faulty, withFaults } from '../../fakes/faul
 import { A, B, TestClock } from '../memory/fixtures.ts';
 
 export const TARGET_GROUP = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1';
-export const HOUR_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 
 export interface LogEntry {
   readonly level: 'info' | 'warn' | 'error';
