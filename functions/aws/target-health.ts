@@ -5,17 +5,18 @@
  */
 import type { TargetHealth } from '../core/model.ts';
 
-const RANK: Record<TargetHealth, number> = { unhealthy: 3, healthy: 2, unknown: 1, 'not-registered': 0 };
+const RANK: Record<TargetHealth, number> = { unhealthy: 4, healthy: 3, unknown: 2, draining: 1, 'not-registered': 0 };
 
 /** ELBv2's state of one target (initial, healthy, unhealthy, unused, draining, unavailable). */
 export function toTargetHealth(state: string | undefined): TargetHealth {
   if (state === 'healthy') return 'healthy';
   if (state === 'unhealthy') return 'unhealthy';
-  if (state === 'unused' || state === 'draining') return 'not-registered';
+  if (state === 'draining') return 'draining';
+  if (state === 'unused') return 'not-registered';
   return 'unknown';
 }
 
-/** Adds one target group's state of an instance: unhealthy in any wins, then healthy, then unknown. */
+/** Adds one target group's state of an instance: unhealthy in any wins, then healthy, unknown, draining. */
 export function mergeTargetHealth(health: Map<string, TargetHealth>, instanceId: string, state: TargetHealth): void {
   if (RANK[state] > RANK[health.get(instanceId) ?? 'not-registered']) health.set(instanceId, state);
 }

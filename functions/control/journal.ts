@@ -5,6 +5,7 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, ObservedInstance } from '../core/model.ts';
+import { errorKind, isLostRace } from '../ports/errors.ts';
 import type { Clock, ComputePort, EventPublisher, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStores } from '../ports/index.ts';
 
 export interface StepLogger {
@@ -71,8 +72,9 @@ export async function runJournaled(acting: Acting, command: Command, act: () => 
 }
 
 /**
- * Launches through the journal, records the new instances as in-service and registers them in
- * the fleet's target groups. Never throws: a failure is returned and noted for the backoff.
+ * Launches through the journal and records the new instances as in-service (registering them in
+ * target groups waits until they run). A failure is returned and noted for the backoff; a lost
+ * race stops the step.
  */
 export async function launchAndRecord(acting: Acting, command: LaunchCommand): Promise<{ instanceIds: readonly string[]; outcome: string }> {
   const { deps, fleet } = acting;
@@ -86,7 +88,6 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
           { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
           undefined,
         );
-        if (fleet.targetGroups.length > 0) await deps.loadBalancer.register(fleet.targetGroups, instanceId);
       }
       acting.launched.push(...result.instanceIds);
       acting.launchSucceeded = true;
@@ -95,8 +96,9 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
     });
     return { instanceIds: result.instanceIds, outcome: result.detail };
   } catch (error) {
+    if (isLostRace(error)) throw error;
     acting.launchError = errorMessage(error);
-    deps.log.error('launch failed', { fleet: fleet.name, commandId: command.id, error: acting.launchError });
+    deps.log.error('launch failed', { fleet: fleet.name, commandId: command.id, error: acting.launchError, kind: errorKind(error) });
     return { instanceIds: [], outcome: `failed: ${acting.launchError}` };
   }
 }

@@ -5,8 +5,11 @@
 
 export type Ec2State = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
 export type InstanceHealth = 'ok' | 'impaired' | 'unknown';
-/** Across the fleet's target groups: unhealthy in any of them wins. */
-export type TargetHealth = 'healthy' | 'unhealthy' | 'not-registered' | 'unknown';
+/**
+ * Across the fleet's target groups: unhealthy in any of them wins. draining: deregistered, its
+ * connections still draining: still registered as far as a drain's wait is concerned.
+ */
+export type TargetHealth = 'healthy' | 'unhealthy' | 'draining' | 'not-registered' | 'unknown';
 
 /**
  * What makes an instance that instance, beyond its capacity: resources carrying the fleet tag

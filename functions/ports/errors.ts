@@ -44,6 +44,9 @@ export class ConcurrentUpdateError extends FleetwardError {
   }
 }
 
+/** Another run holds or took the fleet's lease, or wrote one of its records first: this run must stop, quietly. */
+export const isLostRace = (error: unknown) => error instanceof LeaseHeldError || error instanceof LeaseLostError || error instanceof ConcurrentUpdateError;
+
 /** An operator request with the same time and id is queued already. */
 export class DuplicateRequestError extends FleetwardError {
   constructor(readonly fleet: string, readonly requestId: string) {

@@ -164,6 +164,14 @@ describe('advanceDrain', () => {
     expect(drained).toMatchObject({ actions: ['notify'], lifecycle: 'maintenance', reason: 'drained: in maintenance' });
   });
 
+  it('waits while its targets are draining (ELBv2 draining is still registered), then goes on once they are gone', () => {
+    const deregistered = drain({ deregisteredAtMs: NOW });
+    const draining = advance(deregistered, instance({ targetHealth: 'draining' }), context({ targetGroups: ['tg'], nowMs: NOW + 60_000 }));
+    expect(draining).toEqual({ actions: [], next: deregistered, reason: 'waiting for connections to drain from its target groups (at most 270 s more)' });
+    const gone = advance(deregistered, instance({ targetHealth: 'not-registered' }), context({ targetGroups: ['tg'], nowMs: NOW + 120_000 }));
+    expect(gone).toMatchObject({ actions: ['notify'], lifecycle: 'maintenance' });
+  });
+
   it('goes on when deregistration does not finish within its bound, and says so', () => {
     const late = advance(drain({ deregisteredAtMs: NOW }), instance({ targetHealth: 'healthy' }), context({ targetGroups: ['tg'], nowMs: NOW + 331_000 }));
     expect(late.reason).toBe('connections did not finish draining within 330 s; going on; drained: in maintenance');

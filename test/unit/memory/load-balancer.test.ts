@@ -29,15 +29,27 @@ describe('MemoryLoadBalancer', () => {
     ]);
   });
 
-  it('leaves a deregistered target draining for the deregistration delay, reported not-registered as the ELBv2 adapter reads it, then gone', async () => {
+  it('leaves a deregistered target draining for the deregistration delay, reported draining as the ELBv2 adapter reads it, then gone', async () => {
     const { clock, lb } = loadBalancer({ deregistrationDelayMs: 300_000 });
     await lb.register([WEB], 'i-1');
     await lb.deregister([WEB], 'i-1');
     clock.advance(299_999);
     await lb.deregister([WEB], 'i-1');
-    expect([lb.targetState(WEB, 'i-1'), (await lb.targetHealth([WEB])).has('i-1')]).toEqual(['draining', false]);
+    expect([lb.targetState(WEB, 'i-1'), (await lb.targetHealth([WEB])).get('i-1')]).toEqual(['draining', 'draining']);
     clock.advance(1);
-    expect([lb.targetState(WEB, 'i-1'), [...lb.targets(WEB)]]).toEqual([undefined, []]);
+    expect([lb.targetState(WEB, 'i-1'), [...lb.targets(WEB)], (await lb.targetHealth([WEB])).has('i-1')]).toEqual([undefined, [], false]);
+  });
+
+  it('reports a target draining in one group and gone from another as draining: still registered somewhere', async () => {
+    const { lb } = loadBalancer();
+    await lb.register([WEB, API], 'i-1');
+    await lb.register([WEB, API], 'i-2');
+    await lb.deregister([WEB, API], 'i-1');
+    await lb.deregister([WEB], 'i-2');
+    expect([...(await lb.targetHealth([WEB, API]))]).toEqual([
+      ['i-1', 'draining'],
+      ['i-2', 'healthy'],
+    ]);
   });
 
   it('registers a draining target again as a new one', async () => {

@@ -1,0 +1,48 @@
+/**
+ * Acting on a decision: the executors (./executors/index.ts) in order. Before the first that acts
+ * on instances, the drains starting this step are re-validated and the lease renewed. A fleet in
+ * dry-run settles its requests and plans the rest. Returns the decision log's actions.
+ */
+import type { InstanceRecord, OperatorRequest } from '../core/model.ts';
+import type { StepDecision } from '../core/step/index.ts';
+import type { DecisionEntry } from '../ports/index.ts';
+import { type ActRun, EXECUTORS } from './executors/index.ts';
+import type { Acting } from './journal.ts';
+import { revalidate, startingDrains } from './revalidate.ts';
+
+export interface ActInput {
+  readonly decision: StepDecision;
+  readonly nowMs: number;
+  readonly records: readonly InstanceRecord[];
+  readonly requests: readonly OperatorRequest[];
+}
+
+export async function act(acting: Acting, input: ActInput): Promise<DecisionEntry['actions']> {
+  const { decision } = input;
+  const actions: Array<DecisionEntry['actions'][number]> = [];
+  const records = new Map(input.records.map((r) => [r.instanceId, r]));
+  const run: ActRun = {
+    acting,
+    decision,
+    nowMs: input.nowMs,
+    records,
+    requests: new Map(input.requests.map((r) => [r.requestId, r])),
+    current: new Map(input.records.map((r) => [r.instanceId, { version: r.version, lifecycle: r.lifecycle }])),
+    abandoned: new Map(),
+    record: (command, outcome) => actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome }),
+  };
+  let revalidated = false;
+  for (const executor of EXECUTORS) {
+    if (decision.dryRun && !executor.inDryRun) continue;
+    if (executor.changesInstances && !revalidated) {
+      for (const [id, why] of await revalidate(acting, startingDrains(decision.commands, records))) run.abandoned.set(id, why);
+      revalidated = true;
+    }
+    await executor.execute(run);
+  }
+  if (decision.dryRun) {
+    // Requests are settled even in dry-run (there, instance requests are refused): none stays queued.
+    for (const command of decision.commands) if (command.kind !== 'settle') run.record(command, 'planned only: the fleet is in dry-run');
+  }
+  return actions;
+}

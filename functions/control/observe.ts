@@ -1,0 +1,67 @@
+/**
+ * Observing a fleet and deciding for it: EC2's and the target groups' view of its instances, its
+ * records, requests, subnets, metric and load history, handed to the pure decision core.
+ */
+import type { FleetConfig } from '../core/config.ts';
+import type { InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
+import { decideStep } from '../core/step/index.ts';
+import { predictiveStateForStep } from './predictive-state.ts';
+import { type StepDependencies, errorMessage } from './journal.ts';
+import type { ComputeInstance } from '../ports/index.ts';
+
+const ALIVE = new Set(['pending', 'running']);
+
+/** EC2's view merged with the target groups' view of each instance. */
+async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<ObservedInstance[]> {
+  const [instances, health] = await Promise.all([
+    deps.compute.describeFleetInstances(fleet.name),
+    fleet.targetGroups.length > 0 ? deps.loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(new Map()),
+  ]);
+  const unregistered = fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown';
+  return instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered));
+}
+
+/** An instance as the core reads it: field by field, so every one has the same shape (copying it stays cheap). */
+function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): ObservedInstance {
+  return {
+    instanceId: instance.instanceId,
+    state: instance.state,
+    health: instance.health,
+    instanceType: instance.instanceType,
+    subnetId: instance.subnetId,
+    availabilityZone: instance.availabilityZone,
+    launchTimeMs: instance.launchTimeMs,
+    protected: instance.protected,
+    commandId: instance.commandId,
+    targetHealth,
+    identity: instance.identity,
+  };
+}
+
+/** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
+export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
+  const [status, records, requests, observed, subnets, predictive] = await Promise.all([
+    deps.records.getStatus(fleet.name),
+    deps.records.listInstances(fleet.name),
+    deps.records.listRequests(fleet.name),
+    observe(deps, fleet),
+    deps.compute.describeSubnets(fleet.subnets),
+    predictiveStateForStep(deps, fleet, storeBackfill),
+  ]);
+  const nowMs = deps.clock.now();
+  const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
+  const metric: MetricReading = await deps.metrics.latest(fleet.scaling.metric, running, nowMs).catch((error: unknown) => ({
+    kind: 'missing' as const,
+    label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
+    why: `reading it failed: ${errorMessage(error)}`,
+  }));
+  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
+  return { status, records, requests, observed, metric, nowMs, decision };
+}
+
+/** What the next step would decide for a fleet, with what it saw: acts on nothing, writes nothing. */
+export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) {
+  const { observed, metric, decision } = await observeAndDecide(deps, fleet, [], false);
+  return { observed, metric, decision };
+}
+
