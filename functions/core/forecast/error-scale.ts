@@ -12,13 +12,14 @@ export function upperOf(point: number, quantile: number, power: number, floor: n
   return Math.max(0, point + quantile * scaleOf(point, power, floor));
 }
 
-/** The errors of the point forecasts `predicted` against `truth`, each scaled at its own point. */
-export function scaledErrors(truth: Float64Array, predicted: Float64Array, power: number, floor: number): Float64Array {
-  // A plain loop: Float64Array.from with a mapping function is several times slower, and a fit runs this for every method and horizon.
-  const errors = new Float64Array(predicted.length);
+/**
+ * The errors of the point forecasts `predicted` against `truth`, each scaled at its own point, in
+ * `into` when given (a fit reuses one scratch array for every method and horizon).
+ */
+export function scaledErrors(truth: Float64Array, predicted: Float64Array, power: number, floor: number, into = new Float64Array(predicted.length)): Float64Array {
   for (let j = 0; j < predicted.length; j++) {
     const point = predicted[j] ?? 0;
-    errors[j] = ((truth[j] ?? 0) - point) / scaleOf(point, power, floor);
+    into[j] = ((truth[j] ?? 0) - point) / scaleOf(point, power, floor);
   }
-  return errors;
+  return into;
 }

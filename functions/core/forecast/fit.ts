@@ -125,13 +125,14 @@ function canReplay(input: BacktestInput, method: ForecastMethod): boolean {
 function backtest(input: BacktestInput, coverage: number): Candidate[] {
   const { history, window, actual, floor } = input;
   const rank = rankOf(coverage, window.points.length);
+  const scratch = new Float64Array(window.points.length);
   return FORECAST_METHODS.filter((method) => canReplay(input, method)).flatMap((method) => {
     const predicted = replay(method, history.values, input.series, window.points, window.horizon, history.stepMs, input.weights);
     return ERROR_SCALES.map((errorScale) => ({
       method,
       errorScale,
       predicted,
-      quantiles: actual.map((truth, h) => select(scaledErrors(truth, predicted[h] as Float64Array, POWER[errorScale], floor), rank)),
+      quantiles: actual.map((truth, h) => select(scaledErrors(truth, predicted[h] as Float64Array, POWER[errorScale], floor, scratch), rank)),
     }));
   });
 }
