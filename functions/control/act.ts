@@ -1,9 +1,11 @@
 /**
- * Acting on a decision: the executors (./executors/index.ts) in order. Before the first that acts
- * on instances, the drains starting this step are re-validated and the lease renewed. A fleet in
+ * Acting on a decision: the executors (./executors/index.ts) in order, those this step gives work.
+ * Before the first that acts on instances, the drains starting this step are re-validated and the
+ * lease renewed; a step that acts on no instance renews nothing. A fleet in
  * dry-run settles its requests and plans the rest. Returns the decision log's actions.
  */
-import type { InstanceRecord, OperatorRequest } from '../core/model.ts';
+import type { InstanceRecord, Lifecycle, OperatorRequest } from '../core/model.ts';
+import { byInstanceId } from '../core/step/context.ts';
 import type { StepDecision } from '../core/step/index.ts';
 import type { DecisionEntry } from '../ports/index.ts';
 import { type ActRun, EXECUTORS } from './executors/index.ts';
@@ -20,20 +22,22 @@ export interface ActInput {
 export async function act(acting: Acting, input: ActInput): Promise<DecisionEntry['actions']> {
   const { decision } = input;
   const actions: Array<DecisionEntry['actions'][number]> = [];
-  const records = new Map(input.records.map((r) => [r.instanceId, r]));
+  const records = byInstanceId(input.records);
+  const current = new Map<string, { readonly version: number; readonly lifecycle: Lifecycle }>();
+  for (const r of input.records) current.set(r.instanceId, { version: r.version, lifecycle: r.lifecycle });
   const run: ActRun = {
     acting,
     decision,
     nowMs: input.nowMs,
     records,
     requests: new Map(input.requests.map((r) => [r.requestId, r])),
-    current: new Map(input.records.map((r) => [r.instanceId, { version: r.version, lifecycle: r.lifecycle }])),
+    current,
     abandoned: new Map(),
     record: (command, outcome) => actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome }),
   };
+  const active = EXECUTORS.filter((executor) => (!decision.dryRun || executor.inDryRun) && executor.hasWork(run));
   let revalidated = false;
-  for (const executor of EXECUTORS) {
-    if (decision.dryRun && !executor.inDryRun) continue;
+  for (const executor of active) {
     if (executor.changesInstances && !revalidated) {
       for (const [id, why] of await revalidate(acting, startingDrains(decision.commands, records))) run.abandoned.set(id, why);
       revalidated = true;

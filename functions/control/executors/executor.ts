@@ -33,6 +33,8 @@ export interface Executor {
   readonly inDryRun: boolean;
   /** Acts on instances or target groups: runs only after re-validation and the lease renewal. */
   readonly changesInstances: boolean;
+  /** Whether this step gives it anything to do: when none that changes instances has, nothing is re-validated. */
+  readonly hasWork: (run: ActRun) => boolean;
   readonly execute: (run: ActRun) => Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export function forEachCommand<K extends Command['kind']>(
     name: kind,
     inDryRun: options.inDryRun ?? false,
     changesInstances: options.changesInstances ?? false,
+    hasWork: (run) => run.decision.commands.some((command) => command.kind === kind),
     execute: async (run) => {
       for (const command of run.decision.commands) {
         if (!isKind(command, kind)) continue;

@@ -49,5 +49,6 @@ export const registerUnregistered: Executor = {
   name: 'register',
   inDryRun: false,
   changesInstances: true,
+  hasWork: (run) => run.acting.fleet.targetGroups.length > 0,
   execute: (run) => registerRunning(run.acting, unregistered(run)),
 };
