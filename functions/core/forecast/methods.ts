@@ -96,12 +96,12 @@ function seasonal(
   return Math.max(0, level + change / cycles);
 }
 
-function cyclesFor(method: ForecastMethod, available: number, stepMs: number): { period: number; cycles: number } {
-  const day = periodsPerDay(stepMs);
-  const period = method === 'daily' ? day : 7 * day;
-  const cycles = method === 'daily' ? Math.max(1, Math.min(3, Math.floor((available - LEVEL_STEPS) / period))) : 1;
-  return { period, cycles };
-}
+/** The seasonal method's period, in periods of the history: a day or a week. */
+const seasonOf = (method: ForecastMethod, stepMs: number) => (method === 'daily' ? periodsPerDay(stepMs) : 7 * periodsPerDay(stepMs));
+
+/** How many past seasons the method averages: up to 3 days that the history has, one week. */
+const cyclesOf = (method: ForecastMethod, available: number, period: number) =>
+  method === 'daily' ? Math.max(1, Math.min(3, Math.floor((available - LEVEL_STEPS) / period))) : 1;
 
 /** Point forecast of a method for period i + h, made with the data up to period i. */
 export function predict(
@@ -138,8 +138,8 @@ export function predict(
     }
     case 'daily':
     case 'weekly': {
-      const { period, cycles } = cyclesFor(method, i + 1, stepMs);
-      return seasonal(mean, i, h, period, cycles);
+      const period = seasonOf(method, stepMs);
+      return seasonal(mean, i, h, period, cyclesOf(method, i + 1, period));
     }
   }
 }
