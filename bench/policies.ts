@@ -63,16 +63,20 @@ interface Manifest {
   readonly points: number;
 }
 
-/** Workers start from plain JavaScript: register tsx's loader, then load this module. */
+/** Workers run this module: compiled (bench/compiled.ts) as it is, as TypeScript through tsx's loader. */
 const WORKER_BOOT = `
 const { workerData } = require('node:worker_threads');
 import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
 `;
+const startWorker = () =>
+  import.meta.url.endsWith('.ts')
+    ? new Worker(WORKER_BOOT, { eval: true, workerData: { worker: true, entry: import.meta.url } })
+    : new Worker(new URL(import.meta.url), { workerData: { worker: true } });
 
 async function runAll(jobs: readonly Job[], threads: number, onDone: (done: number) => void): Promise<Map<number, JobResult>> {
   const results = new Map<number, JobResult>();
   const queue = [...jobs];
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_BOOT, { eval: true, workerData: { worker: true, entry: import.meta.url } }));
+  const workers = Array.from({ length: threads }, startWorker);
   await Promise.all(
     workers.map(
       (worker) =>
