@@ -70,44 +70,80 @@ export interface Victim {
   readonly why: string;
 }
 
+/** Which victims go first: impaired (0, 1) before healthy, pending (0, 2) before running. */
+const victimClass = (m: Member) => (m.health === 'impaired' ? 0 : 2) + (m.state === 'pending' ? 0 : 1);
+
+const olderFirst = (a: Member, b: Member) => a.launchedAtMs - b.launchedAtMs || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
+
+/** One zone's candidates of one class, oldest first, and the first not yet taken or skipped. */
+interface ZoneQueue {
+  readonly zone: string;
+  readonly members: Member[];
+  next: number;
+}
+
+/** The candidates by class, then by zone, each zone's oldest first. */
+function victimQueues(members: readonly Member[]): ZoneQueue[][] {
+  const classes = Array.from({ length: 4 }, () => new Map<string, ZoneQueue>());
+  for (const m of members) {
+    if (m.protected) continue;
+    const zones = classes[victimClass(m)] as Map<string, ZoneQueue>;
+    const queue = zones.get(m.availabilityZone) ?? { zone: m.availabilityZone, members: [], next: 0 };
+    queue.members.push(m);
+    zones.set(m.availabilityZone, queue);
+  }
+  return classes.map((zones) => {
+    for (const queue of zones.values()) queue.members.sort(olderFirst);
+    return [...zones.values()];
+  });
+}
+
+/**
+ * The next victim of the first class that has one that fits: from the zone with the most
+ * instances, then the oldest. An instance larger than what is left never fits again, so it is skipped for good.
+ */
+function nextVictim(queues: readonly ZoneQueue[][], perZone: ReadonlyMap<string, number>, remaining: number): ZoneQueue | undefined {
+  for (const zones of queues) {
+    let best: ZoneQueue | undefined;
+    for (const queue of zones) {
+      while (queue.next < queue.members.length && (queue.members[queue.next]?.units ?? 0) > remaining) queue.next += 1;
+      const head = queue.members[queue.next];
+      if (head === undefined) continue;
+      const bestHead = best?.members[best.next];
+      const count = perZone.get(queue.zone) ?? 0;
+      const bestCount = best === undefined ? -1 : (perZone.get(best.zone) ?? 0);
+      if (bestHead === undefined || count > bestCount || (count === bestCount && olderFirst(head, bestHead) < 0)) best = queue;
+    }
+    if (best !== undefined) return best;
+  }
+  return undefined;
+}
+
+function whyVictim(chosen: Member, perZone: ReadonlyMap<string, number>): string {
+  if (chosen.health === 'impaired') return 'its status checks are impaired';
+  if (chosen.state === 'pending') return 'it is still pending';
+  const count = perZone.get(chosen.availabilityZone) ?? 0;
+  return count > Math.min(...perZone.values()) ? `${chosen.availabilityZone} has the most instances (${count})` : 'it is the oldest in a balanced fleet';
+}
+
 /**
  * Chooses instances to remove `surplusUnits` without going under it: never a protected one;
  * impaired first, then pending, then from the zone with the most instances, then the oldest.
+ * Each zone's candidates are sorted once, so choosing k victims among n costs O(n log n + k × zones).
  */
 export function selectVictims(members: readonly Member[], surplusUnits: number): Victim[] {
   const perZone = countBy(members, (m) => m.availabilityZone);
-  let candidates = members.filter((m) => !m.protected);
+  const queues = victimQueues(members);
   const victims: Victim[] = [];
   let remaining = surplusUnits;
   while (remaining > 0) {
-    const fitting = candidates.filter((m) => m.units <= remaining);
-    if (fitting.length === 0) break;
-    const zoneCount = (m: Member) => perZone.get(m.availabilityZone) ?? 0;
-    const rank = (m: Member) => [m.health === 'impaired' ? 0 : 1, m.state === 'pending' ? 0 : 1, -zoneCount(m), m.launchedAtMs];
-    const ordered = [...fitting].sort((a, b) => {
-      const ra = rank(a);
-      const rb = rank(b);
-      for (let i = 0; i < ra.length; i += 1) {
-        const diff = (ra[i] ?? 0) - (rb[i] ?? 0);
-        if (diff !== 0) return diff;
-      }
-      return a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
-    });
-    const chosen = ordered[0];
-    if (chosen === undefined) break;
-    const fewestInZone = Math.min(...perZone.values());
-    const why =
-      chosen.health === 'impaired'
-        ? 'its status checks are impaired'
-        : chosen.state === 'pending'
-          ? 'it is still pending'
-          : zoneCount(chosen) > fewestInZone
-            ? `${chosen.availabilityZone} has the most instances (${zoneCount(chosen)})`
-            : 'it is the oldest in a balanced fleet';
-    victims.push({ instanceId: chosen.instanceId, why });
-    perZone.set(chosen.availabilityZone, zoneCount(chosen) - 1);
+    const queue = nextVictim(queues, perZone, remaining);
+    const chosen = queue?.members[queue.next];
+    if (queue === undefined || chosen === undefined) break;
+    victims.push({ instanceId: chosen.instanceId, why: whyVictim(chosen, perZone) });
+    queue.next += 1;
+    perZone.set(chosen.availabilityZone, (perZone.get(chosen.availabilityZone) ?? 0) - 1);
     remaining -= chosen.units;
-    candidates = candidates.filter((m) => m.instanceId !== chosen.instanceId);
   }
   return victims;
 }
