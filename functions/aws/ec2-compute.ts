@@ -90,6 +90,9 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
   };
 }
 
+/** EC2 takes at most this many values in one filter (FilterLimitExceeded beyond). */
+export const MAX_FILTER_VALUES = 200;
+
 export class Ec2Compute implements ComputePort {
   private readonly subnetZones = new Map<string, string>();
 
@@ -155,9 +158,13 @@ export class Ec2Compute implements ComputePort {
     return this.observe([{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }], fleet);
   }
 
+  /** By id, at most MAX_FILTER_VALUES ids per call (EC2 refuses more values in one filter). */
   async describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]> {
-    if (instanceIds.length === 0) return [];
-    return this.observe([{ Name: 'instance-id', Values: [...instanceIds] }]);
+    const found: ComputeInstance[] = [];
+    for (let start = 0; start < instanceIds.length; start += MAX_FILTER_VALUES) {
+      found.push(...(await this.observe([{ Name: 'instance-id', Values: instanceIds.slice(start, start + MAX_FILTER_VALUES) }])));
+    }
+    return found;
   }
 
   async describeSubnets(subnetIds: readonly string[]): Promise<SubnetPlacement[]> {
@@ -165,8 +172,11 @@ export class Ec2Compute implements ComputePort {
     if (unknown.length > 0) {
       // A filter, not SubnetIds: it never fails, so the missing ids are computed here exactly
       // instead of trusting which one an error message happens to name.
-      const result = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: unknown }] }));
-      for (const subnet of result.Subnets ?? []) this.subnetZones.set(subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '');
+      for (let start = 0; start < unknown.length; start += MAX_FILTER_VALUES) {
+        const values = unknown.slice(start, start + MAX_FILTER_VALUES);
+        const result = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: values }] }));
+        for (const subnet of result.Subnets ?? []) this.subnetZones.set(subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '');
+      }
       const missing = unknown.filter((id) => !this.subnetZones.has(id));
       if (missing.length > 0) throw new ResourceNotFoundError('subnet', `${missing.join(', ')} (not in this account and region)`);
     }
