@@ -327,6 +327,17 @@ describe('YAML syntax errors', () => {
     expect((error as ConfigError).message).toMatch(/^broken\.yaml is invalid \(\d+ problems?\):\n {2}- line 1, column 4: /);
   });
 
+  it('reports an alias that does not resolve with its line and column, as a config error', () => {
+    expect(problemsOf(() => parseConfig('decisionLogDays: 30\nfleets: *fleets\n'))).toEqual([
+      'line 2, column 9: Unresolved alias (the anchor must be set before the alias): fleets',
+    ]);
+  });
+
+  it('refuses aliases that expand too far (an alias bomb), naming the first alias', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abc'[i]}`).join(', ')}]`), 'fleets: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'];
+    expect(problemsOf(() => parseConfig(`${bomb.join('\n')}\n`))).toEqual(['line 2, column 8: aliases expand too far (at most 100 expansions): is it an alias bomb?']);
+  });
+
   it('says an empty document is empty', () => {
     expect(problemsOf(() => parseConfig(''))).toEqual(['(top level): the document is empty; it needs a fleets list']);
     expect(problemsOf(() => validateConfig(null))).toEqual(['(top level): Invalid input: expected object, received null']);
