@@ -5,15 +5,25 @@
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { FleetwardError } from './errors.ts';
+import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
 
+const INSTANCE_TYPE = /^[a-z0-9-]+\.[a-z0-9-]+$/;
 const FLEET_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const STATISTIC = /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/;
 
 const nonNegativeSeconds = z.number().int().min(0).max(86_400);
+
+/** A name or value that AWS will take: at least one character, and no control character such as NUL. */
+const hasControlCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+const NO_CONTROL = 'must not contain control characters such as NUL';
+const text = () => z.string().min(1).refine((value) => !hasControlCharacter(value), NO_CONTROL);
+
+/** EC2 allows 50 tags on a resource; fleetward sets two of its own (fleetward:fleet, fleetward:command-id). */
+const MAX_FLEET_TAGS = 48;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -33,9 +43,9 @@ const directionSchema = (defaults: { stabilizationSeconds: number; cooldownSecon
     .prefault({});
 
 const metricSchema = z.strictObject({
-  namespace: z.string().min(1),
-  name: z.string().min(1),
-  dimensions: z.record(z.string().min(1), z.string().min(1)).default({}),
+  namespace: text(),
+  name: text(),
+  dimensions: z.record(text(), text()).default({}),
   statistic: z
     .string()
     .regex(STATISTIC, 'must be Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p90'),
@@ -80,13 +90,13 @@ const scalingSchema = z.strictObject({
   /** per-instance: the metric is a per-instance average (CPU %); total: a fleet total (queue depth). */
   metricType: z.enum(['per-instance', 'total']),
   /** The value of the metric per capacity unit that the fleet aims for. */
-  target: z.number().positive(),
+  target: z.number().min(0.000001, 'must be at least 0.000001'),
   /** Seconds after launch during which an instance is warming: not counted, blocks scale-in. */
   warmupSeconds: nonNegativeSeconds.default(120),
   scaleOut: directionSchema({ stabilizationSeconds: 0, cooldownSeconds: 0 }),
   scaleIn: directionSchema({ stabilizationSeconds: 300, cooldownSeconds: 300 }),
   /** Names of CloudWatch alarms whose ALARM state triggers an immediate step for this fleet. */
-  scaleOutAlarms: z.array(z.string().min(1)).default([]),
+  scaleOutAlarms: z.array(text()).default([]),
   predictive: predictiveSchema.optional(),
 });
 
@@ -160,7 +170,7 @@ const drainSchema = z
 const launchTemplateSchema = z
   .strictObject({
     id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
-    name: z.string().min(3).max(128).optional(),
+    name: text().min(3).max(128).optional(),
     version: z
       .union([z.literal('$Latest'), z.literal('$Default'), z.number().int().min(1)])
       .default('$Latest'),
@@ -168,6 +178,18 @@ const launchTemplateSchema = z
   .refine((lt) => (lt.id === undefined) !== (lt.name === undefined), {
     message: 'give exactly one of id or name',
   });
+
+/** A listed type must be one EC2 has, as fleetward's dated list knows it; says which it was likely meant to be. */
+function checkInstanceType(choice: { type?: unknown; unlisted?: unknown }, ctx: z.core.$RefinementCtx): void {
+  if (!isObject(choice) || typeof choice.type !== 'string' || !INSTANCE_TYPE.test(choice.type) || choice.unlisted === true || isKnownInstanceType(choice.type)) return;
+  const nearest = nearestInstanceType(choice.type);
+  const meant = nearest === undefined ? '' : `: did you mean ${nearest}?`;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['type'],
+    message: `is not an EC2 instance type fleetward knows${meant} (its list of ${INSTANCE_TYPES_DATE}; for a newer type, set unlisted: true)`,
+  });
+}
 
 const fleetSchema = z
   .strictObject({
@@ -182,9 +204,11 @@ const fleetSchema = z
     instanceTypes: z
       .array(
         z.strictObject({
-          type: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must be an instance type such as m7g.large'),
+          type: z.string().regex(INSTANCE_TYPE, 'must be an instance type such as m7g.large'),
           weight: z.number().int().min(1).max(1000).default(1),
-        }),
+          /** A type newer than fleetward's list of instance types: taken as it is written. */
+          unlisted: z.literal(true).optional(),
+        }).superRefine(checkInstanceType, ALWAYS),
       )
       .min(1)
       .refine((t) => new Set(t.map((x) => x.type)).size === t.length, 'must not repeat an instance type'),
@@ -205,9 +229,13 @@ const fleetSchema = z
     dryRun: z.boolean().default(false),
     tags: z
       .record(
-        z.string().min(1).max(128).refine((k) => !k.startsWith('fleetward:'), 'the fleetward: prefix is reserved'),
-        z.string().max(256),
+        text()
+          .max(128)
+          .refine((k) => !k.startsWith('fleetward:'), 'the fleetward: prefix is reserved')
+          .refine((k) => !k.toLowerCase().startsWith('aws:'), 'the aws: prefix is reserved by AWS'),
+        z.string().max(256).refine((value) => !hasControlCharacter(value), NO_CONTROL),
       )
+      .refine((tags) => Object.keys(tags).length <= MAX_FLEET_TAGS, `must have at most ${MAX_FLEET_TAGS}: EC2 allows 50 tags on a resource and fleetward adds 2`)
       .default({}),
   })
   .superRefine(

@@ -54,7 +54,7 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
           name: 'simulated',
           launchTemplate: { name: 'simulated' },
           subnets: [SIMULATED_SUBNET.subnetId],
-          instanceTypes: [{ type: 'sim.unit' }],
+          instanceTypes: [{ type: 'sim.unit', unlisted: true }],
           capacity: user?.capacity ?? { min: options.minInstances, max: options.maxInstances },
           scaling:
             user === undefined

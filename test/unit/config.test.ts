@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, validateConfig } from '../../functions/core/config.ts';
+import { INSTANCE_TYPES_DATE } from '../../functions/core/instance-types.ts';
 
 const EXAMPLE = readFileSync(new URL('../../fleetward.config.yaml', import.meta.url), 'utf8');
 
@@ -362,5 +363,38 @@ describe('YAML syntax errors', () => {
       'fleets[1].scaling: is required',
       'fleets[1].subnets: is required',
     ]);
+  });
+});
+
+describe('values AWS would refuse later, refused when the config is read', () => {
+  const withFleet = (change: (fleet: Raw) => void) => {
+    const fleet = rawFleet();
+    change(fleet);
+    return problemsOfFleets(fleet);
+  };
+
+  it.each([
+    ['a tag key with the aws: prefix', (f: Raw): void => void (f.tags = { 'AWS:owner': 'x' }), ['fleets[0].tags.AWS:owner: the aws: prefix is reserved by AWS']],
+    ['more than 48 tags', (f: Raw): void => void (f.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v']))), ['fleets[0].tags: must have at most 48: EC2 allows 50 tags on a resource and fleetward adds 2']],
+    ['a NUL byte in a tag value', (f: Raw): void => void (f.tags = { team: 'a\u0000b' }), ['fleets[0].tags.team: must not contain control characters such as NUL']],
+    ['a NUL byte in the launch template name', (f: Raw): void => void (f.launchTemplate = { name: 'web\u0000server' }), ['fleets[0].launchTemplate.name: must not contain control characters such as NUL']],
+    ['a target of 1e-320', (f: Raw): void => void (child(f, 'scaling').target = 1e-320), ['fleets[0].scaling.target: must be at least 0.000001']],
+    [
+      'an instance type that does not exist',
+      (f: Raw): void => void (f.instanceTypes = [{ type: 'm7g.huuge' }]),
+      [`fleets[0].instanceTypes[0].type: is not an EC2 instance type fleetward knows: did you mean m7g.large? (its list of ${INSTANCE_TYPES_DATE}; for a newer type, set unlisted: true)`],
+    ],
+    [
+      'an instance type far from any',
+      (f: Raw): void => void (f.instanceTypes = [{ type: 'zz9.plural' }]),
+      [`fleets[0].instanceTypes[0].type: is not an EC2 instance type fleetward knows (its list of ${INSTANCE_TYPES_DATE}; for a newer type, set unlisted: true)`],
+    ],
+  ] as const)('%s', (_case, change, problems) => {
+    expect(withFleet(change)).toEqual(problems);
+  });
+
+  it('takes a type newer than the list when it is marked unlisted', () => {
+    const fleet = { ...rawFleet(), instanceTypes: [{ type: 'm9z.large', unlisted: true }] };
+    expect(validateConfig({ fleets: [fleet] }).fleets[0]?.instanceTypes).toEqual([{ type: 'm9z.large', weight: 1, unlisted: true }]);
   });
 });
