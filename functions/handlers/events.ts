@@ -68,7 +68,8 @@ const healthEvent = z.object({
   }),
 });
 
-const triggerEvent = z.union([scheduleEvent, alarmEvent, ec2Event, healthEvent]);
+// By source: an event from a source fleetward knows is checked against that source's shape, so each problem names its field.
+const triggerEvent = z.discriminatedUnion('source', [scheduleEvent, alarmEvent, ec2Event, healthEvent]);
 
 export type Trigger =
   | { readonly id: string; readonly description: string; readonly fleets: readonly FleetConfig[] }
