@@ -108,6 +108,19 @@ describe('the CDK app', () => {
     expect(result.stderr).toContain('fleets[0].colour: unknown field');
     expect(existsSync(join(outdir, 'Fleetward.template.json'))).toBe(false);
   });
+
+  it('prints a malformed instanceRoleArns like a config error, without a stack trace', () => {
+    const outdir = join(dir, 'cdk.out-roles');
+    const result = spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ instanceRoleArns: 'arn:aws:iam::123456789012:role/*' }), CDK_OUTDIR: outdir },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'Fleetward props are invalid (1 problem):\n  - instanceRoleArns[0]: must be the ARN of one IAM role (no wildcards), got arn:aws:iam::123456789012:role/*\n',
+    );
+  });
 });
 
 describe('Fleetward props validation', () => {
