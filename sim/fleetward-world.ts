@@ -23,9 +23,12 @@ export const SIMULATED_SUBNET: SubnetPlacement = { subnetId: 'subnet-0', availab
 /** How the reasons name the simulated metric. */
 export const SIM_METRIC_LABEL = 'utilisation %';
 
+/** What the metric reads when no instance served the last step. */
+const NO_READING: MetricReading = { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' };
+
 /** The simulated utilisation as the fleet's metric: the last step's, in percent, or none. */
 class UtilisationMetric implements MetricsPort {
-  reading: MetricReading = { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' };
+  reading: MetricReading = NO_READING;
 
   async latest(_metric: MetricConfig, _instanceIds: readonly string[], _nowMs: number): Promise<MetricReading> {
     return this.reading;
@@ -91,9 +94,7 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
     async step(observation) {
       const { utilisation, nowMs } = observation;
       metrics.reading =
-        utilisation === undefined
-          ? { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' }
-          : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - options.stepMs, label: SIM_METRIC_LABEL };
+        utilisation === undefined ? NO_READING : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - options.stepMs, label: SIM_METRIC_LABEL };
       const outcome = await runFleetStep(deps, fleet, 'simulated schedule');
       if (outcome.outcome !== 'done' || outcome.desiredCapacity === undefined) throw new FleetwardError(`the simulated step ${observation.step} was ${outcome.outcome}: ${outcome.reason}`);
       const minimumChargeS = compute.minimumChargeSeconds - charged;

@@ -8,8 +8,7 @@ import { decideStep } from '../core/step/index.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
-
-const ALIVE = new Set(['pending', 'running']);
+import { ALIVE } from '../core/step/context.ts';
 
 /** EC2's view merged with the target groups' view of each instance. */
 async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<ObservedInstance[]> {

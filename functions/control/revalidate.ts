@@ -6,8 +6,7 @@
 import type { Command, InstanceRecord } from '../core/model.ts';
 import type { Acting } from './journal.ts';
 import { LEASE_TTL_MS } from './step-timing.ts';
-
-const ALIVE = new Set(['pending', 'running']);
+import { ALIVE } from '../core/step/context.ts';
 
 type Advance = Extract<Command, { kind: 'advance' }>;
 

@@ -72,7 +72,6 @@ export interface StepContext {
   readonly subnets: readonly SubnetPlacement[];
   readonly observed: readonly ObservedInstance[];
   readonly observedById: ReadonlyMap<string, ObservedInstance>;
-  readonly signals: readonly InstanceSignal[];
   /** What the signals say of each instance, by id (most instances have none). */
   readonly signalsById: ReadonlyMap<string, readonly InstanceSignal[]>;
 }
@@ -92,7 +91,6 @@ export function stepContext(input: StepInput): StepContext {
     subnets: input.subnets,
     observed: input.observed,
     observedById: byInstanceId(input.observed),
-    signals: input.signals ?? [],
     signalsById: bySubject(input.signals ?? []),
   };
 }
