@@ -21,7 +21,7 @@ import type { FleetView, Observation, StepActivity } from './engine.ts';
 export const SIMULATED_SUBNET: SubnetPlacement = { subnetId: 'subnet-0', availabilityZone: 'sim-1a' };
 
 /** How the reasons name the simulated metric. */
-export const SIM_METRIC_LABEL = 'utilisation %';
+const SIM_METRIC_LABEL = 'utilisation %';
 
 /** What the metric reads when no instance served the last step. */
 const NO_READING: MetricReading = { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' };

@@ -312,7 +312,6 @@ export type MetricConfig = ScalingConfig['metric'];
 export type PredictiveConfig = NonNullable<ScalingConfig['predictive']>;
 export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
-export type DisruptionConfig = NonNullable<FleetConfig['disruption']>;
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends FleetwardError {

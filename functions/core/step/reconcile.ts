@@ -17,7 +17,7 @@ export interface Reconciliation {
 }
 
 /** An observed instance as a fleet member: its weight, and its warm-up from fleetward's own clock. */
-export function memberOf(context: StepContext, instance: ObservedInstance, record: InstanceRecord | undefined): Member {
+function memberOf(context: StepContext, instance: ObservedInstance, record: InstanceRecord | undefined): Member {
   // Field by field: this runs for every instance on every step, and V8 copies a spread slowly.
   return {
     instanceId: instance.instanceId,
