@@ -326,19 +326,20 @@ export class ConfigError extends FleetwardError {
   }
 }
 
+/** A key of name and tag characters is joined with a dot; any other (" ", "a.b", "") is quoted in brackets. */
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => {
     if (typeof part === 'number') return `${text}[${part}]`;
+    if (!/^[\w:/@+=-]+$/.test(String(part))) return `${text}[${JSON.stringify(String(part))}]`;
     return text === '' ? String(part) : `${text}.${String(part)}`;
   }, '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
-  const at = (suffix: string) => (path === '' ? suffix : `${path}.${suffix}`);
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${at(key)}: unknown field`);
-  if (issue.code === 'invalid_key') return issue.issues.map((inner) => `${path}: ${inner.message}`);
   const where = path === '' ? '(top level)' : path;
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field`);
+  if (issue.code === 'invalid_key') return issue.issues.map((inner) => `${where}: ${inner.message}`);
   if (issue.code === 'invalid_type' && issue.input === undefined) return [`${where}: is required`];
   return [`${where}: ${issue.message}`];
 }

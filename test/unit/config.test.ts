@@ -147,6 +147,13 @@ describe('validation errors', () => {
     expect(problemsOf(() => validateConfig({ fleets: [rawFleet()], region: 'us-east-1' }))).toEqual(['region: unknown field']);
   });
 
+  it('quotes a field name that does not read as a name, so a blank or dotted key is visible', () => {
+    const fleet = rawFleet();
+    fleet[' '] = 1;
+    fleet['capacity.min'] = 2;
+    expect(sorted(problemsOfFleets(fleet))).toEqual(['fleets[0][" "]: unknown field', 'fleets[0]["capacity.min"]: unknown field']);
+  });
+
   it('reports a missing required field as required', () => {
     const fleet = rawFleet();
     delete child(fleet, 'scaling').target;
