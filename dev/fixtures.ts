@@ -5,7 +5,7 @@
 import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { PARTITION_KEY, SORT_KEY } from '../functions/aws/table-keys.ts';
-import { EmulatorError } from './moto-server.ts';
+import { EmulatorError } from './emulator-process.ts';
 
 export async function createFleetwardTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
