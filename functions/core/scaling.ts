@@ -174,7 +174,7 @@ function scaleOut(d: Deciding): CapacityDecision {
   if (lastOut !== undefined && nowMs < lastOut + config.cooldownSeconds * 1000) {
     return holding(d, `${d.text}, but scale-out cooldown has ${Math.ceil((lastOut + config.cooldownSeconds * 1000 - nowMs) / 1000)} s left`);
   }
-  const limits: string[] = [];
+  const limits = stable < d.recommendation ? [`the scale-out stabilization window (the lowest recommendation in the last ${config.stabilizationSeconds} s is ${stable})`] : [];
   let desired = stable;
   if (config.maxStep !== undefined && desired > d.base + config.maxStep) {
     desired = d.base + config.maxStep;
@@ -200,7 +200,7 @@ function scaleIn(d: Deciding): CapacityDecision {
   if (nowMs < lastActivity + config.cooldownSeconds * 1000) {
     return holding(d, `${d.text}, but scale-in cooldown has ${Math.ceil((lastActivity + config.cooldownSeconds * 1000 - nowMs) / 1000)} s left`);
   }
-  const limits: string[] = [];
+  const limits = stable > d.recommendation ? [`the scale-in stabilization window (the highest recommendation in the last ${config.stabilizationSeconds} s is ${stable})`] : [];
   let desired = stable;
   if (config.maxStep !== undefined && desired < d.base - config.maxStep) {
     desired = d.base - config.maxStep;

@@ -92,7 +92,7 @@ function rejection<E extends Error>(run: () => unknown, expected: new (...args: 
 }
 
 describe('fuzzing', () => {
-  it(`accepts or rejects ${RUNS} configs, each problem naming its field or line`, () => {
+  it(`accepts or rejects ${RUNS} configs, each problem naming its field or line`, { timeout: 60_000 }, () => {
     const counts = { accepted: 0, rejected: 0 };
     const config = fc.oneof(
       { weight: 8, arbitrary: mutated(EXAMPLE_RAW).map((raw) => ({ yaml: false, raw })) },
@@ -111,7 +111,7 @@ describe('fuzzing', () => {
     expect(counts.rejected).toBeGreaterThan(RUNS / 2);
   });
 
-  it(`accepts or rejects ${RUNS} events, each rejection naming its field`, () => {
+  it(`accepts or rejects ${RUNS} events, each rejection naming its field`, { timeout: 60_000 }, () => {
     const counts = { accepted: 0, rejected: 0 };
     const event = fc.oneof(
       { weight: 9, arbitrary: fc.constantFrom(...EVENTS).chain(mutated) },

@@ -271,7 +271,7 @@ const cases: Case[] = [
     }),
     desired: 5,
     direction: 'out',
-    reason: 'scale out 3 -> 5: cpu = 100 per unit over 3 warmed units at target 50 recommends 6',
+    reason: 'scale out 3 -> 5: cpu = 100 per unit over 3 warmed units at target 50 recommends 6, capped by the scale-out stabilization window (the lowest recommendation in the last 120 s is 5)',
   },
   {
     name: 'scale-out stabilization ignores recommendations older than its own window',
@@ -309,7 +309,7 @@ const cases: Case[] = [
     }),
     desired: 4,
     direction: 'in',
-    reason: 'scale in 6 -> 4: cpu = 10 per unit over 6 warmed units at target 50 recommends 2',
+    reason: 'scale in 6 -> 4: cpu = 10 per unit over 6 warmed units at target 50 recommends 2, capped by the scale-in stabilization window (the highest recommendation in the last 300 s is 4)',
   },
   {
     name: 'scale-in stabilization: a recommendation exactly one window old has left it',
