@@ -4,7 +4,7 @@
  * bin/commands/. `run` parses and runs one command line and returns its exit code (0 ok, 2 bad
  * input or another fleetward error, 1 unexpected failure), so tests call it in-process.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { FleetwardError } from '../functions/core/errors.ts';
@@ -17,6 +17,8 @@ import { registerSimulate } from './commands/simulate.ts';
 
 export type { CliIo, RunOptions } from './commands/session.ts';
 
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
@@ -25,6 +27,7 @@ const processIo: CliIo = {
 export function createProgram(io: CliIo, options: RunOptions = {}): Command {
   const program = new Command('fleetward')
     .description('Operate fleetward fleets: status, history, drains, maintenance, evacuations, pause and plan.')
+    .version(VERSION, '-V, --version', 'print the version of fleetward')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(add --help for usage)');

@@ -13,6 +13,7 @@ import { type FleetConfig, type FleetwardConfig, parseConfig } from '../../funct
 import { FleetwardError } from '../../functions/core/errors.ts';
 import { createAwsClients, createPorts } from '../../functions/handlers/ports.ts';
 import type { Clock } from '../../functions/ports/index.ts';
+import { explainAwsError } from './aws-errors.ts';
 
 /** Where the CLI writes; the process's streams, or buffers in tests. */
 export interface CliIo {
@@ -34,8 +35,9 @@ export class CliError extends FleetwardError {
   constructor(
     message: string,
     readonly exitCode = 2,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -104,6 +106,9 @@ export class Session {
     private readonly io: CliIo,
     private readonly json: boolean,
     private readonly clients: ReadonlyArray<{ destroy(): void }>,
+    readonly tableName: string,
+    /** The region the clients use; rejects when none is configured. */
+    readonly region: Promise<string>,
   ) {}
 
   static async open(options: CommonOptions, io: CliIo, run: RunOptions): Promise<Session> {
@@ -126,7 +131,9 @@ export class Session {
     });
     const operator = `cli:${operatorName(env)}`;
     const deps = { ...ports, log: stepLogger(io), runId: `${operator}:${randomUUID().slice(0, 8)}` };
-    return new Session(config, deps, operator, io, options.json === true, Object.values(clients));
+    const region = clients.dynamodb.config.region();
+    region.catch(() => undefined);
+    return new Session(config, deps, operator, io, options.json === true, Object.values(clients), tableName, region);
   }
 
   get now(): number {
@@ -147,11 +154,15 @@ export class Session {
     for (const client of this.clients) client.destroy();
   }
 
-  /** Opens a session, runs `body` with it, and closes it whatever happens. */
+  /** Opens a session, runs `body` with it, and closes it whatever happens; AWS errors an operator can fix are explained. */
   static async with(options: CommonOptions, io: CliIo, run: RunOptions, body: (session: Session) => Promise<void>): Promise<void> {
     const session = await Session.open(options, io, run);
     try {
       await body(session);
+    } catch (error) {
+      const region = await session.region.catch(() => undefined);
+      const explained = explainAwsError(error, { tableName: session.tableName, region });
+      throw explained === undefined ? error : new CliError(explained, 2, { cause: error });
     } finally {
       session.close();
     }
