@@ -1,9 +1,13 @@
 /**
  * `npm start`: runs fleetward's scale handler on a demo fleet in the local emulator (or at
- * AWS_ENDPOINT_URL) for a while, then prints one summary line.
+ * AWS_ENDPOINT_URL) for a while, then prints one summary line; with --keep, leaves the emulator
+ * running and prints the CLI command that inspects the fleet.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runDemo } from '../dev/demo.ts';
+import { inspectCommand, runDemo } from '../dev/demo.ts';
 import { startEmulator, useEmulatorEnvironment } from '../dev/moto-server.ts';
 
 function positiveNumber(name: string) {
@@ -19,10 +23,11 @@ const program = new Command()
   .description('Scale a demo fleet in the local AWS emulator with the real fleetward handler.')
   .option('--duration <seconds>', 'how long to run', positiveNumber('--duration'), 60)
   .option('--step-interval <seconds>', 'real seconds per control step (one simulated minute)', positiveNumber('--step-interval'), 1)
+  .option('--keep', 'leave the emulator running afterwards and print the CLI command to inspect the fleet')
   .showHelpAfterError();
 
 async function main() {
-  const options = program.parse().opts<{ duration: number; stepInterval: number }>();
+  const options = program.parse().opts<{ duration: number; stepInterval: number; keep?: boolean }>();
   const steps = Math.max(1, Math.floor(options.duration / options.stepInterval));
   // The demo prints its own view: no EMF metric lines, and no notice that AWS SDK releases
   // after January 2027 need Node 22 (the Lambda functions already run on Node 22).
@@ -36,11 +41,19 @@ async function main() {
   };
   process.once('SIGINT', () => void stop());
   console.log(`emulator: ${emulator.owned ? `moto server started at ${emulator.endpoint}` : `using ${emulator.endpoint}`}`);
+  let keep = false;
   try {
     const summary = await runDemo({ steps, intervalMs: options.stepInterval * 1000, print: (line) => console.log(line) });
     console.log(`summary: steps=${summary.steps} launched=${summary.launched} terminated=${summary.terminated}`);
+    if (options.keep === true) {
+      const configPath = join(tmpdir(), 'fleetward-demo.config.json');
+      writeFileSync(configPath, JSON.stringify(summary.config, null, 2));
+      console.log(`the emulator keeps running at ${emulator.endpoint}${emulator.owned ? ' until Ctrl-C' : ''}; inspect the demo fleet with:`);
+      console.log(`  ${inspectCommand(emulator.endpoint, configPath)}`);
+      keep = emulator.owned;
+    }
   } finally {
-    await emulator.stop();
+    if (!keep) await emulator.stop();
   }
 }
 

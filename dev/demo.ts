@@ -34,6 +34,15 @@ export interface DemoSummary {
   readonly steps: number;
   readonly launched: number;
   readonly terminated: number;
+  /** What the operator CLI needs to look at the demo fleet: its config and table. */
+  readonly config: FleetwardConfig;
+  readonly tableName: string;
+}
+
+/** The shell command that runs the operator CLI against the demo's emulator, table and config. */
+export function inspectCommand(endpoint: string, configPath: string): string {
+  const environment = `AWS_ENDPOINT_URL=${endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing`;
+  return `${environment} npx fleetward status --table ${TABLE} --config ${configPath}`;
 }
 
 /** Requests per minute at a point of the run: a base load with one peak, then quiet again. */
@@ -129,5 +138,5 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       `[${pad(`t+${step + 1}m`, 6)}] load ${pad(load, 4)}/min  desired ${pad(outcome.desiredCapacity ?? 0, 2)}  running ${pad(running, 2)} ${pad(changes.join(' '), 6)}  ${outcome.reason}`,
     );
   }
-  return { steps: options.steps, launched, terminated };
+  return { steps: options.steps, launched, terminated, config, tableName: TABLE };
 }
