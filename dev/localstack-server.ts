@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALSTACK_PYTHON = join(ROOT, '.venv-localstack', 'bin', 'python');
 
 /** What fleetward and its tests use that LocalStack community serves offline. */
-export const LOCALSTACK_SERVICES = ['ec2', 'cloudwatch', 'events', 'sns', 'sqs', 'ssm', 'iam', 'sts', 's3', 'cloudformation', 'elbv2'];
+export const LOCALSTACK_SERVICES = ['ec2', 'cloudwatch', 'logs', 'events', 'scheduler', 'sns', 'sqs', 'kms', 'ssm', 'iam', 'sts', 's3', 'cloudformation', 'elbv2'];
 
 /** The environment host mode needs on these machines; each line says why. */
 function hostModeEnvironment(port: number, filesystemRoot: string): NodeJS.ProcessEnv {
