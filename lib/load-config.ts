@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
-import { ConfigError, parseConfig, type FleetwardConfig } from '../functions/core/config.ts';
+import { ConfigError, type FleetwardConfig } from '../functions/core/config.ts';
+import { parseConfig } from '../functions/core/config-text.ts';
 
 /** The CDK context key naming the config file: `npx cdk deploy -c config=prod.yaml`. */
 export const CONFIG_CONTEXT_KEY = 'config';

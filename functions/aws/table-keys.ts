@@ -3,7 +3,7 @@
  * (the one zod schema every read of that item goes through), so the table's layout can be read
  * in one place. The CDK construct uses the attribute names below to define the table.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { ScalingDirection } from '../core/scaling.ts';

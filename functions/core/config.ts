@@ -1,9 +1,9 @@
 /**
- * The fleetward configuration: its schema, and the parser that turns YAML or JSON text into a
- * validated config or into every error at once, each naming the field's path and the reason.
+ * The fleetward configuration: its schema, and the validation that turns a parsed document into a
+ * config or into every error at once, each naming the field's path and the reason (the text
+ * parser is config-text.ts).
  */
-import { type Document, LineCounter, parseDocument, visit } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
@@ -351,44 +351,4 @@ export function validateConfig(input: unknown, source = 'config'): FleetwardConf
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap(describeIssue);
   throw new ConfigError(source, problems);
-}
-
-/** Parses YAML (or JSON, a subset of it) text and validates it. */
-/** Where an alias is that does not resolve, or the first alias when they expand too far. */
-function aliasProblem(document: Document.Parsed, lines: LineCounter, error: ReferenceError): string {
-  let at: number | undefined;
-  visit(document, {
-    Alias(_key, alias) {
-      if (at === undefined || alias.resolve(document) === undefined) at = alias.range?.[0];
-      return alias.resolve(document) === undefined ? visit.BREAK : undefined;
-    },
-  });
-  const position = at === undefined ? undefined : lines.linePos(at);
-  const where = position === undefined ? 'YAML' : `line ${position.line}, column ${position.col}`;
-  const unresolved = error.message.startsWith('Unresolved alias');
-  return `${where}: ${unresolved ? error.message : 'aliases expand too far (at most 100 expansions): is it an alias bomb?'}`;
-}
-
-export function parseConfig(text: string, source = 'config'): FleetwardConfig {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      document.errors.map((error) => {
-        const line = error.linePos?.[0];
-        const where = line ? `line ${line.line}, column ${line.col}` : 'YAML';
-        return `${where}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
-    );
-  }
-  if (document.contents === null) throw new ConfigError(source, ['(top level): the document is empty; it needs a fleets list']);
-  let parsed: unknown;
-  try {
-    parsed = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    if (!(error instanceof ReferenceError)) throw error;
-    throw new ConfigError(source, [aliasProblem(document, lines, error)]);
-  }
-  return validateConfig(parsed, source);
 }

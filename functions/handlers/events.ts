@@ -3,7 +3,7 @@
  * an idempotency key plus the fleets to step, or the instance an EC2, AWS Health or status-check
  * event is about (its fleet is found from its tag). Anything else is rejected with the reason.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FleetConfig, FleetwardConfig } from '../core/config.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';

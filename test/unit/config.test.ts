@@ -1,7 +1,8 @@
 // Tests of the config parser: the example file, defaults, and exact validation and YAML error messages.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, validateConfig } from '../../functions/core/config.ts';
+import { ConfigError, validateConfig } from '../../functions/core/config.ts';
+import { parseConfig } from '../../functions/core/config-text.ts';
 import { INSTANCE_TYPES_DATE } from '../../functions/core/instance-types.ts';
 
 const EXAMPLE = readFileSync(new URL('../../fleetward.config.yaml', import.meta.url), 'utf8');

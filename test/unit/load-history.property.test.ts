@@ -51,7 +51,7 @@ function replacesBeforeAGap(history: LoadHistory | undefined, stored: readonly L
 }
 
 describe('addLoadPoint', () => {
-  it('equals assembleHistory of the stored points and the new one, and keeps missedPeriods right', { timeout: 60_000 }, () => {
+  it('equals assembleHistory of the stored points and the new one, and keeps missedPeriods right', () => {
     fc.assert(
       fc.property(storedArb, pointArb, fc.boolean(), (stored, point, counted) => {
         const assembled = assembleHistory(stored, MINUTE, NOW);

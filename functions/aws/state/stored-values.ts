@@ -3,7 +3,7 @@
  * plan, metric reading, forecast model), from which table-keys.ts builds each item's decoder.
  * Each one's output is checked against the domain type, and enumerations list every member.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorScale, FORECAST_METHODS, type ForecastModel } from '../../core/forecast/index.ts';
 import type { Command, DrainState, FailoverPlan, InstanceIdentity, Lifecycle, MetricReading, OperatorRequest } from '../../core/model.ts';
 import type { CapacitySnapshot } from '../../core/step/index.ts';

@@ -16,7 +16,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { UnreadableItemError } from '../../ports/errors.ts';
 
 export type StoredItem = Record<string, unknown>;
