@@ -1,6 +1,7 @@
 /**
  * `fleetward history <fleet>`: the fleet's decision log, newest first: when, what triggered
- * the step, the desired capacity and why, notes, and every action with its reason and outcome.
+ * the step, the desired capacity and why, notes, and every action with its reason and outcome;
+ * a step that was skipped or failed, with why.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DecisionEntry } from '../../functions/ports/index.ts';
@@ -16,7 +17,8 @@ function positiveInteger(value: string): number {
 }
 
 export function renderDecision(entry: DecisionEntry): string {
-  const { decision } = entry;
+  const { decision, stopped } = entry;
+  if (stopped !== undefined) return `${stopped.outcome} after step ${entry.step}  ${time(entry.atMs)}  ${entry.trigger}\n  ${decision.reason}`;
   return [
     `step ${entry.step}  ${time(entry.atMs)}  ${entry.trigger}  desired ${decision.desiredCapacity}${decision.dryRun ? '  (dry-run)' : ''}`,
     `  ${decision.reason}`,

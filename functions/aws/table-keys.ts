@@ -7,7 +7,7 @@ import * as z from 'zod';
 import type { FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { LoadPoint } from '../core/load-history.ts';
 import type { ScalingDirection } from '../core/scaling.ts';
-import type { ActionRecord, ActionState, DecisionEntry } from '../ports/state.ts';
+import type { ActionRecord, ActionState, DecisionEntry, StoppedStep } from '../ports/state.ts';
 import {
   capacitySchema,
   commandKindSchema,
@@ -84,9 +84,16 @@ export const actionItem = {
   }) satisfies z.ZodType<ActionRecord>,
 };
 
-/** One step's decision: FLEET#<fleet> / DECISION#<step>, zero-padded so lexical order is step order. */
+/**
+ * One step's decision: FLEET#<fleet> / DECISION#<step>, zero-padded so lexical order is step order;
+ * a stopped step's after the step it followed: DECISION#<step>#STOPPED#<time>#<run>.
+ */
 export const decisionItem = {
-  key: (fleet: string, step: number) => ({ pk: fleetPartition(fleet), sk: `DECISION#${String(step).padStart(12, '0')}` }),
+  key: (fleet: string, entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>) => {
+    const step = `DECISION#${String(entry.step).padStart(12, '0')}`;
+    const stopped = entry.stopped === undefined ? '' : `#STOPPED#${String(entry.atMs).padStart(15, '0')}#${entry.stopped.runId}`;
+    return { pk: fleetPartition(fleet), sk: `${step}${stopped}` };
+  },
   prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
   schema: z.object({
     step: z.number(),
@@ -97,12 +104,15 @@ export const decisionItem = {
       direction: oneOf<ScalingDirection>({ out: true, in: true, hold: true }),
       reason: z.string(),
       recommendation: z.number().optional(),
-      capacity: capacitySchema,
+      capacity: capacitySchema.optional(),
       notes: z.array(z.string()),
       dryRun: z.boolean(),
     }),
     metric: metricReadingSchema,
     actions: z.array(z.object({ commandId: z.string(), kind: commandKindSchema, reason: z.string(), outcome: z.string() })),
+    stopped: z
+      .object({ outcome: oneOf<StoppedStep['outcome']>({ skipped: true, failed: true }), kind: z.string(), message: z.string(), runId: z.string() })
+      .optional(),
   }) satisfies z.ZodType<DecisionEntry>,
 };
 

@@ -112,6 +112,15 @@ export interface DrainContext {
 
 const secondsLeft = (untilMs: number, nowMs: number) => Math.max(0, Math.ceil((untilMs - nowMs) / 1000));
 
+/** The end of a maintenance drain: stopped if asked, unless it already is (a run that stopped it died before its checkpoint). */
+function intoMaintenance(drain: DrainState, instance: ObservedInstance, actions: readonly DrainAction[], done: string): DrainProgress {
+  if (!drain.stop) return { actions, lifecycle: 'maintenance', reason: `${done}drained: in maintenance` };
+  if (instance.state === 'stopped' || instance.state === 'stopping') {
+    return { actions, lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped (it was already ${instance.state})` };
+  }
+  return { actions: [...actions, 'stop'], lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped` };
+}
+
 /** Advances one drain as far as it can go this step. */
 export function advanceDrain(record: InstanceRecord, instance: ObservedInstance | undefined, context: DrainContext): DrainProgress {
   const drain = record.drain;
@@ -165,13 +174,7 @@ export function advanceDrain(record: InstanceRecord, instance: ObservedInstance 
     notes.push(`no continue signal within ${fleet.drain.continueTimeoutSeconds} s: continuing as configured`);
   }
   const done = notes.length > 0 ? `${notes.join('; ')}; ` : '';
-  if (drain.purpose === 'maintenance') {
-    return {
-      actions: drain.stop ? [...actions, 'stop'] : actions,
-      lifecycle: 'maintenance',
-      reason: `${done}drained: in maintenance${drain.stop ? ', stopped' : ''}`,
-    };
-  }
+  if (drain.purpose === 'maintenance') return intoMaintenance(drain, instance, actions, done);
   return { actions: [...actions, 'terminate'], lifecycle: 'terminating', reason: `${done}drained: terminating` };
 }
 

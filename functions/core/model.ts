@@ -31,6 +31,8 @@ export interface InstanceSignal {
   readonly kind: 'spot-interruption' | 'rebalance-recommendation' | 'scheduled-event' | 'status-alarm';
   /** Human words for the decision log: the event type, its start time, the alarm name. */
   readonly detail: string;
+  /** A status-check alarm's fleet, when one owns it (named fleetward-<fleet>-… or listed in its config). */
+  readonly alarmOwner?: string;
 }
 
 /** An instance carrying the fleet's tag, as EC2 reports it. */

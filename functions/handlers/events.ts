@@ -100,14 +100,16 @@ function alarmTrigger(value: z.infer<typeof alarmEvent>, config: FleetwardConfig
     if (fleet === undefined && instance === undefined) throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
     return { id: `alarm:${value.id}`, ignored: `alarm ${alarmName} changed to ${state.value}, not ALARM` };
   }
-  if (fleet !== undefined) return { id: `alarm:${value.id}`, description: `alarm ${alarmName}`, fleets: [fleet] };
   if (instance !== undefined) {
+    // The core believes it by itself only when the instance's own fleet owns the alarm; otherwise only once EC2 confirms.
+    const owner = fleet === undefined ? {} : { alarmOwner: fleet.name };
     return {
       id: `alarm:${value.id}`,
       description: `status check alarm ${alarmName}`,
-      instances: [{ instanceId: instance, signal: { instanceId: instance, kind: 'status-alarm', detail: alarmName } }],
+      instances: [{ instanceId: instance, signal: { instanceId: instance, kind: 'status-alarm', detail: alarmName, ...owner } }],
     };
   }
+  if (fleet !== undefined) return { id: `alarm:${value.id}`, description: `alarm ${alarmName}`, fleets: [fleet] };
   throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
 }
 

@@ -1,11 +1,20 @@
 /**
  * A fleet's decision log in memory: entries in step order (a step written again replaces its
- * entry), entries past their retention dropped as newer ones come, on the callers' clock times.
+ * entry; a stopped step's entries follow their step's, by time and run), entries past their
+ * retention dropped as newer ones come, on the callers' clock times.
  */
 import type { DecisionEntry } from '../ports/state.ts';
 
 /** Dropped entries are let go of in one copy once they are at least this many and half the array. */
 const COMPACT_AFTER = 1024;
+
+/** The DynamoDB sort key's order: step, then the step's own entry, then stopped ones by time and run. */
+function compare(a: DecisionEntry, b: DecisionEntry): number {
+  if (a.step !== b.step) return a.step - b.step;
+  if (a.stopped === undefined || b.stopped === undefined) return (a.stopped === undefined ? 0 : 1) - (b.stopped === undefined ? 0 : 1);
+  if (a.atMs !== b.atMs) return a.atMs - b.atMs;
+  return a.stopped.runId < b.stopped.runId ? -1 : a.stopped.runId > b.stopped.runId ? 1 : 0;
+}
 
 export class DecisionLog {
   private entries: DecisionEntry[] = [];
@@ -15,8 +24,9 @@ export class DecisionLog {
   constructor(private readonly retentionMs: number) {}
 
   append(entry: DecisionEntry): void {
-    const index = this.indexOf(entry.step);
-    if (this.entries[index]?.step === entry.step) this.entries[index] = entry;
+    const index = this.indexOf(entry);
+    const found = this.entries[index];
+    if (found !== undefined && compare(found, entry) === 0) this.entries[index] = entry;
     else this.entries.splice(index, 0, entry);
     while (this.head < this.entries.length && (this.entries[this.head]?.atMs ?? 0) + this.retentionMs < entry.atMs) this.head++;
     if (this.head >= COMPACT_AFTER && 2 * this.head >= this.entries.length) {
@@ -30,15 +40,16 @@ export class DecisionLog {
     return this.entries.slice(Math.max(this.head, this.entries.length - limit)).reverse();
   }
 
-  /** Where an entry of this step belongs among the kept ones: binary search, the newest checked first. */
-  private indexOf(step: number): number {
+  /** Where the entry belongs among the kept ones: binary search, the newest checked first. */
+  private indexOf(entry: DecisionEntry): number {
     const last = this.entries[this.entries.length - 1];
-    if (last === undefined || last.step < step) return this.entries.length;
+    if (last === undefined || compare(last, entry) < 0) return this.entries.length;
     let low = this.head;
     let high = this.entries.length - 1;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if ((this.entries[middle]?.step ?? 0) < step) low = middle + 1;
+      const at = this.entries[middle];
+      if (at !== undefined && compare(at, entry) < 0) low = middle + 1;
       else high = middle;
     }
     return low;

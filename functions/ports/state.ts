@@ -41,14 +41,27 @@ export interface ActionJournal {
   finish(fleet: string, commandId: string, state: Exclude<ActionState, 'started'>, instanceIds: readonly string[], detail: string): Promise<void>;
 }
 
+/** Why a step ended before it was recorded: skipped (a lost race) or failed, with the error's kind and (bounded) message. */
+export interface StoppedStep {
+  readonly outcome: 'skipped' | 'failed';
+  readonly kind: string;
+  readonly message: string;
+  /** The invocation that stopped: with atMs, what tells its entry from others after the same step. */
+  readonly runId: string;
+}
+
 /** One entry of the decision log: what was seen, what was decided and why, what happened. */
 export interface DecisionEntry {
+  /** The step decided; for a stopped step, the last step recorded before it (its entry is listed after that one). */
   readonly step: number;
   readonly atMs: number;
   readonly trigger: string;
-  readonly decision: Pick<StepDecision, 'desiredCapacity' | 'direction' | 'reason' | 'recommendation' | 'capacity' | 'notes' | 'dryRun'>;
+  /** A stopped step has no capacity snapshot: it may not have observed anything. */
+  readonly decision: Pick<StepDecision, 'desiredCapacity' | 'direction' | 'reason' | 'recommendation' | 'notes' | 'dryRun'> &
+    Partial<Pick<StepDecision, 'capacity'>>;
   readonly metric: MetricReading;
   readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
+  readonly stopped?: StoppedStep;
 }
 
 /** Fields to set; null removes the field (a finished drain). */
@@ -76,7 +89,10 @@ export interface FleetRecords {
   /** Pending requests, oldest first. */
   listRequests(fleet: string): Promise<readonly OperatorRequest[]>;
   deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
-  /** Adds a step's entry (a step written again replaces its entry); entries expire after the decision log's days. */
+  /**
+   * Adds a step's entry (a step written again replaces its entry; a stopped step's entry goes after
+   * its step's, by time and run); entries expire after the decision log's days.
+   */
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
   /** The newest `limit` entries, newest first. */
   listDecisions(fleet: string, limit: number): Promise<readonly DecisionEntry[]>;

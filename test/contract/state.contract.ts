@@ -223,6 +223,19 @@ function decisionsContract(subject: StateContractSubject) {
       expect(await records.listDecisions(FLEET, 1)).toHaveLength(1);
       expect(await records.listDecisions('other', 10)).toEqual([]);
     });
+
+    it("lists a stopped step's entry after the step it followed, in time order, replacing no entry", async () => {
+      const { records } = await subject.create();
+      const stopped = (step: number, atMs: number, runId: string): DecisionEntry => ({
+        ...decisionEntry(step, atMs),
+        actions: [],
+        stopped: { outcome: 'failed', kind: 'ServiceError', message: 'the table is gone', runId },
+      });
+      const entries = [decisionEntry(1), decisionEntry(2), stopped(2, NOW + 3 * MINUTE, 'run-b'), stopped(2, NOW + 4 * MINUTE, 'run-a'), decisionEntry(3)];
+      for (const entry of entries) await records.appendDecision(FLEET, entry);
+      await records.appendDecision(FLEET, stopped(2, NOW + 3 * MINUTE, 'run-b'));
+      expect(await records.listDecisions(FLEET, 10)).toEqual([...entries].reverse());
+    });
   });
 }
 

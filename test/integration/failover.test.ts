@@ -328,32 +328,6 @@ describe('failover', () => {
     expect(failover?.outcome).toContain(`restored ${pet.volumeId} as ${data?.VolumeId} from ${snapshot.SnapshotId}`);
   });
 
-  it('fails over an instance whose status check alarm fires, whichever metric of the alarm it is', async () => {
-    const fleet = await FleetHarness.create();
-    await fleet.step(20);
-    const [sick] = (await fleet.instances()).map((i) => i.InstanceId ?? '');
-    const alarm = {
-      id: randomUUID(),
-      source: 'aws.cloudwatch',
-      'detail-type': 'CloudWatch Alarm State Change',
-      detail: {
-        alarmName: 'web-1-status',
-        state: { value: 'ALARM' },
-        configuration: {
-          metrics: [
-            { metricStat: { metric: { name: 'CPUUtilization', dimensions: { InstanceId: sick } } } },
-            { metricStat: { metric: { name: 'StatusCheckFailed_System', dimensions: { InstanceId: sick } } } },
-          ],
-        },
-      },
-    };
-
-    const result = await fleet.invoke(alarm);
-
-    expect(result.fleets[0]?.terminated).toEqual([sick]);
-    expect(result.fleets[0]?.launched).toHaveLength(1);
-  });
-
   const crashPoints = [
     'RunInstancesCommand',
     'AssociateAddressCommand',

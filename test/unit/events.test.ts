@@ -17,3 +17,29 @@ describe('parseTrigger: near-valid events', () => {
     expect(() => parseTrigger(event, config)).toThrow(`not an event fleetward handles: ${problem}`);
   });
 });
+
+describe('parseTrigger: status check alarms', () => {
+  const fleets = { fleets: [{ name: 'web', scaling: { scaleOutAlarms: ['web-listed-status'] } }], decisionLogDays: 30 } as unknown as FleetwardConfig;
+  const statusAlarm = (alarmName: string) => ({
+    id: 'a-1',
+    source: 'aws.cloudwatch',
+    'detail-type': 'CloudWatch Alarm State Change',
+    detail: {
+      alarmName,
+      state: { value: 'ALARM' },
+      configuration: { metrics: [{ metricStat: { metric: { name: 'StatusCheckFailed', dimensions: { InstanceId: 'i-0abc' } } } }] },
+    },
+  });
+
+  it.each([
+    ['named with the fleet prefix', 'fleetward-web-i-0abc', { alarmOwner: 'web' }],
+    ["listed in the fleet's config", 'web-listed-status', { alarmOwner: 'web' }],
+    ['of no fleet', 'any-status-alarm', {}],
+  ])('an alarm %s is about its instance, and says which fleet owns it', (_case, alarmName, owner) => {
+    expect(parseTrigger(statusAlarm(alarmName), fleets)).toEqual({
+      id: 'alarm:a-1',
+      description: `status check alarm ${alarmName}`,
+      instances: [{ instanceId: 'i-0abc', signal: { instanceId: 'i-0abc', kind: 'status-alarm', detail: alarmName, ...owner } }],
+    });
+  });
+});

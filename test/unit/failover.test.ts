@@ -94,7 +94,15 @@ describe('assessFailure', () => {
       {},
       { cause: 'AWS Health scheduled event: AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED starting 2026-12-01T00:00:00Z', failedObservations: 0 },
     ],
-    ['a status check alarm', {}, instance(), [signal('status-alarm', 'web-1-status')], {}, { cause: 'status check alarm in ALARM: web-1-status', failedObservations: 0 }],
+    // Only a believed alarm reaches assessFailure (screenSignals: owned by the fleet, or confirmed by EC2).
+    [
+      'a status check alarm the fleet owns',
+      {},
+      instance(),
+      [signal('status-alarm', 'fleetward-pets-i-1 (owned by the fleet)')],
+      {},
+      { cause: 'status check alarm in ALARM: fleetward-pets-i-1 (owned by the fleet)', failedObservations: 0 },
+    ],
   ];
   it.each(cases)('%s', (_name, recordExtra, observed, signals, config, expected) => {
     expect(assessFailure({ ...CONFIG, ...config }, record(recordExtra), observed, signals, NOW)).toEqual(expected);

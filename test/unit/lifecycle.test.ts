@@ -200,6 +200,14 @@ describe('advanceDrain', () => {
     expect(advance(drain({ stop: true }), instance(), context())).toMatchObject({ actions: ['notify', 'stop'], reason: 'drained: in maintenance, stopped' });
     expect(advance(drain(), undefined, context())).toEqual({ actions: [], lifecycle: 'forget', reason: 'the instance went away while draining' });
   });
+
+  it.each(['stopping', 'stopped'] as const)('does not stop again an instance already %s (a run that stopped it died before its checkpoint)', (state) => {
+    expect(advance(drain({ stop: true, notifiedAtMs: NOW }), instance({ state }), context())).toMatchObject({
+      actions: [],
+      lifecycle: 'maintenance',
+      reason: `drained: in maintenance, stopped (it was already ${state})`,
+    });
+  });
 });
 
 describe('advanceReturn', () => {

@@ -475,6 +475,30 @@ describe('decideStep: failover', () => {
     ]);
   });
 
+  it('fails over on a status check alarm only when the fleet owns it or EC2 confirms it, and notes the alarm it ignored', () => {
+    const forged = { instanceId: 'i-1', kind: 'status-alarm' as const, detail: 'any-name' };
+    const owned = { instanceId: 'i-2', kind: 'status-alarm' as const, detail: 'fleetward-web-i-2', alarmOwner: 'web' };
+    const confirmed = { instanceId: 'i-3', kind: 'status-alarm' as const, detail: 'other-name' };
+    const decision = decideStep(
+      stepInput({
+        fleet: withFailover({ min: 1, max: 10 }),
+        status: status(4),
+        observed: [instance('i-1', SUBNET_A), instance('i-2', SUBNET_B), instance('i-3', SUBNET_A, { health: 'impaired' }), instance('i-4', SUBNET_B)],
+        records: ['i-1', 'i-2', 'i-3', 'i-4'].map((id) => record(id, { failedObservations: 0 })),
+        signals: [forged, owned, confirmed],
+        metric: missing,
+      }),
+    );
+
+    expect(decision.commands.filter((c) => c.kind === 'failover').map((c) => [c.instanceId, c.reason.split(': replace')[0]])).toEqual([
+      ['i-2', 'status check alarm in ALARM: fleetward-web-i-2 (owned by the fleet)'],
+      ['i-3', 'status check alarm in ALARM: other-name, confirmed by DescribeInstanceStatus: its status checks are impaired'],
+    ]);
+    expect(decision.notes).toContain(
+      "ignored status check alarm any-name on i-1: the alarm is not the fleet's and DescribeInstanceStatus reports its status checks ok",
+    );
+  });
+
   it('continues a failover decided in an earlier step, under the same id', () => {
     const first = decideStep(
       stepInput({ fleet: withFailover(), status: status(1), observed: [instance('i-1', SUBNET_A, { state: 'stopped' })], metric: missing }),

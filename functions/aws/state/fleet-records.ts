@@ -95,7 +95,7 @@ export class DynamoFleetRecords implements FleetRecords {
   async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
     const expiresAt = Math.floor(entry.atMs / 1000) + this.decisionLogDays * 86_400;
     await this.table.client.send(
-      new PutCommand({ TableName: this.table.name, Item: { ...decisionItem.key(fleet, entry.step), ...entry, [TTL_ATTRIBUTE]: expiresAt } }),
+      new PutCommand({ TableName: this.table.name, Item: { ...decisionItem.key(fleet, entry), ...entry, [TTL_ATTRIBUTE]: expiresAt } }),
     );
   }
 

@@ -8,6 +8,7 @@ import { failoverId, stepCommandId } from '../command-ids.ts';
 import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from '../failover.ts';
 import type { Command, InstanceRecord, InstanceSignal, ObservedInstance } from '../model.ts';
 import type { Member } from '../placement.ts';
+import { screenSignals } from '../status-alarm.ts';
 import { ALIVE, type StepContext, isGone } from './context.ts';
 import type { DrainStart } from './drains.ts';
 
@@ -46,14 +47,20 @@ function scheduledDrain(context: StepContext, record: InstanceRecord, instance: 
   return { instanceId: record.instanceId, launchedAtMs: record.launchedAtMs, reason: `AWS Health scheduled event: ${scheduled.detail}; draining ahead of it`, keepCapacity: true };
 }
 
-/** One in-service instance: fails over, is left to the operator, or has its observations tracked. */
-function judge(context: StepContext, record: InstanceRecord, candidates: readonly Member[], degraded: ReadonlySet<string>): Judgement {
+/** One in-service instance, given the signals believed about it: fails over, is left to the operator, or has its observations tracked. */
+function judge(
+  context: StepContext,
+  record: InstanceRecord,
+  signals: readonly InstanceSignal[],
+  candidates: readonly Member[],
+  degraded: ReadonlySet<string>,
+): Judgement {
   const { fleet, nowMs } = context;
   const instance = context.observedById.get(record.instanceId);
   const drain = scheduledDrain(context, record, instance);
   if (drain !== undefined) return { drain };
   const identity = identityOf(record, instance);
-  const assessment = assessFailure(fleet.failover, record, instance, signalsOf(context, record.instanceId), nowMs);
+  const assessment = assessFailure(fleet.failover, record, instance, signals, nowMs);
   if (assessment.cause !== undefined && instance?.protected === true) {
     return { note: `${record.instanceId} has failed (${assessment.cause}) but is protected: fleetward leaves it to the operator` };
   }
@@ -81,11 +88,13 @@ function judge(context: StepContext, record: InstanceRecord, candidates: readonl
   return { command: { kind: 'track', id, instanceId: record.instanceId, failedObservations: assessment.failedObservations, identity, reason } };
 }
 
-function judgeRecord(context: StepContext, record: InstanceRecord, candidates: readonly Member[], degraded: ReadonlySet<string>): Judgement {
+/** The judgement of one record, after a note for each status-check alarm not believed. */
+function judgeRecord(context: StepContext, record: InstanceRecord, candidates: readonly Member[], degraded: ReadonlySet<string>): Judgement[] {
   const continued = continuedFailover(context, record);
-  if (continued !== undefined) return continued;
-  if (record.lifecycle !== 'in-service' || !context.fleet.failover.enabled) return undefined;
-  return judge(context, record, candidates, degraded);
+  if (continued !== undefined) return [continued];
+  if (record.lifecycle !== 'in-service' || !context.fleet.failover.enabled) return [];
+  const screened = screenSignals(context.fleet.name, signalsOf(context, record.instanceId), context.observedById.get(record.instanceId));
+  return [...screened.notes.map((note) => ({ note })), judge(context, record, screened.accepted, candidates, degraded)];
 }
 
 export function assessHealth(context: StepContext, records: readonly InstanceRecord[], candidates: readonly Member[]): HealthAssessment {
@@ -96,8 +105,7 @@ export function assessHealth(context: StepContext, records: readonly InstanceRec
   const failed = new Set<string>();
   const drains: DrainStart[] = [];
   let unitsInFlight = 0;
-  for (const record of records) {
-    const judgement = judgeRecord(context, record, candidates, degraded);
+  for (const judgement of records.flatMap((record) => judgeRecord(context, record, candidates, degraded))) {
     if (judgement === undefined) continue;
     if ('note' in judgement) notes.push(judgement.note);
     else if ('drain' in judgement) drains.push(judgement.drain);

@@ -6,7 +6,7 @@ import { planFleetStep } from '../../../functions/control/run-step.ts';
 import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
 import { ConcurrentUpdateError, LeaseLostError, ServiceError } from '../../../functions/ports/errors.ts';
 import type { StepDependencies } from '../../../functions/control/run-step.ts';
-import type { ComputePort } from '../../../functions/ports/index.ts';
+import type { ComputePort, DecisionEntry } from '../../../functions/ports/index.ts';
 import { A } from '../memory/fixtures.ts';
 import { ControlWorld } from './world.ts';
 
@@ -33,6 +33,19 @@ async function victims(world: ControlWorld): Promise<string[]> {
 
 const launches = (world: ControlWorld) => world.faults.compute.callsOf('launch').length;
 
+/** The decision log entry of a step that stopped: after the last recorded step, its kind and message, no actions. */
+function stoppedEntry(world: ControlWorld, step: number, outcome: 'skipped' | 'failed', kind: string, message: string, desiredCapacity = 0): DecisionEntry {
+  return {
+    step,
+    atMs: world.clock.now(),
+    trigger: 'test',
+    decision: { desiredCapacity, direction: 'hold', reason: `step ${outcome} (${kind}): ${message}`, notes: [], dryRun: false },
+    metric: { kind: 'missing', label: 'Test/Load', why: `not recorded: the step ${outcome}` },
+    actions: [],
+    stopped: { outcome, kind, message, runId: expect.any(String) as string },
+  };
+}
+
 describe('runFleetStep: the lease', () => {
   it('skips, at info and without acting, a fleet whose lease another run holds', async () => {
     const world = new ControlWorld();
@@ -42,7 +55,8 @@ describe('runFleetStep: the lease', () => {
     const outcome = await world.step();
 
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^fleet web is locked by other-run until \d{4}-/), launched: [] });
-    expect([launches(world), world.notifier.count, await world.lastDecision()]).toEqual([0, 0, undefined]);
+    expect([launches(world), world.notifier.count]).toEqual([0, 0]);
+    expect(await world.lastDecision()).toEqual(stoppedEntry(world, 0, 'skipped', 'LeaseHeldError', outcome.reason));
     expect(world.logs.map((l) => [l.level, l.message])).toEqual([['info', 'another run holds the lease; skipping']]);
   });
 
@@ -58,7 +72,7 @@ describe('runFleetStep: the lease', () => {
   it.each([
     ['lost its lease before acting', 'leases', 'renew', new LeaseLostError('web', 'run-1'), 'LeaseLostError'],
     ['found its status written by another run', 'records', 'putStatus', new ConcurrentUpdateError('status of fleet web', 7), 'ConcurrentUpdateError'],
-  ] as const)('ends quietly as skipped when the step %s: logged at info, no notification, no decision log', async (_case, port, method, error, kind) => {
+  ] as const)('ends quietly as skipped when the step %s: logged at info, no notification, a decision log entry saying why', async (_case, port, method, error, kind) => {
     const world = new ControlWorld();
     world.setLoad(30);
     world.faults[port].failNext(error, { method } as never);
@@ -66,7 +80,8 @@ describe('runFleetStep: the lease', () => {
     const outcome = await world.step();
 
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: error.message });
-    expect([world.notifier.count, await world.lastDecision()]).toEqual([0, undefined]);
+    expect(world.notifier.count).toBe(0);
+    expect(await world.lastDecision()).toEqual(stoppedEntry(world, 0, 'skipped', kind, error.message));
     expect(world.logs.filter((l) => l.level !== 'info')).toEqual([]);
     expect(world.logs).toContainEqual({
       level: 'info',
@@ -140,12 +155,13 @@ describe('runFleetStep: re-validation just before acting', () => {
 
 describe('runFleetStep: every failure is an outcome', () => {
   it.each([
-    ['taking the lease', 'leases', 'acquire'],
-    ['describing the instances', 'compute', 'describeFleetInstances'],
-    ['reading the records', 'records', 'listInstances'],
-    ['writing the status', 'records', 'putStatus'],
-    ['writing the decision log', 'records', 'appendDecision'],
-  ] as const)('fails loudly, without throwing, when %s fails', async (_case, port, method) => {
+    // The entry follows the last step recorded: only a failed decision log write comes after the status write.
+    ['taking the lease', 'leases', 'acquire', 0, 0],
+    ['describing the instances', 'compute', 'describeFleetInstances', 0, 0],
+    ['reading the records', 'records', 'listInstances', 0, 0],
+    ['writing the status', 'records', 'putStatus', 0, 0],
+    ['writing the decision log', 'records', 'appendDecision', 1, 3],
+  ] as const)('fails loudly, without throwing, when %s fails, and says so in the decision log', async (_case, port, method, step, desired) => {
     const world = new ControlWorld();
     world.setLoad(30);
     world.faults[port].failNext(new ServiceError(`${method} is down`), { method } as never);
@@ -153,8 +169,20 @@ describe('runFleetStep: every failure is an outcome', () => {
     const outcome = await world.step();
 
     expect(outcome).toEqual({ fleet: 'web', outcome: 'failed', reason: `${method} is down`, launched: [], terminated: [], launchFailed: false, actions: [] });
+    expect(await world.lastDecision()).toEqual(stoppedEntry(world, step, 'failed', 'ServiceError', `${method} is down`, desired));
     expect(world.notifier.notified.map((n) => [n.subject, n.message])).toEqual([['fleetward: a step failed for fleet web', `${method} is down`]]);
     expect(world.logs).toContainEqual({ level: 'error', message: 'step failed', attributes: { fleet: 'web', trigger: 'test', error: `${method} is down`, kind: 'ServiceError' } });
+  });
+
+  it('keeps the decision log entry of a failed step bounded, however long the error message', async () => {
+    const world = new ControlWorld();
+    world.faults.compute.failNext(new ServiceError('x'.repeat(100_000)), { method: 'describeFleetInstances' });
+
+    await world.step();
+
+    const entry = await world.lastDecision();
+    expect(entry?.stopped?.message).toBe(`${'x'.repeat(500)}… (99500 more characters)`);
+    expect(JSON.stringify(entry).length).toBeLessThan(2_000);
   });
 
   it('fails loudly, without throwing, on an error that is not fleetward’s, and frees the lease', async () => {
