@@ -166,8 +166,9 @@ export function advanceDrain(record: InstanceRecord, instance: ObservedInstance 
   }
   const done = notes.length > 0 ? `${notes.join('; ')}; ` : '';
   if (drain.purpose === 'maintenance') {
+    // The tag first: it keeps the instance in maintenance even if fleetward's records are lost.
     return {
-      actions: drain.stop ? [...actions, 'stop'] : actions,
+      actions: drain.stop ? [...actions, 'mark-maintenance', 'stop'] : [...actions, 'mark-maintenance'],
       lifecycle: 'maintenance',
       reason: `${done}drained: in maintenance${drain.stop ? ', stopped' : ''}`,
     };
@@ -175,7 +176,7 @@ export function advanceDrain(record: InstanceRecord, instance: ObservedInstance 
   return { actions: [...actions, 'terminate'], lifecycle: 'terminating', reason: `${done}drained: terminating` };
 }
 
-/** Advances a return from maintenance: start, pass status checks, register, be healthy. */
+/** Advances a return from maintenance: start, pass status checks, register, be healthy, lose the maintenance tag. */
 export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pick<FleetConfig, 'targetGroups'>): DrainProgress {
   if (instance === undefined || instance.state === 'terminated' || instance.state === 'shutting-down') {
     return { actions: [], lifecycle: 'forget', reason: 'the instance went away while returning from maintenance' };
@@ -191,5 +192,5 @@ export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pic
       return { actions: [], reason: `waiting for its targets to be healthy (they are ${instance.targetHealth})` };
     }
   }
-  return { actions: [], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' };
+  return { actions: ['clear-maintenance'], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' };
 }

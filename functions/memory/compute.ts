@@ -7,7 +7,7 @@
  */
 import { NO_IDENTITY } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
-import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { type CapacityErrorCode, launchTryingTypes } from '../aws/launch-fallback.ts';
 import { QUARANTINE_TAG, quarantineTagValue } from '../aws/quarantine-tag.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
@@ -62,6 +62,8 @@ export interface InstanceSeed {
   /** Default now. */
   readonly launchTimeMs?: number;
   readonly commandId?: string;
+  /** Its fleetward:owner tag: the deployment that launched it; absent: none did. */
+  readonly owner?: string;
   readonly protected?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   /** How many of each identity resource to attach, carrying the fleet's tag: interfaces at device index 1 up, volumes at /dev/sdf up. */
@@ -175,6 +177,14 @@ export class MemoryCompute implements ComputePort {
     return this.resources.restoreVolume(volumeId, target, availabilityZone, device, fleet);
   }
 
+  async markMaintenance(instanceId: string, reason: string): Promise<void> {
+    this.table.change(this.actingOn('CreateTags', instanceId), (i) => i.tags.set(MAINTENANCE_TAG, reason.slice(0, 256)));
+  }
+
+  async clearMaintenance(instanceId: string): Promise<void> {
+    this.table.change(this.actingOn('DeleteTags', instanceId), (i) => i.tags.delete(MAINTENANCE_TAG));
+  }
+
   async quarantine(instanceId: string, fleet: string, reason: string): Promise<void> {
     await this.stop([instanceId], true);
     this.table.change(this.actingOn('CreateTags', instanceId), (i) => {
@@ -198,6 +208,7 @@ export class MemoryCompute implements ComputePort {
       tags: [
         ...(seed.fleet === undefined ? [] : [[FLEET_TAG, seed.fleet] as const]),
         ...(seed.commandId === undefined ? [] : [[COMMAND_TAG, seed.commandId] as const]),
+        ...(seed.owner === undefined ? [] : [[OWNER_TAG, seed.owner] as const]),
         ...(seed.protected === true ? [[PROTECTED_TAG, 'true'] as const] : []),
         ...Object.entries(seed.tags ?? {}),
       ],
@@ -330,13 +341,13 @@ export class MemoryCompute implements ComputePort {
 
   // --- EC2's transitions ---
 
-  private runInstances({ fleet, command }: LaunchRequest, instanceType: string, count: number): string[] {
+  private runInstances({ fleet, command, owner }: LaunchRequest, instanceType: string, count: number): string[] {
     this.authorize('RunInstances', command.id, new Map([[FLEET_TAG, fleet.name]]));
     const availabilityZone = this.subnetZones.get(command.subnetId);
     if (availabilityZone === undefined) throw new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${command.subnetId}' does not exist`);
     const shortage = this.shortages.get(instanceType) ?? this.shortages.get(`${instanceType} ${availabilityZone}`);
     if (shortage !== undefined) throw new AwsApiError(shortage, `There is not enough ${instanceType} capacity in ${availabilityZone}.`);
-    const tags: Array<readonly [string, string]> = [[FLEET_TAG, fleet.name], [COMMAND_TAG, command.id], ...Object.entries(fleet.tags)];
+    const tags: Array<readonly [string, string]> = [[FLEET_TAG, fleet.name], [COMMAND_TAG, command.id], [OWNER_TAG, owner], ...Object.entries(fleet.tags)];
     const launchTimeMs = this.clock.now();
     return Array.from({ length: count }, () => {
       const instanceId = this.ids.next('i');

@@ -7,6 +7,7 @@ import { type SubnetPlacement, unitsOf } from '../../functions/core/placement.ts
 import { type StepDecision, type StepInput, decideStep } from '../../functions/core/step/index.ts';
 
 const NOW = 10_000_000_000;
+const OWNER = 'fleetward-test';
 const SEED = 20_240_611;
 const RUNS = 300;
 
@@ -166,6 +167,8 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
         protected: spec.protected,
         targetHealth: spec.targetHealth,
         identity: NO_IDENTITY,
+        commandId: `launched/${index}`,
+        owner: OWNER,
       };
     });
     const records: InstanceRecord[] = [];
@@ -183,7 +186,7 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
       records.push({ instanceId: `i-gone-${k}`, lifecycle: 'in-service', launchedAtMs: NOW - 600_000, version: 2, reason: 'launched' });
     }
     const subnets = ALL_SUBNETS.filter((s) => fleet.subnets.includes(s.subnetId));
-    return { fleet, status, records, observed, subnets, metric, nowMs: NOW + nowOffsetMs };
+    return { fleet, owner: OWNER, status, records, observed, subnets, metric, nowMs: NOW + nowOffsetMs };
   });
 
 /** Checks every invariant of one step's decision against its input. */

@@ -8,7 +8,7 @@ import { ConcurrentUpdateError, LeaseLostError, ServiceError } from '../../../fu
 import type { StepDependencies } from '../../../functions/control/run-step.ts';
 import type { ComputePort } from '../../../functions/ports/index.ts';
 import { A } from '../memory/fixtures.ts';
-import { ControlWorld } from './world.ts';
+import { ControlWorld, WORLD_OWNER } from './world.ts';
 
 /** The step's compute, with `change` made to the world just before the victims are described again. */
 function changingBeforeRevalidation(change: () => void) {
@@ -208,7 +208,7 @@ describe('runFleetStep: target groups', () => {
 
   it('registers an instance it adopted', async () => {
     const world = new ControlWorld({ withTargetGroup: true });
-    const adopted = world.compute.seedInstance({ fleet: 'web', subnetId: A.subnetId });
+    const adopted = world.compute.seedInstance({ fleet: 'web', owner: WORLD_OWNER, commandId: 'web/0/launch/subnet-a', subnetId: A.subnetId });
     world.setLoad(10);
 
     await world.step();

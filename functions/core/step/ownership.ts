@@ -1,0 +1,100 @@
+/**
+ * Phase zero: whose instances these are. Of the instances carrying the fleet tag, a deployment
+ * manages those it launched: its own fleetward:owner tag and a fleetward:command-id. One launched
+ * by another deployment is never adopted, counted or touched; one no deployment launched (no
+ * owner tag: a third party tagged it) only with the fleet's adoption.foreign opt-in. The instances
+ * left alone are reported, and the operators told once about each new one.
+ */
+import { stepCommandId } from '../command-ids.ts';
+import type { FleetConfig, ForeignAdoption } from '../config.ts';
+import type { Command, FleetStatus, InstanceRecord, ObservedInstance } from '../model.ts';
+
+/** How many of the instances left alone the fleet's status remembers (the notification compares these). */
+export const UNOWNED_REMEMBERED = 50;
+/** How many instance ids one note lists. */
+const LISTED = 10;
+
+export interface OwnershipSort {
+  /** The instances this deployment manages (foreign ones kept by adoption.foreign: keep are protected). */
+  readonly managed: readonly ObservedInstance[];
+  /** The instances left alone, sorted by id. */
+  readonly unowned: readonly string[];
+  /** Why each group is left alone, with its instances. */
+  readonly notes: readonly string[];
+}
+
+/** What the decision says of the instances left alone. */
+export interface OwnershipReport {
+  readonly instanceIds: readonly string[];
+  readonly notes: readonly string[];
+  /** Some were not reported by the last step: tell the operators (once: the status remembers them). */
+  readonly notify: boolean;
+}
+
+const foreignModeOf = (fleet: FleetConfig): ForeignAdoption => fleet.adoption?.foreign ?? 'ignore';
+
+/** Whether the instance is one this deployment launched. */
+export const launchedBy = (owner: string, instance: ObservedInstance) => instance.owner === owner && instance.commandId !== undefined;
+
+const listed = (ids: readonly string[]) => (ids.length > LISTED ? `${ids.slice(0, LISTED).join(', ')} and ${ids.length - LISTED} more` : ids.join(', '));
+
+function notesOf(fleet: FleetConfig, byOwner: ReadonlyMap<string, string[]>, foreign: readonly string[]): string[] {
+  const notes = [...byOwner].map(
+    ([other, ids]) => `not touching ${ids.length} instance(s) of fleet ${fleet.name} launched by another deployment (fleetward:owner ${other}): ${listed(ids)}`,
+  );
+  if (foreign.length > 0) {
+    notes.push(
+      `not adopting ${foreign.length} instance(s) that carry the fleet tag but that fleetward did not launch ` +
+        `(no fleetward:owner and fleetward:command-id of this deployment; adoption.foreign is ignore): ${listed(foreign)}`,
+    );
+  }
+  return notes;
+}
+
+/** Sorts the observed instances into those this deployment manages and those it leaves alone. */
+export function sortByOwner(fleet: FleetConfig, owner: string, observed: readonly ObservedInstance[]): OwnershipSort {
+  const mode = foreignModeOf(fleet);
+  const managed: ObservedInstance[] = [];
+  const byOwner = new Map<string, string[]>();
+  const foreign: string[] = [];
+  for (const instance of observed) {
+    if (launchedBy(owner, instance)) managed.push(instance);
+    else if (instance.state === 'terminated' || instance.state === 'shutting-down') continue;
+    else if (instance.owner !== undefined && instance.owner !== owner) byOwner.set(instance.owner, [...(byOwner.get(instance.owner) ?? []), instance.instanceId]);
+    else if (mode === 'manage') managed.push(instance);
+    else if (mode === 'keep') managed.push({ ...instance, protected: true });
+    else foreign.push(instance.instanceId);
+  }
+  for (const ids of byOwner.values()) ids.sort();
+  foreign.sort();
+  const unowned = [...[...byOwner.values()].flat(), ...foreign].sort();
+  return { managed, unowned, notes: notesOf(fleet, byOwner, foreign) };
+}
+
+/** The report of this step, and whether it names an instance the last one did not. */
+export function ownershipReport(sort: OwnershipSort, status: FleetStatus | undefined): OwnershipReport {
+  const before = new Set(status?.unowned ?? []);
+  const remembered = sort.unowned.slice(0, UNOWNED_REMEMBERED);
+  return { instanceIds: sort.unowned, notes: sort.notes, notify: remembered.some((id) => !before.has(id)) };
+}
+
+/**
+ * Records of instances now left alone (another deployment's, or foreign without the opt-in):
+ * fleetward lets go of them, and no later phase sees them.
+ */
+export function releaseUnowned(
+  context: { readonly fleet: FleetConfig; readonly step: number },
+  records: readonly InstanceRecord[],
+  unowned: ReadonlySet<string>,
+): { readonly records: readonly InstanceRecord[]; readonly releases: readonly Command[] } {
+  if (unowned.size === 0) return { records, releases: [] };
+  const releases: Command[] = records
+    .filter((record) => unowned.has(record.instanceId))
+    .map((record) => ({
+      kind: 'forget',
+      id: stepCommandId(context.fleet.name, context.step, 'forget', record.instanceId),
+      instanceId: record.instanceId,
+      reason: 'the instance is not this deployment\'s (see the notes): fleetward lets go of its record and leaves it alone',
+    }));
+  return { records: records.filter((record) => !unowned.has(record.instanceId)), releases };
+}
