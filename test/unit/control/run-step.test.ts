@@ -111,6 +111,7 @@ describe('runFleetStep: re-validation just before acting', () => {
     ['became protected', (world: ControlWorld, id: string) => world.compute.protect(id), 'abandoned: the instance became protected'],
     ['lost the fleet tag', (world: ControlWorld, id: string) => world.compute.untag(id), 'abandoned: the instance no longer carries the fleet tag'],
     ['was stopped', (world: ControlWorld, id: string) => world.compute.fail(id, 'stopped'), 'abandoned: the instance is no longer running'],
+    ['was claimed by another deployment', (world: ControlWorld, id: string) => world.compute.setTag(id, 'fleetward:owner', 'other-stack'), 'abandoned: its fleetward:owner tag changed'],
   ])('abandons a scale-in victim that %s since the step observed it, and leaves it in service', async (_case, change, reason) => {
     const world = new ControlWorld();
     await world.seedInService(3);
