@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { run } from '../../bin/fleetward.ts';
 import { MAINTENANCE_TAG, OWNER_TAG } from '../../functions/core/tags.ts';
 import { FleetHarness, METRIC_NAMESPACE } from './harness.ts';
 
@@ -69,6 +70,14 @@ describe('ownership', () => {
     expect(latest?.decision.notes).toContain(
       `not adopting 1 instance(s) that carry the fleet tag but that fleetward did not launch (no fleetward:owner and fleetward:command-id of this deployment; adoption.foreign is ignore): ${database}`,
     );
+    let printed = '';
+    const io = { stdout: (text: string) => void (printed += text), stderr: (text: string) => void (printed += text) };
+    expect(await run(['status', 'web', '--table', fleet.tableName, '--json'], io, { config: fleet.config, clock: fleet.clock, env: {} })).toBe(0);
+    const [view] = (JSON.parse(printed) as { fleets: Array<{ instances: Array<{ instanceId: string; lifecycle: string; reason: string }> }> }).fleets;
+    expect(view?.instances.find((i) => i.instanceId === database)).toMatchObject({
+      lifecycle: 'unowned',
+      reason: "carries the fleet tag but is not this deployment's: left alone",
+    });
   });
 
   it('keeps an instance in maintenance after the table is emptied: adopted in maintenance, and a serving one is scaled in instead', async () => {

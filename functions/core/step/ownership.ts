@@ -14,9 +14,12 @@ export const UNOWNED_REMEMBERED = 50;
 /** How many instance ids one note lists. */
 const LISTED = 10;
 
-export interface OwnershipSort {
+/** What ownership is judged on: any view of an instance with its tags (the core's, or the compute port's). */
+type Tagged = Pick<ObservedInstance, 'instanceId' | 'state' | 'owner' | 'commandId' | 'protected'>;
+
+export interface OwnershipSort<T extends Tagged = ObservedInstance> {
   /** The instances this deployment manages (foreign ones kept by adoption.foreign: keep are protected). */
-  readonly managed: readonly ObservedInstance[];
+  readonly managed: readonly T[];
   /** The instances left alone, sorted by id. */
   readonly unowned: readonly string[];
   /** Why each group is left alone, with its instances. */
@@ -34,7 +37,7 @@ export interface OwnershipReport {
 const foreignModeOf = (fleet: FleetConfig): ForeignAdoption => fleet.adoption?.foreign ?? 'ignore';
 
 /** Whether the instance is one this deployment launched. */
-export const launchedBy = (owner: string, instance: ObservedInstance) => instance.owner === owner && instance.commandId !== undefined;
+export const launchedBy = (owner: string, instance: Tagged) => instance.owner === owner && instance.commandId !== undefined;
 
 const listed = (ids: readonly string[]) => (ids.length > LISTED ? `${ids.slice(0, LISTED).join(', ')} and ${ids.length - LISTED} more` : ids.join(', '));
 
@@ -52,9 +55,9 @@ function notesOf(fleet: FleetConfig, byOwner: ReadonlyMap<string, string[]>, for
 }
 
 /** Sorts the observed instances into those this deployment manages and those it leaves alone. */
-export function sortByOwner(fleet: FleetConfig, owner: string, observed: readonly ObservedInstance[]): OwnershipSort {
+export function sortByOwner<T extends Tagged>(fleet: FleetConfig, owner: string, observed: readonly T[]): OwnershipSort<T> {
   const mode = foreignModeOf(fleet);
-  const managed: ObservedInstance[] = [];
+  const managed: T[] = [];
   const byOwner = new Map<string, string[]>();
   const foreign: string[] = [];
   for (const instance of observed) {
