@@ -239,3 +239,25 @@ describe('runFleetStep: target groups', () => {
     expect(world.faults.compute.callsOf('terminate').map((c) => c.args)).toEqual([[[victim]]]);
   });
 });
+
+describe('runFleetStep: instances that are not this deployment’s', () => {
+  it('notifies once about them, again only when a new one appears, and counts them in every outcome', async () => {
+    const world = new ControlWorld();
+    await world.seedInService(2);
+    world.setLoad(20);
+    const stranger = world.compute.seedInstance({ fleet: 'web', owner: 'other-stack', commandId: 'web/1/launch/subnet-a', subnetId: A.subnetId });
+    const subjects = () => world.notifier.notified.map((n) => n.subject);
+
+    const outcomes = [await world.step(), await world.step()];
+    const foreign = world.compute.seedInstance({ fleet: 'web', subnetId: A.subnetId });
+    outcomes.push(await world.step());
+
+    expect(outcomes.map((o) => [o.outcome, o.unowned])).toEqual([['done', 1], ['done', 1], ['done', 2]]);
+    expect(subjects()).toEqual([
+      "fleetward: fleet web has 1 instance(s) that are not this deployment's",
+      "fleetward: fleet web has 2 instance(s) that are not this deployment's",
+    ]);
+    expect(world.notifier.notified[1]?.details).toEqual({ fleet: 'web', step: 3, instanceIds: [stranger, foreign].sort() });
+    expect(world.faults.compute.callsOf('terminate')).toEqual([]);
+  });
+});
