@@ -54,6 +54,16 @@ function notesOf(fleet: FleetConfig, byOwner: ReadonlyMap<string, string[]>, for
   return notes;
 }
 
+/** The list of one other owner's instances, created on first use (one push per instance: linear). */
+function othersOf(byOwner: Map<string, string[]>, owner: string): string[] {
+  let ids = byOwner.get(owner);
+  if (ids === undefined) {
+    ids = [];
+    byOwner.set(owner, ids);
+  }
+  return ids;
+}
+
 /** Sorts the observed instances into those this deployment manages and those it leaves alone. */
 export function sortByOwner<T extends Tagged>(fleet: FleetConfig, owner: string, observed: readonly T[]): OwnershipSort<T> {
   const mode = foreignModeOf(fleet);
@@ -63,7 +73,7 @@ export function sortByOwner<T extends Tagged>(fleet: FleetConfig, owner: string,
   for (const instance of observed) {
     if (launchedBy(owner, instance)) managed.push(instance);
     else if (instance.state === 'terminated' || instance.state === 'shutting-down') continue;
-    else if (instance.owner !== undefined && instance.owner !== owner) byOwner.set(instance.owner, [...(byOwner.get(instance.owner) ?? []), instance.instanceId]);
+    else if (instance.owner !== undefined && instance.owner !== owner) othersOf(byOwner, instance.owner).push(instance.instanceId);
     else if (mode === 'manage') managed.push(instance);
     else if (mode === 'keep') managed.push({ ...instance, protected: true });
     else foreign.push(instance.instanceId);
