@@ -47,6 +47,8 @@ export interface MemoryComputeOptions {
   readonly minimumBilledSeconds?: number;
   /** The IAM policy: acting on anything whose fleet tag is not one of these is refused. Absent: no check. */
   readonly authorizedFleets?: readonly string[];
+  /** The IAM policy's owner condition: launching without this owner tag, or acting on an instance without it, is refused. Absent: no check. */
+  readonly authorizedOwner?: string;
 }
 
 /** An instance as a test wants it to have been there before the test. */
@@ -89,6 +91,7 @@ export class MemoryCompute implements ComputePort {
   private readonly shortages = new Map<string, CapacityErrorCode>();
   private readonly delays: { readonly boot: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
   private readonly authorized: ReadonlySet<string> | undefined;
+  private readonly authorizedOwner: string | undefined;
 
   constructor(options: MemoryComputeOptions) {
     this.clock = options.clock;
@@ -107,6 +110,7 @@ export class MemoryCompute implements ComputePort {
       visible: options.terminatedVisibleMs ?? HOUR_MS,
     };
     this.authorized = options.authorizedFleets === undefined ? undefined : new Set(options.authorizedFleets);
+    this.authorizedOwner = options.authorizedOwner;
   }
 
   // --- The port ---
@@ -343,6 +347,7 @@ export class MemoryCompute implements ComputePort {
 
   private runInstances({ fleet, command, owner }: LaunchRequest, instanceType: string, count: number): string[] {
     this.authorize('RunInstances', command.id, new Map([[FLEET_TAG, fleet.name]]));
+    this.authorizeOwner('RunInstances', command.id, owner);
     const availabilityZone = this.subnetZones.get(command.subnetId);
     if (availabilityZone === undefined) throw new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${command.subnetId}' does not exist`);
     const shortage = this.shortages.get(instanceType) ?? this.shortages.get(`${instanceType} ${availabilityZone}`);
@@ -441,7 +446,10 @@ export class MemoryCompute implements ComputePort {
   private acting(action: string, instanceIds: readonly string[]): Instance[] {
     this.timeline.catchUp();
     const instances = instanceIds.map((id) => this.known(id));
-    for (const instance of instances) this.authorize(action, instance.instanceId, instance.tags);
+    for (const instance of instances) {
+      this.authorize(action, instance.instanceId, instance.tags);
+      this.authorizeOwner(action, instance.instanceId, instance.tags.get(OWNER_TAG));
+    }
     return instances;
   }
 
@@ -460,6 +468,11 @@ export class MemoryCompute implements ComputePort {
   private authorize(action: string, resourceId: string, tags: ReadonlyMap<string, string> | undefined): void {
     if (this.authorized === undefined || this.authorized.has(tags?.get(FLEET_TAG) ?? '')) return;
     throw new AwsApiError('UnauthorizedOperation', `You are not authorized to perform ${action} on ${resourceId}: it does not carry a fleet tag this role may act on.`);
+  }
+
+  private authorizeOwner(action: string, resourceId: string, owner: string | undefined): void {
+    if (this.authorizedOwner === undefined || owner === this.authorizedOwner) return;
+    throw new AwsApiError('UnauthorizedOperation', `You are not authorized to perform ${action} on ${resourceId}: it does not carry the fleetward:owner tag this role may act on.`);
   }
 
   private zoneOf(subnetId: string): string {

@@ -118,7 +118,8 @@ export class ControlWorld {
 
   constructor(options: WorldOptions = {}) {
     this.fleet = webFleet(options);
-    this.compute = new MemoryCompute({ clock: this.clock, subnets: [A, B], bootMs: options.bootMs ?? 0, stopMs: options.stopMs ?? 0 });
+    // The IAM policy's owner condition, emulated: acting on an instance of another owner fails the step.
+    this.compute = new MemoryCompute({ clock: this.clock, subnets: [A, B], bootMs: options.bootMs ?? 0, stopMs: options.stopMs ?? 0, authorizedOwner: WORLD_OWNER });
     this.loadBalancer = new MemoryLoadBalancer({
       clock: this.clock,
       targetGroups: [TARGET_GROUP],
