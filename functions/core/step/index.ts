@@ -1,8 +1,9 @@
 /**
  * One control step's decision for one fleet, as named pure phases in the order they run: sort
- * out whose instances they are, settle operator requests, reconcile records with EC2, assess health (failover), decide the desired
- * capacity, run the voluntary disruption methods within the budget, launch what is missing, and
- * advance everything out of service. Each phase reads the context and returns what it decides.
+ * out whose instances they are, settle operator requests, reconcile records with EC2, assess
+ * health (failover), decide the desired capacity, run the voluntary disruption methods within
+ * the budget, launch what is missing, and advance everything out of service. Each phase reads
+ * the context and returns what it decides.
  */
 import { type StepContext, type StepDecision, type StepInput, byInstanceId, stepContext } from './context.ts';
 import { advanceOutOfService } from './advance.ts';
@@ -41,7 +42,7 @@ export function decideStep(input: StepInput): StepDecision {
   const owned = releaseUnowned(context, input.records, new Set(context.ownership.unowned));
   const unowned = ownershipReport(context.ownership, input.status);
   const settled = settleRequests(context, owned.records, input.requests ?? []);
-  if (settled.paused) return pausedDecision(context, settled, owned.releases, unowned);
+  if (settled.paused) return pausedDecision(context, settled, unowned);
   const reconciled = reconcile(context, settled.records);
   const health = assessHealth(context, settled.records, reconciled.candidates);
   const leavingForHealth = new Set(health.drains.map((d) => d.instanceId));

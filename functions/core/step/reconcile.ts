@@ -1,9 +1,9 @@
 /**
  * Phase two: reconcile fleetward's records with what EC2 reports. A live instance of this
  * deployment's that carries the fleet tag but has no record is adopted (in maintenance when its
- * maintenance tag says so); the record of an instance EC2 no longer runs is
- * forgotten (unless failover or a drain still has to deal with it). The in-service instances,
- * adopted ones included, are the candidates every later phase works on.
+ * maintenance tag says so); the record of an instance EC2 no longer runs is forgotten (unless
+ * failover or a drain still has to deal with it). The in-service instances, adopted ones
+ * included, are the candidates every later phase works on.
  */
 import { stepCommandId } from '../command-ids.ts';
 import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
