@@ -104,6 +104,8 @@ const instanceArb = fc.record({
   typeIndex: fc.integer({ min: 0, max: TYPES.length }),
   subnetIndex: fc.integer({ min: 0, max: ALL_SUBNETS.length - 1 }),
   protected: fc.boolean(),
+  // Mostly this deployment's; sometimes another's, or no deployment's (a third party tagged it).
+  owner: fc.constantFrom(OWNER, OWNER, OWNER, 'other-stack', undefined),
   launchedSecondsAgo: seconds(900),
   record: fc.constantFrom('none' as const, 'in-service' as const, 'in-service' as const, 'terminating' as const),
   recordedSecondsAgo: seconds(900),
@@ -168,7 +170,7 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
         targetHealth: spec.targetHealth,
         identity: NO_IDENTITY,
         commandId: `launched/${index}`,
-        owner: OWNER,
+        ...(spec.owner === undefined ? {} : { owner: spec.owner }),
       };
     });
     const records: InstanceRecord[] = [];
@@ -223,6 +225,12 @@ function checkInvariants(input: StepInput, decision: StepDecision): void {
   if (terminatedUnits > 0) expect(current - terminatedUnits).toBeGreaterThanOrEqual(decision.desiredCapacity);
   if (launchedUnits > 0) expect(current + decision.capacity.replacingUnits + launchedUnits).toBeLessThanOrEqual(max);
   expect(terminatedUnits > 0 && launchedUnits > 0, 'launch and terminate in one step').toBe(false);
+
+  // Another deployment's instance, or a foreign one without the opt-in, is named only to let go of its record.
+  for (const command of decision.commands) {
+    const owner = 'instanceId' in command && command.instanceId !== undefined ? observedById.get(command.instanceId)?.owner : OWNER;
+    if (owner !== OWNER && observedById.has((command as { instanceId: string }).instanceId)) expect(command.kind, `${command.kind} of an instance owned by ${owner}`).toBe('forget');
+  }
 
   const ids = decision.commands.map((c) => c.id);
   expect(new Set(ids).size).toBe(ids.length);

@@ -66,6 +66,13 @@ describe('decideStep: ownership', () => {
     ]);
   });
 
+  it('lets go of the record of a terminated instance that is not its own without failing it over or reporting it', () => {
+    const ended = instance('i-9', SUBNET_A, { owner: undefined, state: 'terminated' });
+    const decision = decideStep(stepInput({ fleet: { ...fleet(), failover: { ...fleet().failover, enabled: true } }, status: status(2), observed: [...own, ended] }));
+    expect(decision.commands.filter((c) => 'instanceId' in c && c.instanceId === 'i-9').map((c) => c.kind)).toEqual(['forget']);
+    expect(decision.unowned).toEqual({ instanceIds: [], notes: [], notify: false });
+  });
+
   it('adoption.foreign keep: adopts and counts a foreign instance, but never chooses it for scale-in', () => {
     const decision = decideStep(
       stepInput({ fleet: withForeign('keep'), status: status(2), observed: [...own, foreign('i-9')], records: own.map((o) => record(o.instanceId)), metric: cpu(10) }),

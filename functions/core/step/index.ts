@@ -39,7 +39,7 @@ function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecisio
 export function decideStep(input: StepInput): StepDecision {
   const context = stepContext(input);
   const { fleet } = context;
-  const owned = releaseUnowned(context, input.records, new Set(context.ownership.unowned));
+  const owned = releaseUnowned(context, input.records, context.ownership.released);
   const unowned = ownershipReport(context.ownership, input.status);
   const settled = settleRequests(context, owned.records, input.requests ?? []);
   if (settled.paused) return pausedDecision(context, settled, unowned);

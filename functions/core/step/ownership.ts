@@ -20,8 +20,10 @@ type Tagged = Pick<ObservedInstance, 'instanceId' | 'state' | 'owner' | 'command
 export interface OwnershipSort<T extends Tagged = ObservedInstance> {
   /** The instances this deployment manages (foreign ones kept by adoption.foreign: keep are protected). */
   readonly managed: readonly T[];
-  /** The instances left alone, sorted by id. */
+  /** The instances left alone that still run (or could), sorted by id: the ones reported. */
   readonly unowned: readonly string[];
+  /** Every instance left alone, terminated ones included: their records are let go of. */
+  readonly released: ReadonlySet<string>;
   /** Why each group is left alone, with its instances. */
   readonly notes: readonly string[];
 }
@@ -70,18 +72,23 @@ export function sortByOwner<T extends Tagged>(fleet: FleetConfig, owner: string,
   const managed: T[] = [];
   const byOwner = new Map<string, string[]>();
   const foreign: string[] = [];
+  const released = new Set<string>();
   for (const instance of observed) {
+    const another = instance.owner !== undefined && instance.owner !== owner;
     if (launchedBy(owner, instance)) managed.push(instance);
-    else if (instance.state === 'terminated' || instance.state === 'shutting-down') continue;
-    else if (instance.owner !== undefined && instance.owner !== owner) othersOf(byOwner, instance.owner).push(instance.instanceId);
-    else if (mode === 'manage') managed.push(instance);
-    else if (mode === 'keep') managed.push({ ...instance, protected: true });
-    else foreign.push(instance.instanceId);
+    else if (!another && mode === 'manage') managed.push(instance);
+    else if (!another && mode === 'keep') managed.push({ ...instance, protected: true });
+    else {
+      released.add(instance.instanceId);
+      if (instance.state === 'terminated' || instance.state === 'shutting-down') continue;
+      if (another) othersOf(byOwner, instance.owner ?? '').push(instance.instanceId);
+      else foreign.push(instance.instanceId);
+    }
   }
   for (const ids of byOwner.values()) ids.sort();
   foreign.sort();
   const unowned = [...[...byOwner.values()].flat(), ...foreign].sort();
-  return { managed, unowned, notes: notesOf(fleet, byOwner, foreign) };
+  return { managed, unowned, released, notes: notesOf(fleet, byOwner, foreign) };
 }
 
 /** The report of this step, and whether it names an instance the last one did not. */
