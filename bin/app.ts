@@ -1,6 +1,7 @@
 /**
  * The CDK app: deploys the stack `Fleetward` for the config file named by `-c config=<file>`
- * (default fleetward.config.yaml), with cdk-nag's AWS Solutions checks. An invalid config
+ * (default fleetward.config.yaml), with `-c instanceRoleArns=…`, `-c tagGuardRoleArns=…` and
+ * `-c owner=…` for the props of the same names, and with cdk-nag's AWS Solutions checks. An invalid config
  * fails synthesis with every problem listed, and nothing is deployed.
  */
 import { App, Validations } from 'aws-cdk-lib';
@@ -9,9 +10,9 @@ import { ConfigError } from '../functions/core/config.ts';
 import { FleetwardStack } from '../lib/fleetward-stack.ts';
 import { configPathFromContext, loadConfig } from '../lib/load-config.ts';
 
-/** The context value `instanceRoleArns`: a JSON list in cdk.json or comma-separated with -c. */
-function instanceRoleArns(app: App): string[] {
-  const value: unknown = app.node.tryGetContext('instanceRoleArns');
+/** A list-valued context value (`instanceRoleArns`, `tagGuardRoleArns`): a JSON list in cdk.json or comma-separated with -c. */
+function roleArns(app: App, key: string): string[] {
+  const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === '') return [];
   if (Array.isArray(value)) return value.map(String);
   return String(value)
@@ -24,7 +25,9 @@ const app = new App();
 try {
   new FleetwardStack(app, 'Fleetward', {
     config: loadConfig(configPathFromContext(app.node)),
-    instanceRoleArns: instanceRoleArns(app),
+    instanceRoleArns: roleArns(app, 'instanceRoleArns'),
+    tagGuardRoleArns: roleArns(app, 'tagGuardRoleArns'),
+    ...(typeof app.node.tryGetContext('owner') === 'string' ? { owner: String(app.node.tryGetContext('owner')) } : {}),
   });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -25,6 +25,10 @@ export class FleetwardStack extends Stack {
       description: 'The scale function',
       value: this.fleetward.scaleFunction.functionName,
     });
+    new CfnOutput(this, 'Owner', {
+      description: 'The fleetward:owner tag of the instances this deployment launches (FLEETWARD_OWNER for the CLI)',
+      value: this.fleetward.owner,
+    });
     new CfnOutput(this, 'TopicArn', {
       description: 'Subscribe here to receive notifications',
       value: this.fleetward.topic.topicArn,

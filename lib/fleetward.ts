@@ -22,8 +22,8 @@ import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
 import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
-import { FLEET_TAG } from '../functions/core/tags.ts';
-import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
+import { FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG } from '../functions/core/tags.ts';
+import { CONFIG_VARIABLE, OWNER_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
 
 /** Lambda's limit on the size of a function's environment variables, measured as JSON. */
@@ -52,7 +52,7 @@ type EventPatternWithOr = events.EventPattern & { readonly $or: readonly Record<
 /** Why each EC2 resource type is granted on every resource of the type (cdk-nag AwsSolutions-IAM5). */
 const WILDCARD_REASONS: Record<string, string> = {
   instance:
-    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag) and tagging at launch works only inside RunInstances (ec2:CreateAction). Every other action on an instance (terminate, stop, start, attaching interfaces and volumes, associating Elastic IPs, the quarantine tag changes) needs the fleetward:fleet tag on it (ec2:ResourceTag).',
+    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag) and tagging at launch works only inside RunInstances (ec2:CreateAction). Launching needs the fleetward:owner tag of this deployment in the request too. Every other action on an instance (terminate, stop, start, attaching interfaces and volumes, associating Elastic IPs, the quarantine and maintenance tag changes) needs the fleetward:fleet tag and the fleetward:owner tag of this deployment on it (ec2:ResourceTag), or, for a fleet with adoption.foreign manage, the fleet tag and no owner tag at all.',
   volume:
     'Volume IDs do not exist before RunInstances or CreateVolume creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances and CreateVolume (ec2:CreateAction), and attaching or detaching one needs the fleetward:fleet tag on the volume (ec2:ResourceTag).',
   'network-interface':
@@ -75,6 +75,8 @@ const WILDCARD_REASONS: Record<string, string> = {
 const SCALE_ENTRY = fileURLToPath(new URL('../functions/handlers/scale.ts', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+/** What an EC2 tag value may hold, at most 256 characters. */
+const OWNER_VALUE = /^[\w .:/=+@-]{1,256}$/;
 
 /** Properties of the Fleetward construct. */
 export interface FleetwardProps {
@@ -96,6 +98,24 @@ export interface FleetwardProps {
    * @default - none: the launch templates must not name an instance profile
    */
   readonly instanceRoleArns?: string[];
+
+  /**
+   * This deployment's owner identity: the fleetward:owner tag of every instance it launches. An
+   * instance of a fleet with another owner's tag is never adopted, counted or touched, and the IAM
+   * policy lets the function stop or terminate only instances with this value. Set it to keep
+   * the instances of a deployment whose table was replaced.
+   * @default - the state table's name (unique to the deployment; the CLI uses it by default too)
+   */
+  readonly owner?: string;
+
+  /**
+   * ARNs of IAM roles (instance roles, CI roles, operators' roles) that must never set or remove
+   * fleetward:* tags: the stack attaches to each a managed policy that denies it. Without such a
+   * guard (or the service control policy of docs/deployment.md), anyone who can tag an instance
+   * can take it into or out of a fleet.
+   * @default - none
+   */
+  readonly tagGuardRoleArns?: string[];
 
   /**
    * What happens to the state table when it leaves the stack. RETAIN keeps deletion protection
@@ -134,6 +154,8 @@ export class Fleetward extends Construct {
   readonly healthEventRule: events.Rule;
   /** Invokes the scale function when an alarm on a StatusCheckFailed* metric goes into ALARM. */
   readonly statusCheckAlarmRule: events.Rule;
+  /** The fleetward:owner value of this deployment's instances (a token when it is the table name). */
+  readonly owner: string;
 
   constructor(scope: Construct, id: string, props: FleetwardProps) {
     super(scope, id);
@@ -150,6 +172,7 @@ export class Fleetward extends Construct {
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
     });
+    this.owner = props.owner ?? this.table.tableName;
 
     // The AWS managed key costs nothing; only the function (same account) publishes.
     this.topic = new sns.Topic(this, 'Topic', {
@@ -183,6 +206,7 @@ export class Fleetward extends Construct {
         ...fixedEnvironment(config),
         FLEETWARD_TABLE_NAME: this.table.tableName,
         FLEETWARD_TOPIC_ARN: this.topic.topicArn,
+        [OWNER_VARIABLE]: this.owner,
       },
       // A step is stale once the next one is due: no delayed retries of asynchronous invocations.
       retryAttempts: 0,
@@ -200,6 +224,7 @@ export class Fleetward extends Construct {
     });
 
     this.grantScaleFunction(role, config, props.instanceRoleArns ?? []);
+    this.guardTags(props.tagGuardRoleArns ?? []);
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       description: 'fleetward schedule: invokes the scale function',
@@ -292,12 +317,6 @@ export class Fleetward extends Construct {
     const subnets = [...new Set(config.fleets.flatMap((fleet) => fleet.subnets))].map((subnet) => ec2Arn('subnet', subnet));
     const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
     const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
-    /** Only the named tag key; the Null check refuses a request naming none (DeleteTags would delete all). */
-    const onlyTagKey = (key: string) => ({
-      ...onFleetResources,
-      'ForAllValues:StringEquals': { 'aws:TagKeys': [key] },
-      Null: { 'aws:TagKeys': 'false' },
-    });
     const allow = (statement: iam.PolicyStatementProps) => role.addToPolicy(new iam.PolicyStatement(statement));
 
     allow({
@@ -309,7 +328,7 @@ export class Fleetward extends Construct {
       sid: 'LaunchOnlyTaggedWithFleet',
       actions: ['ec2:RunInstances'],
       resources: created,
-      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
+      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames, [`aws:RequestTag/${OWNER_TAG}`]: this.owner } },
     });
     allow({
       sid: 'LaunchUsingExisting',
@@ -322,28 +341,23 @@ export class Fleetward extends Construct {
       resources: created,
       conditions: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume'] } },
     });
-    allow({
-      sid: 'LifecycleOnlyOfFleetInstances',
-      actions: ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'],
-      resources: [ec2Arn('instance')],
-      conditions: onFleetResources,
-    });
+    this.grantOnInstances(role, config);
     allow({
       sid: 'MoveElasticIpsOnlyOfFleet',
       actions: ['ec2:AssociateAddress'],
-      resources: [ec2Arn('elastic-ip'), ec2Arn('instance'), ec2Arn('network-interface')],
+      resources: [ec2Arn('elastic-ip'), ec2Arn('network-interface')],
       conditions: onFleetResources,
     });
     allow({
       sid: 'MoveNetworkInterfacesOnlyOfFleet',
       actions: ['ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface'],
-      resources: [ec2Arn('network-interface'), ec2Arn('instance')],
+      resources: [ec2Arn('network-interface')],
       conditions: onFleetResources,
     });
     allow({
       sid: 'MoveVolumesOnlyOfFleet',
       actions: ['ec2:AttachVolume', 'ec2:DetachVolume'],
-      resources: [ec2Arn('volume'), ec2Arn('instance')],
+      resources: [ec2Arn('volume')],
       conditions: onFleetResources,
     });
     allow({
@@ -356,18 +370,6 @@ export class Fleetward extends Construct {
       sid: 'RestoreVolumesFromSnapshots',
       actions: ['ec2:CreateVolume'],
       resources: [ec2Arn('snapshot')],
-    });
-    allow({
-      sid: 'QuarantineTagOnlyOnFleetInstances',
-      actions: ['ec2:CreateTags'],
-      resources: [ec2Arn('instance')],
-      conditions: onlyTagKey(QUARANTINE_TAG),
-    });
-    allow({
-      sid: 'QuarantineRemovesOnlyTheFleetTag',
-      actions: ['ec2:DeleteTags'],
-      resources: [ec2Arn('instance')],
-      conditions: onlyTagKey(FLEET_TAG),
     });
     allow({
       sid: 'ReadOnlyWithoutResourceLevelPermissions',
@@ -416,6 +418,65 @@ export class Fleetward extends Construct {
     this.topic.grantPublish(role);
   }
 
+  /**
+   * Every mutating action on an instance: only on instances of the fleets that carry this
+   * deployment's owner tag, and, for fleets with adoption.foreign manage, on their instances
+   * that carry no owner tag at all (never another deployment's).
+   */
+  private grantOnInstances(role: iam.Role, config: FleetwardConfig): void {
+    const fleetTag = `ec2:ResourceTag/${FLEET_TAG}`;
+    const ownerTag = `ec2:ResourceTag/${OWNER_TAG}`;
+    const managedForeign = config.fleets.filter((fleet) => fleet.adoption?.foreign === 'manage').map((fleet) => fleet.name);
+    type Conditions = Record<string, Record<string, unknown>>;
+    const scopes: Array<{ suffix: string; on: Conditions }> = [
+      { suffix: '', on: { StringEquals: { [fleetTag]: config.fleets.map((fleet) => fleet.name), [ownerTag]: this.owner } } },
+      ...(managedForeign.length > 0 ? [{ suffix: 'AdoptedForeign', on: { StringEquals: { [fleetTag]: managedForeign }, Null: { [ownerTag]: 'true' } } }] : []),
+    ];
+    /** Only the named tag keys; the Null check refuses a request naming none (DeleteTags would delete all). */
+    const onlyTagKeys = (keys: string[], on: Conditions): Conditions => ({
+      ...on,
+      'ForAllValues:StringEquals': { 'aws:TagKeys': keys },
+      Null: { ...on.Null, 'aws:TagKeys': 'false' },
+    });
+    for (const { suffix, on } of scopes) {
+      const allow = (sid: string, actions: string[], conditions: Conditions) =>
+        role.addToPolicy(new iam.PolicyStatement({ sid: `${sid}${suffix}`, actions, resources: [ec2Arn('instance')], conditions }));
+      allow('LifecycleOnlyOfOwnFleetInstances', ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'], on);
+      allow(
+        'MoveIdentityOnlyToOwnFleetInstances',
+        ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:AttachVolume', 'ec2:DetachVolume'],
+        on,
+      );
+      allow('QuarantineAndMaintenanceTagsOnlyOnOwnFleetInstances', ['ec2:CreateTags'], onlyTagKeys([QUARANTINE_TAG, MAINTENANCE_TAG], on));
+      allow('RemoveOnlyFleetAndMaintenanceTagsOfOwnFleetInstances', ['ec2:DeleteTags'], onlyTagKeys([FLEET_TAG, MAINTENANCE_TAG], on));
+    }
+  }
+
+  /** A managed policy on each given role that denies setting or removing any fleetward:* tag. */
+  private guardTags(roleArns: string[]): void {
+    if (roleArns.length === 0) return;
+    new iam.ManagedPolicy(this, 'TagGuard', {
+      description: 'fleetward: these principals may not set or remove fleetward:* tags (they decide what fleetward may terminate)',
+      roles: roleArns.map((arn, index) => iam.Role.fromRoleArn(this, `TagGuardRole${index}`, arn, { mutable: false })),
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'NoFleetwardTags',
+          effect: iam.Effect.DENY,
+          actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          resources: ['*'],
+          conditions: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['fleetward:*'] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'NoDeletingAllTags',
+          effect: iam.Effect.DENY,
+          actions: ['ec2:DeleteTags'],
+          resources: ['*'],
+          conditions: { Null: { 'aws:TagKeys': 'true' } },
+        }),
+      ],
+    });
+  }
+
   /** Each acknowledgement names one exact cdk-nag finding and says why it is acceptable. */
   private acknowledgeNagFindings(role: iam.Role, schedulerRole: iam.Role): void {
     Validations.of(role).acknowledge(
@@ -462,11 +523,12 @@ function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
 }
 
 /** The size Lambda counts, with the names CloudFormation generates at their longest. */
-function environmentSize(config: FleetwardConfig): number {
+function environmentSize(config: FleetwardConfig, owner: string | undefined): number {
   const environment = {
     ...fixedEnvironment(config),
     FLEETWARD_TABLE_NAME: 'x'.repeat(TABLE_NAME_MAX_LENGTH),
     FLEETWARD_TOPIC_ARN: 'x'.repeat(TOPIC_ARN_MAX_LENGTH),
+    [OWNER_VARIABLE]: owner ?? 'x'.repeat(TABLE_NAME_MAX_LENGTH),
   };
   return Buffer.byteLength(JSON.stringify(environment), 'utf8');
 }
@@ -482,7 +544,7 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
     problems.push(...error.problems.map((problem) => `config: ${problem}`));
   }
   if (config !== undefined) {
-    const size = environmentSize(config);
+    const size = environmentSize(config, props.owner);
     if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
       const configBytes = Buffer.byteLength(encodeConfig(config), 'utf8');
       problems.push(
@@ -499,11 +561,14 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
       problems.push(`scheduleRate: must be a whole number of minutes, at least 1, got ${rate.toHumanString()}`);
     }
   }
-  (props.instanceRoleArns ?? []).forEach((arn, index) => {
-    if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) {
-      problems.push(`instanceRoleArns[${index}]: must be the ARN of one IAM role (no wildcards), got ${arn}`);
-    }
-  });
+  for (const prop of ['instanceRoleArns', 'tagGuardRoleArns'] as const) {
+    (props[prop] ?? []).forEach((arn, index) => {
+      if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) problems.push(`${prop}[${index}]: must be the ARN of one IAM role (no wildcards), got ${arn}`);
+    });
+  }
+  if (props.owner !== undefined && !Token.isUnresolved(props.owner) && !OWNER_VALUE.test(props.owner)) {
+    problems.push(`owner: must be 1-256 characters of letters, digits, spaces and _ . : / = + - @ (an EC2 tag value), got ${JSON.stringify(props.owner)}`);
+  }
   if (problems.length > 0 || config === undefined) {
     throw new ConfigError('Fleetward props', problems, 'Fleetward props are');
   }

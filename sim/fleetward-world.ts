@@ -63,12 +63,17 @@ export interface SimulatedFleetward {
   step(observation: Observation): Promise<WorldStep>;
 }
 
+/** The simulated deployment's owner identity: the instances it starts with are its own. */
+const SIM_OWNER = 'simulator';
+
 /** Long before the simulation starts: the instances it starts with are warmed and past their grace. */
 const LONG_AGO_MS = -86_400_000;
 
 export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: WorldOptions): SimulatedFleetward {
   const compute = new MemoryCompute({ clock, subnets: [SIMULATED_SUBNET], bootMs: options.bootMs, terminatedVisibleMs: 0 });
-  for (let i = 0; i < options.initialInstances; i++) compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, instanceType: 'sim.unit', launchTimeMs: LONG_AGO_MS });
+  for (let i = 0; i < options.initialInstances; i++) {
+    compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, owner: SIM_OWNER, commandId: `seeded/${i}`, instanceType: 'sim.unit', launchTimeMs: LONG_AGO_MS });
+  }
   const state = new MemoryState({ decisionLogDays: 1 });
   const metrics = new UtilisationMetric();
   const deps = {
@@ -83,6 +88,7 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
     notifier: new MemoryNotifier(),
     events: new MemoryEvents(),
     log: SILENT,
+    owner: SIM_OWNER,
     runId: 'simulator',
   };
   const view: FleetView = { advance: () => undefined, get aliveCount() { return compute.aliveCount; }, get inService() { return compute.servingCount; } };

@@ -27,7 +27,7 @@ export interface RunOptions {
   /** An already validated config: `--config` is not read. */
   readonly config?: FleetwardConfig;
   readonly clock?: Clock;
-  /** The environment to read FLEETWARD_TABLE_NAME and FLEETWARD_TOPIC_ARN from (default process.env). */
+  /** The environment to read FLEETWARD_TABLE_NAME, FLEETWARD_TOPIC_ARN and FLEETWARD_OWNER from (default process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -120,12 +120,14 @@ export class Session {
       throw new CliError('no table name: give --table <name> or set FLEETWARD_TABLE_NAME');
     }
     const topicArn = env.FLEETWARD_TOPIC_ARN;
+    const owner = env.FLEETWARD_OWNER;
     const clients = createAwsClients();
     const ports = createPorts({
       config,
       tableName,
       clients,
       ...(topicArn === undefined || topicArn === '' ? {} : { topicArn }),
+      ...(owner === undefined || owner === '' ? {} : { owner }),
       ...(run.clock === undefined ? {} : { clock: run.clock }),
       // Without a topic, notifications are only logged: the command prints the same failures itself.
       logger: new Logger({ serviceName: 'fleetward-cli', logLevel: 'SILENT' }),

@@ -8,14 +8,15 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { describeForecast, forecastUpper } from '../../functions/core/forecast/index.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
 import { readPredictiveState } from '../../functions/control/predictive-state.ts';
+import { sortByOwner } from '../../functions/core/step/ownership.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
 import { age, requestLabel, table } from './format.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
 
 export interface InstanceView {
   readonly instanceId: string;
-  /** `unrecorded`: carries the fleet tag, and the next step adopts it. */
-  readonly lifecycle: Lifecycle | 'unrecorded';
+  /** `unrecorded`: carries the fleet tag, and the next step adopts it; `unowned`: not this deployment's, left alone. */
+  readonly lifecycle: Lifecycle | 'unrecorded' | 'unowned';
   /** `gone`: fleetward has a record, EC2 no longer reports the instance. */
   readonly state: Ec2State | 'gone';
   readonly availabilityZone: string;
@@ -92,6 +93,7 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
     viewForecast(session, fleet),
   ]);
   const now = session.now;
+  const unowned = new Set(sortByOwner(fleet, session.deps.owner, observed).unowned);
   const byId = new Map(observed.map((o) => [o.instanceId, o]));
   const recorded = new Set(records.map((r) => r.instanceId));
   const rows = [
@@ -103,7 +105,7 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
     const launchedAtMs = record?.launchedAtMs ?? instance?.launchTimeMs ?? now;
     return {
       instanceId,
-      lifecycle: record?.lifecycle ?? 'unrecorded',
+      lifecycle: record?.lifecycle ?? (unowned.has(instanceId) ? 'unowned' : 'unrecorded'),
       state: instance?.state ?? 'gone',
       availabilityZone: instance?.availabilityZone ?? '',
       subnetId: instance?.subnetId ?? '',
@@ -113,7 +115,7 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
       health: instance?.health ?? 'unknown',
       ...(targets === undefined ? {} : { targetHealth: targets.get(instanceId) ?? 'not-registered' }),
       protected: instance?.protected ?? false,
-      reason: record?.reason ?? 'carries the fleet tag; the next step adopts it',
+      reason: record?.reason ?? (unowned.has(instanceId) ? "carries the fleet tag but is not this deployment's: left alone" : 'carries the fleet tag; the next step adopts it'),
     };
   });
   instances.sort(

@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
-import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
 import type { ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
 import { launchTryingTypes } from './launch-fallback.ts';
@@ -75,6 +75,7 @@ function identityOf(instance: Instance, resources: FleetResources | undefined): 
 function toObserved(instance: Instance, health: InstanceHealth, resources: FleetResources | undefined): ComputeInstance {
   const commandId = tagValue(instance.Tags, COMMAND_TAG);
   const fleetTag = tagValue(instance.Tags, FLEET_TAG);
+  const owner = tagValue(instance.Tags, OWNER_TAG);
   return {
     instanceId: instance.InstanceId ?? '',
     state: (instance.State?.Name ?? 'terminated') as Ec2State,
@@ -86,6 +87,8 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
     protected: tagValue(instance.Tags, PROTECTED_TAG) === 'true',
     identity: identityOf(instance, resources),
     ...(commandId === undefined ? {} : { commandId }),
+    ...(owner === undefined ? {} : { owner }),
+    ...(tagValue(instance.Tags, MAINTENANCE_TAG) === undefined ? {} : { maintenance: true }),
     ...(fleetTag === undefined ? {} : { fleetTag }),
   };
 }
@@ -184,11 +187,12 @@ export class Ec2Compute implements ComputePort {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
-    const { fleet, command } = request;
+    const { fleet, command, owner } = request;
     const template = fleet.launchTemplate;
     const tags: Tag[] = [
       { Key: FLEET_TAG, Value: fleet.name },
       { Key: COMMAND_TAG, Value: command.id },
+      { Key: OWNER_TAG, Value: owner },
       ...Object.entries(fleet.tags).map(([Key, Value]) => ({ Key, Value })),
     ];
     return launchTryingTypes(request, async (instanceType, count) => {
@@ -205,7 +209,7 @@ export class Ec2Compute implements ComputePort {
           MaxCount: count,
           ClientToken: clientToken(command.id, instanceType),
           TagSpecifications: [
-            // IAM allows RunInstances only when every resource it creates carries the fleet tag.
+            // IAM allows RunInstances only when every resource it creates carries the fleet and owner tags.
             { ResourceType: 'instance', Tags: tags },
             { ResourceType: 'volume', Tags: tags },
             { ResourceType: 'network-interface', Tags: tags },
@@ -319,6 +323,14 @@ export class Ec2Compute implements ComputePort {
     await waitUntilVolumeAvailable({ client: this.ec2, maxWaitTime: DETACH_WAIT_MS / 1000, minDelay: 1 }, { VolumeIds: [newVolumeId] });
     await this.ec2.send(new AttachVolumeCommand({ VolumeId: newVolumeId, InstanceId: toInstanceId, Device: device }));
     return { volumeId: newVolumeId, snapshotId: latest.SnapshotId, snapshotStartMs: latest.StartTime?.getTime() ?? 0 };
+  }
+
+  async markMaintenance(instanceId: string, reason: string): Promise<void> {
+    await this.ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: MAINTENANCE_TAG, Value: reason.slice(0, 256) }] }));
+  }
+
+  async clearMaintenance(instanceId: string): Promise<void> {
+    await this.ec2.send(new DeleteTagsCommand({ Resources: [instanceId], Tags: [{ Key: MAINTENANCE_TAG }] }));
   }
 
   async quarantine(instanceId: string, fleet: string, reason: string): Promise<void> {

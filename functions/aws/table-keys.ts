@@ -45,6 +45,7 @@ export const statusItem = {
     launchFailures: z.object({ count: z.number(), lastAtMs: z.number(), lastError: z.string() }).optional(),
     paused: z.boolean().optional(),
     evacuating: z.object({ zones: z.array(z.string()), subnets: z.array(z.string()) }).optional(),
+    unowned: z.array(z.string()).optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -23,6 +23,8 @@ export interface StepDependencies extends StateStores {
   readonly notifier: Notifier;
   readonly events: EventPublisher;
   readonly log: StepLogger;
+  /** This deployment's owner identity: the fleetward:owner tag of the instances it launches and manages. */
+  readonly owner: string;
   /** Identifies this run in leases and logs. */
   readonly runId: string;
 }
@@ -80,7 +82,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
   const { deps, fleet } = acting;
   try {
     const result = await runJournaled(acting, command, async () => {
-      const result = await deps.compute.launch({ fleet, command });
+      const result = await deps.compute.launch({ fleet, command, owner: deps.owner });
       const launchedAtMs = deps.clock.now();
       for (const instanceId of result.instanceIds) {
         await deps.records.putInstance(

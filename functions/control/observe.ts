@@ -32,6 +32,8 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     launchTimeMs: instance.launchTimeMs,
     protected: instance.protected,
     commandId: instance.commandId,
+    owner: instance.owner,
+    maintenance: instance.maintenance,
     targetHealth,
     identity: instance.identity,
   };
@@ -54,7 +56,7 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
+  const decision = decideStep({ fleet, owner: deps.owner, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
   return { status, records, requests, observed, metric, nowMs, decision };
 }
 

@@ -1,11 +1,12 @@
 /**
  * Recording a step once it has acted: the fleet's status (with the launch backoff), the load
- * history, the decision log entry with every command's outcome, the log line, and a notification
- * when launches are failing.
+ * history, the decision log entry with every command's outcome, the log line, and notifications
+ * when launches are failing or the fleet has instances that are not this deployment's.
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { FleetStatus, LaunchFailures, MetricReading } from '../core/model.ts';
 import type { StepDecision } from '../core/step/index.ts';
+import { UNOWNED_REMEMBERED } from '../core/step/ownership.ts';
 import { errorKind } from '../ports/errors.ts';
 import type { DecisionEntry } from '../ports/index.ts';
 import { type Acting, errorMessage } from './journal.ts';
@@ -49,6 +50,17 @@ async function notifyLaunchFailures(acting: Acting, step: number, failures: Laun
     .catch((error: unknown) => deps.log.warn('notification failed', { fleet: fleet.name, error: errorMessage(error), kind: errorKind(error) }));
 }
 
+/** Tells the operators once about instances of the fleet that it leaves alone, when some are new since the last step. */
+async function notifyUnowned(acting: Acting, step: number, decision: StepDecision): Promise<void> {
+  const { deps, fleet } = acting;
+  const { unowned } = decision;
+  if (!unowned.notify) return;
+  const subject = `fleetward: fleet ${fleet.name} has ${unowned.instanceIds.length} instance(s) that are not this deployment's`;
+  await deps.notifier
+    .notify(subject, unowned.notes.join('\n'), { fleet: fleet.name, step, instanceIds: unowned.instanceIds.slice(0, UNOWNED_REMEMBERED) })
+    .catch((error: unknown) => deps.log.warn('notification failed', { fleet: fleet.name, error: errorMessage(error), kind: errorKind(error) }));
+}
+
 export async function recordStep(acting: Acting, fleet: FleetConfig, acted: ActedStep): Promise<void> {
   const { deps } = acting;
   const { status, decision, nowMs, actions } = acted;
@@ -67,4 +79,5 @@ export async function recordStep(acting: Acting, fleet: FleetConfig, acted: Acte
     actions,
   });
   await notifyLaunchFailures(acting, decision.step, launchFailures);
+  await notifyUnowned(acting, decision.step, decision);
 }

@@ -1,12 +1,13 @@
 /**
  * Re-validation just before acting on instances: a drain that starts this step (scale-in,
  * evacuation) goes ahead only if its instance is still as the step saw it: running, carrying the
- * fleet tag, not protected. Then the lease is renewed; a lost lease stops the step.
+ * fleet tag and the owner tag it had, not protected. Then the lease is renewed; a lost lease stops the step.
  */
 import type { Command, InstanceRecord } from '../core/model.ts';
 import type { Acting } from './journal.ts';
 import { LEASE_TTL_MS } from './step-timing.ts';
 import { ALIVE } from '../core/step/context.ts';
+import { OWNER_TAG } from '../core/tags.ts';
 
 type Advance = Extract<Command, { kind: 'advance' }>;
 
@@ -21,10 +22,12 @@ async function changedVictims(acting: Acting, victims: readonly Advance[]): Prom
   if (victims.length === 0) return abandoned;
   const fresh = await acting.deps.compute.describeInstances(victims.map((v) => v.instanceId));
   const byId = new Map(fresh.map((i) => [i.instanceId, i]));
+  const seen = new Map(acting.observed.map((o) => [o.instanceId, o]));
   for (const victim of victims) {
     const now = byId.get(victim.instanceId);
     if (now === undefined || !ALIVE.has(now.state)) abandoned.set(victim.id, 'abandoned: the instance is no longer running');
     else if (now.fleetTag !== acting.fleet.name) abandoned.set(victim.id, 'abandoned: the instance no longer carries the fleet tag');
+    else if (now.owner !== seen.get(victim.instanceId)?.owner) abandoned.set(victim.id, `abandoned: its ${OWNER_TAG} tag changed`);
     else if (now.protected) abandoned.set(victim.id, 'abandoned: the instance became protected');
   }
   return abandoned;

@@ -39,6 +39,7 @@ async function stepUnderLease(deps: StepDependencies, fleet: FleetConfig, trigge
     launched: acting.launched,
     terminated: acting.terminated,
     launchFailed: acting.launchError !== undefined,
+    unowned: decision.unowned.instanceIds.length,
     actions,
   };
 }

@@ -19,6 +19,8 @@ export interface StepOutcome {
   readonly launched: readonly string[];
   readonly terminated: readonly string[];
   readonly launchFailed: boolean;
+  /** Instances of the fleet left alone as not this deployment's (another's, or foreign). */
+  readonly unowned?: number;
   readonly actions: DecisionEntry['actions'];
 }
 

@@ -22,8 +22,11 @@ const hasControlCharacter = (value: string) => [...value].some((c) => c.charCode
 const NO_CONTROL = 'must not contain control characters such as NUL';
 const text = () => z.string().min(1).refine((value) => !hasControlCharacter(value), NO_CONTROL);
 
-/** EC2 allows 50 tags on a resource; fleetward sets two of its own (fleetward:fleet, fleetward:command-id). */
-const MAX_FLEET_TAGS = 48;
+/**
+ * EC2 allows 50 tags on a resource; fleetward sets up to four of its own (fleetward:fleet,
+ * fleetward:command-id, fleetward:owner, and fleetward:maintenance while in maintenance).
+ */
+const MAX_FLEET_TAGS = 46;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -167,6 +170,20 @@ const drainSchema = z
   })
   .prefault({});
 
+/**
+ * Instances that carry the fleet tag but that no fleetward deployment launched (no
+ * fleetward:owner tag): a third party tagged them. Absent: ignore. Instances launched by another
+ * deployment are never adopted, whatever this says.
+ */
+const adoptionSchema = z.strictObject({
+  /**
+   * ignore: reported, never adopted, counted or touched; keep: adopted and counted, but never
+   * drained, scaled in, evacuated or failed over (as if protected); manage: adopted and managed
+   * like fleetward's own, scale-in and failover included.
+   */
+  foreign: z.enum(['ignore', 'keep', 'manage']).default('ignore'),
+});
+
 const launchTemplateSchema = z
   .strictObject({
     id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
@@ -226,6 +243,7 @@ const fleetSchema = z
     failover: failoverSchema,
     drain: drainSchema,
     disruption: disruptionSchema.optional(),
+    adoption: adoptionSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -235,7 +253,7 @@ const fleetSchema = z
           .refine((k) => !k.toLowerCase().startsWith('aws:'), 'the aws: prefix is reserved by AWS'),
         z.string().max(256).refine((value) => !hasControlCharacter(value), NO_CONTROL),
       )
-      .refine((tags) => Object.keys(tags).length <= MAX_FLEET_TAGS, `must have at most ${MAX_FLEET_TAGS}: EC2 allows 50 tags on a resource and fleetward adds 2`)
+      .refine((tags) => Object.keys(tags).length <= MAX_FLEET_TAGS, `must have at most ${MAX_FLEET_TAGS}: EC2 allows 50 tags on a resource and fleetward adds up to 4`)
       .default({}),
   })
   .superRefine(
@@ -312,6 +330,7 @@ export type MetricConfig = ScalingConfig['metric'];
 export type PredictiveConfig = NonNullable<ScalingConfig['predictive']>;
 export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
+export type ForeignAdoption = NonNullable<FleetConfig['adoption']>['foreign'];
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends FleetwardError {

@@ -114,11 +114,13 @@ const secondsLeft = (untilMs: number, nowMs: number) => Math.max(0, Math.ceil((u
 
 /** The end of a maintenance drain: stopped if asked, unless it already is (a run that stopped it died before its checkpoint). */
 function intoMaintenance(drain: DrainState, instance: ObservedInstance, actions: readonly DrainAction[], done: string): DrainProgress {
-  if (!drain.stop) return { actions, lifecycle: 'maintenance', reason: `${done}drained: in maintenance` };
+  // The tag first: it keeps the instance in maintenance even if fleetward's records are lost.
+  const marked: DrainAction[] = [...actions, 'mark-maintenance'];
+  if (!drain.stop) return { actions: marked, lifecycle: 'maintenance', reason: `${done}drained: in maintenance` };
   if (instance.state === 'stopped' || instance.state === 'stopping') {
-    return { actions, lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped (it was already ${instance.state})` };
+    return { actions: marked, lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped (it was already ${instance.state})` };
   }
-  return { actions: [...actions, 'stop'], lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped` };
+  return { actions: [...marked, 'stop'], lifecycle: 'maintenance', reason: `${done}drained: in maintenance, stopped` };
 }
 
 /** Advances one drain as far as it can go this step. */
@@ -178,7 +180,7 @@ export function advanceDrain(record: InstanceRecord, instance: ObservedInstance 
   return { actions: [...actions, 'terminate'], lifecycle: 'terminating', reason: `${done}drained: terminating` };
 }
 
-/** Advances a return from maintenance: start, pass status checks, register, be healthy. */
+/** Advances a return from maintenance: start, pass status checks, register, be healthy, lose the maintenance tag. */
 export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pick<FleetConfig, 'targetGroups'>): DrainProgress {
   if (instance === undefined || instance.state === 'terminated' || instance.state === 'shutting-down') {
     return { actions: [], lifecycle: 'forget', reason: 'the instance went away while returning from maintenance' };
@@ -194,5 +196,5 @@ export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pic
       return { actions: [], reason: `waiting for its targets to be healthy (they are ${instance.targetHealth})` };
     }
   }
-  return { actions: [], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' };
+  return { actions: ['clear-maintenance'], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' };
 }

@@ -48,6 +48,10 @@ export interface ObservedInstance {
   readonly protected: boolean;
   /** The fleetward:command-id tag: the launch command that created it, if fleetward did. */
   readonly commandId?: string;
+  /** The fleetward:owner tag: the deployment that launched it, if any did. */
+  readonly owner?: string;
+  /** Carries the fleetward:maintenance tag: it was put into maintenance. */
+  readonly maintenance?: boolean;
   readonly targetHealth: TargetHealth;
   readonly identity: InstanceIdentity;
 }
@@ -79,7 +83,8 @@ export interface DrainState {
   readonly stop: boolean;
 }
 
-export type DrainAction = 'deregister' | 'notify' | 'stop' | 'terminate' | 'register' | 'start';
+/** mark-maintenance / clear-maintenance: set or remove the instance's maintenance tag. */
+export type DrainAction = 'deregister' | 'notify' | 'stop' | 'terminate' | 'register' | 'start' | 'mark-maintenance' | 'clear-maintenance';
 
 /** A request from an operator (CLI or API), settled by the next step under the fleet's lease. */
 export interface OperatorRequest {
@@ -149,6 +154,8 @@ export interface FleetStatus {
   readonly paused?: boolean;
   /** Zones and subnets being emptied by an evacuation. */
   readonly evacuating?: { readonly zones: readonly string[]; readonly subnets: readonly string[] };
+  /** Instances of the fleet left alone as not this deployment's, as last reported (at most UNOWNED_REMEMBERED). */
+  readonly unowned?: readonly string[];
   readonly version: number;
 }
 
@@ -200,7 +207,15 @@ export type Command =
       readonly lifecycle: Lifecycle | 'forget';
       readonly reason: string;
     }
-  | { readonly kind: 'adopt'; readonly id: string; readonly instanceId: string; readonly launchedAtMs: number; readonly reason: string }
+  /** Record a live instance that has no record: in service, or in maintenance when its tag says so. */
+  | {
+      readonly kind: 'adopt';
+      readonly id: string;
+      readonly instanceId: string;
+      readonly launchedAtMs: number;
+      readonly lifecycle: 'in-service' | 'maintenance';
+      readonly reason: string;
+    }
   | { readonly kind: 'forget'; readonly id: string; readonly instanceId: string; readonly reason: string }
   /** Remember health observations and identity in the record (no AWS call). */
   | {

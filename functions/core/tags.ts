@@ -6,3 +6,13 @@ export const FLEET_TAG = 'fleetward:fleet';
 export const PROTECTED_TAG = 'fleetward:protected';
 /** The deterministic id of the command that launched the instance. */
 export const COMMAND_TAG = 'fleetward:command-id';
+/**
+ * The deployment that launched the instance: a value unique to one fleetward stack. An instance
+ * of the fleet owned by another deployment is never adopted, counted or touched.
+ */
+export const OWNER_TAG = 'fleetward:owner';
+/**
+ * Set while the instance is in maintenance: the state survives the loss of fleetward's records,
+ * and an instance adopted with it is adopted in maintenance, not in service.
+ */
+export const MAINTENANCE_TAG = 'fleetward:maintenance';

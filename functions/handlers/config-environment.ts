@@ -7,6 +7,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, type FleetwardConfig, validateConfig } from '../core/config.ts';
 
 export const CONFIG_VARIABLE = 'FLEETWARD_CONFIG';
+/** The deployment's owner identity (fleetward:owner); the table name when unset. */
+export const OWNER_VARIABLE = 'FLEETWARD_OWNER';
 const COMPRESSED = 'gz:';
 
 export function encodeConfig(config: FleetwardConfig): string {

@@ -47,6 +47,11 @@ export interface PortOptions {
   readonly clients: AwsClients;
   /** Without it, notifications are only logged. */
   readonly topicArn?: string;
+  /**
+   * This deployment's owner identity, the fleetward:owner tag value of its instances. Default:
+   * the table name, which is unique to the deployment too (the stack sets it explicitly).
+   */
+  readonly owner?: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -69,5 +74,6 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
     log,
+    owner: options.owner ?? options.tableName,
   };
 }

@@ -65,6 +65,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
         metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
         metrics.addMetric('InstancesTerminated', MetricUnit.Count, outcome.terminated.length);
         if (outcome.launchFailed) metrics.addMetric('LaunchFailures', MetricUnit.Count, 1);
+        if (outcome.unowned !== undefined) metrics.addMetric('UnownedInstances', MetricUnit.Count, outcome.unowned);
       }
       return outcomes;
     },

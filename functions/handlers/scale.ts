@@ -3,7 +3,7 @@
  * the clients at module scope, and hands every invocation to the handler.
  */
 import { ConfigError } from '../core/config.ts';
-import { CONFIG_VARIABLE, decodeConfig } from './config-environment.ts';
+import { CONFIG_VARIABLE, OWNER_VARIABLE, decodeConfig } from './config-environment.ts';
 import { createAwsClients } from './ports.ts';
 import { createScaleHandler } from './scale-handler.ts';
 
@@ -15,10 +15,12 @@ function requireEnv(name: string): string {
 
 const config = decodeConfig(requireEnv(CONFIG_VARIABLE));
 const topicArn = process.env.FLEETWARD_TOPIC_ARN;
+const owner = process.env[OWNER_VARIABLE];
 
 export const handler = createScaleHandler({
   config,
   tableName: requireEnv('FLEETWARD_TABLE_NAME'),
   clients: createAwsClients(),
   ...(topicArn === undefined || topicArn === '' ? {} : { topicArn }),
+  ...(owner === undefined || owner === '' ? {} : { owner }),
 });

@@ -7,7 +7,7 @@
  */
 import { NO_IDENTITY } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
-import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { type CapacityErrorCode, launchTryingTypes } from '../aws/launch-fallback.ts';
 import { QUARANTINE_TAG, quarantineTagValue } from '../aws/quarantine-tag.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
@@ -47,6 +47,8 @@ export interface MemoryComputeOptions {
   readonly minimumBilledSeconds?: number;
   /** The IAM policy: acting on anything whose fleet tag is not one of these is refused. Absent: no check. */
   readonly authorizedFleets?: readonly string[];
+  /** The IAM policy's owner condition: launching without this owner tag, or acting on an instance without it, is refused. Absent: no check. */
+  readonly authorizedOwner?: string;
 }
 
 /** An instance as a test wants it to have been there before the test. */
@@ -62,6 +64,8 @@ export interface InstanceSeed {
   /** Default now. */
   readonly launchTimeMs?: number;
   readonly commandId?: string;
+  /** Its fleetward:owner tag: the deployment that launched it; absent: none did. */
+  readonly owner?: string;
   readonly protected?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   /** How many of each identity resource to attach, carrying the fleet's tag: interfaces at device index 1 up, volumes at /dev/sdf up. */
@@ -87,6 +91,7 @@ export class MemoryCompute implements ComputePort {
   private readonly shortages = new Map<string, CapacityErrorCode>();
   private readonly delays: { readonly boot: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
   private readonly authorized: ReadonlySet<string> | undefined;
+  private readonly authorizedOwner: string | undefined;
 
   constructor(options: MemoryComputeOptions) {
     this.clock = options.clock;
@@ -105,6 +110,7 @@ export class MemoryCompute implements ComputePort {
       visible: options.terminatedVisibleMs ?? HOUR_MS,
     };
     this.authorized = options.authorizedFleets === undefined ? undefined : new Set(options.authorizedFleets);
+    this.authorizedOwner = options.authorizedOwner;
   }
 
   // --- The port ---
@@ -175,6 +181,14 @@ export class MemoryCompute implements ComputePort {
     return this.resources.restoreVolume(volumeId, target, availabilityZone, device, fleet);
   }
 
+  async markMaintenance(instanceId: string, reason: string): Promise<void> {
+    this.table.change(this.actingOn('CreateTags', instanceId), (i) => i.tags.set(MAINTENANCE_TAG, reason.slice(0, 256)));
+  }
+
+  async clearMaintenance(instanceId: string): Promise<void> {
+    this.table.change(this.actingOn('DeleteTags', instanceId), (i) => i.tags.delete(MAINTENANCE_TAG));
+  }
+
   async quarantine(instanceId: string, fleet: string, reason: string): Promise<void> {
     await this.stop([instanceId], true);
     this.table.change(this.actingOn('CreateTags', instanceId), (i) => {
@@ -198,6 +212,7 @@ export class MemoryCompute implements ComputePort {
       tags: [
         ...(seed.fleet === undefined ? [] : [[FLEET_TAG, seed.fleet] as const]),
         ...(seed.commandId === undefined ? [] : [[COMMAND_TAG, seed.commandId] as const]),
+        ...(seed.owner === undefined ? [] : [[OWNER_TAG, seed.owner] as const]),
         ...(seed.protected === true ? [[PROTECTED_TAG, 'true'] as const] : []),
         ...Object.entries(seed.tags ?? {}),
       ],
@@ -330,13 +345,14 @@ export class MemoryCompute implements ComputePort {
 
   // --- EC2's transitions ---
 
-  private runInstances({ fleet, command }: LaunchRequest, instanceType: string, count: number): string[] {
+  private runInstances({ fleet, command, owner }: LaunchRequest, instanceType: string, count: number): string[] {
     this.authorize('RunInstances', command.id, new Map([[FLEET_TAG, fleet.name]]));
+    this.authorizeOwner('RunInstances', command.id, owner);
     const availabilityZone = this.subnetZones.get(command.subnetId);
     if (availabilityZone === undefined) throw new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${command.subnetId}' does not exist`);
     const shortage = this.shortages.get(instanceType) ?? this.shortages.get(`${instanceType} ${availabilityZone}`);
     if (shortage !== undefined) throw new AwsApiError(shortage, `There is not enough ${instanceType} capacity in ${availabilityZone}.`);
-    const tags: Array<readonly [string, string]> = [[FLEET_TAG, fleet.name], [COMMAND_TAG, command.id], ...Object.entries(fleet.tags)];
+    const tags: Array<readonly [string, string]> = [[FLEET_TAG, fleet.name], [COMMAND_TAG, command.id], [OWNER_TAG, owner], ...Object.entries(fleet.tags)];
     const launchTimeMs = this.clock.now();
     return Array.from({ length: count }, () => {
       const instanceId = this.ids.next('i');
@@ -430,7 +446,10 @@ export class MemoryCompute implements ComputePort {
   private acting(action: string, instanceIds: readonly string[]): Instance[] {
     this.timeline.catchUp();
     const instances = instanceIds.map((id) => this.known(id));
-    for (const instance of instances) this.authorize(action, instance.instanceId, instance.tags);
+    for (const instance of instances) {
+      this.authorize(action, instance.instanceId, instance.tags);
+      this.authorizeOwner(action, instance.instanceId, instance.tags.get(OWNER_TAG));
+    }
     return instances;
   }
 
@@ -449,6 +468,11 @@ export class MemoryCompute implements ComputePort {
   private authorize(action: string, resourceId: string, tags: ReadonlyMap<string, string> | undefined): void {
     if (this.authorized === undefined || this.authorized.has(tags?.get(FLEET_TAG) ?? '')) return;
     throw new AwsApiError('UnauthorizedOperation', `You are not authorized to perform ${action} on ${resourceId}: it does not carry a fleet tag this role may act on.`);
+  }
+
+  private authorizeOwner(action: string, resourceId: string, owner: string | undefined): void {
+    if (this.authorizedOwner === undefined || owner === this.authorizedOwner) return;
+    throw new AwsApiError('UnauthorizedOperation', `You are not authorized to perform ${action} on ${resourceId}: it does not carry the fleetward:owner tag this role may act on.`);
   }
 
   private zoneOf(subnetId: string): string {

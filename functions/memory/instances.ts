@@ -5,7 +5,7 @@
  * copies one array, and a change rebuilds only the view of what changed.
  */
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
-import { COMMAND_TAG, FLEET_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import type { Clock, ComputeInstance } from '../ports/index.ts';
 import { BilledTime } from './billing.ts';
 import { Groups } from './groups.ts';
@@ -130,6 +130,7 @@ export class InstanceTable {
   private build(instance: Instance): ComputeInstance {
     const fleetTag = instance.tags.get(FLEET_TAG);
     const commandId = instance.tags.get(COMMAND_TAG);
+    const owner = instance.tags.get(OWNER_TAG);
     return Object.freeze({
       instanceId: instance.instanceId,
       state: instance.state,
@@ -141,6 +142,8 @@ export class InstanceTable {
       protected: instance.tags.get(PROTECTED_TAG) === 'true',
       identity: this.identity(instance.instanceId, fleetTag),
       ...(commandId === undefined ? {} : { commandId }),
+      ...(owner === undefined ? {} : { owner }),
+      ...(instance.tags.has(MAINTENANCE_TAG) ? { maintenance: true } : {}),
       ...(fleetTag === undefined ? {} : { fleetTag }),
     });
   }

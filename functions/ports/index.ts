@@ -19,6 +19,8 @@ export type LaunchCommand = Extract<Command, { kind: 'launch' }>;
 export interface LaunchRequest {
   readonly fleet: FleetConfig;
   readonly command: LaunchCommand;
+  /** The deployment's owner identity: the instances get it as their fleetward:owner tag. */
+  readonly owner: string;
 }
 
 export interface LaunchResult {
@@ -57,6 +59,10 @@ export interface ComputePort {
   moveVolume(volumeId: string, toInstanceId: string, device: string, force: boolean): Promise<void>;
   /** Creates a volume from the volume's latest completed snapshot in a zone and attaches it. */
   restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, fleet: string): Promise<RestoredVolume>;
+  /** Sets the maintenance tag (why, as its value): the instance stays in maintenance without its record. */
+  markMaintenance(instanceId: string, reason: string): Promise<void>;
+  /** Removes the maintenance tag. */
+  clearMaintenance(instanceId: string): Promise<void>;
   /** Stops the instance, tags why, and removes the fleet tag: it leaves the fleet, kept for forensics. */
   quarantine(instanceId: string, fleet: string, reason: string): Promise<void>;
 }

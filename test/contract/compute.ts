@@ -1,4 +1,4 @@
-// The ComputePort contract that the EC2 adapter (on the emulator) and the in-memory compute must both keep: launch, describe, terminate, tags, Elastic IPs, quarantine.
+// The ComputePort contract that the EC2 adapter (on the emulator) and the in-memory compute must both keep: launch, describe, terminate, tags (owner, maintenance), Elastic IPs, quarantine.
 // Only what moto models faithfully: instances run at once there, so no boot delays.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
@@ -16,6 +16,7 @@ export interface ComputeSubject {
 }
 
 const NO_IDENTITY = { elasticIps: [], networkInterfaces: [], volumes: [] };
+const CONTRACT_OWNER = 'contract-owner';
 
 export function computeContract(name: string, subject: () => Promise<ComputeSubject>): void {
   const launch = (s: ComputeSubject, units: number, weights: readonly number[] = [1]): LaunchCommand => ({
@@ -32,7 +33,7 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
     it('launches tagged instances and describes them in the fleet, running, with no identity', async () => {
       const s = await subject();
       const command = launch(s, 2);
-      const result = await s.compute.launch({ fleet: s.fleet, command });
+      const result = await s.compute.launch({ fleet: s.fleet, command, owner: CONTRACT_OWNER });
       const described = await s.compute.describeFleetInstances(s.fleet.name);
       expect(result).toMatchObject({ instanceType: s.fleet.instanceTypes[0]?.type, skipped: [] });
       expect(described.map((i) => i.instanceId).sort()).toEqual([...result.instanceIds].sort());
@@ -44,6 +45,7 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
           availabilityZone: s.subnet.availabilityZone,
           protected: false,
           commandId: command.id,
+          owner: CONTRACT_OWNER,
           fleetTag: s.fleet.name,
           identity: NO_IDENTITY,
         });
@@ -53,7 +55,7 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
 
     it('skips a type whose weight exceeds the units, saying so', async () => {
       const s = await subject();
-      const result = await s.compute.launch({ fleet: s.fleet, command: launch(s, 1, [2, 1]) });
+      const result = await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1, [2, 1]) });
       expect([result.instanceIds.length, result.skipped]).toEqual([1, [`${result.instanceType} (weight 2 exceeds 1 units)`]]);
     });
 
@@ -67,7 +69,7 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
 
     it('terminates, still describing the terminated instance in the fleet', async () => {
       const s = await subject();
-      const [id = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      const [id = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1) })).instanceIds;
       await s.compute.terminate([id]);
       await s.compute.terminate([]);
       expect((await s.compute.describeFleetInstances(s.fleet.name)).map((i) => [i.instanceId, i.state])).toEqual([[id, 'terminated']]);
@@ -75,7 +77,7 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
 
     it('moves an Elastic IP between instances, part of the identity of the one that holds it; by id, no identity is read', async () => {
       const s = await subject();
-      const [first = '', second = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 2) })).instanceIds;
+      const [first = '', second = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 2) })).instanceIds;
       const address = await s.elasticIp();
       const identityOf = async (id: string) => (await s.compute.describeFleetInstances(s.fleet.name)).find((i) => i.instanceId === id)?.identity;
       await s.compute.associateAddress(address.allocationId, first);
@@ -88,10 +90,21 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
 
     it('quarantines: stopped, out of the fleet, described by id without the fleet tag', async () => {
       const s = await subject();
-      const [id = ''] = (await s.compute.launch({ fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      const [id = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1) })).instanceIds;
       await s.compute.quarantine(id, s.fleet.name, 'contract');
       expect(await s.compute.describeFleetInstances(s.fleet.name)).toEqual([]);
       expect((await s.compute.describeInstances([id])).map((i) => [i.state, i.fleetTag])).toEqual([['stopped', undefined]]);
+    });
+
+    it('marks an instance as in maintenance and clears the mark, as its described maintenance flag shows', async () => {
+      const s = await subject();
+      const [id = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      const flag = async () => (await s.compute.describeFleetInstances(s.fleet.name)).map((i) => [i.instanceId, i.maintenance]);
+      expect(await flag()).toEqual([[id, undefined]]);
+      await s.compute.markMaintenance(id, 'web: maintenance requested by cli:ops');
+      expect(await flag()).toEqual([[id, true]]);
+      await s.compute.clearMaintenance(id);
+      expect(await flag()).toEqual([[id, undefined]]);
     });
   });
 }

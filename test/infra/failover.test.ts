@@ -12,6 +12,7 @@ import {
   policyStatements,
   SHARED_TARGET_GROUP,
   synthesize,
+  tableOwner,
   targetGroupConfig,
   twoFleetConfig,
   WEB_TARGET_GROUP,
@@ -27,6 +28,8 @@ const statementsWith = (action: string, list: Statement[] = statements) =>
 const resourcesOf = (statement: Statement | undefined) => asList(statement?.Resource ?? []).map(arnText).sort();
 const ec2 = (resource: string) => `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
 const onWebResources = { StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'] } };
+const onOwnWebInstances = { StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'], 'ec2:ResourceTag/fleetward:owner': tableOwner(template) } };
+const IDENTITY_MOVES = ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:AttachVolume', 'ec2:DetachVolume'];
 
 /** The one statement granting exactly these actions. */
 function statementOf(actions: string[], list: Statement[] = statements): Statement | undefined {
@@ -45,18 +48,21 @@ describe('the failover permissions of the scale function', () => {
     );
   });
 
-  it('moves Elastic IPs only when the address, instance and interface carry a fleet tag', () => {
+  it('moves Elastic IPs only when the address and interface carry a fleet tag, and the instance its owner tag too', () => {
     const associate = statementOf(['ec2:AssociateAddress']);
-    expect(resourcesOf(associate)).toEqual([ec2('elastic-ip/*'), ec2('instance/*'), ec2('network-interface/*')]);
+    expect(resourcesOf(associate)).toEqual([ec2('elastic-ip/*'), ec2('network-interface/*')]);
     expect(associate?.Condition).toEqual(onWebResources);
+    const onInstances = statementOf(IDENTITY_MOVES);
+    expect(resourcesOf(onInstances)).toEqual([ec2('instance/*')]);
+    expect(onInstances?.Condition).toEqual(onOwnWebInstances);
   });
 
-  it('attaches and detaches interfaces and volumes only of fleet-tagged instances', () => {
+  it('attaches and detaches interfaces and volumes only of fleet-tagged resources and owned fleet instances', () => {
     const interfaces = statementOf(['ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface']);
-    expect(resourcesOf(interfaces)).toEqual([ec2('instance/*'), ec2('network-interface/*')]);
+    expect(resourcesOf(interfaces)).toEqual([ec2('network-interface/*')]);
     expect(interfaces?.Condition).toEqual(onWebResources);
     const volumes = statementOf(['ec2:AttachVolume', 'ec2:DetachVolume']);
-    expect(resourcesOf(volumes)).toEqual([ec2('instance/*'), ec2('volume/*')]);
+    expect(resourcesOf(volumes)).toEqual([ec2('volume/*')]);
     expect(volumes?.Condition).toEqual(onWebResources);
   });
 
@@ -71,22 +77,22 @@ describe('the failover permissions of the scale function', () => {
     expect(asList(onSnapshots?.Action ?? [])).toEqual(['ec2:CreateVolume']);
   });
 
-  it('quarantines by adding only the quarantine tag and deleting only the fleet tag, of fleet instances', () => {
+  it('quarantines and marks maintenance by adding only those tags and deleting only the fleet and maintenance tags, of owned fleet instances', () => {
     expect(QUARANTINE_TAG).toBe('fleetward:quarantined');
     const tagging = statementsWith('ec2:CreateTags').filter((s) => s.Condition?.StringEquals?.['ec2:CreateAction'] === undefined);
     expect(tagging).toHaveLength(1);
     expect(resourcesOf(tagging[0])).toEqual([ec2('instance/*')]);
     expect(tagging[0]?.Condition).toEqual({
-      ...onWebResources,
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['fleetward:quarantined'] },
+      ...onOwnWebInstances,
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['fleetward:quarantined', 'fleetward:maintenance'] },
       Null: { 'aws:TagKeys': 'false' },
     });
     const untagging = statementOf(['ec2:DeleteTags']);
     expect(resourcesOf(untagging)).toEqual([ec2('instance/*')]);
     // Without the Null check, a DeleteTags naming no key (which deletes every tag) would pass ForAllValues.
     expect(untagging?.Condition).toEqual({
-      ...onWebResources,
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['fleetward:fleet'] },
+      ...onOwnWebInstances,
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['fleetward:fleet', 'fleetward:maintenance'] },
       Null: { 'aws:TagKeys': 'false' },
     });
   });
@@ -101,7 +107,9 @@ describe('the failover permissions of the scale function', () => {
     const twoFleets = policyStatements(synthesize({ config: twoFleetConfig() }).template);
     const names = ['web', 'batch'];
     for (const action of ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:AttachVolume', 'ec2:DeleteTags']) {
-      expect(statementsWith(action, twoFleets)[0]?.Condition?.StringEquals, action).toEqual({ 'ec2:ResourceTag/fleetward:fleet': names });
+      for (const statement of statementsWith(action, twoFleets)) {
+        expect(statement.Condition?.StringEquals?.['ec2:ResourceTag/fleetward:fleet'], action).toEqual(names);
+      }
     }
     const restore = statementsWith('ec2:CreateVolume', twoFleets).find((s) => s.Condition !== undefined);
     expect(restore?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:fleet': names } });

@@ -12,12 +12,14 @@ import {
   newApp,
   policyStatements,
   synthesize,
+  tableOwner,
   twoFleetConfig,
   type Statement,
 } from './synth.ts';
 
 const { template } = synthesize();
 const statements = policyStatements(template);
+const owner = tableOwner(template);
 
 const statementsWith = (action: string, list: Statement[] = statements) =>
   list.filter((statement) => asList(statement.Action).includes(action));
@@ -76,6 +78,7 @@ describe('the scale function', () => {
     expect(variables).toMatchObject({
       FLEETWARD_TABLE_NAME: { Ref: expect.stringMatching(/^FleetwardTable/) },
       FLEETWARD_TOPIC_ARN: { Ref: expect.stringMatching(/^FleetwardTopic/) },
+      FLEETWARD_OWNER: owner,
       POWERTOOLS_SERVICE_NAME: 'fleetward',
       POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
     });
@@ -145,10 +148,10 @@ describe('the notification topic', () => {
 });
 
 describe('the IAM policy of the scale function', () => {
-  it('launches only with the fleet tag in the request', () => {
+  it('launches only with the fleet tag and the owner tag in the request', () => {
     const conditioned = statementsWith('ec2:RunInstances').filter((s) => s.Condition !== undefined);
     expect(conditioned).toHaveLength(1);
-    expect(conditioned[0]?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:fleet': ['web'] } });
+    expect(conditioned[0]?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:fleet': ['web'], 'aws:RequestTag/fleetward:owner': owner } });
     expect(resourcesOf(conditioned[0] as Statement).sort()).toEqual(
       [ec2('instance/*'), ec2('network-interface/*'), ec2('volume/*')].sort(),
     );
@@ -181,11 +184,11 @@ describe('the IAM policy of the scale function', () => {
     );
   });
 
-  it('terminates, stops and starts only instances carrying a fleet tag', () => {
+  it('terminates, stops and starts only instances carrying a fleet tag and this deployment\'s owner tag', () => {
     for (const action of ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances']) {
       const granted = statementsWith(action);
       expect(granted, action).toHaveLength(1);
-      expect(granted[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'] } });
+      expect(granted[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'], 'ec2:ResourceTag/fleetward:owner': owner } });
       expect(resourcesOf(granted[0] as Statement)).toEqual([ec2('instance/*')]);
     }
   });
@@ -236,9 +239,9 @@ describe('with two fleets', () => {
 
   it('puts both fleet names in every tag condition', () => {
     const launch = statementsWith('ec2:RunInstances', twoFleetStatements).find((s) => s.Condition !== undefined);
-    expect(launch?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:fleet': ['web', 'batch'] } });
+    expect(launch?.Condition?.StringEquals?.['aws:RequestTag/fleetward:fleet']).toEqual(['web', 'batch']);
     const terminate = statementsWith('ec2:TerminateInstances', twoFleetStatements);
-    expect(terminate[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web', 'batch'] } });
+    expect(terminate[0]?.Condition?.StringEquals?.['ec2:ResourceTag/fleetward:fleet']).toEqual(['web', 'batch']);
   });
 
   it('routes the scale-out alarms of both fleets', () => {

@@ -87,6 +87,13 @@ export function policyStatements(template: Template): Statement[] {
   return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
+/** The owner identity as the template holds it by default: the state table's name. */
+export function tableOwner(template: Template): { Ref: string } {
+  const [table] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+  if (table === undefined) throw new Error('the template has no table');
+  return { Ref: table };
+}
+
 export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** A resource ARN as text: `${AWS::Region}` for a Ref, `<Logical.Arn>` for a GetAtt. */

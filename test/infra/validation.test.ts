@@ -121,6 +121,22 @@ describe('the CDK app', () => {
       'Fleetward props are invalid (1 problem):\n  - instanceRoleArns[0]: must be the ARN of one IAM role (no wildcards), got arn:aws:iam::123456789012:role/*\n',
     );
   });
+
+  it('takes tagGuardRoleArns and owner from the context, and prints their problems in the same list', () => {
+    const outdir = join(dir, 'cdk.out-ownership');
+    const context = { tagGuardRoleArns: 'arn:aws:iam::123456789012:role/ci,arn:aws:iam::123456789012:role/*', owner: 'prod\tstack' };
+    const result = spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'Fleetward props are invalid (2 problems):\n' +
+        '  - tagGuardRoleArns[1]: must be the ARN of one IAM role (no wildcards), got arn:aws:iam::123456789012:role/*\n' +
+        '  - owner: must be 1-256 characters of letters, digits, spaces and _ . : / = + - @ (an EC2 tag value), got "prod\\tstack"\n',
+    );
+  });
 });
 
 describe('Fleetward props validation', () => {

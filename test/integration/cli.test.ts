@@ -149,7 +149,7 @@ describe('fleetward drain and maintenance', () => {
     expect(exited).toMatchObject({ code: 0, stderr: '' });
     const lines = exited.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`maintenance-exit ${kept} (fleet workers, step 4): applied: return from maintenance requested by ${OPERATOR}: returning`);
-    expect(lines).toContain(`  advance ${kept}: status checks pass and targets are healthy: back in service -> in-service`);
+    expect(lines).toContain(`  advance ${kept}: status checks pass and targets are healthy: back in service -> clear-maintenance; in-service`);
     expect(await lifecycleOf(fleet, kept)).toBe('in-service');
   });
 

@@ -132,7 +132,9 @@ describe('drain and maintenance', () => {
 
   it('continues or abandons a drain whose continue signal never comes, as configured', async () => {
     for (const onContinueTimeout of ['continue', 'abandon'] as const) {
+      // One fleet name each: the first deployment's instance is not the second's to drain.
       const fleet = await FleetHarness.create({
+        name: `workers-${onContinueTimeout}`,
         scaling: { scaleIn: { stabilizationSeconds: 3600, cooldownSeconds: 3600 } },
         drain: { ...DRAIN, waitForContinue: true, continueTimeoutSeconds: 120, onContinueTimeout },
       });

@@ -7,12 +7,13 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EC2Client, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EC2Client, type Instance, RunInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { type DynamoState, dynamoState } from '../../functions/aws/state/dynamo-state.ts';
 import { type FleetConfig, type FleetwardConfig, validateConfig } from '../../functions/core/config.ts';
+import { PARTITION_KEY, SORT_KEY } from '../../functions/aws/table-keys.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
 import { createScaleHandler } from '../../functions/handlers/scale-handler.ts';
 import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from '../../dev/fixtures.ts';
@@ -129,6 +130,35 @@ export class FleetHarness {
       clock: this.clock,
       metrics: this.metrics,
     });
+  }
+
+  /** This deployment's owner identity: the handler's default, its table name. */
+  get owner(): string {
+    return this.tableName;
+  }
+
+  /** An instance someone else launched and tagged: the given tags only (none of fleetward's unless given). */
+  async launchForeign(tags: Record<string, string>): Promise<string> {
+    const result = await this.ec2.send(
+      new RunInstancesCommand({
+        LaunchTemplate: { LaunchTemplateName: this.launchTemplateName },
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: this.subnets[0]?.subnetId,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+      }),
+    );
+    return result.Instances?.[0]?.InstanceId ?? '';
+  }
+
+  /** Deletes every item of the table, as a lost or restored-empty table would be. */
+  async emptyTable(): Promise<void> {
+    const documents = DynamoDBDocumentClient.from(this.dynamodb);
+    for await (const page of paginateScan({ client: documents }, { TableName: this.tableName })) {
+      for (const item of page.Items ?? []) {
+        await documents.send(new DeleteCommand({ TableName: this.tableName, Key: { [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] } }));
+      }
+    }
   }
 
   async publish(value: number, name = METRIC_NAME): Promise<void> {

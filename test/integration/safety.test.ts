@@ -109,6 +109,6 @@ describe('acting at most once', () => {
 
     const totals = new Map<string, number>();
     for (const [name, , value] of addMetric.mock.calls) totals.set(name, (totals.get(name) ?? 0) + Number(value));
-    expect(Object.fromEntries(totals)).toEqual({ StepsDone: 2, InstancesLaunched: 2, InstancesTerminated: 2 });
+    expect(Object.fromEntries(totals)).toEqual({ StepsDone: 2, InstancesLaunched: 2, InstancesTerminated: 2, UnownedInstances: 0 });
   });
 });

@@ -383,7 +383,7 @@ describe('values AWS would refuse later, refused when the config is read', () =>
 
   it.each([
     ['a tag key with the aws: prefix', (f: Raw): void => void (f.tags = { 'AWS:owner': 'x' }), ['fleets[0].tags.AWS:owner: the aws: prefix is reserved by AWS']],
-    ['more than 48 tags', (f: Raw): void => void (f.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v']))), ['fleets[0].tags: must have at most 48: EC2 allows 50 tags on a resource and fleetward adds 2']],
+    ['more than 46 tags', (f: Raw): void => void (f.tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, 'v']))), ['fleets[0].tags: must have at most 46: EC2 allows 50 tags on a resource and fleetward adds up to 4']],
     ['a NUL byte in a tag value', (f: Raw): void => void (f.tags = { team: 'a\u0000b' }), ['fleets[0].tags.team: must not contain control characters such as NUL']],
     ['a NUL byte in the launch template name', (f: Raw): void => void (f.launchTemplate = { name: 'web\u0000server' }), ['fleets[0].launchTemplate.name: must not contain control characters such as NUL']],
     ['a target of 1e-320', (f: Raw): void => void (child(f, 'scaling').target = 1e-320), ['fleets[0].scaling.target: must be at least 0.000001']],

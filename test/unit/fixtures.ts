@@ -37,7 +37,10 @@ export function cpuScaling(extra: Partial<ScalingConfig> = {}): ScalingConfig {
   };
 }
 
-/** A running, healthy instance in the given subnet, launched at `launchTimeMs`. */
+/** The owner identity of the deployment the unit tests model. */
+export const TEST_OWNER = 'fleetward-test';
+
+/** A running, healthy instance in the given subnet, launched at `launchTimeMs` by this deployment. */
 export function observedInstance(
   instanceId: string,
   placement: { readonly subnetId: string; readonly availabilityZone: string },
@@ -55,6 +58,8 @@ export function observedInstance(
     protected: false,
     targetHealth: 'unknown',
     identity: NO_IDENTITY,
+    commandId: `launched/${instanceId}`,
+    owner: TEST_OWNER,
     ...extra,
   };
 }

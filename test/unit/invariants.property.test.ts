@@ -7,6 +7,7 @@ import { type SubnetPlacement, unitsOf } from '../../functions/core/placement.ts
 import { type StepDecision, type StepInput, decideStep } from '../../functions/core/step/index.ts';
 
 const NOW = 10_000_000_000;
+const OWNER = 'fleetward-test';
 const SEED = 20_240_611;
 const RUNS = 300;
 
@@ -103,6 +104,8 @@ const instanceArb = fc.record({
   typeIndex: fc.integer({ min: 0, max: TYPES.length }),
   subnetIndex: fc.integer({ min: 0, max: ALL_SUBNETS.length - 1 }),
   protected: fc.boolean(),
+  // Mostly this deployment's; sometimes another's, or no deployment's (a third party tagged it).
+  owner: fc.constantFrom(OWNER, OWNER, OWNER, 'other-stack', undefined),
   launchedSecondsAgo: seconds(900),
   record: fc.constantFrom('none' as const, 'in-service' as const, 'in-service' as const, 'terminating' as const),
   recordedSecondsAgo: seconds(900),
@@ -166,6 +169,8 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
         protected: spec.protected,
         targetHealth: spec.targetHealth,
         identity: NO_IDENTITY,
+        commandId: `launched/${index}`,
+        ...(spec.owner === undefined ? {} : { owner: spec.owner }),
       };
     });
     const records: InstanceRecord[] = [];
@@ -183,7 +188,7 @@ const stepInputArb: fc.Arbitrary<StepInput> = fc
       records.push({ instanceId: `i-gone-${k}`, lifecycle: 'in-service', launchedAtMs: NOW - 600_000, version: 2, reason: 'launched' });
     }
     const subnets = ALL_SUBNETS.filter((s) => fleet.subnets.includes(s.subnetId));
-    return { fleet, status, records, observed, subnets, metric, nowMs: NOW + nowOffsetMs };
+    return { fleet, owner: OWNER, status, records, observed, subnets, metric, nowMs: NOW + nowOffsetMs };
   });
 
 /** Checks every invariant of one step's decision against its input. */
@@ -220,6 +225,12 @@ function checkInvariants(input: StepInput, decision: StepDecision): void {
   if (terminatedUnits > 0) expect(current - terminatedUnits).toBeGreaterThanOrEqual(decision.desiredCapacity);
   if (launchedUnits > 0) expect(current + decision.capacity.replacingUnits + launchedUnits).toBeLessThanOrEqual(max);
   expect(terminatedUnits > 0 && launchedUnits > 0, 'launch and terminate in one step').toBe(false);
+
+  // Another deployment's instance, or a foreign one without the opt-in, is named only to let go of its record.
+  for (const command of decision.commands) {
+    const owner = 'instanceId' in command && command.instanceId !== undefined ? observedById.get(command.instanceId)?.owner : OWNER;
+    if (owner !== OWNER && observedById.has((command as { instanceId: string }).instanceId)) expect(command.kind, `${command.kind} of an instance owned by ${owner}`).toBe('forget');
+  }
 
   const ids = decision.commands.map((c) => c.id);
   expect(new Set(ids).size).toBe(ids.length);

@@ -161,7 +161,7 @@ describe('advanceDrain', () => {
     const waiting = advance(drain({ deregisteredAtMs: NOW }), instance({ targetHealth: 'healthy' }), context({ targetGroups: ['tg'], nowMs: NOW + 30_000 }));
     expect(waiting.reason).toBe('waiting for connections to drain from its target groups (at most 300 s more)');
     const drained = advance(drain({ deregisteredAtMs: NOW }), instance({ targetHealth: 'not-registered' }), context({ targetGroups: ['tg'], nowMs: NOW + 60_000 }));
-    expect(drained).toMatchObject({ actions: ['notify'], lifecycle: 'maintenance', reason: 'drained: in maintenance' });
+    expect(drained).toMatchObject({ actions: ['notify', 'mark-maintenance'], lifecycle: 'maintenance', reason: 'drained: in maintenance' });
   });
 
   it('waits while its targets are draining (ELBv2 draining is still registered), then goes on once they are gone', () => {
@@ -169,7 +169,7 @@ describe('advanceDrain', () => {
     const draining = advance(deregistered, instance({ targetHealth: 'draining' }), context({ targetGroups: ['tg'], nowMs: NOW + 60_000 }));
     expect(draining).toEqual({ actions: [], next: deregistered, reason: 'waiting for connections to drain from its target groups (at most 270 s more)' });
     const gone = advance(deregistered, instance({ targetHealth: 'not-registered' }), context({ targetGroups: ['tg'], nowMs: NOW + 120_000 }));
-    expect(gone).toMatchObject({ actions: ['notify'], lifecycle: 'maintenance' });
+    expect(gone).toMatchObject({ actions: ['notify', 'mark-maintenance'], lifecycle: 'maintenance' });
   });
 
   it('goes on when deregistration does not finish within its bound, and says so', () => {
@@ -197,7 +197,7 @@ describe('advanceDrain', () => {
   });
 
   it('stops an instance entering maintenance when asked, and forgets one that went away', () => {
-    expect(advance(drain({ stop: true }), instance(), context())).toMatchObject({ actions: ['notify', 'stop'], reason: 'drained: in maintenance, stopped' });
+    expect(advance(drain({ stop: true }), instance(), context())).toMatchObject({ actions: ['notify', 'mark-maintenance', 'stop'], reason: 'drained: in maintenance, stopped' });
     expect(advance(drain(), undefined, context())).toEqual({ actions: [], lifecycle: 'forget', reason: 'the instance went away while draining' });
   });
 
@@ -221,7 +221,7 @@ describe('advanceReturn', () => {
     [
       'healthy',
       instance(),
-      { actions: [], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' },
+      { actions: ['clear-maintenance'], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' },
     ],
   ] as const)('%s', (_name, observed, expected) => {
     expect(advanceReturn(observed, fleet)).toEqual(expected);

@@ -6,7 +6,7 @@ import { type LoadPoint, assembleHistory, backfilledPoints, loadPointOf, refresh
 import type { MetricReading } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step/index.ts';
-import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, TEST_OWNER, cpuScaling, observedInstance } from './fixtures.ts';
 
 const MINUTE = 60_000;
 const NOW = 2_000_000_040_000;
@@ -185,6 +185,7 @@ describe('decideStep with a load history', () => {
   });
   const base = (config: FleetConfig) => ({
     fleet: config,
+    owner: TEST_OWNER,
     status: { step: 7, desiredCapacity: 4, recommendations: [], version: 3 },
     records: ids.map((instanceId) => ({ instanceId, lifecycle: 'in-service' as const, launchedAtMs: NOW - 3_600_000, version: 1, reason: 'launched' })),
     observed: ids.map((id) => observedInstance(id, subnet, NOW - 3_600_000)),

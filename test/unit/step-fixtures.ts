@@ -4,7 +4,7 @@ import type { FleetConfig, ScalingConfig } from '../../functions/core/config.ts'
 import type { FleetStatus, InstanceRecord, MetricReading, ObservedInstance } from '../../functions/core/model.ts';
 import type { SubnetPlacement } from '../../functions/core/placement.ts';
 import type { StepInput } from '../../functions/core/step/index.ts';
-import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, cpuScaling, observedInstance } from './fixtures.ts';
+import { DRAIN_DEFAULTS, FAILOVER_DEFAULTS, TEST_OWNER, cpuScaling, observedInstance } from './fixtures.ts';
 
 export const NOW = 2_000_000_000;
 export const LONG_AGO = NOW - 3_600_000;
@@ -61,6 +61,7 @@ export const missing: MetricReading = { kind: 'missing', label: 'cpu', why: 'no 
 export function stepInput(partial: Partial<StepInput> & Pick<StepInput, 'observed'>): StepInput {
   return {
     fleet: fleet(),
+    owner: TEST_OWNER,
     status: undefined,
     records: partial.observed.map((o) => record(o.instanceId)),
     subnets: [SUBNET_A, SUBNET_B],

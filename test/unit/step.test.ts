@@ -31,6 +31,7 @@ describe('decideStep: reconcile', () => {
         id: 'web/42/adopt/i-orphan',
         instanceId: 'i-orphan',
         launchedAtMs: NOW - sec(30),
+        lifecycle: 'in-service',
         reason: 'it carries the fleet tag and is running, but fleetward had no record of it',
       },
       {
@@ -38,6 +39,7 @@ describe('decideStep: reconcile', () => {
         id: 'web/42/adopt/i-booting',
         instanceId: 'i-booting',
         launchedAtMs: NOW - sec(5),
+        lifecycle: 'in-service',
         reason: 'it carries the fleet tag and is pending, but fleetward had no record of it',
       },
     ]);

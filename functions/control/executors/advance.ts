@@ -29,6 +29,10 @@ async function carryOutAction(acting: Acting, command: Advance, action: DrainAct
       return deps.compute.stop([id], false);
     case 'start':
       return deps.compute.start([id]);
+    case 'mark-maintenance':
+      return deps.compute.markMaintenance(id, `${fleet.name}: ${command.reason}`);
+    case 'clear-maintenance':
+      return deps.compute.clearMaintenance(id);
     case 'terminate':
       await deps.compute.terminate([id]);
       acting.terminated.push(id);

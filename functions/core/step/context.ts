@@ -8,9 +8,12 @@ import type { LoadPoint, PredictiveState } from '../load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from '../model.ts';
 import type { SubnetPlacement } from '../placement.ts';
 import type { ScalingDirection } from '../scaling.ts';
+import { type OwnershipReport, type OwnershipSort, sortByOwner } from './ownership.ts';
 
 export interface StepInput {
   readonly fleet: FleetConfig;
+  /** This deployment's owner identity: the fleetward:owner tag value it launches with. */
+  readonly owner: string;
   readonly status: FleetStatus | undefined;
   readonly records: readonly InstanceRecord[];
   readonly observed: readonly ObservedInstance[];
@@ -55,6 +58,8 @@ export interface StepDecision {
   readonly loadPoint?: LoadPoint;
   /** A forecast model fitted this step, for the shell to cache in place of the old one. */
   readonly forecastModel?: ForecastModel;
+  /** The instances of the fleet left alone as not this deployment's. */
+  readonly unowned: OwnershipReport;
 }
 
 /** Zones and subnets being emptied by an evacuation. */
@@ -65,12 +70,15 @@ export const NO_EVACUATION: Evacuation = { zones: [], subnets: [] };
 /** What every phase reads. Phases return what they decide; none changes the context. */
 export interface StepContext {
   readonly fleet: FleetConfig;
+  readonly owner: string;
   readonly status: FleetStatus | undefined;
   /** This step's number: one more than the last recorded step. */
   readonly step: number;
   readonly nowMs: number;
   readonly subnets: readonly SubnetPlacement[];
+  /** The instances this deployment manages: the others are in `ownership` only (./ownership.ts). */
   readonly observed: readonly ObservedInstance[];
+  readonly ownership: OwnershipSort;
   readonly observedById: ReadonlyMap<string, ObservedInstance>;
   /** What the signals say of each instance, by id (most instances have none). */
   readonly signalsById: ReadonlyMap<string, readonly InstanceSignal[]>;
@@ -83,14 +91,17 @@ function bySubject(signals: readonly InstanceSignal[]): Map<string, InstanceSign
 }
 
 export function stepContext(input: StepInput): StepContext {
+  const ownership = sortByOwner(input.fleet, input.owner, input.observed);
   return {
     fleet: input.fleet,
+    owner: input.owner,
     status: input.status,
     step: (input.status?.step ?? 0) + 1,
     nowMs: input.nowMs,
     subnets: input.subnets,
-    observed: input.observed,
-    observedById: byInstanceId(input.observed),
+    observed: ownership.managed,
+    ownership,
+    observedById: byInstanceId(ownership.managed),
     signalsById: bySubject(input.signals ?? []),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * One control step's decision for one fleet, as named pure phases in the order they run: settle
- * operator requests, reconcile records with EC2, assess health (failover), decide the desired
- * capacity, run the voluntary disruption methods within the budget, launch what is missing, and
- * advance everything out of service. Each phase reads the context and returns what it decides.
+ * One control step's decision for one fleet, as named pure phases in the order they run: sort
+ * out whose instances they are, settle operator requests, reconcile records with EC2, assess
+ * health (failover), decide the desired capacity, run the voluntary disruption methods within
+ * the budget, launch what is missing, and advance everything out of service. Each phase reads
+ * the context and returns what it decides.
  */
 import { type StepContext, type StepDecision, type StepInput, byInstanceId, stepContext } from './context.ts';
 import { advanceOutOfService } from './advance.ts';
@@ -13,6 +14,7 @@ import { disruptionBudgets } from './disruption/budget.ts';
 import { type DrainStart, drainingRecord } from './drains.ts';
 import { evacuationProgress } from './evacuation-progress.ts';
 import { nextStatus } from './next-status.ts';
+import { ownershipReport, releaseUnowned } from './ownership.ts';
 import { pausedDecision } from './paused.ts';
 import { planLaunches } from './plan-launches.ts';
 import { reconcile } from './reconcile.ts';
@@ -37,8 +39,10 @@ function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecisio
 export function decideStep(input: StepInput): StepDecision {
   const context = stepContext(input);
   const { fleet } = context;
-  const settled = settleRequests(context, input.records, input.requests ?? []);
-  if (settled.paused) return pausedDecision(context, settled);
+  const owned = releaseUnowned(context, input.records, context.ownership.released);
+  const unowned = ownershipReport(context.ownership, input.status);
+  const settled = settleRequests(context, owned.records, input.requests ?? []);
+  if (settled.paused) return pausedDecision(context, settled, unowned);
   const reconciled = reconcile(context, settled.records);
   const health = assessHealth(context, settled.records, reconciled.candidates);
   const leavingForHealth = new Set(health.drains.map((d) => d.instanceId));
@@ -63,10 +67,11 @@ export function decideStep(input: StepInput): StepDecision {
     reason: decision.reason,
     ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
     capacity: capacity.snapshot,
-    commands: [...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances],
-    notes: [...health.notes, ...evacuation.notes, ...disruption.notes, ...launches.notes],
+    commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances],
+    notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
     nextStatus: nextStatus(context, { paused: false, evacuating }, decision),
     ...forecastOutputs(input, capacity),
+    unowned,
   };
 }

@@ -1,6 +1,7 @@
-/** What this step leaves for the next one: its number, the scaling state, and the fleet's operator state. */
+/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone. */
 import { type CapacityDecision, scalingStatusAfter } from '../scaling.ts';
 import type { Evacuation, NextStatus, StepContext } from './context.ts';
+import { UNOWNED_REMEMBERED } from './ownership.ts';
 
 export function nextStatus(
   context: StepContext,
@@ -9,11 +10,13 @@ export function nextStatus(
 ): NextStatus {
   const { status, step, nowMs } = context;
   const { paused, evacuating } = fleetState;
+  const { unowned } = context.ownership;
   return {
     step,
     ...scalingStatusAfter(status, scaling, nowMs),
     ...(status?.launchFailures === undefined ? {} : { launchFailures: status.launchFailures }),
     ...(paused ? { paused } : {}),
     ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
+    ...(unowned.length > 0 ? { unowned: unowned.slice(0, UNOWNED_REMEMBERED) } : {}),
   };
 }

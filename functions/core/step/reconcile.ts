@@ -1,13 +1,16 @@
 /**
- * Phase two: reconcile fleetward's records with what EC2 reports. A live instance that carries
- * the fleet tag but has no record is adopted; the record of an instance EC2 no longer runs is
- * forgotten (unless failover or a drain still has to deal with it). The in-service instances,
- * adopted ones included, are the candidates every later phase works on.
+ * Phase two: reconcile fleetward's records with what EC2 reports. A live instance of this
+ * deployment's that carries the fleet tag but has no record is adopted (in maintenance when its
+ * maintenance tag says so); the record of an instance EC2 no longer runs is forgotten (unless
+ * failover or a drain still has to deal with it). The in-service instances, adopted ones
+ * included, are the candidates every later phase works on.
  */
 import { stepCommandId } from '../command-ids.ts';
 import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
 import { type Member, unitsOf } from '../placement.ts';
+import { MAINTENANCE_TAG } from '../tags.ts';
 import { ALIVE, type StepContext, byInstanceId, isGone } from './context.ts';
+import { launchedBy } from './ownership.ts';
 
 export interface Reconciliation {
   readonly forgets: readonly Command[];
@@ -29,6 +32,8 @@ function memberOf(context: StepContext, instance: ObservedInstance, record: Inst
     launchTimeMs: instance.launchTimeMs,
     protected: instance.protected,
     commandId: instance.commandId,
+    owner: instance.owner,
+    maintenance: instance.maintenance,
     targetHealth: instance.targetHealth,
     identity: instance.identity,
     units: unitsOf(instance.instanceType, context.fleet.instanceTypes),
@@ -55,23 +60,36 @@ function forgets(context: StepContext, records: readonly InstanceRecord[]): Comm
   return commands;
 }
 
+/** Why an instance without a record is adopted, and in which lifecycle. */
+function adoption(context: StepContext, instance: ObservedInstance): Extract<Command, { kind: 'adopt' }> {
+  const lifecycle = instance.maintenance === true ? 'maintenance' : 'in-service';
+  const foreign = launchedBy(context.owner, instance)
+    ? ''
+    : `; fleetward did not launch it, and adoption.foreign is ${context.fleet.adoption?.foreign ?? 'ignore'}${instance.protected ? ': it is never disrupted' : ''}`;
+  const tagged = lifecycle === 'maintenance' ? `; its ${MAINTENANCE_TAG} tag says it is in maintenance` : '';
+  return {
+    kind: 'adopt',
+    id: stepCommandId(context.fleet.name, context.step, 'adopt', instance.instanceId),
+    instanceId: instance.instanceId,
+    launchedAtMs: instance.launchTimeMs,
+    lifecycle,
+    reason: `it carries the fleet tag and is ${instance.state}, but fleetward had no record of it${tagged}${foreign}`,
+  };
+}
+
+/** Live instances are adopted; a stopped one only when it is in maintenance (stopped there by its drain). */
+const adoptable = (instance: ObservedInstance) => ALIVE.has(instance.state) || (instance.state === 'stopped' && instance.maintenance === true);
+
 export function reconcile(context: StepContext, records: readonly InstanceRecord[]): Reconciliation {
   const recordById = byInstanceId(records);
   const adoptions: Command[] = [];
   const candidates: Member[] = [];
   for (const instance of context.observed) {
-    if (!ALIVE.has(instance.state)) continue;
     const record = recordById.get(instance.instanceId);
-    if (record === undefined) {
-      adoptions.push({
-        kind: 'adopt',
-        id: stepCommandId(context.fleet.name, context.step, 'adopt', instance.instanceId),
-        instanceId: instance.instanceId,
-        launchedAtMs: instance.launchTimeMs,
-        reason: `it carries the fleet tag and is ${instance.state}, but fleetward had no record of it`,
-      });
-    }
-    if (record === undefined || record.lifecycle === 'in-service') candidates.push(memberOf(context, instance, record));
+    if (record === undefined && adoptable(instance)) adoptions.push(adoption(context, instance));
+    if (!ALIVE.has(instance.state)) continue;
+    const inService = record === undefined ? instance.maintenance !== true : record.lifecycle === 'in-service';
+    if (inService) candidates.push(memberOf(context, instance, record));
   }
   return { forgets: forgets(context, records), adoptions, candidates };
 }

@@ -8,7 +8,7 @@ import { ConcurrentUpdateError, LeaseLostError, ServiceError } from '../../../fu
 import type { StepDependencies } from '../../../functions/control/run-step.ts';
 import type { ComputePort, DecisionEntry } from '../../../functions/ports/index.ts';
 import { A } from '../memory/fixtures.ts';
-import { ControlWorld } from './world.ts';
+import { ControlWorld, WORLD_OWNER } from './world.ts';
 
 /** The step's compute, with `change` made to the world just before the victims are described again. */
 function changingBeforeRevalidation(change: () => void) {
@@ -126,6 +126,7 @@ describe('runFleetStep: re-validation just before acting', () => {
     ['became protected', (world: ControlWorld, id: string) => world.compute.protect(id), 'abandoned: the instance became protected'],
     ['lost the fleet tag', (world: ControlWorld, id: string) => world.compute.untag(id), 'abandoned: the instance no longer carries the fleet tag'],
     ['was stopped', (world: ControlWorld, id: string) => world.compute.fail(id, 'stopped'), 'abandoned: the instance is no longer running'],
+    ['was claimed by another deployment', (world: ControlWorld, id: string) => world.compute.setTag(id, 'fleetward:owner', 'other-stack'), 'abandoned: its fleetward:owner tag changed'],
   ])('abandons a scale-in victim that %s since the step observed it, and leaves it in service', async (_case, change, reason) => {
     const world = new ControlWorld();
     await world.seedInService(3);
@@ -236,7 +237,7 @@ describe('runFleetStep: target groups', () => {
 
   it('registers an instance it adopted', async () => {
     const world = new ControlWorld({ withTargetGroup: true });
-    const adopted = world.compute.seedInstance({ fleet: 'web', subnetId: A.subnetId });
+    const adopted = world.compute.seedInstance({ fleet: 'web', owner: WORLD_OWNER, commandId: 'web/0/launch/subnet-a', subnetId: A.subnetId });
     world.setLoad(10);
 
     await world.step();
@@ -264,5 +265,27 @@ describe('runFleetStep: target groups', () => {
       'drained: terminating',
     ]);
     expect(world.faults.compute.callsOf('terminate').map((c) => c.args)).toEqual([[[victim]]]);
+  });
+});
+
+describe('runFleetStep: instances that are not this deployment’s', () => {
+  it('notifies once about them, again only when a new one appears, and counts them in every outcome', async () => {
+    const world = new ControlWorld();
+    await world.seedInService(2);
+    world.setLoad(20);
+    const stranger = world.compute.seedInstance({ fleet: 'web', owner: 'other-stack', commandId: 'web/1/launch/subnet-a', subnetId: A.subnetId });
+    const subjects = () => world.notifier.notified.map((n) => n.subject);
+
+    const outcomes = [await world.step(), await world.step()];
+    const foreign = world.compute.seedInstance({ fleet: 'web', subnetId: A.subnetId });
+    outcomes.push(await world.step());
+
+    expect(outcomes.map((o) => [o.outcome, o.unowned])).toEqual([['done', 1], ['done', 1], ['done', 2]]);
+    expect(subjects()).toEqual([
+      "fleetward: fleet web has 1 instance(s) that are not this deployment's",
+      "fleetward: fleet web has 2 instance(s) that are not this deployment's",
+    ]);
+    expect(world.notifier.notified[1]?.details).toEqual({ fleet: 'web', step: 3, instanceIds: [stranger, foreign].sort() });
+    expect(world.faults.compute.callsOf('terminate')).toEqual([]);
   });
 });

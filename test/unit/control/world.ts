@@ -25,6 +25,8 @@ import { A, B, TestClock } from '../memory/fixtures.ts';
 
 export const TARGET_GROUP = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1';
 const HOUR_MS = 3_600_000;
+/** The owner identity of the deployment the world models: seeded instances are its own. */
+export const WORLD_OWNER = 'world-owner';
 
 export interface LogEntry {
   readonly level: 'info' | 'warn' | 'error';
@@ -116,7 +118,8 @@ export class ControlWorld {
 
   constructor(options: WorldOptions = {}) {
     this.fleet = webFleet(options);
-    this.compute = new MemoryCompute({ clock: this.clock, subnets: [A, B], bootMs: options.bootMs ?? 0, stopMs: options.stopMs ?? 0 });
+    // The IAM policy's owner condition, emulated: acting on an instance of another owner fails the step.
+    this.compute = new MemoryCompute({ clock: this.clock, subnets: [A, B], bootMs: options.bootMs ?? 0, stopMs: options.stopMs ?? 0, authorizedOwner: WORLD_OWNER });
     this.loadBalancer = new MemoryLoadBalancer({
       clock: this.clock,
       targetGroups: [TARGET_GROUP],
@@ -152,6 +155,7 @@ export class ControlWorld {
       history: f.history.port,
       clock: this.clock,
       log: this.log,
+      owner: WORLD_OWNER,
       runId,
     };
   }
@@ -181,7 +185,7 @@ export class ControlWorld {
     for (let k = 0; k < count; k++) {
       const subnetId = seed.subnetId ?? (k % 2 === 0 ? A.subnetId : B.subnetId);
       const launchedAtMs = this.clock.now() - HOUR_MS;
-      const instanceId = this.compute.seedInstance({ fleet: 'web', launchTimeMs: launchedAtMs, ...seed, subnetId });
+      const instanceId = this.compute.seedInstance({ fleet: 'web', launchTimeMs: launchedAtMs, owner: WORLD_OWNER, commandId: `seeded/${k}`, ...seed, subnetId });
       await this.state.records.putInstance('web', { instanceId, lifecycle: 'in-service', launchedAtMs, reason: 'seeded' }, undefined);
       if (this.fleet.targetGroups.length > 0) await this.loadBalancer.register(this.fleet.targetGroups, instanceId);
       ids.push(instanceId);

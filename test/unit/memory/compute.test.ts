@@ -262,6 +262,19 @@ describe('MemoryCompute failures', () => {
     await expect(compute.launch(launchRequest(launchCommand(1), fleetConfig('batch')))).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
     expect(compute.instances().map((i) => i.state)).toEqual(['running', 'running']);
   });
+
+  it('refuses, as the IAM policy does, to launch without the owner tag or act on an instance of another owner', async () => {
+    const { compute } = memoryCompute({ authorizedOwner: 'fleetward-test' });
+    const theirs = compute.seedInstance({ fleet: 'web', owner: 'other-stack', subnetId: A.subnetId });
+    const ours = compute.seedInstance({ fleet: 'web', owner: 'fleetward-test', subnetId: A.subnetId });
+    await expect(compute.stop([ours, theirs], false)).rejects.toMatchObject({
+      name: 'UnauthorizedOperation',
+      message: `You are not authorized to perform StopInstances on ${theirs}: it does not carry the fleetward:owner tag this role may act on.`,
+    });
+    await expect(compute.launch({ ...launchRequest(launchCommand(1)), owner: 'other-stack' })).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
+    expect((await compute.launch(launchRequest(launchCommand(1)))).instanceIds).toHaveLength(1);
+    expect(compute.instances().map((i) => i.state)).toEqual(['running', 'running', 'running']);
+  });
 });
 
 describe('MemoryCompute billing', () => {

@@ -43,7 +43,7 @@ export function launchCommand(units: number, types: readonly InstanceTypeChoice[
   return { kind: 'launch', id: `web/1/launch/${subnet.subnetId}`, subnetId: subnet.subnetId, availabilityZone: subnet.availabilityZone, capacityUnits: units, instanceTypes: types, reason: 'test' };
 }
 
-export const launchRequest = (command: LaunchCommand, fleet = fleetConfig()): LaunchRequest => ({ fleet, command });
+export const launchRequest = (command: LaunchCommand, fleet = fleetConfig()): LaunchRequest => ({ fleet, command, owner: 'fleetward-test' });
 
 export function memoryCompute(options: Partial<MemoryComputeOptions> = {}) {
   const clock = new TestClock();
