@@ -203,7 +203,7 @@ describe('advanceDrain', () => {
 
   it.each(['stopping', 'stopped'] as const)('does not stop again an instance already %s (a run that stopped it died before its checkpoint)', (state) => {
     expect(advance(drain({ stop: true, notifiedAtMs: NOW }), instance({ state }), context())).toMatchObject({
-      actions: [],
+      actions: ['mark-maintenance'],
       lifecycle: 'maintenance',
       reason: `drained: in maintenance, stopped (it was already ${state})`,
     });
