@@ -3,14 +3,13 @@
  * idempotent on the event's id, run one control step per fleet, count what happened.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
+import { EventRecords } from '../aws/idempotency-store.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
@@ -46,14 +45,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const { compute } = ports;
 
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: EVENT_MEMORY_SECONDS });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName,
-    keyAttr: PARTITION_KEY,
-    sortKeyAttr: SORT_KEY,
-    staticPkValue: IDEMPOTENCY_PARTITION,
-    expiryAttr: TTL_ATTRIBUTE,
-    awsSdkV3Client: clients.dynamodb,
-  });
+  const persistenceStore = new EventRecords(clients.dynamodb, tableName);
 
   const stepFleets = makeIdempotent(
     async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
