@@ -13,6 +13,7 @@ import { EventRecords } from '../aws/idempotency-store.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
+import { reportEventFailure } from './event-failure.ts';
 import { type Trigger, parseTrigger } from './events.ts';
 import { type PortOptions, createPorts } from './ports.ts';
 
@@ -24,7 +25,7 @@ export interface ScaleHandlerDependencies extends PortOptions {
 }
 
 export interface ScaleResult {
-  readonly status: 'done' | 'duplicate' | 'rejected' | 'ignored';
+  readonly status: 'done' | 'duplicate' | 'rejected' | 'ignored' | 'failed';
   readonly trigger?: string;
   readonly reason?: string;
   readonly fleets: readonly StepOutcome[];
@@ -87,7 +88,10 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
       metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
       return { status: 'rejected', reason: error.message, fleets: [] };
     }
-    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger);
+    const reporting = { logger, metrics, notifier: ports.notifier };
+    // Until its instances are described, an event about instances may concern any fleet.
+    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger).catch((error: unknown) => error as Error);
+    if (payload instanceof Error) return reportEventFailure(reporting, trigger.id, config.fleets.map((f) => f.name), payload);
     if (typeof payload === 'string') {
       logger.info('ignored an event', { trigger: trigger.id, reason: payload });
       metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
@@ -97,7 +101,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
       const fleets = await stepFleets(payload, context.awsRequestId);
       return { status: 'done', trigger: payload.id, fleets };
     } catch (error) {
-      if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+      if (!(error instanceof IdempotencyAlreadyInProgressError)) return reportEventFailure(reporting, payload.id, payload.fleetNames, error);
       logger.info('the same event is being handled by another invocation', { trigger: payload.id });
       return { status: 'duplicate', trigger: payload.id, reason: 'another invocation is handling this event', fleets: [] };
     }
