@@ -1,5 +1,5 @@
 // Asynchronous triggers that fail or are dropped land in an encrypted dead-letter queue, and an alarm watches its depth.
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthesize } from './synth.ts';
 
