@@ -15,7 +15,7 @@ async function fleetWithoutCapacityFor(full: readonly string[]) {
     { commands: ['RunInstancesCommand'], when: (input) => full.includes(String(input.InstanceType)), kinds: ['insufficient-capacity'], rate: 1 },
   ]);
   fleet.handlerClients = clientsWithFaults(faults);
-  fleet.configure({ instanceTypes: [{ type: 't4g.micro' }, { type: 't4g.small' }, { type: 't4g.medium' }] });
+  fleet.configure({ instanceTypes: [{ type: 't4g.micro', weight: 1 }, { type: 't4g.small', weight: 1 }, { type: 't4g.medium', weight: 1 }] });
   await fleet.publish(20);
   return { fleet, faults };
 }
