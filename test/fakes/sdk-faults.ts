@@ -3,7 +3,9 @@
  * below the SDK's own retries that, per attempt and per command, at a chosen rate from a seeded
  * random stream, throttles, answers 5xx, times out before the request is sent, times out after it
  * was applied (a lost answer: the service acted, the SDK retries), or answers
- * InsufficientInstanceCapacity to RunInstances. Every injected fault is recorded.
+ * InsufficientInstanceCapacity to RunInstances. Every injected fault is recorded. As EC2 does
+ * and moto does not, a RunInstances sent again with the same ClientToken (the SDK retrying a lost
+ * answer) answers the first launch instead of launching again.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -90,6 +92,7 @@ interface ClientWithStack {
 export class SdkFaults {
   readonly injected: InjectedSdkFault[] = [];
   private readonly used = new Map<SdkFaultRule, number>();
+  private readonly launches = new Map<string, unknown>();
   private readonly random: () => number;
   private active = true;
 
@@ -136,15 +139,26 @@ export class SdkFaults {
     return undefined;
   }
 
+  /** Sends the request; a RunInstances whose ClientToken was sent before gets the first answer, as from EC2. */
+  private async send<T>(command: string, input: Record<string, unknown>, request: () => Promise<T>): Promise<T> {
+    const token = command === 'RunInstancesCommand' && typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
+    if (token === undefined) return request();
+    if (this.launches.has(token)) return this.launches.get(token) as T;
+    const answer = await request();
+    this.launches.set(token, answer);
+    return answer;
+  }
+
   private handler<Output extends MetadataBearer>(next: FinalizeHandler<object, Output>, context: HandlerExecutionContext): FinalizeHandler<object, Output> {
     return async (args: FinalizeHandlerArguments<object>) => {
       const command = context.commandName ?? 'unknown';
       const input = args.input as Record<string, unknown>;
       const kind = this.choose(command, input);
-      if (kind === undefined) return next(args);
-      this.injected.push({ command, kind, input });
-      if (kind === 'lost-answer') await next(args);
-      throw faultError(kind);
+      if (kind !== undefined) this.injected.push({ command, kind, input });
+      if (kind !== undefined && kind !== 'lost-answer') throw faultError(kind);
+      const answer = await this.send(command, input, () => next(args));
+      if (kind === 'lost-answer') throw faultError(kind);
+      return answer;
     };
   }
 }
