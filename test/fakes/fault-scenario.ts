@@ -22,6 +22,9 @@ export interface ScenarioResult {
   readonly faultsInjected: number;
   readonly escaped: number;
   readonly falseDuplicates: number;
+  /** Steps of the fleet that stopped quietly (a lease still held, a lost race) or loudly (a call failed on every attempt), or events that failed around them. */
+  readonly skipped: number;
+  readonly failed: number;
   readonly alerts: number;
   readonly falseAlerts: readonly string[];
   /** Clean steps until running instances, records and status agree with the last load; undefined if not within MAX_CLEAN_STEPS. */
@@ -63,11 +66,17 @@ export async function runFaultScenario(rate: number, steps: number, seed = 1): P
   fleet.configure({ name: `faults-${seed}-${Math.round(rate * 1000)}`, instanceTypes: [{ type: 't4g.micro', weight: 1 }, { type: 't4g.small', weight: 1 }] });
   let escaped = 0;
   let falseDuplicates = 0;
+  let skipped = 0;
+  let failed = 0;
   const step = async (load: number) => {
     fleet.clock.advance(60);
     await fleet.publish(load);
     try {
-      if ((await fleet.invoke()).status === 'duplicate') falseDuplicates += 1;
+      const result = await fleet.invoke();
+      if (result.status === 'duplicate') falseDuplicates += 1;
+      const outcome = result.status === 'failed' ? 'failed' : result.fleets[0]?.outcome;
+      if (outcome === 'skipped') skipped += 1;
+      if (outcome === 'failed') failed += 1;
     } catch {
       escaped += 1;
     }
@@ -87,6 +96,8 @@ export async function runFaultScenario(rate: number, steps: number, seed = 1): P
     faultsInjected: faults.injected.length,
     escaped,
     falseDuplicates,
+    skipped,
+    failed,
     alerts: fleet.notifications.length,
     falseAlerts: fleet.notifications.filter((n) => !explained(n.message)).map((n) => `${n.subject}: ${n.message}`),
     stepsToConverge,
