@@ -64,6 +64,21 @@ describe('a conditional write whose answer was lost', () => {
     expect(await fleet.records().listInstances('workers')).toHaveLength(3);
   });
 
+  it('goes on scaling in when an instance record update was applied but the answer lost', async () => {
+    const { fleet, faults } = await losingFirstAnswer('UpdateItemCommand', (_pk, sk) => sk.startsWith('INSTANCE#'));
+    faults.stop();
+    await fleet.invoke();
+    faults.start();
+
+    const result = await fleet.step(10);
+
+    expect(faults.injected).toHaveLength(1);
+    expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 1 });
+    expect(result.fleets[0]?.terminated).toHaveLength(2);
+    expect(fleet.notifications).toEqual([]);
+    expect(await fleet.instances()).toHaveLength(1);
+  });
+
   it('carries the command out once when its journal entry was written but the answer lost', async () => {
     const { fleet, faults } = await losingFirstAnswer('PutItemCommand', (_pk, sk) => sk.startsWith('ACTION#'));
 
