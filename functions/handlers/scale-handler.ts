@@ -1,6 +1,7 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
- * idempotent on the event's id, run one control step per fleet, count what happened.
+ * idempotent on the event's id, run one control step per fleet, count what happened. A failure
+ * around the steps (the event's record, finding its fleets) is answered and reported, not thrown.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -90,8 +91,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     }
     const reporting = { logger, metrics, notifier: ports.notifier };
     // Until its instances are described, an event about instances may concern any fleet.
-    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger).catch((error: unknown) => error as Error);
-    if (payload instanceof Error) return reportEventFailure(reporting, trigger.id, config.fleets.map((f) => f.name), payload);
+    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger).catch((error: unknown) => ({ failure: error }));
+    if (typeof payload === 'object' && 'failure' in payload) return reportEventFailure(reporting, trigger.id, config.fleets.map((f) => f.name), payload.failure);
     if (typeof payload === 'string') {
       logger.info('ignored an event', { trigger: trigger.id, reason: payload });
       metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);

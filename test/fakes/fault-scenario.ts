@@ -8,7 +8,7 @@
  */
 import { paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
-import { FleetHarness } from '../integration/harness.ts';
+import { FleetHarness, METRIC_NAMESPACE } from '../integration/harness.ts';
 import { RETRYABLE_FAULTS, SdkFaults, clientsWithFaults } from './sdk-faults.ts';
 
 /** The scenario's load, cycled: with a target of 10 per instance, 1 to 9 instances. */
@@ -62,15 +62,20 @@ export async function runFaultScenario(rate: number, steps: number, seed = 1): P
   const fleet = await FleetHarness.create({}, 3);
   const faults = new SdkFaults(seed, [{ kinds: [...RETRYABLE_FAULTS, 'insufficient-capacity'], rate }]);
   fleet.handlerClients = clientsWithFaults(faults);
-  // A fleet name of its own: runs sharing one emulator must not meet each other's instances.
-  fleet.configure({ name: `faults-${seed}-${Math.round(rate * 1000)}`, instanceTypes: [{ type: 't4g.micro', weight: 1 }, { type: 't4g.small', weight: 1 }] });
+  // A fleet and a metric of its own: runs sharing one emulator must not meet each other's instances or load.
+  const name = `faults-${seed}-${Math.round(rate * 1000)}`;
+  fleet.configure({
+    name,
+    instanceTypes: [{ type: 't4g.micro', weight: 1 }, { type: 't4g.small', weight: 1 }],
+    scaling: { metric: { namespace: METRIC_NAMESPACE, name, dimensions: {}, statistic: 'Average', periodSeconds: 60 } },
+  });
   let escaped = 0;
   let falseDuplicates = 0;
   let skipped = 0;
   let failed = 0;
   const step = async (load: number) => {
     fleet.clock.advance(60);
-    await fleet.publish(load);
+    await fleet.publish(load, name);
     try {
       const result = await fleet.invoke();
       if (result.status === 'duplicate') falseDuplicates += 1;
