@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -16,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUARANTINE_TAG } from '../functions/aws/quarantine-tag.ts';
 import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
@@ -45,6 +47,8 @@ const ACCOUNTLESS = new Set(['image', 'snapshot']);
 const LEAVING_STATES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
 /** Retries and age limit of every EventBridge rule target: a step is stale once the next is due. */
 const RULE_TARGET = { retryAttempts: 2, maxEventAge: Duration.minutes(2) };
+/** How long an undelivered or failed trigger stays in the dead-letter queue (SQS's longest). */
+const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /** An event pattern with EventBridge's $or, which CDK's EventPattern type lacks but passes through. */
 type EventPatternWithOr = events.EventPattern & { readonly $or: readonly Record<string, unknown>[] };
@@ -156,6 +160,13 @@ export class Fleetward extends Construct {
   readonly statusCheckAlarmRule: events.Rule;
   /** The fleetward:owner value of this deployment's instances (a token when it is the table name). */
   readonly owner: string;
+  /**
+   * Triggers that never ran a step: asynchronous invocations that failed or aged out, and events
+   * the rules or the schedule could not deliver. Encrypted (SSE-SQS, which EventBridge can write to).
+   */
+  readonly deadLetterQueue: sqs.Queue;
+  /** In ALARM while the dead-letter queue holds a message; add actions to be told. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: FleetwardProps) {
     super(scope, id);
@@ -180,6 +191,21 @@ export class Fleetward extends Construct {
       enforceSSL: true,
       masterKey: kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns'),
     });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'fleetward: a trigger of the scale function failed or was not delivered (see the dead-letter queue)',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const ruleTarget = { ...RULE_TARGET, deadLetterQueue: this.deadLetterQueue };
 
     this.logGroup = new logs.LogGroup(this, 'ScaleFunctionLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -211,6 +237,7 @@ export class Fleetward extends Construct {
       // A step is stale once the next one is due: no delayed retries of asynchronous invocations.
       retryAttempts: 0,
       maxEventAge: Duration.minutes(2),
+      deadLetterQueue: this.deadLetterQueue,
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
@@ -254,6 +281,7 @@ export class Fleetward extends Construct {
         }),
         retryAttempts: 2,
         maxEventAge: Duration.minutes(2),
+        deadLetterQueue: this.deadLetterQueue,
       }),
     });
 
@@ -268,7 +296,7 @@ export class Fleetward extends Construct {
           alarmName: [...alarmNames, { prefix: ALARM_NAME_PREFIX }],
         },
       },
-      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, ruleTarget)],
     });
 
     // State changes matter only when an instance leaves service; the warnings always do.
@@ -282,12 +310,12 @@ export class Fleetward extends Construct {
     this.instanceEventRule = new events.Rule(this, 'InstanceEventRule', {
       description: 'fleetward: a control step when an instance leaves service or is about to',
       eventPattern: instanceEvents,
-      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, ruleTarget)],
     });
     this.healthEventRule = new events.Rule(this, 'HealthEventRule', {
       description: 'fleetward: a control step on AWS Health events about EC2',
       eventPattern: { source: ['aws.health'], detailType: ['AWS Health Event'], detail: { service: ['EC2'] } },
-      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, ruleTarget)],
     });
     this.statusCheckAlarmRule = new events.Rule(this, 'StatusCheckAlarmRule', {
       description: 'fleetward: a control step when a status check alarm goes into ALARM',
@@ -299,7 +327,7 @@ export class Fleetward extends Construct {
           configuration: { metrics: { metricStat: { metric: { name: [{ prefix: 'StatusCheckFailed' }] } } } },
         },
       },
-      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, RULE_TARGET)],
+      targets: [new eventsTargets.LambdaFunction(this.scaleFunction, ruleTarget)],
     });
 
     this.acknowledgeNagFindings(role, schedulerRole);

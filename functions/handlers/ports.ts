@@ -52,6 +52,8 @@ export interface PortOptions {
    * the table name, which is unique to the deployment too (the stack sets it explicitly).
    */
   readonly owner?: string;
+  /** Replaces the topic (tests, the demo). */
+  readonly notifier?: Notifier;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -62,9 +64,10 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
   const log = options.logger ?? new Logger({ serviceName: 'fleetward' });
   const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const notifier: Notifier =
-    options.topicArn !== undefined && clients.sns !== undefined
+    options.notifier ??
+    (options.topicArn !== undefined && clients.sns !== undefined
       ? new SnsNotifier(clients.sns, options.topicArn)
-      : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) };
+      : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) });
   return {
     compute: new Ec2Compute(clients.ec2),
     loadBalancer: new Elbv2Targets(clients.elbv2),

@@ -1,19 +1,20 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
- * idempotent on the event's id, run one control step per fleet, count what happened.
+ * idempotent on the event's id, run one control step per fleet, count what happened. A failure
+ * around the steps (the event's record, finding its fleets) is answered and reported, not thrown.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
+import { EventRecords } from '../aws/idempotency-store.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { InvalidEventError } from '../ports/errors.ts';
+import { reportEventFailure } from './event-failure.ts';
 import { type Trigger, parseTrigger } from './events.ts';
 import { type PortOptions, createPorts } from './ports.ts';
 
@@ -25,7 +26,7 @@ export interface ScaleHandlerDependencies extends PortOptions {
 }
 
 export interface ScaleResult {
-  readonly status: 'done' | 'duplicate' | 'rejected' | 'ignored';
+  readonly status: 'done' | 'duplicate' | 'rejected' | 'ignored' | 'failed';
   readonly trigger?: string;
   readonly reason?: string;
   readonly fleets: readonly StepOutcome[];
@@ -46,14 +47,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const { compute } = ports;
 
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: EVENT_MEMORY_SECONDS });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName,
-    keyAttr: PARTITION_KEY,
-    sortKeyAttr: SORT_KEY,
-    staticPkValue: IDEMPOTENCY_PARTITION,
-    expiryAttr: TTL_ATTRIBUTE,
-    awsSdkV3Client: clients.dynamodb,
-  });
+  const persistenceStore = new EventRecords(clients.dynamodb, tableName);
 
   const stepFleets = makeIdempotent(
     async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
@@ -96,7 +90,10 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
       metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
       return { status: 'rejected', reason: error.message, fleets: [] };
     }
-    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger);
+    const reporting = { logger, metrics, notifier: ports.notifier };
+    // Until its instances are described, an event about instances may concern any fleet.
+    const payload = 'ignored' in trigger ? trigger.ignored : await resolve(trigger).catch((error: unknown) => ({ failure: error }));
+    if (typeof payload === 'object' && 'failure' in payload) return reportEventFailure(reporting, trigger.id, config.fleets.map((f) => f.name), payload.failure);
     if (typeof payload === 'string') {
       logger.info('ignored an event', { trigger: trigger.id, reason: payload });
       metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
@@ -106,7 +103,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
       const fleets = await stepFleets(payload, context.awsRequestId);
       return { status: 'done', trigger: payload.id, fleets };
     } catch (error) {
-      if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+      if (!(error instanceof IdempotencyAlreadyInProgressError)) return reportEventFailure(reporting, payload.id, payload.fleetNames, error);
       logger.info('the same event is being handled by another invocation', { trigger: payload.id });
       return { status: 'duplicate', trigger: payload.id, reason: 'another invocation is handling this event', fleets: [] };
     }

@@ -15,6 +15,7 @@ import { type DynamoState, dynamoState } from '../../functions/aws/state/dynamo-
 import { type FleetConfig, type FleetwardConfig, validateConfig } from '../../functions/core/config.ts';
 import { PARTITION_KEY, SORT_KEY } from '../../functions/aws/table-keys.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
+import type { AwsClients } from '../../functions/handlers/ports.ts';
 import { createScaleHandler } from '../../functions/handlers/scale-handler.ts';
 import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from '../../dev/fixtures.ts';
 
@@ -83,6 +84,10 @@ export class FleetHarness {
   config!: FleetwardConfig;
   subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
   launchTemplateName = `lt-${randomUUID().slice(0, 8)}`;
+  /** Every notification the handler sent, in order. */
+  readonly notifications: Array<{ subject: string; message: string }> = [];
+  /** The clients the handler acts through (faults may be attached); the harness's own when absent. */
+  handlerClients?: AwsClients;
   private handler!: ReturnType<typeof createScaleHandler>;
 
   static async create(overrides: FleetOverrides = {}, zones = 3): Promise<FleetHarness> {
@@ -126,9 +131,10 @@ export class FleetHarness {
     this.handler = createScaleHandler({
       config: this.config,
       tableName: this.tableName,
-      clients: { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
+      clients: this.handlerClients ?? { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
       clock: this.clock,
       metrics: this.metrics,
+      notifier: { notify: async (subject, message) => void this.notifications.push({ subject, message }) },
     });
   }
 

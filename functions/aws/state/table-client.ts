@@ -2,8 +2,12 @@
  * What fleetward's DynamoDB adapters share: the document client and the table, decoding a stored
  * item through its schema (a failure is an UnreadableItemError naming the item), queries by sort
  * key prefix, and conditional writes that hand back the item that failed their condition
- * (ReturnValuesOnConditionCheckFailure), so that no second read is needed to say why.
+ * (ReturnValuesOnConditionCheckFailure), so that no second read is needed to say why. Each
+ * conditional put or update stores a fresh write token in its item: when the SDK retried a write
+ * whose answer was lost, the item that fails the retry's condition carries that token, and the
+ * write is known to be this one's own and succeeded.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -20,6 +24,9 @@ import type * as z from 'zod';
 import { UnreadableItemError } from '../../ports/errors.ts';
 
 export type StoredItem = Record<string, unknown>;
+
+/** The attribute naming the conditional write that last put or updated an item. */
+export const WRITE_TOKEN = 'writeToken';
 
 /** A conditional write whose condition failed, with the item as it stood; undefined when there was none. */
 export interface ConditionFailure {
@@ -65,29 +72,41 @@ export class TableClient {
     return items;
   }
 
-  /** Puts the item if the condition holds; otherwise returns what failed it. */
+  /** Puts the item if the condition holds (or this very write was applied already); otherwise returns what failed it. */
   putIf(input: Conditional<PutCommandInput>): Promise<ConditionFailure | undefined> {
-    return this.writeIf(() => this.client.send(new PutCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+    const token = randomUUID();
+    const Item = { ...input.Item, [WRITE_TOKEN]: token };
+    return this.writeIf(token, () => this.client.send(new PutCommand({ ...input, Item, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
   }
 
-  /** Updates the item if the condition holds; otherwise returns what failed it. */
-  updateIf(input: Conditional<UpdateCommandInput>): Promise<ConditionFailure | undefined> {
-    return this.writeIf(() => this.client.send(new UpdateCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+  /** Updates the item (an expression of SET and REMOVE clauses) if the condition holds or this write was applied already; otherwise returns what failed it. */
+  updateIf(input: Conditional<UpdateCommandInput & { UpdateExpression: string }>): Promise<ConditionFailure | undefined> {
+    const token = randomUUID();
+    const setToken = `SET ${WRITE_TOKEN} = :writeToken`;
+    const expression = input.UpdateExpression.startsWith('SET ') ? `${setToken}, ${input.UpdateExpression.slice(4)}` : `${setToken} ${input.UpdateExpression}`;
+    const values = { ...input.ExpressionAttributeValues, ':writeToken': token };
+    return this.writeIf(token, () =>
+      this.client.send(
+        new UpdateCommand({ ...input, UpdateExpression: expression, ExpressionAttributeValues: values, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      ),
+    );
   }
 
-  /** Deletes the item if the condition holds; otherwise returns what failed it. */
+  /** Deletes the item if the condition holds; otherwise returns what failed it (a delete applied already finds no item). */
   deleteIf(input: Conditional<DeleteCommandInput>): Promise<ConditionFailure | undefined> {
-    return this.writeIf(() => this.client.send(new DeleteCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+    return this.writeIf(undefined, () => this.client.send(new DeleteCommand({ ...input, TableName: this.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
   }
 
-  private async writeIf(write: () => Promise<unknown>): Promise<ConditionFailure | undefined> {
+  private async writeIf(token: string | undefined, write: () => Promise<unknown>): Promise<ConditionFailure | undefined> {
     try {
       await write();
       return undefined;
     } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The document client does not unmarshall errors: the item comes back in DynamoDB's own form.
-      if (error instanceof ConditionalCheckFailedException) return { found: error.Item === undefined ? undefined : unmarshall(error.Item) };
-      throw error;
+      const found = error.Item === undefined ? undefined : unmarshall(error.Item);
+      if (token !== undefined && found?.[WRITE_TOKEN] === token) return undefined;
+      return { found };
     }
   }
 }
