@@ -3,7 +3,7 @@
  * records, requests, subnets, metric and load history, handed to the pure decision core.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
+import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import { decideStep } from '../core/step/index.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
@@ -37,10 +37,20 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
   };
 }
 
+/** The fleet's status; without one, the newest step in its decision log (a lost status), read only then. */
+async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): Promise<{ status?: FleetStatus; loggedStep?: number }> {
+  const status = await deps.records.getStatus(fleet.name);
+  if (status !== undefined) return { status };
+  const [newest] = await deps.records.listDecisions(fleet.name, 1);
+  if (newest === undefined) return {};
+  deps.log.warn('the fleet has a decision log but no status: its status was lost, and step numbers go on after the log', { fleet: fleet.name, loggedStep: newest.step });
+  return { loggedStep: newest.step };
+}
+
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
 export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
-  const [status, records, requests, observed, subnets, predictive] = await Promise.all([
-    deps.records.getStatus(fleet.name),
+  const [{ status, loggedStep }, records, requests, observed, subnets, predictive] = await Promise.all([
+    statusOrLoggedStep(deps, fleet),
     deps.records.listInstances(fleet.name),
     deps.records.listRequests(fleet.name),
     observe(deps, fleet),
@@ -54,7 +64,19 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decision = decideStep({ fleet, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
+  const decision = decideStep({
+    fleet,
+    status,
+    records,
+    observed,
+    subnets,
+    metric,
+    nowMs,
+    signals,
+    requests,
+    ...(predictive === undefined ? {} : { predictive }),
+    ...(loggedStep === undefined ? {} : { loggedStep }),
+  });
   return { status, records, requests, observed, metric, nowMs, decision };
 }
 

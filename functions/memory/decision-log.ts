@@ -1,6 +1,6 @@
 /**
- * A fleet's decision log in memory: entries in step order (a step written again replaces its
- * entry), entries past their retention dropped as newer ones come, on the callers' clock times.
+ * A fleet's decision log in memory: entries in step order (a step's entry is never replaced),
+ * entries past their retention dropped as newer ones come, on the callers' clock times.
  */
 import type { DecisionEntry } from '../ports/state.ts';
 
@@ -14,15 +14,18 @@ export class DecisionLog {
 
   constructor(private readonly retentionMs: number) {}
 
-  append(entry: DecisionEntry): void {
+  /** Adds the entry, unless its step has one: then that entry, left as it is. */
+  append(entry: DecisionEntry): DecisionEntry | undefined {
     const index = this.indexOf(entry.step);
-    if (this.entries[index]?.step === entry.step) this.entries[index] = entry;
-    else this.entries.splice(index, 0, entry);
+    const logged = this.entries[index];
+    if (logged?.step === entry.step) return logged;
+    this.entries.splice(index, 0, entry);
     while (this.head < this.entries.length && (this.entries[this.head]?.atMs ?? 0) + this.retentionMs < entry.atMs) this.head++;
     if (this.head >= COMPACT_AFTER && 2 * this.head >= this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
+    return undefined;
   }
 
   /** The newest `limit` entries, newest first. */

@@ -51,6 +51,10 @@ export interface DecisionEntry {
   readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
 }
 
+/** Whether a logged entry is this run's own (its write retried after a lost answer): the same step, time and trigger. */
+export const isSameDecision = (logged: Pick<DecisionEntry, 'step' | 'atMs' | 'trigger'>, entry: DecisionEntry) =>
+  logged.step === entry.step && logged.atMs === entry.atMs && logged.trigger === entry.trigger;
+
 /** Fields to set; null removes the field (a finished drain). */
 export type InstanceChanges = {
   readonly [K in 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover' | 'drain']?: InstanceRecord[K] | null;
@@ -76,7 +80,10 @@ export interface FleetRecords {
   /** Pending requests, oldest first. */
   listRequests(fleet: string): Promise<readonly OperatorRequest[]>;
   deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
-  /** Adds a step's entry (a step written again replaces its entry); entries expire after the decision log's days. */
+  /**
+   * Adds a step's entry; entries expire after the decision log's days. An entry is never replaced:
+   * another entry for a logged step is a DecisionLoggedError, the same entry again (a retried write) is no change.
+   */
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
   /** The newest `limit` entries, newest first. */
   listDecisions(fleet: string, limit: number): Promise<readonly DecisionEntry[]>;
