@@ -65,6 +65,8 @@ export interface LoadBalancerPort {
   /** Each registered instance's health across the target groups (unhealthy in any wins). */
   targetHealth(targetGroupArns: readonly string[]): Promise<Map<string, TargetHealth>>;
   register(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
+  /** Registers the instances in one target group, in one call: all of them or, if one does not run, none. */
+  registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void>;
   deregister(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
 }
 

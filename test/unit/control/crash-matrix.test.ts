@@ -26,6 +26,7 @@ const EFFECTS = [
   ['compute', 'restoreVolume'],
   ['compute', 'quarantine'],
   ['loadBalancer', 'register'],
+  ['loadBalancer', 'registerTargets'],
   ['loadBalancer', 'deregister'],
   ['events', 'publish'],
   ['notifier', 'notify'],
