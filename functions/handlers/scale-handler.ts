@@ -1,6 +1,7 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
- * idempotent on the event's id, run one control step per fleet, count what happened.
+ * idempotent on the event's id, run one control step per fleet, count what happened; on the
+ * schedule's trigger, report orphaned instances too.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -13,6 +14,9 @@ import type { Context } from 'aws-lambda';
 import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../aws/table-keys.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
+import { orphansOf } from '../core/orphans.ts';
+import { reportOrphans } from '../control/orphans.ts';
+import type { ComputeInstance } from '../ports/index.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import { type Trigger, parseTrigger } from './events.ts';
 import { type PortOptions, createPorts } from './ports.ts';
@@ -36,6 +40,8 @@ interface TriggerPayload {
   readonly description: string;
   readonly fleetNames: readonly string[];
   readonly signals: readonly InstanceSignal[];
+  /** The schedule's trigger: it also looks for orphaned instances. */
+  readonly scheduled: boolean;
 }
 
 export function createScaleHandler(deps: ScaleHandlerDependencies) {
@@ -74,14 +80,29 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   /** The fleets a trigger steps: named, or found from the fleet tag of the instances it is about. */
   async function resolve(trigger: Exclude<Trigger, { ignored: string }>): Promise<TriggerPayload | string> {
     if ('fleets' in trigger) {
-      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [] };
+      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [], scheduled: trigger.scheduled === true };
     }
     const ids = trigger.instances.map((i) => i.instanceId);
-    const tags = new Set((await compute.describeInstances(ids)).map((i) => i.fleetTag));
+    const described = await compute.describeInstances(ids);
+    const tags = new Set(described.map((i) => i.fleetTag));
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
-    if (fleetNames.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+    if (fleetNames.length === 0) return notManaged(ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
-    return { id: trigger.id, description: trigger.description, fleetNames, signals };
+    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false };
+  }
+
+  /** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
+  function notManaged(ids: readonly string[], described: readonly ComputeInstance[]): string {
+    const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), described);
+    if (orphans.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+    logger.warn('ignored an event about an orphaned instance', { instances: orphans });
+    return orphans.map((o) => `${o.instanceId} carries fleetward:fleet=${o.fleet}, a fleet that is not in the config: orphaned, left alone`).join('; ');
+  }
+
+  /** On the schedule's trigger: the orphaned instances reported, and counted (no count when looking failed). */
+  async function countOrphans(): Promise<void> {
+    const report = await reportOrphans(ports, config.fleets.map((fleet) => fleet.name));
+    if (report.orphans !== undefined) metrics.addMetric('OrphanedInstances', MetricUnit.Count, report.orphans.length);
   }
 
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
@@ -103,6 +124,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     }
     try {
       const fleets = await stepFleets(payload, context.awsRequestId);
+      if (payload.scheduled) await countOrphans();
       return { status: 'done', trigger: payload.id, fleets };
     } catch (error) {
       if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;

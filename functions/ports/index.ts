@@ -40,6 +40,8 @@ export interface RestoredVolume {
 export interface ComputePort {
   /** Every instance carrying the fleet's tag, in any state, with its identity. */
   describeFleetInstances(fleet: string): Promise<ComputeInstance[]>;
+  /** Every live instance carrying the fleet tag, whatever fleet it names, with its tag value (health unknown, no identity). */
+  describeTaggedInstances(): Promise<ComputeInstance[]>;
   /** Instances by id with their fleet tag value, to re-validate just before acting. */
   describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]>;
   /** The subnets' zones; throws ResourceNotFoundError naming any that do not exist. */

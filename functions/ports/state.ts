@@ -106,6 +106,18 @@ export interface LoadHistoryStore {
   putForecastModel(fleet: string, model: ForecastModel): Promise<void>;
 }
 
+/** An orphaned instance is reported again if it still runs this many days after it was. */
+export const ORPHAN_REMINDER_DAYS = 30;
+
+/** Which orphaned instances the operators were told about, so that each is reported once. */
+export interface OrphanLedger {
+  /**
+   * Marks the instances reported and returns those not reported before: of two runs claiming
+   * one instance, one gets it. A claimed instance whose notification then fails is not told again.
+   */
+  claim(instanceIds: readonly string[], nowMs: number): Promise<readonly string[]>;
+}
+
 /** Every state port a control step uses. */
 export interface StateStores {
   readonly leases: LeaseStore;
