@@ -15,7 +15,8 @@ import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '.
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { orphansOf } from '../core/orphans.ts';
-import { reportOrphans } from '../control/orphans.ts';
+import { type OrphanReportDependencies, reportOrphans } from '../control/orphans.ts';
+import type { FleetwardConfig } from '../core/config.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import { type Trigger, parseTrigger } from './events.ts';
@@ -42,6 +43,20 @@ interface TriggerPayload {
   readonly signals: readonly InstanceSignal[];
   /** The schedule's trigger: it also looks for orphaned instances. */
   readonly scheduled: boolean;
+}
+
+/** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
+function notManaged(config: FleetwardConfig, logger: Logger, ids: readonly string[], described: readonly ComputeInstance[]): string {
+  const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), described);
+  if (orphans.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+  logger.warn('ignored an event about an orphaned instance', { instances: orphans });
+  return orphans.map((o) => `${o.instanceId} carries fleetward:fleet=${o.fleet}, a fleet that is not in the config: orphaned, left alone`).join('; ');
+}
+
+/** On the schedule's trigger: the orphaned instances reported, and counted (no count when looking failed). */
+async function countOrphans(deps: OrphanReportDependencies, config: FleetwardConfig, metrics: Metrics): Promise<void> {
+  const report = await reportOrphans(deps, config.fleets.map((fleet) => fleet.name));
+  if (report.orphans !== undefined) metrics.addMetric('OrphanedInstances', MetricUnit.Count, report.orphans.length);
 }
 
 export function createScaleHandler(deps: ScaleHandlerDependencies) {
@@ -86,24 +101,11 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     const described = await compute.describeInstances(ids);
     const tags = new Set(described.map((i) => i.fleetTag));
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
-    if (fleetNames.length === 0) return notManaged(ids, described);
+    if (fleetNames.length === 0) return notManaged(config, logger, ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
     return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false };
   }
 
-  /** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
-  function notManaged(ids: readonly string[], described: readonly ComputeInstance[]): string {
-    const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), described);
-    if (orphans.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
-    logger.warn('ignored an event about an orphaned instance', { instances: orphans });
-    return orphans.map((o) => `${o.instanceId} carries fleetward:fleet=${o.fleet}, a fleet that is not in the config: orphaned, left alone`).join('; ');
-  }
-
-  /** On the schedule's trigger: the orphaned instances reported, and counted (no count when looking failed). */
-  async function countOrphans(): Promise<void> {
-    const report = await reportOrphans(ports, config.fleets.map((fleet) => fleet.name));
-    if (report.orphans !== undefined) metrics.addMetric('OrphanedInstances', MetricUnit.Count, report.orphans.length);
-  }
 
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
     idempotencyConfig.registerLambdaContext(context);
@@ -124,7 +126,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     }
     try {
       const fleets = await stepFleets(payload, context.awsRequestId);
-      if (payload.scheduled) await countOrphans();
+      if (payload.scheduled) await countOrphans(ports, config, metrics);
       return { status: 'done', trigger: payload.id, fleets };
     } catch (error) {
       if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
