@@ -2,7 +2,7 @@
 // scale-ins (draining through a target group, and terminated in their first step without one), a
 // failover carrying an Elastic IP, an interface, a volume and target group membership (in one
 // step, and over several), and a maintenance enter and exit behind a target group, each crashed
-// after every port call of a clean run in turn. The steps after the crash must reach what the clean run reaches,
+// after every port call of a clean run in turn; then each state write of a clean run failed alone. The steps after the crash must reach what the clean run reaches,
 // with nothing done twice and nothing lost, losing at most the step that crashed.
 import { describe, expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
@@ -242,6 +242,33 @@ for (const scenario of [scaleOut, scaleOutAfterLostStatus, scaleIn, scaleInAtOnc
         const allowance = effect === call && effect !== 'compute.launch' ? 1 : 0;
         expect(crashed[effect], effect).toBeGreaterThanOrEqual(Math.min(count, 1));
         expect(crashed[effect], effect).toBeLessThanOrEqual(count + allowance);
+      }
+    });
+  });
+}
+
+/** State writes: one of them failing alone (the process lives on) must not double or lose anything either. */
+const WRITES = new Set(['records.putStatus', 'records.putInstance', 'records.updateInstance', 'records.deleteInstance', 'records.appendDecision', 'journal.begin', 'journal.finish']);
+
+for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover, maintenanceEnter, maintenanceExit]) {
+  describe(`failed-write matrix: ${scenario.name}`, async () => {
+    const clean = await cleanRun(scenario);
+    const rows = clean.steps < Infinity ? clean.calls.flatMap((call, index) => (WRITES.has(call) ? [{ k: index + 1, call }] : [])) : [];
+
+    it.each(rows)('write $k ($call) failed alone: converges, nothing twice, nothing lost', async ({ k, call }) => {
+      const world = await scenario.setUp();
+      const [port, method] = call.split('.') as ['records' | 'journal', string];
+      const nth = clean.calls.slice(0, k).filter((c) => c === call).length;
+      let seen = 0;
+      world.faults[port].failNext(new Error(`simulated failure of ${call}`), { method: method as never, when: () => ++seen === nth });
+      const { steps } = await drive(world, scenario, Infinity, clean.steps + EXTRA_STEPS);
+      expect(world.faults[port].calls.filter((c) => c.injected).map((c) => c.method), 'the failure injected').toEqual([method]);
+      expect(steps, 'steps to converge').toBeLessThanOrEqual(clean.steps + EXTRA_STEPS);
+      expect(await scenario.picture(world)).toEqual(clean.picture);
+      const failed = effects(world);
+      for (const [effect, count] of Object.entries(clean.effects)) {
+        expect(failed[effect], effect).toBeGreaterThanOrEqual(Math.min(count, 1));
+        expect(failed[effect], effect).toBeLessThanOrEqual(count + (effect === 'compute.launch' ? 0 : 1));
       }
     });
   });
