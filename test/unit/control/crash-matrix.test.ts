@@ -2,8 +2,9 @@
 // scale-ins (draining through a target group, and terminated in their first step without one), a
 // failover carrying an Elastic IP, an interface, a volume and target group membership (in one
 // step, and over several), and a maintenance enter and exit behind a target group, each crashed
-// after every port call of a clean run in turn; then each state write of a clean run failed alone. The steps after the crash must reach what the clean run reaches,
-// with nothing done twice and nothing lost, losing at most the step that crashed.
+// after every port call of a clean run in turn; then each state write of a clean run failed
+// alone. The steps after the crash or failure must reach what the clean run reaches, with nothing
+// done twice and nothing lost, losing at most the step that crashed.
 import { describe, expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
 import { decisionEntry } from '../../contract/state.contract.ts';
