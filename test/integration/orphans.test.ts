@@ -62,4 +62,12 @@ describe('instances of a fleet removed from the config', () => {
     expect(result).toMatchObject({ status: 'ignored', reason: `${orphan} carries fleetward:fleet=workers, a fleet that is not in the config: orphaned, left alone` });
     expect(warn.mock.calls.map(([message]) => message)).toContain('ignored an event about an orphaned instance');
   });
+
+  it('tells of each orphan once when two runs claim it at the same time (the ledger on DynamoDB)', async () => {
+    const fleet = await FleetHarness.create();
+    const ids = ['i-0000000000000000a', 'i-0000000000000000b', 'i-0000000000000000c'];
+    const claims = await Promise.all([fleet.state().orphans.claim(ids, fleet.clock.now()), fleet.state().orphans.claim(ids, fleet.clock.now())]);
+    expect(claims.flat().sort()).toEqual(ids);
+    expect(await fleet.state().orphans.claim(ids, fleet.clock.now())).toEqual([]);
+  });
 });
