@@ -1,11 +1,13 @@
 /**
  * `fleetward status [fleet]`: each fleet's status record, its forecast (predictive fleets), its
  * instances (fleetward's records joined with what EC2 reports) and its pending operator
- * requests. Reads only.
+ * requests; for all fleets, the orphaned instances too (tagged for a fleet not in the config).
+ * Reads only.
  */
 import type { Command } from 'commander';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { describeForecast, forecastUpper } from '../../functions/core/forecast/index.ts';
+import { type Orphan, orphansOf } from '../../functions/core/orphans.ts';
 import { formatNumber } from '../../functions/core/scaling.ts';
 import { readPredictiveState } from '../../functions/control/predictive-state.ts';
 import { sortByOwner } from '../../functions/core/step/ownership.ts';
@@ -173,6 +175,20 @@ function renderFleet(view: FleetView, nowMs: number): string {
   return lines.join('\n');
 }
 
+function renderOrphans(orphans: readonly Orphan[]): string {
+  const header = 'orphaned instances: their fleetward:fleet tag names no fleet in the config; fleetward leaves them running and touches none of them';
+  return [header, ...orphans.map((o) => `  ${o.instanceId}  fleet ${o.fleet}, ${o.state}`)].join('\n');
+}
+
+/** The fleets' views and, for all fleets, the orphaned instances. */
+async function viewStatus(session: Session, name: string | undefined): Promise<{ fleets: FleetView[]; orphans?: Orphan[] }> {
+  const fleets = name === undefined ? session.config.fleets : [session.fleet(name)];
+  const views = await Promise.all(fleets.map((fleet) => viewFleet(session, fleet)));
+  if (name !== undefined) return { fleets: views };
+  const orphans = orphansOf(session.config.fleets.map((fleet) => fleet.name), await session.deps.compute.describeTaggedInstances());
+  return { fleets: views, orphans };
+}
+
 export function registerStatus(program: Command, io: CliIo, run: RunOptions): void {
   withCommonOptions(
     program
@@ -181,10 +197,11 @@ export function registerStatus(program: Command, io: CliIo, run: RunOptions): vo
       .argument('[fleet]', 'only this fleet'),
   ).action(async (name: string | undefined, options: CommonOptions) =>
     Session.with(options, io, run, async (session) => {
-      const fleets = name === undefined ? session.config.fleets : [session.fleet(name)];
-      const views = await Promise.all(fleets.map((fleet) => viewFleet(session, fleet)));
+      const status = await viewStatus(session, name);
       const now = session.now;
-      session.print({ fleets: views }, ({ fleets: list }) => list.map((view) => renderFleet(view, now)).join('\n\n'));
+      session.print(status, ({ fleets: list, orphans }) =>
+        [...list.map((view) => renderFleet(view, now)), ...(orphans !== undefined && orphans.length > 0 ? [renderOrphans(orphans)] : [])].join('\n\n'),
+      );
     }),
   );
 }

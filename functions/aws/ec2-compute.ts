@@ -161,6 +161,12 @@ export class Ec2Compute implements ComputePort {
     return this.observe([{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }], fleet);
   }
 
+  /** One paginated DescribeInstances on the tag key; no status checks or identity are read. */
+  async describeTaggedInstances(): Promise<ComputeInstance[]> {
+    const live = { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] };
+    return (await this.describe([{ Name: 'tag-key', Values: [FLEET_TAG] }, live])).map((i) => toObserved(i, 'unknown', undefined));
+  }
+
   /** By id, at most MAX_FILTER_VALUES ids per call (EC2 refuses more values in one filter). */
   async describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]> {
     const found: ComputeInstance[] = [];

@@ -1,4 +1,4 @@
-/** The LoadBalancerPort on ELBv2: target health per instance, registration and deregistration. */
+/** The LoadBalancerPort on ELBv2: target health per instance, registration (one instance, or a batch in one group) and deregistration. */
 import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetHealth } from '../core/model.ts';
 import type { LoadBalancerPort } from '../ports/index.ts';
-import { mergeTargetHealth, toTargetHealth } from './target-health.ts';
+import { mergeTargetHealth } from '../core/target-health.ts';
+import { toTargetHealth } from './target-health.ts';
 
 export class Elbv2Targets implements LoadBalancerPort {
   constructor(private readonly elbv2: ElasticLoadBalancingV2Client) {}
@@ -27,6 +28,11 @@ export class Elbv2Targets implements LoadBalancerPort {
     for (const arn of targetGroupArns) {
       await this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] }));
     }
+  }
+
+  /** One call for the group: ELBv2 takes the whole batch or none of it (every instance must run). */
+  async registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void> {
+    await this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }));
   }
 
   /** Deregistering what is no longer registered (a retried step) counts as done. */

@@ -179,6 +179,13 @@ export const loadChunkItem = {
     .transform(chunkPoints),
 };
 
+/** An orphaned instance the operators were told about: ORPHAN / INSTANCE#<id>, expiring after ORPHAN_REMINDER_DAYS. */
+export const orphanItem = {
+  key: (instanceId: string) => ({ pk: 'ORPHAN', sk: `INSTANCE#${instanceId}` }),
+  prefix: { pk: 'ORPHAN', skPrefix: 'INSTANCE#' },
+  instanceIdOf: (sk: string) => sk.slice('INSTANCE#'.length),
+};
+
 /** A predictive fleet's cached forecast model: FLEET#<fleet> / FORECAST, replaced when refitted. */
 export const forecastItem = {
   key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'FORECAST' }),

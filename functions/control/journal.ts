@@ -34,6 +34,8 @@ export interface Acting {
   readonly deps: StepDependencies;
   readonly fleet: FleetConfig;
   readonly observed: readonly ObservedInstance[];
+  /** The target groups each observed instance is registered in (not draining from). */
+  readonly registeredIn: ReadonlyMap<string, ReadonlySet<string>>;
   readonly launched: string[];
   readonly terminated: string[];
   launchError?: string;

@@ -1,23 +1,41 @@
 /**
- * Observing a fleet and deciding for it: EC2's and the target groups' view of its instances, its
- * records, requests, subnets, metric and load history, handed to the pure decision core.
+ * Observing a fleet and deciding for it: EC2's and the target groups' view of its instances (with
+ * the groups each is in, for the shell to register what is missing), its records, requests,
+ * subnets, metric and load history, handed to the pure decision core.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
+import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import { decideStep } from '../core/step/index.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
+import { mergeTargetHealth } from '../core/target-health.ts';
 
-/** EC2's view merged with the target groups' view of each instance. */
-async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<ObservedInstance[]> {
-  const [instances, health] = await Promise.all([
-    deps.compute.describeFleetInstances(fleet.name),
-    fleet.targetGroups.length > 0 ? deps.loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(new Map()),
-  ]);
+/** The groups each instance is registered in (draining from a group is not being in it). */
+export type Membership = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Each target group read once: the instances' health across them, and the groups each is in. */
+async function readTargetGroups(deps: StepDependencies, fleet: FleetConfig): Promise<{ health: Map<string, TargetHealth>; membership: Membership }> {
+  const perGroup = await Promise.all(fleet.targetGroups.map(async (arn) => [arn, await deps.loadBalancer.targetHealth([arn])] as const));
+  const health = new Map<string, TargetHealth>();
+  const membership = new Map<string, Set<string>>();
+  for (const [arn, states] of perGroup) {
+    for (const [instanceId, state] of states) {
+      mergeTargetHealth(health, instanceId, state);
+      if (state === 'draining') continue;
+      const groups = membership.get(instanceId) ?? new Set<string>();
+      membership.set(instanceId, groups.add(arn));
+    }
+  }
+  return { health, membership };
+}
+
+/** EC2's view merged with the target groups' view of each instance, and the groups each is in. */
+async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<{ observed: ObservedInstance[]; membership: Membership }> {
+  const [instances, { health, membership }] = await Promise.all([deps.compute.describeFleetInstances(fleet.name), readTargetGroups(deps, fleet)]);
   const unregistered = fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown';
-  return instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered));
+  return { observed: instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered)), membership };
 }
 
 /** An instance as the core reads it: field by field, so every one has the same shape (copying it stays cheap). */
@@ -39,10 +57,20 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
   };
 }
 
+/** The fleet's status; without one, the newest step in its decision log (a lost status), read only then. */
+async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): Promise<{ status?: FleetStatus; loggedStep?: number }> {
+  const status = await deps.records.getStatus(fleet.name);
+  if (status !== undefined) return { status };
+  const [newest] = await deps.records.listDecisions(fleet.name, 1);
+  if (newest === undefined) return {};
+  deps.log.warn('the fleet has a decision log but no status: its status was lost, and step numbers go on after the log', { fleet: fleet.name, loggedStep: newest.step });
+  return { loggedStep: newest.step };
+}
+
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
 export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
-  const [status, records, requests, observed, subnets, predictive] = await Promise.all([
-    deps.records.getStatus(fleet.name),
+  const [{ status, loggedStep }, records, requests, { observed, membership }, subnets, predictive] = await Promise.all([
+    statusOrLoggedStep(deps, fleet),
     deps.records.listInstances(fleet.name),
     deps.records.listRequests(fleet.name),
     observe(deps, fleet),
@@ -56,13 +84,20 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decision = decideStep({ fleet, owner: deps.owner, status, records, observed, subnets, metric, nowMs, signals, requests, ...(predictive === undefined ? {} : { predictive }) });
-  return { status, records, requests, observed, metric, nowMs, decision };
-}
-
-/** What the next step would decide for a fleet, with what it saw: acts on nothing, writes nothing. */
-export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) {
-  const { observed, metric, decision } = await observeAndDecide(deps, fleet, [], false);
-  return { observed, metric, decision };
+  const decision = decideStep({
+    fleet,
+    owner: deps.owner,
+    status,
+    records,
+    observed,
+    subnets,
+    metric,
+    nowMs,
+    signals,
+    requests,
+    ...(predictive === undefined ? {} : { predictive }),
+    ...(loggedStep === undefined ? {} : { loggedStep }),
+  });
+  return { status, records, requests, observed, membership, metric, nowMs, decision };
 }
 

@@ -72,7 +72,8 @@ const healthEvent = z.object({
 const triggerEvent = z.discriminatedUnion('source', [scheduleEvent, alarmEvent, ec2Event, healthEvent]);
 
 export type Trigger =
-  | { readonly id: string; readonly description: string; readonly fleets: readonly FleetConfig[] }
+  /** scheduled: the schedule's trigger, which also looks for orphaned instances. */
+  | { readonly id: string; readonly description: string; readonly fleets: readonly FleetConfig[]; readonly scheduled?: true }
   /** About instances: the handler finds their fleets by tag; the signal, if any, goes to the core. */
   | {
       readonly id: string;
@@ -123,7 +124,7 @@ export function parseTrigger(event: unknown, config: FleetwardConfig): Trigger {
   const value = parsed.data;
   switch (value.source) {
     case 'fleetward.schedule':
-      return { id: `schedule:${value.executionId}`, description: `schedule at ${value.scheduledTime}`, fleets: config.fleets };
+      return { id: `schedule:${value.executionId}`, description: `schedule at ${value.scheduledTime}`, fleets: config.fleets, scheduled: true };
     case 'aws.cloudwatch':
       return alarmTrigger(value, config);
     case 'aws.ec2': {

@@ -18,7 +18,7 @@ import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
 import type { StepDependencies } from '../control/run-step.ts';
 import type { FleetwardConfig } from '../core/config.ts';
-import type { Clock, Notifier } from '../ports/index.ts';
+import type { Clock, Notifier, OrphanLedger } from '../ports/index.ts';
 
 export interface AwsClients {
   readonly ec2: EC2Client;
@@ -58,8 +58,8 @@ export interface PortOptions {
   readonly logger?: Logger;
 }
 
-/** Every dependency of a control step but the run id, which is per invocation. */
-export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId'> {
+/** Every dependency of a control step but the run id, which is per invocation, and the orphan ledger. */
+export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId'> & { readonly orphans: OrphanLedger } {
   const { clients, config } = options;
   const log = options.logger ?? new Logger({ serviceName: 'fleetward' });
   const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,7 +1,8 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
- * idempotent on the event's id, run one control step per fleet, count what happened. A failure
- * around the steps (the event's record, finding its fleets) is answered and reported, not thrown.
+ * idempotent on the event's id, run one control step per fleet, count what happened; on the
+ * schedule's trigger, report orphaned instances too. A failure around the steps (the event's
+ * record, finding its fleets) is answered and reported, not thrown.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -13,6 +14,10 @@ import type { Context } from 'aws-lambda';
 import { EventRecords } from '../aws/idempotency-store.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
 import type { InstanceSignal } from '../core/model.ts';
+import { orphansOf } from '../core/orphans.ts';
+import { type OrphanReportDependencies, reportOrphans } from '../control/orphans.ts';
+import type { FleetwardConfig } from '../core/config.ts';
+import type { ComputeInstance } from '../ports/index.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import { reportEventFailure } from './event-failure.ts';
 import { type Trigger, parseTrigger } from './events.ts';
@@ -37,6 +42,22 @@ interface TriggerPayload {
   readonly description: string;
   readonly fleetNames: readonly string[];
   readonly signals: readonly InstanceSignal[];
+  /** The schedule's trigger: it also looks for orphaned instances. */
+  readonly scheduled: boolean;
+}
+
+/** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
+function notManaged(config: FleetwardConfig, logger: Logger, ids: readonly string[], described: readonly ComputeInstance[]): string {
+  const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), described);
+  if (orphans.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+  logger.warn('ignored an event about an orphaned instance', { instances: orphans });
+  return orphans.map((o) => `${o.instanceId} carries fleetward:fleet=${o.fleet}, a fleet that is not in the config: orphaned, left alone`).join('; ');
+}
+
+/** On the schedule's trigger: the orphaned instances reported, and counted (no count when looking failed). */
+async function countOrphans(deps: OrphanReportDependencies, config: FleetwardConfig, metrics: Metrics): Promise<void> {
+  const report = await reportOrphans(deps, config.fleets.map((fleet) => fleet.name));
+  if (report.orphans !== undefined) metrics.addMetric('OrphanedInstances', MetricUnit.Count, report.orphans.length);
 }
 
 export function createScaleHandler(deps: ScaleHandlerDependencies) {
@@ -69,15 +90,17 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   /** The fleets a trigger steps: named, or found from the fleet tag of the instances it is about. */
   async function resolve(trigger: Exclude<Trigger, { ignored: string }>): Promise<TriggerPayload | string> {
     if ('fleets' in trigger) {
-      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [] };
+      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [], scheduled: trigger.scheduled === true };
     }
     const ids = trigger.instances.map((i) => i.instanceId);
-    const tags = new Set((await compute.describeInstances(ids)).map((i) => i.fleetTag));
+    const described = await compute.describeInstances(ids);
+    const tags = new Set(described.map((i) => i.fleetTag));
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
-    if (fleetNames.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
+    if (fleetNames.length === 0) return notManaged(config, logger, ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
-    return { id: trigger.id, description: trigger.description, fleetNames, signals };
+    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false };
   }
+
 
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
     idempotencyConfig.registerLambdaContext(context);
@@ -101,6 +124,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     }
     try {
       const fleets = await stepFleets(payload, context.awsRequestId);
+      if (payload.scheduled) await countOrphans(ports, config, metrics);
       return { status: 'done', trigger: payload.id, fleets };
     } catch (error) {
       if (!(error instanceof IdempotencyAlreadyInProgressError)) return reportEventFailure(reporting, payload.id, payload.fleetNames, error);

@@ -120,6 +120,13 @@ export class MemoryCompute implements ComputePort {
     return this.table.fleetView(fleet);
   }
 
+  /** As the EC2 adapter: live instances with a fleet tag, without identity. */
+  async describeTaggedInstances(): Promise<ComputeInstance[]> {
+    this.timeline.catchUp();
+    const tagged = Array.from(this.table.all(), (instance) => this.table.view(instance));
+    return tagged.filter((i) => i.fleetTag !== undefined && i.state !== 'terminated' && i.state !== 'shutting-down').map((i) => ({ ...i, identity: NO_IDENTITY }));
+  }
+
   /** As the EC2 adapter: unknown ids are left out, and no identity is read without a fleet. */
   async describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]> {
     this.timeline.catchUp();

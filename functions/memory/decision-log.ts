@@ -1,7 +1,7 @@
 /**
- * A fleet's decision log in memory: entries in step order (a step written again replaces its
- * entry; a stopped step's entries follow their step's, by time and run), entries past their
- * retention dropped as newer ones come, on the callers' clock times.
+ * A fleet's decision log in memory: entries in step order (a step's entry is never replaced; a
+ * stopped step's entries follow their step's, by time and run), entries past their retention
+ * dropped as newer ones come, on the callers' clock times.
  */
 import type { DecisionEntry } from '../ports/state.ts';
 
@@ -23,16 +23,18 @@ export class DecisionLog {
 
   constructor(private readonly retentionMs: number) {}
 
-  append(entry: DecisionEntry): void {
+  /** Adds the entry, unless one has its key (step, or stopped step, time and run): then that entry, left as it is. */
+  append(entry: DecisionEntry): DecisionEntry | undefined {
     const index = this.indexOf(entry);
-    const found = this.entries[index];
-    if (found !== undefined && compare(found, entry) === 0) this.entries[index] = entry;
-    else this.entries.splice(index, 0, entry);
+    const logged = this.entries[index];
+    if (logged !== undefined && compare(logged, entry) === 0) return logged;
+    this.entries.splice(index, 0, entry);
     while (this.head < this.entries.length && (this.entries[this.head]?.atMs ?? 0) + this.retentionMs < entry.atMs) this.head++;
     if (this.head >= COMPACT_AFTER && 2 * this.head >= this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
+    return undefined;
   }
 
   /** The newest `limit` entries, newest first. */

@@ -5,7 +5,8 @@
  * ELBv2 adapter's own mapping and ranking.
  */
 import type { Ec2State, TargetHealth } from '../core/model.ts';
-import { mergeTargetHealth, toTargetHealth } from '../aws/target-health.ts';
+import { toTargetHealth } from '../aws/target-health.ts';
+import { mergeTargetHealth } from '../core/target-health.ts';
 import type { Clock, LoadBalancerPort } from '../ports/index.ts';
 import { AwsApiError } from './aws-error.ts';
 
@@ -64,6 +65,13 @@ export class MemoryLoadBalancer implements LoadBalancerPort {
       if (current !== undefined && current.drainingUntilMs === undefined) continue;
       group.set(instanceId, { registeredAtMs: this.options.clock.now() });
     }
+  }
+
+  /** The whole batch or none of it, as ELBv2 does: every instance must run. */
+  async registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void> {
+    this.group(targetGroupArn);
+    for (const instanceId of instanceIds) this.refuseUnlessRunning(instanceId);
+    for (const instanceId of instanceIds) await this.register([targetGroupArn], instanceId);
   }
 
   /** Deregistering what is not registered, or already draining, changes nothing (as the adapter reads it). */

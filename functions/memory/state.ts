@@ -8,7 +8,7 @@ import type { ForecastModel } from '../core/forecast/index.ts';
 import type { LoadPoint, StoredHistory } from '../core/load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { NextStatus } from '../core/step/index.ts';
-import { ConcurrentUpdateError, DuplicateRequestError, LeaseHeldError, LeaseLostError, recordNames } from '../ports/errors.ts';
+import { ConcurrentUpdateError, DecisionLoggedError, DuplicateRequestError, LeaseHeldError, LeaseLostError, recordNames } from '../ports/errors.ts';
 import {
   ACTION_RETENTION_DAYS,
   type ActionJournal,
@@ -20,6 +20,7 @@ import {
   type LeaseStore,
   type LoadHistoryStore,
   type StateStores,
+  isSameDecision,
 } from '../ports/state.ts';
 import { DecisionLog } from './decision-log.ts';
 import { frozenCopy } from './frozen.ts';
@@ -174,7 +175,8 @@ export class MemoryFleetRecords implements FleetRecords {
   }
 
   async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
-    this.fleet(fleet).decisions.append(frozenCopy(entry));
+    const logged = this.fleet(fleet).decisions.append(frozenCopy(entry));
+    if (logged !== undefined && !isSameDecision(logged, entry)) throw new DecisionLoggedError(fleet, entry.step, logged.atMs);
   }
 
   async listDecisions(fleet: string, limit: number): Promise<readonly DecisionEntry[]> {

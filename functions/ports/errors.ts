@@ -44,8 +44,16 @@ export class ConcurrentUpdateError extends FleetwardError {
   }
 }
 
+/** The decision log holds another entry for the step: another run logged it first, and it is never overwritten. */
+export class DecisionLoggedError extends FleetwardError {
+  constructor(readonly fleet: string, readonly step: number, readonly loggedAtMs: number) {
+    super(`the decision log of fleet ${fleet} has an entry for step ${step} already, written by another run at ${new Date(loggedAtMs).toISOString()}`);
+  }
+}
+
 /** Another run holds or took the fleet's lease, or wrote one of its records first: this run must stop, quietly. */
-export const isLostRace = (error: unknown) => error instanceof LeaseHeldError || error instanceof LeaseLostError || error instanceof ConcurrentUpdateError;
+export const isLostRace = (error: unknown) =>
+  error instanceof LeaseHeldError || error instanceof LeaseLostError || error instanceof ConcurrentUpdateError || error instanceof DecisionLoggedError;
 
 /** An operator request with the same time and id is queued already. */
 export class DuplicateRequestError extends FleetwardError {

@@ -42,6 +42,8 @@ export interface RestoredVolume {
 export interface ComputePort {
   /** Every instance carrying the fleet's tag, in any state, with its identity. */
   describeFleetInstances(fleet: string): Promise<ComputeInstance[]>;
+  /** Every live instance carrying the fleet tag, whatever fleet it names, with its tag value (health unknown, no identity). */
+  describeTaggedInstances(): Promise<ComputeInstance[]>;
   /** Instances by id with their fleet tag value, to re-validate just before acting. */
   describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]>;
   /** The subnets' zones; throws ResourceNotFoundError naming any that do not exist. */
@@ -71,6 +73,8 @@ export interface LoadBalancerPort {
   /** Each registered instance's health across the target groups (unhealthy in any wins). */
   targetHealth(targetGroupArns: readonly string[]): Promise<Map<string, TargetHealth>>;
   register(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
+  /** Registers the instances in one target group, in one call: all of them or, if one does not run, none. */
+  registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void>;
   deregister(targetGroupArns: readonly string[], instanceId: string): Promise<void>;
 }
 

@@ -64,6 +64,10 @@ export interface DecisionEntry {
   readonly stopped?: StoppedStep;
 }
 
+/** Whether a logged entry is this run's own (its write retried after a lost answer): the same step, time and trigger. */
+export const isSameDecision = (logged: Pick<DecisionEntry, 'step' | 'atMs' | 'trigger'>, entry: DecisionEntry) =>
+  logged.step === entry.step && logged.atMs === entry.atMs && logged.trigger === entry.trigger;
+
 /** Fields to set; null removes the field (a finished drain). */
 export type InstanceChanges = {
   readonly [K in 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover' | 'drain']?: InstanceRecord[K] | null;
@@ -90,8 +94,9 @@ export interface FleetRecords {
   listRequests(fleet: string): Promise<readonly OperatorRequest[]>;
   deleteRequest(fleet: string, request: OperatorRequest): Promise<void>;
   /**
-   * Adds a step's entry (a step written again replaces its entry; a stopped step's entry goes after
-   * its step's, by time and run); entries expire after the decision log's days.
+   * Adds a step's entry (a stopped step's entry goes after its step's, by time and run); entries
+   * expire after the decision log's days. An entry is never replaced: another entry under a logged
+   * key is a DecisionLoggedError, the same entry again (a retried write) is no change.
    */
   appendDecision(fleet: string, entry: DecisionEntry): Promise<void>;
   /** The newest `limit` entries, newest first. */
@@ -113,6 +118,18 @@ export interface LoadHistoryStore {
   /** The cached forecast model, if one was stored and still reads as one. */
   getForecastModel(fleet: string): Promise<ForecastModel | undefined>;
   putForecastModel(fleet: string, model: ForecastModel): Promise<void>;
+}
+
+/** An orphaned instance is reported again if it still runs this many days after it was. */
+export const ORPHAN_REMINDER_DAYS = 30;
+
+/** Which orphaned instances the operators were told about, so that each is reported once. */
+export interface OrphanLedger {
+  /**
+   * Marks the instances reported and returns those not reported before: of two runs claiming
+   * one instance, one gets it. A claimed instance whose notification then fails is not told again.
+   */
+  claim(instanceIds: readonly string[], nowMs: number): Promise<readonly string[]>;
 }
 
 /** Every state port a control step uses. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type ForecastModel, LOAD_HISTORY_DAYS, type LoadHistory, isMissedPeriod } from '../../functions/core/forecast/index.ts';
 import { type LoadPoint, addLoadPoint, assembleHistory } from '../../functions/core/load-history.ts';
 import type { Command, InstanceRecord, OperatorRequest } from '../../functions/core/model.ts';
-import { ConcurrentUpdateError, DuplicateRequestError, LeaseHeldError, LeaseLostError, UnreadableItemError } from '../../functions/ports/errors.ts';
+import { ConcurrentUpdateError, DecisionLoggedError, DuplicateRequestError, LeaseHeldError, LeaseLostError, UnreadableItemError } from '../../functions/ports/errors.ts';
 import type { DecisionEntry, StateStores } from '../../functions/ports/state.ts';
 
 export interface StateContractSubject {
@@ -214,11 +214,10 @@ export const decisionEntry = (step: number, atMs = NOW + step * MINUTE): Decisio
 
 function decisionsContract(subject: StateContractSubject) {
   describe('the decision log', () => {
-    it('lists the newest entries first, at most the limit, a step written again replaced', async () => {
+    it('lists the newest entries first, at most the limit', async () => {
       const { records } = await subject.create();
       for (const step of [1, 2, 4, 3, 5]) await records.appendDecision(FLEET, decisionEntry(step));
-      await records.appendDecision(FLEET, { ...decisionEntry(5), trigger: 'alarm Backlog' });
-      expect(await records.listDecisions(FLEET, 3)).toEqual([{ ...decisionEntry(5), trigger: 'alarm Backlog' }, decisionEntry(4), decisionEntry(3)]);
+      expect(await records.listDecisions(FLEET, 3)).toEqual([decisionEntry(5), decisionEntry(4), decisionEntry(3)]);
       expect((await records.listDecisions(FLEET, 10)).map((d) => d.step)).toEqual([5, 4, 3, 2, 1]);
       expect(await records.listDecisions(FLEET, 1)).toHaveLength(1);
       expect(await records.listDecisions('other', 10)).toEqual([]);
@@ -235,6 +234,15 @@ function decisionsContract(subject: StateContractSubject) {
       for (const entry of entries) await records.appendDecision(FLEET, entry);
       await records.appendDecision(FLEET, stopped(2, NOW + 3 * MINUTE, 'run-b'));
       expect(await records.listDecisions(FLEET, 10)).toEqual([...entries].reverse());
+    });
+
+    it('never overwrites an entry: another entry for the same step is refused, the same entry again (a retried write) is not', async () => {
+      const { records } = await subject.create();
+      await records.appendDecision(FLEET, decisionEntry(5));
+      await records.appendDecision(FLEET, decisionEntry(5));
+      const other = { ...decisionEntry(5, NOW + 60_000), trigger: 'alarm Backlog' };
+      await expect(records.appendDecision(FLEET, other)).rejects.toThrow(new DecisionLoggedError(FLEET, 5, decisionEntry(5).atMs));
+      expect(await records.listDecisions(FLEET, 10)).toEqual([decisionEntry(5)]);
     });
   });
 }

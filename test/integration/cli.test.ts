@@ -77,6 +77,25 @@ describe('fleetward status and history', () => {
     }
   });
 
+  it('status lists the instances of fleets no longer in the config, in text and JSON, and only for all fleets', async () => {
+    const fleet = await FleetHarness.create();
+    await fleet.step(20);
+    const orphans = await ids(fleet);
+    fleet.configure({ name: 'web' });
+
+    const text = await cli(fleet, 'status');
+
+    expect(text.stdout).toContain(
+      [
+        'orphaned instances: their fleetward:fleet tag names no fleet in the config; fleetward leaves them running and touches none of them',
+        ...orphans.map((id) => `  ${id}  fleet workers, running`),
+      ].join('\n'),
+    );
+    const data = await json<{ orphans: unknown[] }>(fleet, 'status');
+    expect(data.orphans).toEqual(orphans.map((instanceId) => ({ instanceId, fleet: 'workers', state: 'running' })));
+    expect(await json(fleet, 'status', 'web')).not.toHaveProperty('orphans');
+  });
+
   it('history lists decisions newest first with reasons and action outcomes', async () => {
     const fleet = await FleetHarness.create();
     await fleet.step(30);

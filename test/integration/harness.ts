@@ -9,6 +9,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EC2Client, type Instance, RunInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { DeleteCommand, DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { type DynamoState, dynamoState } from '../../functions/aws/state/dynamo-state.ts';
@@ -80,6 +81,8 @@ export class FleetHarness {
   readonly eventbridge = new EventBridgeClient({});
   readonly clock = new ManualClock(Date.now());
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
+  /** The handler's logger: without a topic, notifications are its warnings. */
+  readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
   readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
   config!: FleetwardConfig;
   subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
@@ -135,6 +138,7 @@ export class FleetHarness {
       clock: this.clock,
       metrics: this.metrics,
       notifier: { notify: async (subject, message) => void this.notifications.push({ subject, message }) },
+      logger: this.logger,
     });
   }
 

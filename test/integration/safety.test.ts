@@ -105,7 +105,7 @@ describe('acting at most once', () => {
     expect(records.filter((r) => r.reason.startsWith('adopted:'))).toHaveLength(2);
   });
 
-  it('counts every step, launch and termination in the metrics', async () => {
+  it('counts every step, launch and termination in the metrics, and the orphaned instances on the schedule', async () => {
     const fleet = await FleetHarness.create();
     const addMetric = vi.spyOn(fleet.metrics, 'addMetric');
     await fleet.step(20);
@@ -113,6 +113,6 @@ describe('acting at most once', () => {
 
     const totals = new Map<string, number>();
     for (const [name, , value] of addMetric.mock.calls) totals.set(name, (totals.get(name) ?? 0) + Number(value));
-    expect(Object.fromEntries(totals)).toEqual({ StepsDone: 2, InstancesLaunched: 2, InstancesTerminated: 2, UnownedInstances: 0 });
+    expect(Object.fromEntries(totals)).toEqual({ StepsDone: 2, InstancesLaunched: 2, InstancesTerminated: 2, UnownedInstances: 0, OrphanedInstances: 0 });
   });
 });

@@ -363,6 +363,20 @@ describe('decideStep: status and flags', () => {
     expect(decision.nextStatus).toEqual({ step: 1, desiredCapacity: 1, recommendations: [] });
   });
 
+  it.each([
+    ['no status and no decision log (a new fleet)', undefined, 1],
+    ['no status, the decision log at step 7 (a lost status, maybe one step ahead of its log)', 7, 9],
+  ])('numbers the step from %s', (_, loggedStep, step) => {
+    const decision = decideStep(stepInput({ observed: [instance('i-1', SUBNET_A)], records: [], ...(loggedStep === undefined ? {} : { loggedStep }) }));
+    expect(decision.step).toBe(step);
+    expect(decision.nextStatus.step).toBe(step);
+    expect(decision.commands.map((c) => c.id)).toEqual([`web/${step}/adopt/i-1`]);
+  });
+
+  it('numbers the step from the status when there is one, whatever the log says', () => {
+    expect(decideStep(stepInput({ status: status(1), observed: [], loggedStep: 99 })).step).toBe(42);
+  });
+
   it('adopts a running fleet it has no status for (first deploy, lost table) and drains none of it while the metric is missing', () => {
     const observed = ['i-1', 'i-2', 'i-3', 'i-4'].map((id, i) => instance(id, i % 2 === 0 ? SUBNET_A : SUBNET_B));
     const decision = decideStep(stepInput({ fleet: fleet({ capacity: { min: 1, max: 10 } }), observed, records: [] }));

@@ -3,11 +3,11 @@
  * only if the version read is still there; the failed condition hands back the version found),
  * operator requests in time order, and the decision log, newest first, expiring after its days.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FleetStatus, InstanceRecord, OperatorRequest } from '../../core/model.ts';
 import type { NextStatus } from '../../core/step/index.ts';
-import { ConcurrentUpdateError, DuplicateRequestError, recordNames } from '../../ports/errors.ts';
-import type { DecisionEntry, FleetRecords, InstanceChanges } from '../../ports/state.ts';
+import { ConcurrentUpdateError, DecisionLoggedError, DuplicateRequestError, recordNames } from '../../ports/errors.ts';
+import { type DecisionEntry, type FleetRecords, type InstanceChanges, isSameDecision } from '../../ports/state.ts';
 import { TTL_ATTRIBUTE, decisionItem, instanceItem, requestItem, statusItem } from '../table-keys.ts';
 import type { ConditionFailure, TableClient } from './table-client.ts';
 
@@ -94,9 +94,13 @@ export class DynamoFleetRecords implements FleetRecords {
 
   async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
     const expiresAt = Math.floor(entry.atMs / 1000) + this.decisionLogDays * 86_400;
-    await this.table.client.send(
-      new PutCommand({ TableName: this.table.name, Item: { ...decisionItem.key(fleet, entry), ...entry, [TTL_ATTRIBUTE]: expiresAt } }),
-    );
+    const failure = await this.table.putIf({
+      Item: { ...decisionItem.key(fleet, entry), ...entry, [TTL_ATTRIBUTE]: expiresAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (failure === undefined) return;
+    const logged = this.table.decode(decisionItem.schema, failure.found, `decision ${entry.step} of fleet ${fleet}`);
+    if (!isSameDecision(logged, entry)) throw new DecisionLoggedError(fleet, entry.step, logged.atMs);
   }
 
   async listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]> {

@@ -1,9 +1,11 @@
 /**
- * Registering in the fleet's target groups the in-service instances that run but are not
- * registered. RegisterTargets takes only running instances, so an instance launched pending is
- * registered by a later step; so are adopted instances, and any whose registration a crash lost.
- * Instances this step drains, fails over or settles, and failover replacements, are left to their
- * own commands.
+ * Reconciling target-group membership on every step: each in-service instance that runs is
+ * registered in every fleet target group it is missing from, with one RegisterTargets call per
+ * group. RegisterTargets takes only running instances, so an instance launched pending is
+ * registered by a later step; so are adopted instances, any whose registration a crash lost, and
+ * any taken out of one group by hand. Instances out of service (draining, maintenance, failing
+ * over) are never registered; those this step drains, fails over or settles, and failover
+ * replacements, are left to their own commands.
  */
 import { partId } from '../../core/command-ids.ts';
 import type { Command } from '../../core/model.ts';
@@ -11,14 +13,30 @@ import { errorKind } from '../../ports/errors.ts';
 import { type Acting, errorMessage } from '../journal.ts';
 import type { ActRun, Executor } from './executor.ts';
 
-/** Registers those of the instances that run now; a failure is a warning, a later step registers them. */
+/** For each target group, those of the instances it does not hold. */
+function missingByGroup(acting: Acting, instanceIds: readonly string[]): Map<string, string[]> {
+  const missing = new Map<string, string[]>();
+  for (const arn of acting.fleet.targetGroups) {
+    const absent = instanceIds.filter((id) => acting.registeredIn.get(id)?.has(arn) !== true);
+    if (absent.length > 0) missing.set(arn, absent);
+  }
+  return missing;
+}
+
+/** Registers those of the instances that run now in the groups missing them; a failure is a warning, a later step registers them. */
 export async function registerRunning(acting: Acting, instanceIds: readonly string[]): Promise<void> {
   const { deps, fleet } = acting;
-  if (fleet.targetGroups.length === 0 || instanceIds.length === 0) return;
+  if (missingByGroup(acting, instanceIds).size === 0) return;
   try {
-    const running = (await deps.compute.describeInstances(instanceIds)).filter((i) => i.state === 'running').map((i) => i.instanceId);
-    for (const instanceId of running) await deps.loadBalancer.register(fleet.targetGroups, instanceId);
-    if (running.length > 0) deps.log.info('registered in the target groups', { fleet: fleet.name, instanceIds: running });
+    const running = new Set((await deps.compute.describeInstances(instanceIds)).filter((i) => i.state === 'running').map((i) => i.instanceId));
+    const registered = new Set<string>();
+    for (const [arn, absent] of missingByGroup(acting, instanceIds)) {
+      const batch = absent.filter((id) => running.has(id));
+      if (batch.length === 0) continue;
+      await deps.loadBalancer.registerTargets(arn, batch);
+      for (const id of batch) registered.add(id);
+    }
+    if (registered.size > 0) deps.log.info('registered in the target groups', { fleet: fleet.name, instanceIds: [...registered] });
   } catch (error) {
     deps.log.warn('registering in the target groups failed; a later step registers them', { fleet: fleet.name, error: errorMessage(error), kind: errorKind(error) });
   }
@@ -31,24 +49,26 @@ function subjectsOf(command: Command): string[] {
   return [];
 }
 
-/** In-service instances seen running and not registered, that no other command of this step is about. */
-function unregistered(run: ActRun): string[] {
+/** In-service instances seen running and missing from a group, that no other command of this step is about. */
+function toReconcile(run: ActRun): string[] {
   const { decision, records } = run;
+  const { observed, registeredIn, fleet } = run.acting;
   const handled = new Set(decision.commands.flatMap(subjectsOf));
   // A replacement whose launch a crash kept out of its failover's plan is still that failover's.
   const replacementLaunches = new Set(decision.commands.flatMap((c) => (c.kind === 'failover' ? [partId(c.id, 'launch')] : [])));
   const adopted = new Set(decision.commands.flatMap((c) => (c.kind === 'adopt' ? [c.instanceId] : [])));
-  return run.acting.observed
-    .filter((o) => o.state === 'running' && o.targetHealth === 'not-registered' && !handled.has(o.instanceId))
+  return observed
+    .filter((o) => o.state === 'running' && (registeredIn.get(o.instanceId)?.size ?? 0) < fleet.targetGroups.length && !handled.has(o.instanceId))
     .filter((o) => o.commandId === undefined || !replacementLaunches.has(o.commandId))
     .filter((o) => records.get(o.instanceId)?.lifecycle === 'in-service' || adopted.has(o.instanceId))
     .map((o) => o.instanceId);
 }
 
+/** Works (re-validating, renewing the lease) only when some instance is missing from a group. */
 export const registerUnregistered: Executor = {
   name: 'register',
   inDryRun: false,
   changesInstances: true,
-  hasWork: (run) => run.acting.fleet.targetGroups.length > 0,
-  execute: (run) => registerRunning(run.acting, unregistered(run)),
+  hasWork: (run) => run.acting.fleet.targetGroups.length > 0 && toReconcile(run).length > 0,
+  execute: (run) => registerRunning(run.acting, toReconcile(run)),
 };

@@ -27,6 +27,8 @@ export interface StepInput {
   readonly requests?: readonly OperatorRequest[];
   /** Stored load history and cached forecast model, for fleets with scaling.predictive. */
   readonly predictive?: PredictiveState;
+  /** Without a status: the newest step in the decision log, if it has any (the status was lost). */
+  readonly loggedStep?: number;
 }
 
 export interface CapacitySnapshot {
@@ -72,7 +74,7 @@ export interface StepContext {
   readonly fleet: FleetConfig;
   readonly owner: string;
   readonly status: FleetStatus | undefined;
-  /** This step's number: one more than the last recorded step. */
+  /** This step's number: one more than the last recorded step (see stepNumber). */
   readonly step: number;
   readonly nowMs: number;
   readonly subnets: readonly SubnetPlacement[];
@@ -90,13 +92,25 @@ function bySubject(signals: readonly InstanceSignal[]): Map<string, InstanceSign
   return byId;
 }
 
+/**
+ * One more than the status's step. Without a status but with a decision log, the status was lost:
+ * numbering goes on two past the newest entry, since the lost status may have been one step ahead
+ * of its log (a run that stopped between the two writes). Command ids carry the step number, so
+ * they never meet the journaled commands of a step before the loss; a retried step, reading the
+ * same log, numbers itself the same.
+ */
+function stepNumber(input: StepInput): number {
+  if (input.status !== undefined) return input.status.step + 1;
+  return input.loggedStep === undefined ? 1 : input.loggedStep + 2;
+}
+
 export function stepContext(input: StepInput): StepContext {
   const ownership = sortByOwner(input.fleet, input.owner, input.observed);
   return {
     fleet: input.fleet,
     owner: input.owner,
     status: input.status,
-    step: (input.status?.step ?? 0) + 1,
+    step: stepNumber(input),
     nowMs: input.nowMs,
     subnets: input.subnets,
     observed: ownership.managed,

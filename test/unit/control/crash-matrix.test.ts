@@ -1,10 +1,13 @@
-// The crash matrix: a scale-out, two scale-ins (draining through a target group, and terminated
-// in their first step without one) and a failover carrying an Elastic IP, an interface, a volume
-// and target group membership (in one step, and over several), each crashed after every port
-// call of a clean run in turn. The steps after the crash must reach what the clean run reaches,
-// with nothing done twice and nothing lost, losing at most the step that crashed.
+// The crash matrix: a scale-out (also one numbered from the decision log after a lost status), two
+// scale-ins (draining through a target group, and terminated in their first step without one), a
+// failover carrying an Elastic IP, an interface, a volume and target group membership (in one
+// step, and over several), and a maintenance enter and exit behind a target group, each crashed
+// after every port call of a clean run in turn; then each state write of a clean run failed
+// alone. The steps after the crash or failure must reach what the clean run reaches, with nothing
+// done twice and nothing lost, losing at most the step that crashed.
 import { describe, expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
+import { decisionEntry } from '../../contract/state.contract.ts';
 import { A } from '../memory/fixtures.ts';
 import { ControlWorld } from './world.ts';
 
@@ -26,6 +29,7 @@ const EFFECTS = [
   ['compute', 'restoreVolume'],
   ['compute', 'quarantine'],
   ['loadBalancer', 'register'],
+  ['loadBalancer', 'registerTargets'],
   ['loadBalancer', 'deregister'],
   ['events', 'publish'],
   ['notifier', 'notify'],
@@ -75,6 +79,17 @@ function scaling(name: string, count: number, desired: number, withTargetGroup: 
 }
 
 const scaleOut = scaling('scale-out from 2 to 5 behind a target group', 2, 5, true);
+
+/** The scale-out after the status item was lost: numbered from the decision log, the same in every retry of the step. */
+const scaleOutAfterLostStatus: Scenario = {
+  ...scaleOut,
+  name: 'scale-out from 2 to 5 after the status item was lost, the decision log at step 7',
+  async setUp() {
+    const world = await scaleOut.setUp();
+    await world.state.records.appendDecision('web', decisionEntry(7, world.clock.now() - STEP_MS));
+    return world;
+  },
+};
 const scaleIn = scaling('scale-in from 4 to 2, draining through a target group', 4, 2, true);
 const scaleInAtOnce = scaling('scale-in from 4 to 2 without target groups, drained and terminated in its first step', 4, 2, false);
 
@@ -109,6 +124,55 @@ const failover: Scenario = {
     const identity = identityPicture(world);
     const moved = [identity.address, identity.networkInterface, identity.volume].every((holder) => holder === replacement);
     return replacement !== 'i-00000000000000001' && moved && (await serving(world, 1));
+  },
+};
+
+/** One instance `kept` in maintenance, alive and out of the target group; `serving` others in service, each registered. */
+async function inMaintenance(world: ControlWorld, kept: string, serving: number): Promise<boolean> {
+  const records = await world.records();
+  const others = records.filter((r) => r.instanceId !== kept);
+  const alive = world.alive().filter((id) => id !== kept);
+  const othersInService = others.every((r) => r.lifecycle === 'in-service') && sameIds(others.map((r) => r.instanceId).sort(), alive);
+  const keptOut = records.find((r) => r.instanceId === kept)?.lifecycle === 'maintenance' && world.alive().includes(kept) && !world.registered().includes(kept);
+  return keptOut && othersInService && alive.length === serving && sameIds(world.registered(), alive);
+}
+
+const KEPT = 'i-00000000000000001';
+
+/**
+ * Two in-service instances behind a target group, load for two, and an operator's maintenance
+ * request for the first. Leaving maintenance, the first is protected: the surplus its return
+ * makes (a replacement was launched while it was out) is scaled in from the others.
+ */
+async function maintenanceRequested(kind: 'maintenance-enter' | 'maintenance-exit'): Promise<ControlWorld> {
+  const world = new ControlWorld({ withTargetGroup: true });
+  await world.seedInService(1, { protected: kind === 'maintenance-exit' });
+  await world.seedInService(1);
+  world.setLoad(20);
+  if (kind === 'maintenance-exit') {
+    const record = (await world.records()).find((r) => r.instanceId === KEPT);
+    await world.state.records.updateInstance('web', KEPT, { lifecycle: 'maintenance', reason: 'seeded in maintenance' }, record?.version ?? 1);
+    await world.loadBalancer.deregister(world.fleet.targetGroups, KEPT);
+    world.clock.advance(STEP_MS);
+  }
+  await world.state.records.putRequest('web', { requestId: 'r-1', kind, instanceId: KEPT, requestedAtMs: world.clock.now(), requestedBy: 'alice' });
+  return world;
+}
+
+const maintenanceEnter: Scenario = {
+  name: 'maintenance enter behind a target group: a replacement first, deregistered, then in maintenance',
+  setUp: () => maintenanceRequested('maintenance-enter'),
+  picture: fleetPicture,
+  converged: (world) => inMaintenance(world, KEPT, 2),
+};
+
+const maintenanceExit: Scenario = {
+  name: 'maintenance exit behind a target group: registered again, back in service, the surplus scaled in',
+  setUp: () => maintenanceRequested('maintenance-exit'),
+  picture: fleetPicture,
+  async converged(world) {
+    const kept = (await world.records()).find((r) => r.instanceId === KEPT);
+    return kept?.lifecycle === 'in-service' && (await serving(world, 2));
   },
 };
 
@@ -155,7 +219,7 @@ async function cleanRun(scenario: Scenario) {
   return { ...driven, calls: world.calls.slice(0, driven.calls), picture: await scenario.picture(world), effects: effects(world) };
 }
 
-for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover]) {
+for (const scenario of [scaleOut, scaleOutAfterLostStatus, scaleIn, scaleInAtOnce, failover, slowFailover, maintenanceEnter, maintenanceExit]) {
   describe(`crash matrix: ${scenario.name}`, async () => {
     const clean = await cleanRun(scenario);
 
@@ -163,7 +227,8 @@ for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover
       expect(clean.steps).toBeLessThan(Infinity);
     });
 
-    const rows = clean.calls.map((call, index) => ({ k: index + 1, call }));
+    // A scenario whose clean run does not converge gets no rows: its drives would have no bound.
+    const rows = clean.steps < Infinity ? clean.calls.map((call, index) => ({ k: index + 1, call })) : [];
     it.each(rows)('crashed after call $k ($call): converges, nothing twice, nothing lost', async ({ k, call }) => {
       const world = await scenario.setUp();
       world.crash.arm(k);
@@ -178,6 +243,33 @@ for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover
         const allowance = effect === call && effect !== 'compute.launch' ? 1 : 0;
         expect(crashed[effect], effect).toBeGreaterThanOrEqual(Math.min(count, 1));
         expect(crashed[effect], effect).toBeLessThanOrEqual(count + allowance);
+      }
+    });
+  });
+}
+
+/** State writes: one of them failing alone (the process lives on) must not double or lose anything either. */
+const WRITES = new Set(['records.putStatus', 'records.putInstance', 'records.updateInstance', 'records.deleteInstance', 'records.appendDecision', 'journal.begin', 'journal.finish']);
+
+for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover, maintenanceEnter, maintenanceExit]) {
+  describe(`failed-write matrix: ${scenario.name}`, async () => {
+    const clean = await cleanRun(scenario);
+    const rows = clean.steps < Infinity ? clean.calls.flatMap((call, index) => (WRITES.has(call) ? [{ k: index + 1, call }] : [])) : [];
+
+    it.each(rows)('write $k ($call) failed alone: converges, nothing twice, nothing lost', async ({ k, call }) => {
+      const world = await scenario.setUp();
+      const [port, method] = call.split('.') as ['records' | 'journal', string];
+      const nth = clean.calls.slice(0, k).filter((c) => c === call).length;
+      let seen = 0;
+      world.faults[port].failNext(new Error(`simulated failure of ${call}`), { method: method as never, when: () => ++seen === nth });
+      const { steps } = await drive(world, scenario, Infinity, clean.steps + EXTRA_STEPS);
+      expect(world.faults[port].calls.filter((c) => c.injected).map((c) => c.method), 'the failure injected').toEqual([method]);
+      expect(steps, 'steps to converge').toBeLessThanOrEqual(clean.steps + EXTRA_STEPS);
+      expect(await scenario.picture(world)).toEqual(clean.picture);
+      const failed = effects(world);
+      for (const [effect, count] of Object.entries(clean.effects)) {
+        expect(failed[effect], effect).toBeGreaterThanOrEqual(Math.min(count, 1));
+        expect(failed[effect], effect).toBeLessThanOrEqual(count + (effect === 'compute.launch' ? 0 : 1));
       }
     });
   });

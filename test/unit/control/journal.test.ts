@@ -22,7 +22,7 @@ const LAUNCH: LaunchCommand = {
 const FORGET: Command = { kind: 'forget', id: 'web/1/forget/i-9', instanceId: 'i-9', reason: 'gone' };
 
 function acting(world: ControlWorld, observed: readonly ObservedInstance[] = []): Acting {
-  return { deps: world.deps('run-1'), fleet: world.fleet, observed, launched: [], terminated: [], launchSucceeded: false };
+  return { deps: world.deps('run-1'), fleet: world.fleet, observed, registeredIn: new Map(), launched: [], terminated: [], launchSucceeded: false };
 }
 
 const entry = async (world: ControlWorld, command: Command) => world.state.journal.begin('web', command, world.clock.now());

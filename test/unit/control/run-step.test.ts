@@ -7,6 +7,7 @@ import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
 import { ConcurrentUpdateError, LeaseLostError, ServiceError } from '../../../functions/ports/errors.ts';
 import type { StepDependencies } from '../../../functions/control/run-step.ts';
 import type { ComputePort, DecisionEntry } from '../../../functions/ports/index.ts';
+import { decisionEntry } from '../../contract/state.contract.ts';
 import { A } from '../memory/fixtures.ts';
 import { ControlWorld, WORLD_OWNER } from './world.ts';
 
@@ -287,5 +288,37 @@ describe('runFleetStep: instances that are not this deployment’s', () => {
     ]);
     expect(world.notifier.notified[1]?.details).toEqual({ fleet: 'web', step: 3, instanceIds: [stranger, foreign].sort() });
     expect(world.faults.compute.callsOf('terminate')).toEqual([]);
+  });
+});
+
+describe('runFleetStep: a lost status item', () => {
+  /** Load for two, no status, and a decision log whose newest entry is step 7. */
+  async function afterLostStatus(): Promise<ControlWorld> {
+    const world = new ControlWorld();
+    world.setLoad(20);
+    await world.state.records.appendDecision('web', decisionEntry(7, world.clock.now() - 60_000));
+    return world;
+  }
+
+  it('numbers a step two past the decision log, and the same again in its retry after a crash', async () => {
+    const clean = await afterLostStatus();
+    await clean.step();
+    const firstLaunch = clean.calls.indexOf('compute.launch') + 1;
+    const world = await afterLostStatus();
+    world.crash.arm(firstLaunch);
+
+    const crashed = await world.step();
+    world.crash.disarm();
+    world.clock.advance(LEASE_TTL_MS + 60_000);
+    const retried = await world.step();
+
+    // The instance the crashed run launched is adopted by its command id of step 9; the rest is launched under step 9's ids.
+    expect([crashed.outcome, retried.step, world.alive().length]).toEqual(['failed', 9, 2]);
+    expect(retried.actions?.map((a) => [a.kind, a.commandId])).toEqual([
+      ['adopt', 'web/9/adopt/i-00000000000000001'],
+      ['launch', 'web/9/launch/subnet-b'],
+    ]);
+    expect(world.compute.instance('i-00000000000000001')?.tags['fleetward:command-id']).toBe('web/9/launch/subnet-a');
+    expect(world.logs.filter((l) => l.message.startsWith('the fleet has a decision log but no status'))).toHaveLength(2);
   });
 });

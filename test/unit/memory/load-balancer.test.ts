@@ -106,4 +106,16 @@ describe('MemoryLoadBalancer', () => {
     states.set('i-1', 'pending');
     expect(lb.targetState(WEB, 'i-1')).toBe('initial');
   });
+
+  it('registers a batch in one group, or none of it when one instance does not run', async () => {
+    const states = new Map<string, Ec2State>([
+      ['i-1', 'running'],
+      ['i-2', 'running'],
+      ['i-3', 'pending'],
+    ]);
+    const { lb } = loadBalancer({ instanceState: (id) => states.get(id) });
+    await lb.registerTargets(WEB, ['i-1', 'i-2']);
+    await expect(lb.registerTargets(API, ['i-1', 'i-3'])).rejects.toMatchObject({ name: 'InvalidTargetException' });
+    expect([[...lb.targets(WEB).keys()], [...lb.targets(API).keys()]]).toEqual([['i-1', 'i-2'], []]);
+  });
 });
