@@ -185,7 +185,7 @@ async function viewStatus(session: Session, name: string | undefined): Promise<{
   const fleets = name === undefined ? session.config.fleets : [session.fleet(name)];
   const views = await Promise.all(fleets.map((fleet) => viewFleet(session, fleet)));
   if (name !== undefined) return { fleets: views };
-  const orphans = orphansOf(session.config.fleets.map((fleet) => fleet.name), await session.deps.compute.describeTaggedInstances());
+  const orphans = orphansOf(session.config.fleets.map((fleet) => fleet.name), session.deps.owner, await session.deps.compute.describeTaggedInstances());
   return { fleets: views, orphans };
 }
 

@@ -15,6 +15,8 @@ export interface OrphanReportDependencies {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly log: StepLogger;
+  /** This deployment's fleetward:owner value: only its own instances can be its orphans. */
+  readonly owner: string;
 }
 
 /** The orphans found (undefined when looking failed), and those told about this time. */
@@ -27,7 +29,7 @@ export const ORPHAN_SUBJECT = 'fleetward: instances of a fleet that is not in th
 
 export async function reportOrphans(deps: OrphanReportDependencies, fleetNames: readonly string[]): Promise<OrphanReport> {
   try {
-    const orphans = orphansOf(fleetNames, await deps.compute.describeTaggedInstances());
+    const orphans = orphansOf(fleetNames, deps.owner, await deps.compute.describeTaggedInstances());
     if (orphans.length === 0) return { orphans, notified: [] };
     deps.log.warn('orphaned instances: their fleet is not in the config', { instances: orphans });
     const claimed = new Set(await deps.orphans.claim(orphans.map((o) => o.instanceId), deps.clock.now()));

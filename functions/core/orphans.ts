@@ -1,7 +1,8 @@
 /**
- * Orphaned instances: live instances whose fleetward:fleet tag names no fleet in the config (a
- * fleet removed or renamed). fleetward never adopts, counts or touches them; it reports them.
- * To narrow the report to this deployment's own instances (an owner tag), filter here.
+ * Orphaned instances: live instances this deployment launched (its fleetward:owner tag) whose
+ * fleetward:fleet tag names no fleet in the config (a fleet removed or renamed). fleetward never
+ * adopts, counts or touches them; it reports them. Another deployment's fleets, and instances no
+ * deployment launched, are not this deployment's orphans: they are not reported.
  */
 import type { Ec2State } from './model.ts';
 
@@ -10,6 +11,8 @@ export interface TaggedInstance {
   readonly state: Ec2State;
   /** The fleetward:fleet tag's value. */
   readonly fleetTag?: string;
+  /** The fleetward:owner tag's value. */
+  readonly owner?: string;
 }
 
 export interface Orphan {
@@ -21,11 +24,11 @@ export interface Orphan {
 /** EC2 states of an instance that still runs or can run again. */
 const LIVE: ReadonlySet<Ec2State> = new Set(['pending', 'running', 'stopping', 'stopped']);
 
-/** The live instances tagged for a fleet that is not among `fleetNames`, by instance id. */
-export function orphansOf(fleetNames: readonly string[], instances: readonly TaggedInstance[]): Orphan[] {
+/** The owner's live instances tagged for a fleet that is not among `fleetNames`, by instance id. */
+export function orphansOf(fleetNames: readonly string[], owner: string, instances: readonly TaggedInstance[]): Orphan[] {
   const configured = new Set(fleetNames);
   return instances
-    .filter((i) => i.fleetTag !== undefined && !configured.has(i.fleetTag) && LIVE.has(i.state))
+    .filter((i) => i.owner === owner && i.fleetTag !== undefined && !configured.has(i.fleetTag) && LIVE.has(i.state))
     .map((i) => ({ instanceId: i.instanceId, fleet: i.fleetTag ?? '', state: i.state }))
     .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
 }

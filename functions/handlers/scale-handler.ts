@@ -47,8 +47,8 @@ interface TriggerPayload {
 }
 
 /** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
-function notManaged(config: FleetwardConfig, logger: Logger, ids: readonly string[], described: readonly ComputeInstance[]): string {
-  const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), described);
+function notManaged(config: FleetwardConfig, owner: string, logger: Logger, ids: readonly string[], described: readonly ComputeInstance[]): string {
+  const orphans = orphansOf(config.fleets.map((fleet) => fleet.name), owner, described);
   if (orphans.length === 0) return `${ids.join(', ')} is not in a fleet this deployment manages`;
   logger.warn('ignored an event about an orphaned instance', { instances: orphans });
   return orphans.map((o) => `${o.instanceId} carries fleetward:fleet=${o.fleet}, a fleet that is not in the config: orphaned, left alone`).join('; ');
@@ -96,7 +96,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     const described = await compute.describeInstances(ids);
     const tags = new Set(described.map((i) => i.fleetTag));
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
-    if (fleetNames.length === 0) return notManaged(config, logger, ids, described);
+    if (fleetNames.length === 0) return notManaged(config, ports.owner, logger, ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
     return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false };
   }

@@ -12,12 +12,14 @@ import { withFaults } from '../fakes/faults.ts';
 import { A, TestClock } from './memory/fixtures.ts';
 
 const DAY_MS = 86_400_000;
+const OWNER = 'stack-a';
 
 describe('orphansOf', () => {
-  const tagged = (instanceId: string, fleetTag: string | undefined, state: TaggedInstance['state'] = 'running'): TaggedInstance => ({
+  const tagged = (instanceId: string, fleetTag: string | undefined, state: TaggedInstance['state'] = 'running', owner: string | null = OWNER): TaggedInstance => ({
     instanceId,
     state,
     ...(fleetTag === undefined ? {} : { fleetTag }),
+    ...(owner === null ? {} : { owner }),
   });
 
   it.each([
@@ -27,12 +29,14 @@ describe('orphansOf', () => {
     ['a fleet not in the config, stopped', tagged('i-1', 'old', 'stopped'), [{ instanceId: 'i-1', fleet: 'old', state: 'stopped' }]],
     ['a fleet not in the config, terminated', tagged('i-1', 'old', 'terminated'), []],
     ['a fleet not in the config, shutting down', tagged('i-1', 'old', 'shutting-down'), []],
+    ["a fleet not in the config, another deployment's", tagged('i-1', 'old', 'running', 'other-stack'), []],
+    ['a fleet not in the config, launched by no deployment', tagged('i-1', 'old', 'running', null), []],
   ])('an instance tagged for %s', (_, instance, orphans) => {
-    expect(orphansOf(['web', 'api'], [instance])).toEqual(orphans);
+    expect(orphansOf(['web', 'api'], OWNER, [instance])).toEqual(orphans);
   });
 
   it('lists them by id, and says so in one sentence naming each with its fleet', () => {
-    const orphans = orphansOf(['web'], [tagged('i-2', 'old'), tagged('i-1', 'gone'), tagged('i-3', 'web')]);
+    const orphans = orphansOf(['web'], OWNER, [tagged('i-2', 'old'), tagged('i-1', 'gone'), tagged('i-3', 'web')]);
     expect(orphans.map((o) => o.instanceId)).toEqual(['i-1', 'i-2']);
     expect(orphanNotice(orphans)).toBe(
       '2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: i-1 (fleet gone), i-2 (fleet old)',
@@ -47,19 +51,19 @@ function world() {
   const notifier = withFaults<Notifier>(new MemoryNotifier());
   const warnings: string[] = [];
   const log: StepLogger = { info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined };
-  const deps = { compute: compute.port, notifier: notifier.port, orphans: new MemoryOrphanLedger(), clock, log };
+  const deps = { compute: compute.port, notifier: notifier.port, orphans: new MemoryOrphanLedger(), clock, log, owner: OWNER };
   return { clock, compute, memory, notifier, warnings, deps };
 }
 
 describe('reportOrphans', () => {
   it('tells once per instance, again only for a new one or after the reminder days, and acts on none', async () => {
     const w = world();
-    const first = w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old' });
-    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'web' });
+    const first = w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old', owner: OWNER });
+    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'web', owner: OWNER });
 
     expect(await reportOrphans(w.deps, ['web'])).toMatchObject({ orphans: [{ instanceId: first }], notified: [first] });
     expect((await reportOrphans(w.deps, ['web'])).notified).toEqual([]);
-    const second = w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old' });
+    const second = w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old', owner: OWNER });
     expect((await reportOrphans(w.deps, ['web'])).notified).toEqual([second]);
     w.clock.advance(30 * DAY_MS);
     expect((await reportOrphans(w.deps, ['web'])).notified).toEqual([first, second]);
@@ -75,14 +79,14 @@ describe('reportOrphans', () => {
 
   it('says nothing and tells no one when there are none', async () => {
     const w = world();
-    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'web' });
+    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'web', owner: OWNER });
     expect(await reportOrphans(w.deps, ['web'])).toEqual({ orphans: [], notified: [] });
     expect([w.warnings, w.notifier.calls]).toEqual([[], []]);
   });
 
   it('never throws: a failed look is a warning with no count, a failed notification a warning', async () => {
     const w = world();
-    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old' });
+    w.memory.seedInstance({ subnetId: A.subnetId, fleet: 'old', owner: OWNER });
     w.compute.failNext(new Error('throttled'), { method: 'describeTaggedInstances' });
     expect(await reportOrphans(w.deps, ['web'])).toEqual({ orphans: undefined, notified: [] });
     w.notifier.failNext(new Error('SNS is down'));
