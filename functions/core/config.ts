@@ -208,10 +208,9 @@ const imagesSchema = z.strictObject({
     .strictObject({
       tag: text().max(128).default('fleetward:approval-signature'),
       algorithm: z.enum(['ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512']).default('ECDSA_SHA_256'),
-      publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)').optional(),
-      kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
+      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md). */
+      publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)'),
     })
-    .refine((s) => (s.publicKey === undefined) !== (s.kmsKeyId === undefined), { message: 'give exactly one of publicKey or kmsKeyId' })
     .optional(),
   /** Checks on the launch template version in use; absent, the template is not checked. */
   launchTemplateChecks: z

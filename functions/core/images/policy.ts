@@ -50,14 +50,16 @@ function signatureRule(policy: ImagePolicy, image: ImageFacts, check: SignatureC
   const signature = policy.signature;
   if (signature === undefined || check === 'valid') return undefined;
   if (check === 'missing' || check === 'not-required') return `image ${image.imageId} has no approval signature (tag ${signature.tag})`;
-  const key = signature.kmsKeyId ?? 'the configured public key';
-  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with ${key} (${signature.algorithm})`;
+  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with the configured public key (${signature.algorithm})`;
 }
 
-/** The Allowed AMIs rule: a refusal when enabled and no criterion allows the image, a warning in audit mode or unread. */
+/**
+ * The Allowed AMIs rule: a refusal when enabled and no criterion's image providers include the owner,
+ * a warning in audit mode or unread. A criterion without providers is left to EC2 (names, ages).
+ */
 function allowedImagesRule(image: ImageFacts, setting: AllowedImagesFacts): { finding: string; refuses: boolean } | undefined {
   if (setting.state === 'unreadable') return { finding: `the account's Allowed AMIs setting could not be read (${setting.why}); EC2 still applies it at launch`, refuses: false };
-  if (setting.state === 'disabled' || setting.criteria.some((c) => ownedBy(image, c.imageProviders))) return undefined;
+  if (setting.state === 'disabled' || setting.criteria.some((c) => c.imageProviders.length === 0 || ownedBy(image, c.imageProviders))) return undefined;
   const providers = setting.criteria.flatMap((c) => c.imageProviders).join(', ') || 'none';
   const finding = `image ${image.imageId} (owner ${ownerText(image)}) is not allowed by the account's Allowed AMIs setting (${setting.state}; image providers: ${providers})`;
   return { finding, refuses: setting.state === 'enabled' };

@@ -4,7 +4,7 @@ import type { LaunchFacts, SignatureCheck } from '../../../functions/core/images
 import { checkImage } from '../../../functions/core/images/policy.ts';
 import { NOW_MS, launchFacts, policyOf } from './fixtures.ts';
 
-const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----';
 
 interface Case {
   readonly name: string;
@@ -57,20 +57,20 @@ const CASES: Case[] = [
     facts: launchFacts({ image: null }),
     refusals: ['image-unknown: launch template lt-0123456789abcdef0 version 3 names image ami-0abc, which EC2 does not describe (deregistered, or not shared with this account)'],
   },
-  { name: 'a valid signature', images: { signature: { kmsKeyId: KMS_KEY } }, facts: launchFacts(), signature: 'valid' },
+  { name: 'a valid signature', images: { signature: { publicKey: PUBLIC_KEY } }, facts: launchFacts(), signature: 'valid' },
   {
     name: 'a missing signature',
-    images: { signature: { kmsKeyId: KMS_KEY } },
+    images: { signature: { publicKey: PUBLIC_KEY } },
     facts: launchFacts(),
     signature: 'missing',
     refusals: ['signature: image ami-0abc has no approval signature (tag fleetward:approval-signature)'],
   },
   {
     name: 'a signature that does not verify',
-    images: { signature: { kmsKeyId: KMS_KEY, tag: 'approval' } },
+    images: { signature: { publicKey: PUBLIC_KEY, tag: 'approval' } },
     facts: launchFacts(),
     signature: 'invalid',
-    refusals: [`signature: image ami-0abc's approval signature (tag approval) does not verify with ${KMS_KEY} (ECDSA_SHA_256)`],
+    refusals: ["signature: image ami-0abc's approval signature (tag approval) does not verify with the configured public key (ECDSA_SHA_256)"],
   },
   {
     name: 'the Allowed AMIs setting enabled without the owner',
@@ -78,6 +78,7 @@ const CASES: Case[] = [
     facts: launchFacts({ allowedImages: { state: 'enabled', criteria: [{ imageProviders: ['amazon'] }, { imageProviders: ['111122223333'] }] } }),
     refusals: ["allowed-amis: image ami-0abc (owner 123456789012) is not allowed by the account's Allowed AMIs setting (enabled; image providers: amazon, 111122223333)"],
   },
+  { name: 'the Allowed AMIs setting enabled with a criterion of no providers', images: {}, facts: launchFacts({ allowedImages: { state: 'enabled', criteria: [{ imageProviders: [] }] } }) },
   { name: 'the Allowed AMIs setting enabled with the owner', images: {}, facts: launchFacts({ allowedImages: { state: 'enabled', criteria: [{ imageProviders: ['123456789012'] }] } }) },
   {
     name: 'the Allowed AMIs setting in audit mode',
