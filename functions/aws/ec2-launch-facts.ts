@@ -18,7 +18,7 @@ import type { AllowedImagesFacts, ImageFacts, LaunchFacts, TemplateFacts, Volume
 import { ResourceNotFoundError } from '../ports/errors.ts';
 import type { LaunchFactsPort } from '../ports/images.ts';
 
-const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const firstLine = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0];
 const msOf = (text: string | undefined) => (text === undefined || Number.isNaN(Date.parse(text)) ? undefined : Date.parse(text));
 
 function ebsVolumes(mappings: ReadonlyArray<LaunchTemplateBlockDeviceMapping> | undefined): VolumeFacts[] {
@@ -89,7 +89,7 @@ export class Ec2LaunchFacts implements LaunchFactsPort {
       const state = result.State === 'enabled' || result.State === 'audit-mode' ? result.State : 'disabled';
       return { state, criteria: (result.ImageCriteria ?? []).map((c) => ({ imageProviders: c.ImageProviders ?? [] })) };
     } catch (error) {
-      return { state: 'unreadable', why: errorText(error) };
+      return { state: 'unreadable', why: `GetAllowedImagesSettings failed: ${firstLine(error)}` };
     }
   }
 
