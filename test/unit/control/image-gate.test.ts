@@ -2,6 +2,7 @@
 // (the backoff counts it, nothing launches, the decision log says why), a warned-about template
 // launches with a note, and each finding is alerted once across steps.
 import { describe, expect, it } from 'vitest';
+import { ServiceError } from '../../../functions/ports/errors.ts';
 import { ControlWorld } from './world.ts';
 
 const HOUR_MS = 3_600_000;
@@ -80,5 +81,22 @@ describe('the image gate', () => {
 
     expect((await world.step()).launched.length).toBe(3);
     expect(world.images.launches.described).toEqual([]);
+  });
+
+  it('still refuses when the alert cannot be sent, and logs a warning', async () => {
+    const world = gatedWorld({ allowedOwners: ['111122223333'] });
+    world.faults.notifier.failNext(new ServiceError('SNS is down'));
+
+    expect(await world.step()).toMatchObject({ launched: [], launchFailed: true });
+    expect(world.logs.filter((l) => l.message === 'image alert failed').map((l) => l.attributes.error)).toEqual(['SNS is down']);
+  });
+
+  it('refuses to launch what it could not check: a failed read fails the launch into the backoff', async () => {
+    const world = gatedWorld({ allowedOwners: ['123456789012'] });
+    world.images.launches.describeLaunch = () => Promise.reject(new ServiceError('DescribeLaunchTemplateVersions: Rate exceeded'));
+
+    expect(await world.step()).toMatchObject({ launched: [], launchFailed: true });
+    expect(launches(world)).toBe(0);
+    expect((await world.state.records.getStatus('web'))?.launchFailures?.lastError).toBe('DescribeLaunchTemplateVersions: Rate exceeded');
   });
 });
