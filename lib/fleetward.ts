@@ -418,6 +418,8 @@ export class Fleetward extends Construct {
         ...(targetGroups.length > 0
           ? ['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways']
           : []),
+        // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
+        ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
       ],
       resources: ['*'],
     });

@@ -12,6 +12,7 @@ import type { MetricReading } from '../functions/core/model.ts';
 import type { SubnetPlacement } from '../functions/core/placement.ts';
 import { MemoryCompute } from '../functions/memory/compute.ts';
 import { MemoryEvents, MemoryNotifier } from '../functions/memory/events.ts';
+import { memoryImages } from '../functions/memory/images.ts';
 import { MemoryLoadBalancer } from '../functions/memory/load-balancer.ts';
 import { MemoryState } from '../functions/memory/state.ts';
 import type { Clock, MetricDatapoint, MetricsPort } from '../functions/ports/index.ts';
@@ -87,6 +88,7 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
     clock,
     notifier: new MemoryNotifier(),
     events: new MemoryEvents(),
+    images: memoryImages(),
     log: SILENT,
     owner: SIM_OWNER,
     runId: 'simulator',

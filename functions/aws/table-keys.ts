@@ -191,3 +191,8 @@ export const forecastItem = {
   key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'FORECAST' }),
   schema: z.object({ model: forecastModelSchema }).transform((item) => item.model),
 };
+
+/** An alert sent once: FLEET#<fleet> / ALERT#<key> (an image refused, a launch template warned about). */
+export const alertItem = {
+  key: (fleet: string, alertKey: string) => ({ pk: fleetPartition(fleet), sk: `ALERT#${alertKey}` }),
+};

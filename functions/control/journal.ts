@@ -6,7 +6,8 @@
 import type { FleetConfig } from '../core/config.ts';
 import type { Command, ObservedInstance } from '../core/model.ts';
 import { errorKind, isLostRace } from '../ports/errors.ts';
-import type { Clock, ComputePort, EventPublisher, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStores } from '../ports/index.ts';
+import type { Clock, ComputePort, EventPublisher, ImagePorts, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStores } from '../ports/index.ts';
+import { gateLaunch } from './images/gate.ts';
 
 export interface StepLogger {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -22,6 +23,8 @@ export interface StepDependencies extends StateStores {
   readonly clock: Clock;
   readonly notifier: Notifier;
   readonly events: EventPublisher;
+  /** The image gate's ports (./images/gate.ts). */
+  readonly images: ImagePorts;
   readonly log: StepLogger;
   /** This deployment's owner identity: the fleetward:owner tag of the instances it launches and manages. */
   readonly owner: string;
@@ -77,13 +80,14 @@ export async function runJournaled(acting: Acting, command: Command, act: () => 
 
 /**
  * Launches through the journal and records the new instances as in-service (registering them in
- * target groups waits until they run). A failure is returned and noted for the backoff; a lost
+ * target groups waits until they run). The image gate checks each launch first. A failure is returned and noted for the backoff; a lost
  * race stops the step.
  */
 export async function launchAndRecord(acting: Acting, command: LaunchCommand): Promise<{ instanceIds: readonly string[]; outcome: string }> {
   const { deps, fleet } = acting;
   try {
     const result = await runJournaled(acting, command, async () => {
+      const warnings = await gateLaunch(acting);
       const result = await deps.compute.launch({ fleet, command, owner: deps.owner });
       const launchedAtMs = deps.clock.now();
       for (const instanceId of result.instanceIds) {
@@ -96,7 +100,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
       acting.launched.push(...result.instanceIds);
       acting.launchSucceeded = true;
       const fallback = result.skipped.length > 0 ? ` after no capacity for ${result.skipped.join(', ')}` : '';
-      return { instanceIds: result.instanceIds, detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}` };
+      return { instanceIds: result.instanceIds, detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}${warnings}` };
     });
     return { instanceIds: result.instanceIds, outcome: result.detail };
   } catch (error) {

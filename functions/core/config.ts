@@ -208,6 +208,40 @@ function checkInstanceType(choice: { type?: unknown; unlisted?: unknown }, ctx: 
   });
 }
 
+/** Image governance (docs/images.md): absent, images are not checked. */
+const imagesSchema = z.strictObject({
+  /** Image owners allowed: account ids, or the aliases amazon and aws-marketplace; any owner when absent. */
+  allowedOwners: z
+    .array(z.string().regex(/^(\d{12}|amazon|aws-marketplace)$/, 'must be a 12-digit account id, amazon or aws-marketplace'))
+    .min(1)
+    .optional(),
+  /** Tags the image must carry, with these values. */
+  requiredTags: z.record(text().max(128), z.string().max(256)).default({}),
+  maxAgeDays: z.number().int().min(1).max(3650).optional(),
+  refuseDeprecated: z.boolean().default(true),
+  /** Honour the account's EC2 Allowed AMIs setting when it is enabled (audit mode: warn). */
+  respectAllowedImages: z.boolean().default(true),
+  signature: z
+    .strictObject({
+      tag: text().max(128).default('fleetward:approval-signature'),
+      algorithm: z.enum(['ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512']).default('ECDSA_SHA_256'),
+      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md). */
+      publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)'),
+    })
+    .optional(),
+  /** Checks on the launch template version in use; absent, the template is not checked. */
+  launchTemplateChecks: z
+    .strictObject({
+      /** enforce: refuse to launch; warn: launch, alert once and note it in the decision log. */
+      mode: z.enum(['enforce', 'warn']).default('enforce'),
+      requireImdsV2: z.boolean().default(true),
+      requireEncryptedVolumes: z.boolean().default(true),
+      allowPublicIp: z.boolean().default(false),
+      scanUserData: z.boolean().default(true),
+    })
+    .optional(),
+});
+
 const fleetSchema = z
   .strictObject({
     name: z
@@ -244,6 +278,7 @@ const fleetSchema = z
     drain: drainSchema,
     disruption: disruptionSchema.optional(),
     adoption: adoptionSchema.optional(),
+    images: imagesSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -331,6 +366,7 @@ export type PredictiveConfig = NonNullable<ScalingConfig['predictive']>;
 export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
 export type ForeignAdoption = NonNullable<FleetConfig['adoption']>['foreign'];
+export type ImagePolicy = NonNullable<FleetConfig['images']>;
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends FleetwardError {

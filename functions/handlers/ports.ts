@@ -15,7 +15,10 @@ import { Ec2Compute } from '../aws/ec2-compute.ts';
 import { Elbv2Targets } from '../aws/elbv2-targets.ts';
 import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
+import { Ec2LaunchFacts } from '../aws/ec2-launch-facts.ts';
+import { DynamoAlertLog } from '../aws/state/alert-log.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
+import { TableClient } from '../aws/state/table-client.ts';
 import type { StepDependencies } from '../control/run-step.ts';
 import type { FleetwardConfig } from '../core/config.ts';
 import type { Clock, Notifier, OrphanLedger } from '../ports/index.ts';
@@ -76,6 +79,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     clock: options.clock ?? { now: () => Date.now() },
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
+    images: { launches: new Ec2LaunchFacts(clients.ec2), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
     log,
     owner: options.owner ?? options.tableName,
   };

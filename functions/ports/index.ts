@@ -7,6 +7,7 @@ import type { FleetConfig, MetricConfig } from '../core/config.ts';
 import type { Command, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 
+export * from './images.ts';
 export * from './state.ts';
 
 export interface Clock {

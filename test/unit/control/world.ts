@@ -6,6 +6,7 @@ import type { InstanceSignal } from '../../../functions/core/model.ts';
 import { type StepDependencies, type StepLogger, type StepOutcome, runFleetStep } from '../../../functions/control/run-step.ts';
 import { MemoryCompute, type InstanceSeed } from '../../../functions/memory/compute.ts';
 import { MemoryEvents, MemoryNotifier } from '../../../functions/memory/events.ts';
+import { memoryImages } from '../../../functions/memory/images.ts';
 import { MemoryLoadBalancer } from '../../../functions/memory/load-balancer.ts';
 import { MemoryMetrics } from '../../../functions/memory/metrics.ts';
 import { MemoryState } from '../../../functions/memory/state.ts';
@@ -97,6 +98,8 @@ export class ControlWorld {
   readonly metrics = new MemoryMetrics();
   readonly events = new MemoryEvents();
   readonly notifier = new MemoryNotifier();
+  /** The image gate's ports: the launch facts a test sets, and the alerts sent once. */
+  readonly images = memoryImages();
   readonly state = new MemoryState({ decisionLogDays: 7 });
   readonly faults: {
     readonly compute: Faulty<ComputePort>;
@@ -153,6 +156,7 @@ export class ControlWorld {
       journal: f.journal.port,
       records: f.records.port,
       history: f.history.port,
+      images: this.images,
       clock: this.clock,
       log: this.log,
       owner: WORLD_OWNER,

@@ -1,0 +1,61 @@
+/**
+ * The image gate, before every launch: the launch's facts judged by the fleet's image policy
+ * (core/images/verdict.ts), once per step. A refusal throws ImageRefusedError naming the image or
+ * template and the rule (the launch fails and feeds the launch backoff; nothing is terminated);
+ * a warning lets the launch go on and is noted. Each finding is alerted once (SNS and an
+ * EventBridge Image Refused or Image Warning event), remembered across steps in the AlertLog.
+ */
+import type { ImagePolicy } from '../../core/config.ts';
+import { FleetwardError } from '../../core/errors.ts';
+import type { Finding } from '../../core/images/facts.ts';
+import { type ImageVerdict, judgeLaunch } from '../../core/images/verdict.ts';
+import { errorKind } from '../../ports/errors.ts';
+import type { Acting } from '../journal.ts';
+import { checkSignature } from './verify-signature.ts';
+
+export class ImageRefusedError extends FleetwardError {}
+
+const verdicts = new WeakMap<Acting, Promise<ImageVerdict>>();
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const listed = (findings: readonly Finding[]) => findings.map((f) => `${f.reason} [${f.rule}]`).join('; ');
+
+async function judge(acting: Acting, policy: ImagePolicy): Promise<ImageVerdict> {
+  const { deps, fleet } = acting;
+  const facts = await deps.images.launches.describeLaunch(fleet.launchTemplate);
+  const signature = facts.image === undefined ? 'not-required' : checkSignature(policy, facts.image);
+  const verdict = judgeLaunch(policy, facts, signature, deps.clock.now());
+  await alertOnce(acting, verdict.refusals, 'Image Refused');
+  await alertOnce(acting, verdict.warnings, 'Image Warning');
+  return verdict;
+}
+
+/** Sends each finding's alert unless an earlier step did; an alert that fails is a warning in the log. */
+async function alertOnce(acting: Acting, findings: readonly Finding[], detailType: 'Image Refused' | 'Image Warning'): Promise<void> {
+  const { deps, fleet } = acting;
+  for (const finding of findings) {
+    if (!(await deps.images.alerts.firstTime(fleet.name, `${finding.rule}#${finding.subject}`, deps.clock.now()))) continue;
+    const detail = { fleet: fleet.name, rule: finding.rule, subject: finding.subject, reason: finding.reason };
+    const what = detailType === 'Image Refused' ? 'launch refused' : 'launch warning';
+    await Promise.all([deps.notifier.notify(`fleetward: ${what} for fleet ${fleet.name} (${finding.rule})`, finding.reason, detail), deps.events.publish(detailType, detail)]).catch(
+      (error: unknown) => deps.log.warn('image alert failed', { fleet: fleet.name, error: errorMessage(error), kind: errorKind(error) }),
+    );
+  }
+}
+
+/**
+ * Checks the launch the fleet is about to make: throws ImageRefusedError when the policy refuses
+ * it; otherwise returns a note of its warnings for the launch's outcome ('' without any).
+ */
+export async function gateLaunch(acting: Acting): Promise<string> {
+  const policy = acting.fleet.images;
+  if (policy === undefined) return '';
+  let verdict = verdicts.get(acting);
+  if (verdict === undefined) {
+    verdict = judge(acting, policy);
+    verdicts.set(acting, verdict);
+  }
+  const { refusals, warnings } = await verdict;
+  if (refusals.length > 0) throw new ImageRefusedError(`the image policy refused the launch: ${listed(refusals)}`);
+  return warnings.length === 0 ? '' : `; image policy warnings: ${listed(warnings)}`;
+}

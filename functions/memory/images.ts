@@ -1,0 +1,47 @@
+/**
+ * The image gate's ports in memory, for the simulator and the unit tests: the launch facts are
+ * whatever the test set (a secure template and an approved image by default), alerts are a set.
+ */
+import type { FleetConfig } from '../core/config.ts';
+import type { ImageFacts, LaunchFacts } from '../core/images/facts.ts';
+import type { AlertLog, ImagePorts, LaunchFactsPort } from '../ports/images.ts';
+
+export const MEMORY_IMAGE: ImageFacts = {
+  imageId: 'ami-0memory',
+  name: 'memory-image',
+  ownerId: '123456789012',
+  creationDate: '2026-01-01T00:00:00.000Z',
+  createdAtMs: Date.parse('2026-01-01T00:00:00.000Z'),
+  tags: {},
+  volumes: [{ device: '/dev/xvda', encrypted: true }],
+};
+
+export class MemoryLaunchFacts implements LaunchFactsPort {
+  facts: LaunchFacts = {
+    template: { templateId: 'lt-0memory', version: 1, imageId: MEMORY_IMAGE.imageId, httpTokens: 'required', volumes: [], publicIp: false },
+    image: MEMORY_IMAGE,
+    allowedImages: { state: 'disabled', criteria: [] },
+    encryptionByDefault: false,
+  };
+  readonly described: Array<FleetConfig['launchTemplate']> = [];
+
+  describeLaunch(launchTemplate: FleetConfig['launchTemplate']): Promise<LaunchFacts> {
+    this.described.push(launchTemplate);
+    return Promise.resolve(this.facts);
+  }
+}
+
+export class MemoryAlertLog implements AlertLog {
+  readonly keys = new Set<string>();
+
+  firstTime(fleet: string, key: string): Promise<boolean> {
+    const id = `${fleet}#${key}`;
+    const first = !this.keys.has(id);
+    this.keys.add(id);
+    return Promise.resolve(first);
+  }
+}
+
+export function memoryImages(): ImagePorts & { readonly launches: MemoryLaunchFacts; readonly alerts: MemoryAlertLog } {
+  return { launches: new MemoryLaunchFacts(), alerts: new MemoryAlertLog() };
+}

@@ -1,0 +1,57 @@
+// The fleet's images section: its defaults, and every invalid field named at once.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, validateConfig } from '../../../functions/core/config.ts';
+import { policyOf } from './fixtures.ts';
+
+function problemsOf(images: unknown): readonly string[] {
+  try {
+    policyOf(images as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('images config', () => {
+  it('has these defaults', () => {
+    expect(policyOf({ signature: { publicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n' }, launchTemplateChecks: {} })).toEqual({
+      requiredTags: {},
+      refuseDeprecated: true,
+      respectAllowedImages: true,
+      signature: { tag: 'fleetward:approval-signature', algorithm: 'ECDSA_SHA_256', publicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n' },
+      launchTemplateChecks: { mode: 'enforce', requireImdsV2: true, requireEncryptedVolumes: true, allowPublicIp: false, scanUserData: true },
+    });
+  });
+
+  it('is absent unless configured: no gate', () => {
+    const config = validateConfig({
+      fleets: [{ name: 'web', launchTemplate: { id: 'lt-0a' }, subnets: ['subnet-0a'], instanceTypes: [{ type: 'm7g.large' }], capacity: { min: 0, max: 1 }, scaling: { metric: { namespace: 'T', name: 'L', statistic: 'Sum' }, metricType: 'total', target: 1 } }],
+    });
+    expect(config.fleets[0]?.images).toBeUndefined();
+  });
+
+  it('names every invalid field at once', () => {
+    expect(
+      problemsOf({
+        allowedOwners: ['12345', 'self'],
+        maxAgeDays: 0,
+        signature: { kmsKeyId: 'alias/approvals', publicKey: 'not a key', algorithm: 'RSASSA_PSS_SHA_256' },
+        launchTemplateChecks: { mode: 'audit', imdsv2: true },
+      }),
+    ).toEqual([
+      'fleets[0].images.allowedOwners[0]: must be a 12-digit account id, amazon or aws-marketplace',
+      'fleets[0].images.allowedOwners[1]: must be a 12-digit account id, amazon or aws-marketplace',
+      'fleets[0].images.maxAgeDays: Too small: expected number to be >=1',
+      'fleets[0].images.signature.algorithm: Invalid option: expected one of "ECDSA_SHA_256"|"ECDSA_SHA_384"|"ECDSA_SHA_512"',
+      'fleets[0].images.signature.publicKey: must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+      'fleets[0].images.signature.kmsKeyId: unknown field',
+      'fleets[0].images.launchTemplateChecks.mode: Invalid option: expected one of "enforce"|"warn"',
+      'fleets[0].images.launchTemplateChecks.imdsv2: unknown field',
+    ]);
+  });
+
+  it('wants the public key of a signature', () => {
+    expect(problemsOf({ signature: {} })).toEqual(['fleets[0].images.signature.publicKey: is required']);
+  });
+});
