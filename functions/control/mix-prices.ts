@@ -27,7 +27,14 @@ export interface MixPrices {
   readonly notes: readonly string[];
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** An error in one short line: an HTML error page the SDK failed to read is not a note. */
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n')[0] ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode ?? (error as { $response?: { statusCode?: number } } | undefined)?.$response?.statusCode;
+  const brief = line.length > 120 ? `${line.slice(0, 117)}...` : line;
+  return status === undefined ? brief : `HTTP ${status}: ${brief}`;
+}
 
 async function refresh(ports: PricePorts, request: PriceRequest, kind: PriceKind, cached: readonly FetchedPrices[], notes: string[]): Promise<readonly PriceQuote[]> {
   const stale = staleTypes(kind, request.types, cached, request.nowMs, request.ages);
