@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { FleetStatus, InstanceRecord, OperatorRequest } from '../core/model.ts';
 import type { LoadPoint } from '../core/load-history.ts';
+import type { PriceKind } from '../core/mix/price-quote.ts';
 import type { ScalingDirection } from '../core/scaling.ts';
 import type { ActionRecord, ActionState, DecisionEntry, StoppedStep } from '../ports/state.ts';
 import {
@@ -195,4 +196,21 @@ export const forecastItem = {
 /** An alert sent once: FLEET#<fleet> / ALERT#<key> (an image refused, a launch template warned about). */
 export const alertItem = {
   key: (fleet: string, alertKey: string) => ({ pk: fleetPartition(fleet), sk: `ALERT#${alertKey}` }),
+};
+
+const priceQuoteSchema = z.object({ zone: z.string().optional(), perHour: z.number().nonnegative() });
+
+/**
+ * What the mix last fetched for one type's prices: PRICES#<region> / <kind>#<type>, its quotes
+ * (Spot per zone; none when AWS offers none) and when they were fetched. Shared by every fleet.
+ */
+export const priceItem = {
+  key: (region: string, kind: PriceKind, type: string) => ({ pk: `PRICES#${region}`, sk: `${kind}#${type}` }),
+  prefix: (region: string, kind: PriceKind) => ({ pk: `PRICES#${region}`, skPrefix: `${kind}#` }),
+  schema: z.object({
+    kind: oneOf<PriceKind>({ 'on-demand': true, spot: true }),
+    type: z.string(),
+    fetchedAtMs: z.number(),
+    quotes: z.array(priceQuoteSchema),
+  }),
 };

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
+import { mixConfigSchema } from './mix/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -279,6 +280,8 @@ const fleetSchema = z
     disruption: disruptionSchema.optional(),
     adoption: adoptionSchema.optional(),
     images: imagesSchema.optional(),
+    /** The exact instance mix (docs/optimization.md); absent: the first listed type with capacity. */
+    mix: mixConfigSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
