@@ -81,14 +81,14 @@ export class FleetHarness {
   readonly eventbridge = new EventBridgeClient({});
   readonly clock = new ManualClock(Date.now());
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
-  /** The handler's logger: without a topic, notifications are its warnings. */
+  /** The handler's logger (silent; spy on it to see warnings). */
   readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
   readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
   config!: FleetwardConfig;
   subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
   launchTemplateName = `lt-${randomUUID().slice(0, 8)}`;
   /** Every notification the handler sent, in order. */
-  readonly notifications: Array<{ subject: string; message: string }> = [];
+  readonly notifications: Array<{ subject: string; message: string; details: Record<string, unknown> }> = [];
   /** The clients the handler acts through (faults may be attached); the harness's own when absent. */
   handlerClients?: AwsClients;
   private handler!: ReturnType<typeof createScaleHandler>;
@@ -137,7 +137,7 @@ export class FleetHarness {
       clients: this.handlerClients ?? { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
       clock: this.clock,
       metrics: this.metrics,
-      notifier: { notify: async (subject, message) => void this.notifications.push({ subject, message }) },
+      notifier: { notify: async (subject, message, details) => void this.notifications.push({ subject, message, details }) },
       logger: this.logger,
     });
   }
