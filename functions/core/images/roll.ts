@@ -120,7 +120,8 @@ export function decideRoll(facts: RollFacts): RollDecision {
   if (bakedMs < config.bakeSeconds * 1000) {
     return { state: active, notes: [`roll onto ${active.targetImageId}: baking at checkpoint ${active.checkpoint + 1} of ${config.checkpoints.length}, ${Math.floor(bakedMs / 1000)} of ${config.bakeSeconds} s`] };
   }
-  const { targetImageId, previousImageId, startedAtMs, refusedImageId, reason } = active;
+  const { targetImageId, previousImageId, startedAtMs, refusedImageId } = active;
+  const reason = `checkpoint ${active.checkpoint + 1} of ${config.checkpoints.length} baked ${config.bakeSeconds} s: on to checkpoint ${active.checkpoint + 2}`;
   const next: RollState = { targetImageId, previousImageId, startedAtMs, ...(refusedImageId === undefined ? {} : { refusedImageId }), reason, phase: 'rolling', checkpoint: active.checkpoint + 1 };
   return progress(facts, next);
 }

@@ -77,8 +77,7 @@ describe('a roll onto the newest approved image', () => {
 
   it('after the bake, goes on to the next checkpoint and skips the instance already on the new image', () => {
     const decision = step({ ...started, phase: 'baking', bakeStartedAtMs: NOW - sec(600) }, 1);
-    expect(decision.nextStatus.roll?.phase).toBe('rolling');
-    expect(decision.nextStatus.roll?.checkpoint).toBe(1);
+    expect(decision.nextStatus.roll).toEqual({ ...started, checkpoint: 1, reason: 'checkpoint 1 of 3 baked 600 s: on to checkpoint 2' });
     const why = 'rolling onto image ami-0new: checkpoint 2 of 3 (50%: 5 of 10 instances), 1 on ami-0new, 0 replacing; it runs ami-0old';
     expect(drained(decision)).toEqual(['i-0', 'i-1', 'i-2', 'i-3'].map((id) => [id, why]));
   });
@@ -185,5 +184,20 @@ describe('isoUtcToMs', () => {
   it('is NaN for a time with an offset or no time at all', () => {
     expect(isoUtcToMs('2026-12-01T17:00:00+01:00')).toBeNaN();
     expect(isoUtcToMs('next week')).toBeNaN();
+  });
+});
+
+describe('the roll without its inputs', () => {
+  it('waits, keeping its state and still launching its image, when the images were not read this step', () => {
+    const decision = decideStep(stepInput({ fleet: rolling(), status: status(10, { roll: started }), ...fleetOf(0) }));
+    expect(decision.nextStatus.roll).toEqual(started);
+    expect(decision.notes).toContain('images.roll: the images were not read this step (see the log); the roll waits');
+    expect(drained(decision)).toEqual([]);
+  });
+
+  it('is forgotten when the fleet no longer has images.roll', () => {
+    const decision = decideStep(stepInput({ status: status(10, { roll: started }), ...fleetOf(0), images: view() }));
+    expect(decision.nextStatus.roll).toBeUndefined();
+    expect(launched(decision)).toEqual([]);
   });
 });
