@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateImageCommand, CreateTagsCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { run } from '../../bin/fleetward.ts';
 import type { RollState } from '../../functions/core/model.ts';
 import { FleetHarness } from './harness.ts';
 
@@ -41,6 +42,19 @@ async function rollingFleet(): Promise<Rolling> {
   return { fleet, oldImage, newImage, alarm };
 }
 
+/** `fleetward status` of the fleet, as text and as JSON. */
+async function status(fleet: FleetHarness): Promise<{ text: string; json: { fleets: Array<{ images?: unknown }> } }> {
+  const runs = ['', '--json'].map(async (flag) => {
+    let stdout = '';
+    const argv = ['status', fleet.fleet.name, '--table', fleet.tableName, ...(flag === '' ? [] : [flag])];
+    const code = await run(argv, { stdout: (text) => void (stdout += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
+    expect(code).toBe(0);
+    return stdout;
+  });
+  const [text, json] = await Promise.all(runs);
+  return { text: text ?? '', json: JSON.parse(json ?? '{}') as { fleets: Array<{ images?: unknown }> } };
+}
+
 async function onImages({ fleet, oldImage, newImage }: Rolling): Promise<{ old: number; new: number; running: number }> {
   const running = await fleet.instances((i) => i.State?.Name === 'running');
   return { old: running.filter((i) => i.ImageId === oldImage).length, new: running.filter((i) => i.ImageId === newImage).length, running: running.length };
@@ -62,8 +76,12 @@ describe('a roll onto the newest approved image', () => {
     const rolling = await rollingFleet();
     const running: number[] = [];
 
-    await stepUntil(rolling, 'baking', 0, running);
+    const baking = await stepUntil(rolling, 'baking', 0, running);
     expect(await onImages(rolling)).toEqual({ old: 9, new: 1, running: 10 });
+    const shown = await status(rolling.fleet);
+    const { newImage, oldImage } = rolling;
+    expect(shown.text).toContain(`images: in use ${newImage} (1 instance), the newest approved, others ${oldImage} (9); roll baking, onto ${newImage} from ${oldImage}, checkpoint 1 of 3: ${baking.reason}`);
+    expect(shown.json.fleets[0]?.images).toEqual({ inUse: newImage, newestApproved: newImage, instancesByImage: { [newImage]: 1, [oldImage]: 9 }, roll: baking });
     await rolling.fleet.step(100);
     expect((await rolling.fleet.records().getStatus(rolling.fleet.fleet.name))?.roll?.phase).toBe('baking');
     expect(await onImages(rolling)).toEqual({ old: 9, new: 1, running: 10 });
