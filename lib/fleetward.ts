@@ -420,6 +420,8 @@ export class Fleetward extends Construct {
           : []),
         // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
         ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
+        // A roll reads its alarm's state.
+        ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
       ],
       resources: ['*'],
     });

@@ -1,7 +1,7 @@
 /**
  * `fleetward status [fleet]`: each fleet's status record, its forecast (predictive fleets), its
  * instances (fleetward's records joined with what EC2 reports) and its pending operator
- * requests; for all fleets, the orphaned instances too (tagged for a fleet not in the config).
+ * requests, its images (status-images.ts); for all fleets, the orphaned instances too (tagged for a fleet not in the config).
  * Reads only.
  */
 import type { Command } from 'commander';
@@ -13,6 +13,7 @@ import { readPredictiveState } from '../../functions/control/predictive-state.ts
 import { sortByOwner } from '../../functions/core/step/ownership.ts';
 import type { Ec2State, InstanceHealth, Lifecycle, OperatorRequest, TargetHealth } from '../../functions/core/model.ts';
 import { age, requestLabel, table } from './format.ts';
+import { type ImagesView, renderImages, viewImages } from './status-images.ts';
 import { type CliIo, type CommonOptions, type RunOptions, Session, withCommonOptions } from './session.ts';
 
 export interface InstanceView {
@@ -63,6 +64,10 @@ export interface FleetView {
   readonly requests: readonly OperatorRequest[];
   /** Only for fleets with scaling.predictive. */
   readonly forecast?: ForecastView;
+  /** Only for fleets with an images section. */
+  readonly images?: ImagesView;
+  /** images.roll.checkpoints' count, to say where a roll is. */
+  readonly checkpoints?: number;
 }
 
 const ALIVE = new Set<string>(['pending', 'running', 'stopping', 'stopped']);
@@ -94,6 +99,7 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
     fleet.targetGroups.length > 0 ? loadBalancer.targetHealth(fleet.targetGroups) : Promise.resolve(undefined),
     viewForecast(session, fleet),
   ]);
+  const images = await viewImages(session.deps, fleet, status, observed);
   const now = session.now;
   const unowned = new Set(sortByOwner(fleet, session.deps.owner, observed).unowned);
   const byId = new Map(observed.map((o) => [o.instanceId, o]));
@@ -133,6 +139,8 @@ async function viewFleet(session: Session, fleet: FleetConfig): Promise<FleetVie
     instances,
     requests,
     ...(forecast === undefined ? {} : { forecast }),
+    ...(images === undefined ? {} : { images }),
+    ...(fleet.images?.roll === undefined ? {} : { checkpoints: fleet.images.roll.checkpoints.length }),
   };
 }
 
@@ -168,6 +176,7 @@ function renderFleet(view: FleetView, nowMs: number): string {
   ]);
   const lines = [`fleet ${view.fleet}: ${facts.join(', ')}`];
   if (view.forecast !== undefined) lines.push(renderForecast(view.forecast, nowMs));
+  if (view.images !== undefined) lines.push(renderImages(view.images, view.checkpoints ?? 1));
   lines.push(rows.length > 0 ? table(headers, rows) : '(no instances)');
   if (view.requests.length > 0) {
     lines.push('pending requests:', ...view.requests.map((r) => `  ${requestLabel(r)} by ${r.requestedBy}, ${age(nowMs - r.requestedAtMs)} ago (request ${r.requestId})`));

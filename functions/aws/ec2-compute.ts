@@ -86,6 +86,7 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
     launchTimeMs: instance.LaunchTime?.getTime() ?? 0,
     protected: tagValue(instance.Tags, PROTECTED_TAG) === 'true',
     identity: identityOf(instance, resources),
+    ...(instance.ImageId === undefined ? {} : { imageId: instance.ImageId }),
     ...(commandId === undefined ? {} : { commandId }),
     ...(owner === undefined ? {} : { owner }),
     ...(tagValue(instance.Tags, MAINTENANCE_TAG) === undefined ? {} : { maintenance: true }),
@@ -208,6 +209,8 @@ export class Ec2Compute implements ComputePort {
             ...(template.id === undefined ? { LaunchTemplateName: template.name } : { LaunchTemplateId: template.id }),
             Version: String(template.version),
           },
+          // A roll's image in place of the template's (docs/images.md#rolls); the gate checked it.
+          ...(command.imageId === undefined ? {} : { ImageId: command.imageId }),
           InstanceType: instanceType as never,
           SubnetId: command.subnetId,
           // All or nothing: a short type falls back to the next one for the whole command.

@@ -27,7 +27,8 @@ function ebsVolumes(mappings: ReadonlyArray<LaunchTemplateBlockDeviceMapping> | 
     .map((m) => ({ device: m.DeviceName ?? '', ...(m.Ebs?.Encrypted === undefined ? {} : { encrypted: m.Ebs.Encrypted }) }));
 }
 
-function imageFacts(image: Image): ImageFacts {
+/** An image as the gate reads it. */
+export function imageFacts(image: Image): ImageFacts {
   const createdAtMs = msOf(image.CreationDate);
   const deprecatedAtMs = msOf(image.DeprecationTime);
   return {
@@ -46,9 +47,9 @@ function imageFacts(image: Image): ImageFacts {
 export class Ec2LaunchFacts implements LaunchFactsPort {
   constructor(private readonly ec2: EC2Client) {}
 
-  async describeLaunch(launchTemplate: FleetConfig['launchTemplate']): Promise<LaunchFacts> {
+  async describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string): Promise<LaunchFacts> {
     const template = await this.template(launchTemplate);
-    const [image, allowedImages, encryptionByDefault] = await Promise.all([this.image(template.imageId), this.allowedImages(), this.encryptionByDefault()]);
+    const [image, allowedImages, encryptionByDefault] = await Promise.all([this.image(imageId ?? template.imageId), this.allowedImages(), this.encryptionByDefault()]);
     return { template, ...(image === undefined ? {} : { image }), allowedImages, encryptionByDefault };
   }
 

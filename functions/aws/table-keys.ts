@@ -47,6 +47,18 @@ export const statusItem = {
     paused: z.boolean().optional(),
     evacuating: z.object({ zones: z.array(z.string()), subnets: z.array(z.string()) }).optional(),
     unowned: z.array(z.string()).optional(),
+    roll: z
+      .object({
+        targetImageId: z.string(),
+        previousImageId: z.string(),
+        phase: z.enum(['rolling', 'baking', 'done', 'rolling-back', 'rolled-back']),
+        checkpoint: z.number(),
+        startedAtMs: z.number(),
+        bakeStartedAtMs: z.number().optional(),
+        refusedImageId: z.string().optional(),
+        reason: z.string(),
+      })
+      .optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -87,7 +87,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
   const { deps, fleet } = acting;
   try {
     const result = await runJournaled(acting, command, async () => {
-      const warnings = await gateLaunch(acting);
+      const warnings = await gateLaunch(acting, command.imageId);
       const result = await deps.compute.launch({ fleet, command, owner: deps.owner });
       const launchedAtMs = deps.clock.now();
       for (const instanceId of result.instanceIds) {

@@ -1,11 +1,12 @@
 /**
  * Observing a fleet and deciding for it: EC2's and the target groups' view of its instances (with
  * the groups each is in, for the shell to register what is missing), its records, requests,
- * subnets, metric and load history, handed to the pure decision core.
+ * subnets, metric, load history and a roll's images, handed to the pure decision core.
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import { decideStep } from '../core/step/index.ts';
+import { readImageView } from './images/roll-view.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
@@ -52,6 +53,7 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     commandId: instance.commandId,
     owner: instance.owner,
     maintenance: instance.maintenance,
+    imageId: instance.imageId,
     targetHealth,
     identity: instance.identity,
   };
@@ -69,13 +71,14 @@ async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): P
 
 /** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
 export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
-  const [{ status, loggedStep }, records, requests, { observed, membership }, subnets, predictive] = await Promise.all([
+  const [{ status, loggedStep }, records, requests, { observed, membership }, subnets, predictive, images] = await Promise.all([
     statusOrLoggedStep(deps, fleet),
     deps.records.listInstances(fleet.name),
     deps.records.listRequests(fleet.name),
     observe(deps, fleet),
     deps.compute.describeSubnets(fleet.subnets),
     predictiveStateForStep(deps, fleet, storeBackfill),
+    readImageView(deps, fleet),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
@@ -96,6 +99,7 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     signals,
     requests,
     ...(predictive === undefined ? {} : { predictive }),
+    ...(images === undefined ? {} : { images }),
     ...(loggedStep === undefined ? {} : { loggedStep }),
   });
   return { status, records, requests, observed, membership, metric, nowMs, decision };

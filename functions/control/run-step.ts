@@ -8,6 +8,7 @@ import type { FleetConfig } from '../core/config.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { errorKind } from '../ports/errors.ts';
 import { act } from './act.ts';
+import { announceRoll } from './images/roll-event.ts';
 import { type Acting, type StepDependencies, errorMessage } from './journal.ts';
 import { observeAndDecide } from './observe.ts';
 import { recordStep } from './record-step.ts';
@@ -28,6 +29,7 @@ async function stepUnderLease(deps: StepDependencies, fleet: FleetConfig, trigge
   const { status, records, requests, observed, membership, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals, true);
   const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false };
   const actions = await act(acting, { decision, nowMs, records, requests });
+  await announceRoll(deps, fleet, status, decision);
   await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });
   return {
     fleet: fleet.name,

@@ -209,6 +209,25 @@ function checkInstanceType(choice: { type?: unknown; unlisted?: unknown }, ctx: 
   });
 }
 
+const imageOwner = z.string().regex(/^(\d{12}|amazon|aws-marketplace|self)$/, 'must be a 12-digit account id, amazon, aws-marketplace or self');
+
+/** A roll onto the newest approved image: where it is found, checkpoints, bake, alarm, deadline. */
+const rollSchema = z.strictObject({
+  /** The newest image named like namePattern (DescribeImages wildcards * and ?) from these owners that the policy approves. */
+  source: z.strictObject({ namePattern: text().max(128), owners: z.array(imageOwner).min(1) }).optional(),
+  /** Shares of the fleet (percent, increasing, ending at 100) on the new image at which the roll bakes. */
+  checkpoints: z
+    .array(z.number().int().min(1).max(100))
+    .min(1)
+    .refine((c) => c.every((p, i) => i === 0 || p > (c[i - 1] ?? 0)) && c.at(-1) === 100, 'must increase and end at 100')
+    .default([10, 50, 100]),
+  bakeSeconds: nonNegativeSeconds.default(600),
+  /** A CloudWatch alarm that, in ALARM during a roll, rolls it back. */
+  alarm: text().max(255).optional(),
+  /** After this time (ISO 8601 in UTC, e.g. 2026-12-24T00:00:00Z), budgets and fleetward:protected no longer hold the roll back. */
+  forceAfter: z.iso.datetime().optional(),
+});
+
 /** Image governance (docs/images.md): absent, images are not checked. */
 const imagesSchema = z.strictObject({
   /** Image owners allowed: account ids, or the aliases amazon and aws-marketplace; any owner when absent. */
@@ -230,6 +249,8 @@ const imagesSchema = z.strictObject({
       publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)'),
     })
     .optional(),
+  /** Rolls onto the newest approved image (docs/images.md#rolls); absent, no roll. */
+  roll: rollSchema.optional(),
   /** Checks on the launch template version in use; absent, the template is not checked. */
   launchTemplateChecks: z
     .strictObject({
@@ -370,6 +391,7 @@ export type FailoverConfig = FleetConfig['failover'];
 export type DrainConfig = FleetConfig['drain'];
 export type ForeignAdoption = NonNullable<FleetConfig['adoption']>['foreign'];
 export type ImagePolicy = NonNullable<FleetConfig['images']>;
+export type RollConfig = NonNullable<ImagePolicy['roll']>;
 
 /** A config that failed validation; `problems` lists every `path: reason`. */
 export class ConfigError extends FleetwardError {

@@ -52,6 +52,8 @@ export interface ObservedInstance {
   readonly owner?: string;
   /** Carries the fleetward:maintenance tag: it was put into maintenance. */
   readonly maintenance?: boolean;
+  /** The image it was launched from, when EC2 says. */
+  readonly imageId?: string;
   readonly targetHealth: TargetHealth;
   readonly identity: InstanceIdentity;
 }
@@ -142,6 +144,24 @@ export interface LaunchFailures {
   readonly lastError: string;
 }
 
+/**
+ * A roll of the fleet onto another image (docs/images.md#rolls), checkpointed in the fleet's status.
+ * rolling: replacing instances up to the checkpoint's share; baking: at the checkpoint, waiting;
+ * rolling-back: the alarm fired, back onto the previous image; done / rolled-back: finished.
+ */
+export interface RollState {
+  readonly targetImageId: string;
+  readonly previousImageId: string;
+  readonly phase: 'rolling' | 'baking' | 'done' | 'rolling-back' | 'rolled-back';
+  /** Index into images.roll.checkpoints of the checkpoint being reached or baked. */
+  readonly checkpoint: number;
+  readonly startedAtMs: number;
+  readonly bakeStartedAtMs?: number;
+  /** An image a roll was rolled back from: never rolled onto again. */
+  readonly refusedImageId?: string;
+  readonly reason: string;
+}
+
 /** The fleet's policy state, carried from one step to the next. */
 export interface FleetStatus {
   readonly step: number;
@@ -156,6 +176,8 @@ export interface FleetStatus {
   readonly evacuating?: { readonly zones: readonly string[]; readonly subnets: readonly string[] };
   /** Instances of the fleet left alone as not this deployment's, as last reported (at most UNOWNED_REMEMBERED). */
   readonly unowned?: readonly string[];
+  /** The roll onto another image, while one runs and after it ended. */
+  readonly roll?: RollState;
   readonly version: number;
 }
 
@@ -179,6 +201,8 @@ export type Command =
       readonly capacityUnits: number;
       /** Types to try in order when EC2 has no capacity for one. */
       readonly instanceTypes: readonly InstanceTypeChoice[];
+      /** Launch this image instead of the launch template's (a roll's image). */
+      readonly imageId?: string;
       readonly reason: string;
     }
   /** Settle an operator request: apply its change to the record, or refuse it with the reason. */

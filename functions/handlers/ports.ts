@@ -11,6 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchMetrics } from '../aws/cloudwatch-metrics.ts';
+import { AwsRollSources } from '../aws/roll-sources.ts';
 import { Ec2Compute } from '../aws/ec2-compute.ts';
 import { Elbv2Targets } from '../aws/elbv2-targets.ts';
 import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
@@ -79,7 +80,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     clock: options.clock ?? { now: () => Date.now() },
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
-    images: { launches: new Ec2LaunchFacts(clients.ec2), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
+    images: { launches: new Ec2LaunchFacts(clients.ec2), rolls: new AwsRollSources(clients.ec2, clients.cloudwatch), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
     log,
     owner: options.owner ?? options.tableName,
   };

@@ -15,6 +15,7 @@ import type { Clock, ComputeInstance, ComputePort, LaunchRequest, LaunchResult, 
 import type { AttachableKind } from './attachments.ts';
 import { AwsApiError } from './aws-error.ts';
 import { IdSequence } from './ids.ts';
+import { MEMORY_IMAGE } from './images.ts';
 import { type Instance, InstanceTable } from './instances.ts';
 import { Ec2Resources } from './resources.ts';
 import {
@@ -67,6 +68,8 @@ export interface InstanceSeed {
   /** Its fleetward:owner tag: the deployment that launched it; absent: none did. */
   readonly owner?: string;
   readonly protected?: boolean;
+  /** Default the memory launch template's image. */
+  readonly imageId?: string;
   readonly tags?: Readonly<Record<string, string>>;
   /** How many of each identity resource to attach, carrying the fleet's tag: interfaces at device index 1 up, volumes at /dev/sdf up. */
   readonly identity?: { readonly elasticIps?: number; readonly networkInterfaces?: number; readonly volumes?: number };
@@ -216,6 +219,7 @@ export class MemoryCompute implements ComputePort {
       availabilityZone: this.zoneOf(seed.subnetId),
       state: seed.state ?? 'running',
       launchTimeMs: seed.launchTimeMs ?? this.clock.now(),
+      imageId: seed.imageId ?? MEMORY_IMAGE.imageId,
       tags: [
         ...(seed.fleet === undefined ? [] : [[FLEET_TAG, seed.fleet] as const]),
         ...(seed.commandId === undefined ? [] : [[COMMAND_TAG, seed.commandId] as const]),
@@ -363,12 +367,12 @@ export class MemoryCompute implements ComputePort {
     const launchTimeMs = this.clock.now();
     return Array.from({ length: count }, () => {
       const instanceId = this.ids.next('i');
-      this.create({ instanceId, instanceType, subnetId: command.subnetId, availabilityZone, state: 'pending', launchTimeMs, tags });
+      this.create({ instanceId, instanceType, subnetId: command.subnetId, availabilityZone, state: 'pending', launchTimeMs, imageId: command.imageId ?? MEMORY_IMAGE.imageId, tags });
       return instanceId;
     });
   }
 
-  private create(fields: Pick<Instance, 'instanceId' | 'instanceType' | 'subnetId' | 'availabilityZone' | 'state' | 'launchTimeMs'> & {
+  private create(fields: Pick<Instance, 'instanceId' | 'instanceType' | 'subnetId' | 'availabilityZone' | 'state' | 'launchTimeMs' | 'imageId'> & {
     readonly tags: Iterable<readonly [string, string]>;
   }): Instance {
     const instance: Instance = {

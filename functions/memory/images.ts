@@ -1,10 +1,11 @@
 /**
- * The image gate's ports in memory, for the simulator and the unit tests: the launch facts are
- * whatever the test set (a secure template and an approved image by default), alerts are a set.
+ * The image ports in memory, for the simulator and the unit tests: the launch facts are whatever
+ * the test set (a secure template and an approved image by default), alerts are a set, a roll's
+ * images and alarms are what the test put there (none by default).
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { ImageFacts, LaunchFacts } from '../core/images/facts.ts';
-import type { AlertLog, ImagePorts, LaunchFactsPort } from '../ports/images.ts';
+import type { AlertLog, ImagePorts, LaunchFactsPort, RollSourcePort } from '../ports/images.ts';
 
 export const MEMORY_IMAGE: ImageFacts = {
   imageId: 'ami-0memory',
@@ -25,9 +26,29 @@ export class MemoryLaunchFacts implements LaunchFactsPort {
   };
   readonly described: Array<FleetConfig['launchTemplate']> = [];
 
-  describeLaunch(launchTemplate: FleetConfig['launchTemplate']): Promise<LaunchFacts> {
+  /** Images a launch may name in place of the template's, by id. */
+  readonly images = new Map<string, ImageFacts>();
+
+  describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string): Promise<LaunchFacts> {
     this.described.push(launchTemplate);
-    return Promise.resolve(this.facts);
+    if (imageId === undefined) return Promise.resolve(this.facts);
+    const { image: _template, ...rest } = this.facts;
+    const image = this.images.get(imageId);
+    return Promise.resolve(image === undefined ? rest : { ...rest, image });
+  }
+}
+
+export class MemoryRollSources implements RollSourcePort {
+  /** Newest first, as imagesNamed answers (the pattern and owners are not matched: the test lists what matches). */
+  images: ImageFacts[] = [];
+  readonly alarmsFiring = new Set<string>();
+
+  imagesNamed(): Promise<ImageFacts[]> {
+    return Promise.resolve(this.images);
+  }
+
+  alarmFiring(alarmName: string): Promise<boolean> {
+    return Promise.resolve(this.alarmsFiring.has(alarmName));
   }
 }
 
@@ -42,6 +63,6 @@ export class MemoryAlertLog implements AlertLog {
   }
 }
 
-export function memoryImages(): ImagePorts & { readonly launches: MemoryLaunchFacts; readonly alerts: MemoryAlertLog } {
-  return { launches: new MemoryLaunchFacts(), alerts: new MemoryAlertLog() };
+export function memoryImages(): ImagePorts & { readonly launches: MemoryLaunchFacts; readonly alerts: MemoryAlertLog; readonly rolls: MemoryRollSources } {
+  return { launches: new MemoryLaunchFacts(), alerts: new MemoryAlertLog(), rolls: new MemoryRollSources() };
 }

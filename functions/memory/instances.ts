@@ -16,6 +16,8 @@ export interface Instance {
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly tags: Map<string, string>;
+  /** The image it runs (RunInstances' ImageId, else the memory launch template's). */
+  readonly imageId?: string;
   state: Ec2State;
   /** Failed status checks (a test's doing). */
   impaired: boolean;
@@ -141,6 +143,7 @@ export class InstanceTable {
       launchTimeMs: instance.launchTimeMs,
       protected: instance.tags.get(PROTECTED_TAG) === 'true',
       identity: this.identity(instance.instanceId, fleetTag),
+      ...(instance.imageId === undefined ? {} : { imageId: instance.imageId }),
       ...(commandId === undefined ? {} : { commandId }),
       ...(owner === undefined ? {} : { owner }),
       ...(instance.tags.has(MAINTENANCE_TAG) ? { maintenance: true } : {}),

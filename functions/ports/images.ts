@@ -1,13 +1,21 @@
 /**
- * The ports the image gate needs: the facts of a launch (the launch template version, its image,
- * the account's Allowed AMIs setting) and a record of the alerts already sent, so each is sent once.
+ * The ports the image gate and the rolls need: the facts of a launch (the launch template version,
+ * its image, the account's Allowed AMIs setting), a record of the alerts already sent, so each is
+ * sent once, and where a roll finds its newest image and its alarm.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { LaunchFacts } from '../core/images/facts.ts';
+import type { ImageFacts, LaunchFacts } from '../core/images/facts.ts';
 
 export interface LaunchFactsPort {
-  /** What a launch with the fleet's launch template would start, as EC2 describes it now. */
-  describeLaunch(launchTemplate: FleetConfig['launchTemplate']): Promise<LaunchFacts>;
+  /** What a launch with the fleet's launch template would start, as EC2 describes it now; `imageId` in place of the template's image. */
+  describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string): Promise<LaunchFacts>;
+}
+
+export interface RollSourcePort {
+  /** Images named like the pattern (wildcards * and ?) from these owners, newest first. */
+  imagesNamed(namePattern: string, owners: readonly string[]): Promise<ImageFacts[]>;
+  /** Whether the CloudWatch alarm is in ALARM (an alarm that does not exist is not). */
+  alarmFiring(alarmName: string): Promise<boolean>;
 }
 
 export interface AlertLog {
@@ -18,4 +26,5 @@ export interface AlertLog {
 export interface ImagePorts {
   readonly launches: LaunchFactsPort;
   readonly alerts: AlertLog;
+  readonly rolls: RollSourcePort;
 }

@@ -1,6 +1,6 @@
 /**
  * The image gate, before every launch: the launch's facts judged by the fleet's image policy
- * (core/images/verdict.ts), once per step. A refusal throws ImageRefusedError naming the image or
+ * (core/images/verdict.ts), once per step and image (a roll's launches name theirs). A refusal throws ImageRefusedError naming the image or
  * template and the rule (the launch fails and feeds the launch backoff; nothing is terminated);
  * a warning lets the launch go on and is noted. Each finding is alerted once (SNS and an
  * EventBridge Image Refused or Image Warning event), remembered across steps in the AlertLog.
@@ -15,14 +15,15 @@ import { checkSignature } from './verify-signature.ts';
 
 export class ImageRefusedError extends FleetwardError {}
 
-const verdicts = new WeakMap<Acting, Promise<ImageVerdict>>();
+/** Each step's verdicts, by the image a launch names ('' for the template's). */
+const verdicts = new WeakMap<Acting, Map<string, Promise<ImageVerdict>>>();
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const listed = (findings: readonly Finding[]) => findings.map((f) => `${f.reason} [${f.rule}]`).join('; ');
 
-async function judge(acting: Acting, policy: ImagePolicy): Promise<ImageVerdict> {
+async function judge(acting: Acting, policy: ImagePolicy, imageId: string | undefined): Promise<ImageVerdict> {
   const { deps, fleet } = acting;
-  const facts = await deps.images.launches.describeLaunch(fleet.launchTemplate);
+  const facts = await deps.images.launches.describeLaunch(fleet.launchTemplate, imageId);
   const signature = facts.image === undefined ? 'not-required' : checkSignature(policy, facts.image);
   const verdict = judgeLaunch(policy, facts, signature, deps.clock.now());
   await alertOnce(acting, verdict.refusals, 'Image Refused');
@@ -47,13 +48,15 @@ async function alertOnce(acting: Acting, findings: readonly Finding[], detailTyp
  * Checks the launch the fleet is about to make: throws ImageRefusedError when the policy refuses
  * it; otherwise returns a note of its warnings for the launch's outcome ('' without any).
  */
-export async function gateLaunch(acting: Acting): Promise<string> {
+export async function gateLaunch(acting: Acting, imageId?: string): Promise<string> {
   const policy = acting.fleet.images;
   if (policy === undefined) return '';
-  let verdict = verdicts.get(acting);
+  const ofStep = verdicts.get(acting) ?? new Map<string, Promise<ImageVerdict>>();
+  verdicts.set(acting, ofStep);
+  let verdict = ofStep.get(imageId ?? '');
   if (verdict === undefined) {
-    verdict = judge(acting, policy);
-    verdicts.set(acting, verdict);
+    verdict = judge(acting, policy, imageId);
+    ofStep.set(imageId ?? '', verdict);
   }
   const { refusals, warnings } = await verdict;
   if (refusals.length > 0) throw new ImageRefusedError(`the image policy refused the launch: ${listed(refusals)}`);

@@ -4,6 +4,7 @@
  */
 import type { FleetConfig } from '../config.ts';
 import type { ForecastModel } from '../forecast/index.ts';
+import type { ImageView } from '../images/roll.ts';
 import type { LoadPoint, PredictiveState } from '../load-history.ts';
 import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from '../model.ts';
 import type { SubnetPlacement } from '../placement.ts';
@@ -27,6 +28,8 @@ export interface StepInput {
   readonly requests?: readonly OperatorRequest[];
   /** Stored load history and cached forecast model, for fleets with scaling.predictive. */
   readonly predictive?: PredictiveState;
+  /** What the shell read of images, for fleets with images.roll. */
+  readonly images?: ImageView;
   /** Without a status: the newest step in the decision log, if it has any (the status was lost). */
   readonly loggedStep?: number;
 }

@@ -2,7 +2,7 @@
  * One control step's decision for one fleet, as named pure phases in the order they run: sort
  * out whose instances they are, settle operator requests, reconcile records with EC2, assess
  * health (failover), decide the desired capacity, run the voluntary disruption methods within
- * the budget, launch what is missing, and advance everything out of service. Each phase reads
+ * the budget (a roll onto another image among them), launch what is missing, and advance everything out of service. Each phase reads
  * the context and returns what it decides.
  */
 import { type StepContext, type StepDecision, type StepInput, byInstanceId, stepContext } from './context.ts';
@@ -18,6 +18,7 @@ import { ownershipReport, releaseUnowned } from './ownership.ts';
 import { pausedDecision } from './paused.ts';
 import { planLaunches } from './plan-launches.ts';
 import { reconcile } from './reconcile.ts';
+import { planRoll, withRollImage } from './roll-phase.ts';
 import { settleRequests } from './settle-requests.ts';
 import type { InstanceRecord } from '../model.ts';
 
@@ -56,7 +57,8 @@ export function decideStep(input: StepInput): StepDecision {
   const { decision } = capacity;
   const desired = decision.desiredCapacity;
   const { evacuating } = evacuation;
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length });
+  const roll = planRoll(context, input.images, healthy, draining);
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, ...(roll.plan === undefined ? {} : { roll: roll.plan }) });
   const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: health.unitsInFlight, degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
@@ -67,10 +69,10 @@ export function decideStep(input: StepInput): StepDecision {
     reason: decision.reason,
     ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
     capacity: capacity.snapshot,
-    commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances],
-    notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...disruption.notes, ...launches.notes],
+    commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...withRollImage(launches.commands, roll.state, input.images), ...advances],
+    notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
-    nextStatus: nextStatus(context, { paused: false, evacuating }, decision),
+    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state }, decision),
     ...forecastOutputs(input, capacity),
     unowned,
   };

@@ -22,6 +22,8 @@ export interface DisruptionOutcome {
   readonly notes: readonly string[];
 }
 
+const UNBOUNDED: Allowance = { allowed: Number.POSITIVE_INFINITY };
+
 const instances = (count: number) => `${count} instance${count === 1 ? '' : 's'}`;
 
 function heldBack(reason: string, held: number, wanted: number, limit: Allowance, disrupting: number): string {
@@ -35,7 +37,7 @@ export function disrupt(input: DisruptionInput): DisruptionOutcome {
   const notes: string[] = [];
   for (const method of DISRUPTION_METHODS) {
     const proposal = method.propose({ ...input, members: staying });
-    const limit = allowance(input.budgets, method.reason, disrupting);
+    const limit = proposal.unbounded === true ? UNBOUNDED : allowance(input.budgets, method.reason, disrupting);
     const granted = proposal.moves.slice(0, limit.allowed);
     const held = proposal.moves.length - granted.length;
     notes.push(...proposal.notes);

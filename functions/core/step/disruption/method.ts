@@ -4,6 +4,7 @@
  * reason. The loop in ./index.ts runs the methods in order and lets the budget decide how many go.
  */
 import type { FleetConfig } from '../../config.ts';
+import type { RollPlan } from '../../images/roll.ts';
 import type { Member } from '../../placement.ts';
 import type { Evacuation } from '../context.ts';
 import type { DrainStart } from '../drains.ts';
@@ -15,6 +16,8 @@ export interface DisruptionContext {
   /** In service, healthy, and not taken out by an earlier method this step. */
   readonly members: readonly Member[];
   readonly evacuating: Evacuation;
+  /** What a roll onto another image may replace this step, while one runs. */
+  readonly roll?: RollPlan;
 }
 
 export interface Proposal {
@@ -22,6 +25,8 @@ export interface Proposal {
   readonly moves: readonly DrainStart[];
   /** Why the method could not do all it wanted, for the decision log. */
   readonly notes: readonly string[];
+  /** The budgets do not hold these moves back (a roll past its forced-patch deadline). */
+  readonly unbounded?: boolean;
 }
 
 export interface DisruptionMethod {

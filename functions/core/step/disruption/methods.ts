@@ -4,8 +4,9 @@
  */
 import { evacuation } from './evacuation.ts';
 import type { DisruptionMethod } from './method.ts';
+import { roll } from './roll.ts';
 import { scaleIn } from './scale-in.ts';
 
-export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn];
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll];
 
 export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);
