@@ -15,6 +15,8 @@ import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistenc
 import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table-keys.ts';
 import { WRITE_TOKEN } from './state/table-client.ts';
 
+type SavedArguments = Parameters<DynamoDBPersistenceLayer['saveSuccess']>;
+
 const STATUS = 'status';
 const IN_PROGRESS_EXPIRY = 'in_progress_expiration';
 const DATA = 'data';
@@ -41,9 +43,9 @@ export class EventRecords extends DynamoDBPersistenceLayer {
     });
   }
 
-  /** Records the handled event with what `stored` keeps of its result. */
-  override async saveSuccess(data: unknown, result: unknown): Promise<void> {
-    await super.saveSuccess(data, this.stored(result));
+  /** Records the handled event with what `stored` keeps of its result (JSON, as the result was). */
+  override async saveSuccess(data: SavedArguments[0], result: SavedArguments[1]): Promise<void> {
+    await super.saveSuccess(data, this.stored(result) as SavedArguments[1]);
   }
 
   /** Puts the in-progress record as Powertools does, with a token that recognises a retried write as its own. */
