@@ -49,7 +49,7 @@ async function fleetOf(size: number): Promise<FleetHarness> {
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `bench-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
-  fleet.configure({ capacity, instanceTypes: [{ type: 't4g.micro' }], targetGroups: [group.TargetGroups?.[0]?.TargetGroupArn ?? ''] });
+  fleet.configure({ capacity, targetGroups: [group.TargetGroups?.[0]?.TargetGroupArn ?? ''] });
   for (const [index, subnet] of fleet.subnets.entries()) {
     const count = Math.floor(size / fleet.subnets.length) + (index < size % fleet.subnets.length ? 1 : 0);
     const tags = { [FLEET_TAG]: fleet.fleet.name, [OWNER_TAG]: fleet.owner, [COMMAND_TAG]: `${fleet.fleet.name}/0/launch/${subnet.subnetId}` };
