@@ -3,7 +3,8 @@
  * layer on fleetward's table, except that the "in progress" record carries a write token. When
  * DynamoDB applied that write but its answer was lost and the SDK sent it again, the retry fails
  * its condition on the record the first attempt wrote; the token says it is this invocation's
- * own, so the event is handled instead of being answered as a duplicate of itself.
+ * own, so the event is handled instead of being answered as a duplicate of itself. What it keeps
+ * of a result is what `stored` makes of it: the caller bounds its size.
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -13,6 +14,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { IDEMPOTENCY_PARTITION, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table-keys.ts';
 import { WRITE_TOKEN } from './state/table-client.ts';
+
+type SavedArguments = Parameters<DynamoDBPersistenceLayer['saveSuccess']>;
 
 const STATUS = 'status';
 const IN_PROGRESS_EXPIRY = 'in_progress_expiration';
@@ -25,6 +28,7 @@ export class EventRecords extends DynamoDBPersistenceLayer {
   constructor(
     private readonly dynamodb: DynamoDBClient,
     private readonly table: string,
+    private readonly stored: (result: unknown) => unknown = (result) => result,
   ) {
     super({
       tableName: table,
@@ -37,6 +41,11 @@ export class EventRecords extends DynamoDBPersistenceLayer {
       dataAttr: DATA,
       awsSdkV3Client: dynamodb,
     });
+  }
+
+  /** Records the handled event with what `stored` keeps of its result (JSON, as the result was). */
+  override async saveSuccess(data: SavedArguments[0], result: SavedArguments[1]): Promise<void> {
+    await super.saveSuccess(data, this.stored(result) as SavedArguments[1]);
   }
 
   /** Puts the in-progress record as Powertools does, with a token that recognises a retried write as its own. */

@@ -98,17 +98,23 @@ export const actionItem = {
   }) satisfies z.ZodType<ActionRecord>,
 };
 
+const DECISION_PREFIX = 'DECISION#';
+const DECISION_PART_PREFIX = 'DECISIONPART#';
+
+/** What follows DECISION# in an entry's sort key: the step, and for a stopped step its time and run. */
+function decisionSuffix(entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>): string {
+  const step = String(entry.step).padStart(12, '0');
+  return entry.stopped === undefined ? step : `${step}#STOPPED#${String(entry.atMs).padStart(15, '0')}#${entry.stopped.runId}`;
+}
+
 /**
  * One step's decision: FLEET#<fleet> / DECISION#<step>, zero-padded so lexical order is step order;
- * a stopped step's after the step it followed: DECISION#<step>#STOPPED#<time>#<run>.
+ * a stopped step's after the step it followed: DECISION#<step>#STOPPED#<time>#<run>. It holds the
+ * first of its actions; `actionParts` counts the part items that hold the rest (decisionPartItem).
  */
 export const decisionItem = {
-  key: (fleet: string, entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>) => {
-    const step = `DECISION#${String(entry.step).padStart(12, '0')}`;
-    const stopped = entry.stopped === undefined ? '' : `#STOPPED#${String(entry.atMs).padStart(15, '0')}#${entry.stopped.runId}`;
-    return { pk: fleetPartition(fleet), sk: `${step}${stopped}` };
-  },
-  prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: 'DECISION#' }),
+  key: (fleet: string, entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>) => ({ pk: fleetPartition(fleet), sk: `${DECISION_PREFIX}${decisionSuffix(entry)}` }),
+  prefix: (fleet: string) => ({ pk: fleetPartition(fleet), skPrefix: DECISION_PREFIX }),
   schema: z.object({
     step: z.number(),
     atMs: z.number(),
@@ -127,7 +133,24 @@ export const decisionItem = {
     stopped: z
       .object({ outcome: oneOf<StoppedStep['outcome']>({ skipped: true, failed: true }), kind: z.string(), message: z.string(), runId: z.string() })
       .optional(),
+    actionParts: z.number().int().nonnegative().optional(),
   }) satisfies z.ZodType<DecisionEntry>,
+};
+
+/**
+ * The rest of a large entry's actions, in order: FLEET#<fleet> / DECISIONPART#<entry's suffix>#PART#<part>,
+ * outside the DECISION# prefix so that listing entries reads none of them.
+ */
+export const decisionPartItem = {
+  key: (fleet: string, entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>, part: number) => ({
+    pk: fleetPartition(fleet),
+    sk: `${DECISION_PART_PREFIX}${decisionSuffix(entry)}#PART#${String(part).padStart(4, '0')}`,
+  }),
+  prefix: (fleet: string, entry: Pick<DecisionEntry, 'step' | 'atMs' | 'stopped'>) => ({
+    pk: fleetPartition(fleet),
+    skPrefix: `${DECISION_PART_PREFIX}${decisionSuffix(entry)}#PART#`,
+  }),
+  schema: z.object({ actions: decisionItem.schema.shape.actions }),
 };
 
 /** An operator request: FLEET#<fleet> / REQUEST#<time>#<id>, sorted by time so the oldest is settled first. */

@@ -22,6 +22,8 @@ export interface StepOutcome {
   /** Instances of the fleet left alone as not this deployment's (another's, or foreign). */
   readonly unowned?: number;
   readonly actions: DecisionEntry['actions'];
+  /** In an outcome answered again from its event's record: how many ids and actions the record left out (./stored-outcome.ts). */
+  readonly omitted?: { readonly launched: number; readonly terminated: number; readonly actions: number };
 }
 
 /** The outcome of a step that an error stopped; never throws. */

@@ -13,6 +13,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { EventRecords } from '../aws/idempotency-store.ts';
 import { type StepOutcome, runFleetStep } from '../control/run-step.ts';
+import { storedOutcome } from '../control/stored-outcome.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { orphansOf } from '../core/orphans.ts';
 import { type OrphanReportDependencies, reportOrphans } from '../control/orphans.ts';
@@ -68,7 +69,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const { compute } = ports;
 
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: EVENT_MEMORY_SECONDS });
-  const persistenceStore = new EventRecords(clients.dynamodb, tableName);
+  // The event's record keeps a bounded summary of the outcomes: 500 fleets' full results would pass 400 KB.
+  const persistenceStore = new EventRecords(clients.dynamodb, tableName, (outcomes) => (outcomes as StepOutcome[]).map(storedOutcome));
 
   const stepFleets = makeIdempotent(
     async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {

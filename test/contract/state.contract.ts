@@ -244,6 +244,30 @@ function decisionsContract(subject: StateContractSubject) {
       await expect(records.appendDecision(FLEET, other)).rejects.toThrow(new DecisionLoggedError(FLEET, 5, decisionEntry(5).atMs));
       expect(await records.listDecisions(FLEET, 10)).toEqual([decisionEntry(5)]);
     });
+
+    // 3,000 adopted instances (a first run over an existing fleet) and 2,000 victims in one step
+    // made items past DynamoDB's 400 KB: the step had acted, and then reported itself failed.
+    it.each([
+      { kind: 'adopt', count: 3000, outcome: (i: number) => `adopted i-${String(i).padStart(17, '0')} as in service` },
+      { kind: 'advance', count: 2000, outcome: (i: number) => `drained and terminated i-${String(i).padStart(17, '0')} after 300 s` },
+    ] as const)('logs a step with $count $kind actions whole, listed with its neighbours', async ({ kind, count, outcome }) => {
+      const { records } = await subject.create();
+      const big: DecisionEntry = {
+        ...decisionEntry(2),
+        actions: Array.from({ length: count }, (_, i) => ({
+          commandId: `${FLEET}/2/${kind}/i-${String(i).padStart(17, '0')}`,
+          kind,
+          reason: `${kind}: instance ${i} of ${count}, capacity 3000 units above the target of 1000 units (maxStep unlimited)`,
+          outcome: outcome(i),
+        })),
+      };
+      for (const entry of [decisionEntry(1), big, decisionEntry(3)]) await records.appendDecision(FLEET, entry);
+      await records.appendDecision(FLEET, big);
+      expect(await records.listDecisions(FLEET, 10)).toEqual([decisionEntry(3), big, decisionEntry(1)]);
+      expect(await records.listDecisions(FLEET, 2)).toEqual([decisionEntry(3), big]);
+      const other = { ...big, atMs: NOW + MINUTE, trigger: 'alarm Backlog' };
+      await expect(records.appendDecision(FLEET, other)).rejects.toThrow(new DecisionLoggedError(FLEET, 2, big.atMs));
+    });
   });
 }
 

@@ -2,7 +2,7 @@
 // that a failed conditional write says why from the item it returns, without reading it again.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, it, vi } from 'vitest';
 import { dynamoState } from '../../functions/aws/state/dynamo-state.ts';
 import { forecastItem, statusItem } from '../../functions/aws/table-keys.ts';
@@ -43,4 +43,27 @@ it('names a lease holder and an earlier journal entry from the failed conditiona
   } finally {
     sent.mockRestore();
   }
+});
+
+it("says so when a large entry's part was never written (the run stopped between its items), and reads only small items listing it", async () => {
+  const { records } = await freshState();
+  const actions = Array.from({ length: 4000 }, (_, i) => ({ commandId: `workers/1/adopt/i-${i}`, kind: 'adopt' as const, reason: 'tagged for the fleet, not yet recorded', outcome: `adopted i-${i}` }));
+  const entry = {
+    step: 1,
+    atMs: 1_800_000_000_000,
+    trigger: 'schedule',
+    decision: { desiredCapacity: 4000, direction: 'hold' as const, reason: 'adopted', notes: [], dryRun: false },
+    metric: { kind: 'missing' as const, label: 'Test/Load', why: 'no datapoint' },
+    actions,
+  };
+  await records.appendDecision('workers', entry);
+  const parts = await documents.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'FLEET#workers', ':p': 'DECISION' } }));
+  const sizes = (parts.Items ?? []).map((item) => [String(item.sk), Buffer.byteLength(JSON.stringify(item))] as const);
+  expect(sizes.map(([sk]) => sk)).toEqual(['DECISION#000000000001', 'DECISIONPART#000000000001#PART#0001', 'DECISIONPART#000000000001#PART#0002']);
+  expect(sizes[0]?.[1]).toBeLessThan(40 * 1024);
+  await documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'FLEET#workers', sk: 'DECISIONPART#000000000001#PART#0002' } }));
+  const [listed] = await records.listDecisions('workers', 1);
+  expect(listed?.decision.notes).toEqual(["1 of 2 parts of this entry's actions were not written: the run stopped while logging it"]);
+  expect(listed?.actions.slice(0, 5)).toEqual(actions.slice(0, 5));
+  expect(listed?.actions.length).toBeLessThan(actions.length);
 });

@@ -10,6 +10,7 @@ import { CreateTargetGroupCommand, DescribeTargetHealthCommand } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
+import { storedOutcome } from '../../functions/control/stored-outcome.ts';
 import { FleetHarness } from './harness.ts';
 
 const UNHEALTHY = { Key: 'fleetward-test:target', Value: 'unhealthy' };
@@ -143,7 +144,7 @@ describe('an EC2 rebalance recommendation, through the handler', () => {
 
     expect(result.fleets[0]?.terminated).toEqual([atRisk]);
     expect(result.fleets[0]?.launched).toHaveLength(1);
-    expect(again.fleets).toEqual(result.fleets);
+    expect(again.fleets).toEqual(result.fleets.map(storedOutcome));
     const replacement = result.fleets[0]?.launched[0] ?? '';
     expect(result.fleets[0]?.actions.find((a) => a.kind === 'failover')?.reason).toMatch(
       /^EC2 rebalance recommendation: capacity at risk: replace it in us-east-1[ab] to balance zones, move its 1 target group registration\(s\), then terminate it$/,

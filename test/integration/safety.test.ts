@@ -2,7 +2,10 @@
  * Acting at most once: duplicated events, concurrent invocations and a run that dies half-way
  * through never launch more than the fleet needs.
  */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { MetadataBearer } from '@smithy/types';
+import { IDEMPOTENCY_PARTITION } from '../../functions/aws/table-keys.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { FleetHarness, scheduleEvent } from './harness.ts';
 
@@ -48,9 +51,28 @@ describe('acting at most once', () => {
     await fleet.publish(90);
     const again = await fleet.invoke(event);
 
-    expect(again).toEqual(first);
+    expect(again).toEqual({
+      ...first,
+      fleets: first.fleets.map((outcome) => ({ ...outcome, launched: [], terminated: [], actions: [], omitted: { launched: 3, terminated: 0, actions: outcome.actions.length } })),
+    });
     expect(await fleet.instances()).toHaveLength(3);
     expect(await fleet.records().listDecisions(fleet.fleet.name, 10)).toHaveLength(1);
+  });
+
+  // The record held the whole result, every id and action of every fleet, under one 400 KB item.
+  it("keeps the event's record small: each fleet's outcome and counts, no instance ids or actions", async () => {
+    const fleet = await FleetHarness.create();
+    await fleet.publish(30);
+    const result = await fleet.invoke(scheduleEvent('execution-2'));
+    const launched = result.fleets[0]?.launched ?? [];
+    expect(launched).toHaveLength(3);
+
+    const { Items = [] } = await fleet.dynamodb.send(
+      new ScanCommand({ TableName: fleet.tableName, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: IDEMPOTENCY_PARTITION } } }),
+    );
+    const [stored] = Items.map((item) => unmarshall(item).data as unknown[]);
+    expect(stored).toEqual(result.fleets.map((outcome) => ({ ...outcome, launched: [], terminated: [], actions: [], omitted: { launched: 3, terminated: 0, actions: 3 } })));
+    for (const id of launched) expect(JSON.stringify(Items)).not.toContain(id);
   });
 
   it('launches exactly the needed number when two invocations race for one fleet', async () => {

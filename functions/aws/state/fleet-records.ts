@@ -1,14 +1,16 @@
 /**
  * The FleetRecords port on DynamoDB: the fleet's status and instance records (versioned, written
  * only if the version read is still there; the failed condition hands back the version found),
- * operator requests in time order, and the decision log, newest first, expiring after its days.
+ * operator requests in time order, and the decision log, newest first, expiring after its days,
+ * a large entry's actions spread over part items (./decision-parts.ts).
  */
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FleetStatus, InstanceRecord, OperatorRequest } from '../../core/model.ts';
 import type { NextStatus } from '../../core/step/index.ts';
 import { ConcurrentUpdateError, DecisionLoggedError, DuplicateRequestError, recordNames } from '../../ports/errors.ts';
 import { type DecisionEntry, type FleetRecords, type InstanceChanges, isSameDecision } from '../../ports/state.ts';
-import { TTL_ATTRIBUTE, decisionItem, instanceItem, requestItem, statusItem } from '../table-keys.ts';
+import { TTL_ATTRIBUTE, decisionItem, decisionPartItem, instanceItem, requestItem, statusItem } from '../table-keys.ts';
+import { packActions } from './decision-parts.ts';
 import type { ConditionFailure, TableClient } from './table-client.ts';
 
 /** Create (no version expected: the item must not exist) or replace the version read. */
@@ -92,15 +94,27 @@ export class DynamoFleetRecords implements FleetRecords {
     );
   }
 
+  /**
+   * The entry's own item is the commit point: written first, conditionally, with the first of its
+   * actions; the part items with the rest follow, written by the run whose entry it is (again on a
+   * retry, the same parts). A run that dies between leaves an entry that says what it is missing.
+   */
   async appendDecision(fleet: string, entry: DecisionEntry): Promise<void> {
     const expiresAt = Math.floor(entry.atMs / 1000) + this.decisionLogDays * 86_400;
+    const [first = [], ...parts] = packActions(entry.actions);
     const failure = await this.table.putIf({
-      Item: { ...decisionItem.key(fleet, entry), ...entry, [TTL_ATTRIBUTE]: expiresAt },
+      Item: { ...decisionItem.key(fleet, entry), ...entry, actions: first, ...(parts.length > 0 ? { actionParts: parts.length } : {}), [TTL_ATTRIBUTE]: expiresAt },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
-    if (failure === undefined) return;
-    const logged = this.table.decode(decisionItem.schema, failure.found, `decision ${entry.step} of fleet ${fleet}`);
-    if (!isSameDecision(logged, entry)) throw new DecisionLoggedError(fleet, entry.step, logged.atMs);
+    if (failure !== undefined) {
+      const logged = this.table.decode(decisionItem.schema, failure.found, `decision ${entry.step} of fleet ${fleet}`);
+      if (!isSameDecision(logged, entry)) throw new DecisionLoggedError(fleet, entry.step, logged.atMs);
+    }
+    for (const [index, actions] of parts.entries()) {
+      await this.table.client.send(
+        new PutCommand({ TableName: this.table.name, Item: { ...decisionPartItem.key(fleet, entry, index + 1), actions, [TTL_ATTRIBUTE]: expiresAt } }),
+      );
+    }
   }
 
   async listDecisions(fleet: string, limit: number): Promise<DecisionEntry[]> {
@@ -114,7 +128,21 @@ export class DynamoFleetRecords implements FleetRecords {
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map((item) => this.table.decode(decisionItem.schema, item, `decision ${String(item.sk)} of fleet ${fleet}`));
+    const entries = (result.Items ?? []).map((item) => this.table.decode(decisionItem.schema, item, `decision ${String(item.sk)} of fleet ${fleet}`));
+    return Promise.all(entries.map((entry) => this.withParts(fleet, entry)));
+  }
+
+  /** The entry with the actions of its part items after its own, in order; a part never written is said in a note. */
+  private async withParts(fleet: string, { actionParts = 0, ...entry }: DecisionEntry & { actionParts?: number }): Promise<DecisionEntry> {
+    if (actionParts === 0) return entry;
+    const { pk, skPrefix } = decisionPartItem.prefix(fleet, entry);
+    const items = await this.table.queryPrefix(pk, skPrefix);
+    const parts = items.map((item) => this.table.decode(decisionPartItem.schema, item, `decision part ${String(item.sk)} of fleet ${fleet}`).actions);
+    const notes =
+      parts.length < actionParts
+        ? [...entry.decision.notes, `${actionParts - parts.length} of ${actionParts} parts of this entry's actions were not written: the run stopped while logging it`]
+        : entry.decision.notes;
+    return { ...entry, decision: { ...entry.decision, notes }, actions: [...entry.actions, ...parts.flat()] };
   }
 
   /** The version of the item that failed a versioned write; undefined when there is no item. */

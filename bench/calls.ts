@@ -1,0 +1,103 @@
+/**
+ * The AWS calls of a steady step: a fleet of N instances (one target group) on moto, launched in
+ * one call per zone as fleetward would have launched them, adopted and stepped until nothing changes, then one more scheduled step counted by an SDK middleware on every
+ * client the handler uses, by service and command, DynamoDB writes apart. Prints the table for
+ * 100 and 1,000 instances (`--sizes 100,1000`).
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { DescribeSubnetsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import { resetEmulator, startEmulator, useEmulatorEnvironment } from '../dev/moto-server.ts';
+import { COMMAND_TAG, FLEET_TAG, OWNER_TAG } from '../functions/core/tags.ts';
+import { FleetHarness } from '../test/integration/harness.ts';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000' } } });
+const sizes = values.sizes.split(',').map(Number);
+const DYNAMODB_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const emulator = await startEmulator();
+useEmulatorEnvironment(emulator.endpoint);
+
+interface ClientWithStack {
+  readonly middlewareStack: { use(pluggable: Pluggable<object, MetadataBearer>): void };
+}
+
+/** Counts every call (not every retried attempt) a client sends while `counting` is on. */
+function count(client: ClientWithStack, service: string, calls: string[], counting: () => boolean): void {
+  client.middlewareStack.use({
+    applyToStack: (stack) =>
+      stack.add(
+        <Output extends MetadataBearer>(next: InitializeHandler<object, Output>, context: HandlerExecutionContext) =>
+          (args: InitializeHandlerArguments<object>) => {
+            if (counting()) calls.push(`${service} ${context.commandName ?? '?'}`);
+            return next(args);
+          },
+        { step: 'initialize', name: `count-${service}` },
+      ),
+  });
+}
+
+async function fleetOf(size: number): Promise<FleetHarness> {
+  const capacity = { min: size, max: size, initial: size };
+  const fleet = await FleetHarness.create({ capacity }, 3);
+  const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
+  const group = await fleet.elbv2.send(
+    new CreateTargetGroupCommand({ Name: `bench-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
+  );
+  fleet.configure({ capacity, targetGroups: [group.TargetGroups?.[0]?.TargetGroupArn ?? ''] });
+  for (const [index, subnet] of fleet.subnets.entries()) {
+    const count = Math.floor(size / fleet.subnets.length) + (index < size % fleet.subnets.length ? 1 : 0);
+    const tags = { [FLEET_TAG]: fleet.fleet.name, [OWNER_TAG]: fleet.owner, [COMMAND_TAG]: `${fleet.fleet.name}/0/launch/${subnet.subnetId}` };
+    await fleet.ec2.send(
+      new RunInstancesCommand({
+        LaunchTemplate: { LaunchTemplateName: fleet.launchTemplateName },
+        MinCount: count,
+        MaxCount: count,
+        SubnetId: subnet.subnetId,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+      }),
+    );
+  }
+  return fleet;
+}
+
+async function steadyStepCalls(size: number): Promise<string[]> {
+  const fleet = await fleetOf(size);
+  const calls: string[] = [];
+  let counting = false;
+  for (const [service, client] of [['DynamoDB', fleet.dynamodb], ['EC2', fleet.ec2], ['ELBv2', fleet.elbv2], ['CloudWatch', fleet.cloudwatch], ['EventBridge', fleet.eventbridge]] as const) {
+    count(client, service, calls, () => counting);
+  }
+  for (let step = 0; step < 4; step += 1) await fleet.step(10 * size);
+  if ((await fleet.instances()).length !== size) throw new Error(`the fleet did not reach ${size} instances`);
+  fleet.clock.advance(60);
+  await fleet.publish(10 * size);
+  counting = true;
+  const result = await fleet.invoke();
+  counting = false;
+  if (result.fleets[0]?.actions.length !== 0) throw new Error(`the counted step was not steady: ${JSON.stringify(result.fleets[0]?.actions.slice(0, 3))}`);
+  return calls;
+}
+
+const tally = (calls: readonly string[], prefix: string) => calls.filter((call) => call.startsWith(prefix)).length;
+const rows: string[] = [];
+for (const size of sizes) {
+  await resetEmulator(emulator);
+  const started = performance.now();
+  const calls = await steadyStepCalls(size);
+  const writes = calls.filter((call) => DYNAMODB_WRITES.has(call.split(' ')[1] ?? '')).length;
+  const byCommand = [...new Set(calls)].map((call) => `${call} ×${calls.filter((c) => c === call).length}`).join(', ');
+  rows.push(
+    `| ${size} | ${calls.length} | ${tally(calls, 'DynamoDB')} (${writes} writes) | ${tally(calls, 'EC2')} | ${tally(calls, 'ELBv2')} | ${tally(calls, 'CloudWatch')} | ${byCommand} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
+  );
+}
+await emulator.stop();
+
+console.log('| instances | calls | DynamoDB | EC2 | ELBv2 | CloudWatch | by command | bench time |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);
