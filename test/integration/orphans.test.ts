@@ -22,8 +22,9 @@ describe('instances of a fleet removed from the config', () => {
     await fleet.step(20);
     const orphans = (await fleet.instances()).map((i) => i.InstanceId ?? '').sort();
     expect(orphans).toHaveLength(2);
+    const removed = fleet.name;
 
-    fleet.configure({ name: 'web' });
+    fleet.configure({ name: fleet.unique('web') });
     const metric = orphanMetric(fleet);
     const warn = vi.spyOn(fleet.logger, 'warn');
     const first = await fleet.step(20);
@@ -33,7 +34,7 @@ describe('instances of a fleet removed from the config', () => {
     expect(metric()).toEqual([2, 2]);
     expect(notifications(warn)).toHaveLength(1);
     expect(notifications(warn)[0]?.[1]).toMatchObject({
-      message: `2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: ${orphans.map((id) => `${id} (fleet workers)`).join(', ')}`,
+      message: `2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: ${orphans.map((id) => `${id} (fleet ${removed})`).join(', ')}`,
       instanceIds: orphans,
     });
     const described = await fleet.ec2.send(new DescribeInstancesCommand({ InstanceIds: orphans }));
@@ -44,7 +45,8 @@ describe('instances of a fleet removed from the config', () => {
     const fleet = await FleetHarness.create();
     await fleet.step(10);
     const [orphan] = (await fleet.instances()).map((i) => i.InstanceId ?? '');
-    fleet.configure({ name: 'web' });
+    const removed = fleet.name;
+    fleet.configure({ name: fleet.unique('web') });
     const warn = vi.spyOn(fleet.logger, 'warn');
 
     const result = await fleet.invoke({
@@ -59,7 +61,7 @@ describe('instances of a fleet removed from the config', () => {
       detail: { 'instance-id': orphan, state: 'stopping' },
     });
 
-    expect(result).toMatchObject({ status: 'ignored', reason: `${orphan} carries fleetward:fleet=workers, a fleet that is not in the config: orphaned, left alone` });
+    expect(result).toMatchObject({ status: 'ignored', reason: `${orphan} carries fleetward:fleet=${removed}, a fleet that is not in the config: orphaned, left alone` });
     expect(warn.mock.calls.map(([message]) => message)).toContain('ignored an event about an orphaned instance');
   });
 

@@ -109,7 +109,7 @@ describe('scaling a fleet from its metric', () => {
     await fleet.publish(25);
 
     const listed = await fleet.invoke(alarmEvent('backlog-high'));
-    expect(listed).toMatchObject({ status: 'done', fleets: [{ fleet: 'workers', desiredCapacity: 3 }] });
+    expect(listed).toMatchObject({ status: 'done', fleets: [{ fleet: fleet.name, desiredCapacity: 3 }] });
     expect(await fleet.instances()).toHaveLength(3);
 
     fleet.clock.advance(60);

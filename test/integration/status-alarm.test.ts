@@ -9,6 +9,7 @@ import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } fr
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { FleetHarness } from './harness.ts';
+import { requires } from './capabilities.ts';
 
 const IMPAIRED = { Key: 'fleetward-test:status', Value: 'impaired' };
 
@@ -74,7 +75,7 @@ describe('status check alarms', () => {
     }
 
     expect((await fleet.instances()).map((i) => i.InstanceId)).toContain(sick);
-    const [decision] = await fleet.records().listDecisions('workers', 1);
+    const [decision] = await fleet.records().listDecisions(fleet.name, 1);
     expect(decision?.decision.notes).toContain(
       `ignored status check alarm prod-status-2 on ${sick}: the alarm is not the fleet's and DescribeInstanceStatus reports its status checks ok`,
     );
@@ -82,6 +83,7 @@ describe('status check alarms', () => {
 
   it('fails over on an alarm of any name, whichever of its metrics is the status check, once DescribeInstanceStatus confirms the instance impaired', async () => {
     const { fleet, sick } = await fleetOfTwo();
+    requires('forced failures');
     await fleet.ec2.send(new CreateTagsCommand({ Resources: [sick], Tags: [IMPAIRED] }));
 
     const result = await fleet.invoke(await forceStatusAlarm(fleet, 'web-1-status', sick));

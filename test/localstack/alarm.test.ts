@@ -5,7 +5,7 @@
  */
 import { DescribeAlarmsCommand, type MetricAlarm, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE, alarmEvent } from '../integration/harness.ts';
+import { FleetHarness, METRIC_NAMESPACE, alarmEvent } from '../integration/harness.ts';
 
 async function alarmOnceEvaluated(fleet: FleetHarness, alarmName: string, timeoutMs: number): Promise<MetricAlarm> {
   const deadline = Date.now() + timeoutMs;
@@ -25,7 +25,7 @@ describe('on LocalStack', () => {
       new PutMetricAlarmCommand({
         AlarmName: alarmName,
         Namespace: METRIC_NAMESPACE,
-        MetricName: METRIC_NAME,
+        MetricName: fleet.metricName,
         Statistic: 'Average',
         Period: 10,
         EvaluationPeriods: 1,
