@@ -2,8 +2,7 @@
  * What the emulator the integration tests run against can do, in one place: a test that needs
  * what its target lacks is skipped with a note that says exactly why (shown in vitest's output).
  */
-import { inject } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner, inject } from 'vitest';
 import type { EmulatorTarget } from './emulator-target.ts';
 
 export type Capability = 'load balancing' | 'forced failures';
@@ -33,7 +32,7 @@ export function lacking(...needs: readonly Capability[]): string | undefined {
 export function requires(...needs: readonly Capability[]): void {
   const reason = lacking(...needs);
   if (reason === undefined) return;
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (test === undefined) throw new Error(`requires() runs inside a test: ${reason}`);
   test.context.skip(reason);
 }

@@ -107,7 +107,7 @@ describe('fleetward status and history', () => {
     expect(text).toMatchObject({ code: 0, stderr: '' });
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^step 2 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}schedule at 2026-11-24T12:00:00Z {2}desired 5$/);
-    expect(lines[1]).toBe('  scale out 3 -> 5: Average Test/Load/Backlog = 50 total at target 10 per unit recommends 5');
+    expect(lines[1]).toBe(`  scale out 3 -> 5: Average Test/Load/${fleet.metricName} = 50 total at target 10 per unit recommends 5`);
     expect(lines.slice(2)).toHaveLength(2);
     for (const line of lines.slice(2)) {
       expect(line).toMatch(/^ {2}launch subnet-[0-9a-f]+: capacity 3 is below desired 5: 1 instance\(s\) in us-east-1[abc] to balance zones -> launched i-[0-9a-f]+ \(t4g\.micro\)$/);
@@ -317,7 +317,7 @@ describe('fleetward evacuate, pause, resume and plan', () => {
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 2)).toEqual([
       `plan for fleet ${fleet.name}: what step 2 would do now (nothing was changed)`,
-      '  desired 5: scale out 3 -> 5: Average Test/Load/Backlog = 50 total at target 10 per unit recommends 5',
+      `  desired 5: scale out 3 -> 5: Average Test/Load/${fleet.metricName} = 50 total at target 10 per unit recommends 5`,
     ]);
     expect(lines).toContain('  capacity: 3 unit(s) in 3 instance(s), 0 warming, 0 being replaced');
     expect(lines).toContain('commands (2):');

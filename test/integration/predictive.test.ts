@@ -91,7 +91,7 @@ describe('predictive scaling with a stored load history', () => {
     const result = await fleet.step(42);
 
     expect(result.fleets[0]?.reason).toBe(
-      'scale out 0 -> 5: Average Test/Load/Backlog = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)',
+      `scale out 0 -> 5: Average Test/Load/${fleet.metricName} = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)`,
     );
     const stored = await fleet.history().listLoad(fleet.name, 60, 0);
     expect(stored.map((p) => p.load)).toEqual([4.2]);
@@ -174,7 +174,7 @@ describe('predictive scaling with a stored load history', () => {
 
       expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 3 });
       expect(result.fleets[0]?.reason).toBe(
-        'scale out 0 -> 3: Average Test/Load/Backlog = 30 total at target 10 per unit recommends 3 (no forecast yet: reading the load history failed (Rate of requests exceeds the allowed throughput))',
+        `scale out 0 -> 3: Average Test/Load/${fleet.metricName} = 30 total at target 10 per unit recommends 3 (no forecast yet: reading the load history failed (Rate of requests exceeds the allowed throughput))`,
       );
     } finally {
       failing.mockRestore();
