@@ -114,7 +114,7 @@ describe('scaling a fleet from its metric', () => {
 
     fleet.clock.advance(60);
     await fleet.publish(45);
-    const prefixed = await fleet.invoke(alarmEvent('fleetward-workers-cpu'));
+    const prefixed = await fleet.invoke(alarmEvent(`fleetward-${fleet.name}-cpu`));
     expect(prefixed).toMatchObject({ status: 'done', fleets: [{ desiredCapacity: 5 }] });
   });
 

@@ -99,11 +99,11 @@ describe('status check alarms', () => {
   it("fails over at once on the fleet's own alarm, named fleetward-<fleet>-, whatever EC2 reports", async () => {
     const { fleet, sick } = await fleetOfTwo();
 
-    const result = await fleet.invoke(await forceStatusAlarm(fleet, `fleetward-workers-${sick}`, sick));
+    const result = await fleet.invoke(await forceStatusAlarm(fleet, `fleetward-${fleet.name}-${sick}`, sick));
 
     expect(result.fleets[0]?.terminated).toEqual([sick]);
     expect(result.fleets[0]?.launched).toHaveLength(1);
     const failover = result.fleets[0]?.actions.find((a) => a.kind === 'failover');
-    expect(failover?.reason).toMatch(new RegExp(`^status check alarm in ALARM: fleetward-workers-${sick} \\(owned by the fleet\\): replace it in `));
+    expect(failover?.reason).toMatch(new RegExp(`^status check alarm in ALARM: fleetward-${fleet.name}-${sick} \\(owned by the fleet\\): replace it in `));
   });
 });

@@ -20,7 +20,7 @@ async function alarmOnceEvaluated(fleet: FleetHarness, alarmName: string, timeou
 describe('on LocalStack', () => {
   it('scales out on an alarm LocalStack evaluated from the metric', async () => {
     const fleet = await FleetHarness.create({ capacity: { min: 1, max: 6 } });
-    const alarmName = `fleetward-workers-backlog-${fleet.tableName}`;
+    const alarmName = `fleetward-${fleet.name}-backlog`;
     await fleet.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: alarmName,
