@@ -5,7 +5,7 @@
 import { TestRunner, inject } from 'vitest';
 import type { EmulatorTarget } from './emulator-target.ts';
 
-export type Capability = 'load balancing' | 'forced failures';
+export type Capability = 'load balancing' | 'forced failures' | 'moto pricing answer';
 
 const LACKING: Record<EmulatorTarget, Partial<Record<Capability, string>>> = {
   'moto-launcher': {},
@@ -17,6 +17,7 @@ const LACKING: Record<EmulatorTarget, Partial<Record<Capability, string>>> = {
     'load balancing': 'needs ELBv2 target groups; LocalStack community answers 501 for ELBv2',
     'forced failures':
       'needs the moto test launcher to force an impaired status or an unhealthy target; LocalStack reports every instance ok',
+    'moto pricing answer': "asserts moto's HTTP 500 for the Price List API (no Pricing backend); LocalStack community answers it otherwise",
   },
 };
 
