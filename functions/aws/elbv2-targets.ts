@@ -1,4 +1,8 @@
-/** The LoadBalancerPort on ELBv2: target health per instance, registration (one instance, or a batch in one group) and deregistration. */
+/**
+ * The LoadBalancerPort on ELBv2: target health per instance, registration (one instance, or a
+ * batch in one group) and deregistration. An endpoint that does not implement ELBv2 (LocalStack
+ * community answers 501) fails as LoadBalancingUnavailableError, which the step degrades on.
+ */
 import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
@@ -7,8 +11,22 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetHealth } from '../core/model.ts';
 import type { LoadBalancerPort } from '../ports/index.ts';
+import { LoadBalancingUnavailableError } from '../ports/errors.ts';
 import { mergeTargetHealth } from '../core/target-health.ts';
 import { toTargetHealth } from './target-health.ts';
+
+const NOT_IMPLEMENTED = 501;
+
+/** The call's answer; a 501 answer (the endpoint does not implement ELBv2) as LoadBalancingUnavailableError. */
+async function unavailableOn501<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === NOT_IMPLEMENTED) throw new LoadBalancingUnavailableError(status, error instanceof Error ? error.message : String(error), { cause: error });
+    throw error;
+  }
+}
 
 export class Elbv2Targets implements LoadBalancerPort {
   constructor(private readonly elbv2: ElasticLoadBalancingV2Client) {}
@@ -16,7 +34,7 @@ export class Elbv2Targets implements LoadBalancerPort {
   async targetHealth(targetGroupArns: readonly string[]): Promise<Map<string, TargetHealth>> {
     const health = new Map<string, TargetHealth>();
     for (const arn of targetGroupArns) {
-      const result = await this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+      const result = await unavailableOn501(this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })));
       for (const description of result.TargetHealthDescriptions ?? []) {
         mergeTargetHealth(health, description.Target?.Id ?? '', toTargetHealth(description.TargetHealth?.State));
       }
@@ -26,20 +44,20 @@ export class Elbv2Targets implements LoadBalancerPort {
 
   async register(targetGroupArns: readonly string[], instanceId: string): Promise<void> {
     for (const arn of targetGroupArns) {
-      await this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] }));
+      await unavailableOn501(this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] })));
     }
   }
 
   /** One call for the group: ELBv2 takes the whole batch or none of it (every instance must run). */
   async registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void> {
-    await this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }));
+    await unavailableOn501(this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) })));
   }
 
   /** Deregistering what is no longer registered (a retried step) counts as done. */
   async deregister(targetGroupArns: readonly string[], instanceId: string): Promise<void> {
     for (const arn of targetGroupArns) {
       try {
-        await this.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] }));
+        await unavailableOn501(this.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instanceId }] })));
       } catch (error) {
         if (!(error instanceof Error && error.name === 'InvalidTargetException')) throw error;
       }

@@ -12,6 +12,7 @@ import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
 import { mergeTargetHealth } from '../core/target-health.ts';
+import { LoadBalancingUnavailableError } from '../ports/errors.ts';
 
 /** The groups each instance is registered in (draining from a group is not being in it). */
 export type Membership = ReadonlyMap<string, ReadonlySet<string>>;
@@ -32,11 +33,27 @@ async function readTargetGroups(deps: StepDependencies, fleet: FleetConfig): Pro
   return { health, membership };
 }
 
-/** EC2's view merged with the target groups' view of each instance, and the groups each is in. */
-async function observe(deps: StepDependencies, fleet: FleetConfig): Promise<{ observed: ObservedInstance[]; membership: Membership }> {
-  const [instances, { health, membership }] = await Promise.all([deps.compute.describeFleetInstances(fleet.name), readTargetGroups(deps, fleet)]);
-  const unregistered = fleet.targetGroups.length > 0 ? 'not-registered' : 'unknown';
-  return { observed: instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered)), membership };
+/** The target groups' view, or none at an endpoint that does not implement load balancing (an emulator answering 501). */
+async function readServableTargetGroups(deps: StepDependencies, fleet: FleetConfig) {
+  try {
+    return { ...(await readTargetGroups(deps, fleet)), servable: fleet };
+  } catch (error) {
+    if (!(error instanceof LoadBalancingUnavailableError)) throw error;
+    deps.log.warn('load balancing is unavailable at this endpoint: the step goes on without target groups', { fleet: fleet.name, error: error.message });
+    const note = `${error.message}: target group(s) not read, registered or deregistered this step`;
+    return { health: new Map<string, TargetHealth>(), membership: new Map<string, Set<string>>(), servable: { ...fleet, targetGroups: [] }, note };
+  }
+}
+
+/**
+ * EC2's view merged with the target groups' view of each instance, the groups each is in, and
+ * the fleet as this step can serve it (without target groups where load balancing is unavailable).
+ */
+async function observe(deps: StepDependencies, fleet: FleetConfig) {
+  const [instances, { health, membership, servable, note }] = await Promise.all([deps.compute.describeFleetInstances(fleet.name), readServableTargetGroups(deps, fleet)]);
+  const unregistered = servable.targetGroups.length > 0 ? 'not-registered' : 'unknown';
+  const observed = instances.map((instance) => observedOf(instance, health.get(instance.instanceId) ?? unregistered));
+  return { observed, membership: membership as Membership, fleet: servable, ...(note === undefined ? {} : { note }) };
 }
 
 /** An instance as the core reads it: field by field, so every one has the same shape (copying it stays cheap). */
@@ -69,16 +86,19 @@ async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): P
   return { loggedStep: newest.step };
 }
 
-/** Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and only with `storeBackfill`. */
-export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
-  const [{ status, loggedStep }, records, requests, { observed, membership }, subnets, predictive, images] = await Promise.all([
-    statusOrLoggedStep(deps, fleet),
-    deps.records.listInstances(fleet.name),
-    deps.records.listRequests(fleet.name),
-    observe(deps, fleet),
-    deps.compute.describeSubnets(fleet.subnets),
-    predictiveStateForStep(deps, fleet, storeBackfill),
-    readImageView(deps, fleet),
+/**
+ * Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and
+ * only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
+ */
+export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
+  const [{ status, loggedStep }, records, requests, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
+    statusOrLoggedStep(deps, configured),
+    deps.records.listInstances(configured.name),
+    deps.records.listRequests(configured.name),
+    observe(deps, configured),
+    deps.compute.describeSubnets(configured.subnets),
+    predictiveStateForStep(deps, configured, storeBackfill),
+    readImageView(deps, configured),
   ]);
   const nowMs = deps.clock.now();
   const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
@@ -87,7 +107,7 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decision = decideStep({
+  const decided = decideStep({
     fleet,
     owner: deps.owner,
     status,
@@ -102,6 +122,7 @@ export async function observeAndDecide(deps: StepDependencies, fleet: FleetConfi
     ...(images === undefined ? {} : { images }),
     ...(loggedStep === undefined ? {} : { loggedStep }),
   });
-  return { status, records, requests, observed, membership, metric, nowMs, decision };
+  const decision = note === undefined ? decided : { ...decided, notes: [note, ...decided.notes] };
+  return { fleet, status, records, requests, observed, membership, metric, nowMs, decision };
 }
 

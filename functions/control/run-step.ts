@@ -25,8 +25,8 @@ export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) 
 }
 
 /** Observe, decide, act, record: the step once the lease is held. */
-async function stepUnderLease(deps: StepDependencies, fleet: FleetConfig, trigger: string, signals: readonly InstanceSignal[]): Promise<StepOutcome> {
-  const { status, records, requests, observed, membership, metric, nowMs, decision } = await observeAndDecide(deps, fleet, signals, true);
+async function stepUnderLease(deps: StepDependencies, configured: FleetConfig, trigger: string, signals: readonly InstanceSignal[]): Promise<StepOutcome> {
+  const { fleet, status, records, requests, observed, membership, metric, nowMs, decision } = await observeAndDecide(deps, configured, signals, true);
   const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false };
   const actions = await act(acting, { decision, nowMs, records, requests });
   await announceRoll(deps, fleet, status, decision);

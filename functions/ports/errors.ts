@@ -84,3 +84,10 @@ export class InvalidEventError extends FleetwardError {}
 
 /** An AWS answer fleetward cannot use as it is: a batch left unwritten, a read that cannot be made. */
 export class ServiceError extends FleetwardError {}
+
+/** The endpoint does not implement the load balancing API (an emulator answering 501): target groups cannot be read or changed there. */
+export class LoadBalancingUnavailableError extends FleetwardError {
+  constructor(readonly statusCode: number, readonly detail: string, options?: ErrorOptions) {
+    super(`load balancing unavailable at this endpoint (HTTP ${statusCode}: ${detail})`, options);
+  }
+}

@@ -24,10 +24,10 @@ describe('bad input', () => {
       reason: 'alarm somebody-elses-alarm does not belong to any fleet',
       fleets: [],
     });
-    await expect(fleet.invoke(alarmEvent('fleetward-workers-cpu', 'e1', 'OK'))).resolves.toEqual({
+    await expect(fleet.invoke(alarmEvent(`fleetward-${fleet.name}-cpu`, 'e1', 'OK'))).resolves.toEqual({
       status: 'ignored',
       trigger: 'alarm:e1',
-      reason: 'alarm fleetward-workers-cpu changed to OK, not ALARM',
+      reason: `alarm fleetward-${fleet.name}-cpu changed to OK, not ALARM`,
       fleets: [],
     });
 

@@ -34,7 +34,7 @@ describe('a launch that meets InsufficientInstanceCapacity', () => {
     expect([...launched].sort()).toEqual(running.map((i) => i.InstanceId).sort());
     const skipped = 't4g.micro (InsufficientInstanceCapacity), t4g.small (InsufficientInstanceCapacity)';
     expect(result.fleets[0]?.actions.map((a) => a.outcome)).toEqual([`launched ${launched.join(', ')} (t4g.medium) after no capacity for ${skipped}`]);
-    const [entry] = await fleet.records().listDecisions('workers', 1);
+    const [entry] = await fleet.records().listDecisions(fleet.name, 1);
     expect(entry?.actions.map((a) => a.outcome)).toEqual(result.fleets[0]?.actions.map((a) => a.outcome));
     expect(fleet.notifications).toEqual([]);
   });
@@ -48,8 +48,8 @@ describe('a launch that meets InsufficientInstanceCapacity', () => {
     const reason = `no capacity in ${subnet} for any allowed type: t4g.micro (InsufficientInstanceCapacity), t4g.small (InsufficientInstanceCapacity), t4g.medium (InsufficientInstanceCapacity)`;
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', launchFailed: true, launched: [] });
     expect(result.fleets[0]?.actions.map((a) => a.outcome)).toEqual([`failed: ${reason}`]);
-    expect((await fleet.records().getStatus('workers'))?.launchFailures).toMatchObject({ count: 1, lastError: reason });
-    expect(fleet.notifications).toEqual([{ subject: 'fleetward: launches are failing for fleet workers', message: reason }]);
+    expect((await fleet.records().getStatus(fleet.name))?.launchFailures).toMatchObject({ count: 1, lastError: reason });
+    expect(fleet.notifications).toEqual([{ subject: `fleetward: launches are failing for fleet ${fleet.name}`, message: reason }]);
     expect(await fleet.instances()).toEqual([]);
   });
 });

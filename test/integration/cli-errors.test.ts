@@ -34,7 +34,7 @@ describe('fleetward CLI errors', () => {
   it('says to set a region when none is configured', async () => {
     const fleet = await FleetHarness.create();
     delete process.env.AWS_REGION;
-    const result = await invoke(['history', 'workers', '--table', fleet.tableName], { config: fleet.config, env: {} });
+    const result = await invoke(['history', fleet.name, '--table', fleet.tableName], { config: fleet.config, env: {} });
     expect(result).toEqual({
       code: 2,
       stdout: '',

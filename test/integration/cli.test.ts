@@ -60,17 +60,17 @@ describe('fleetward status and history', () => {
 
     expect(text).toMatchObject({ code: 0, stderr: '' });
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('fleet workers: desired 3, step 1');
+    expect(lines[0]).toBe(`fleet ${fleet.name}: desired 3, step 1`);
     expect(lines[1]).toMatch(/^INSTANCE {2,}LIFECYCLE {2,}STATE {2,}AZ {2,}TYPE {2,}AGE {2,}HEALTH {2,}REASON$/);
     expect(lines.slice(2)).toHaveLength(3);
     for (const line of lines.slice(2)) {
-      expect(line).toMatch(/^i-[0-9a-f]+ {2,}in-service {2,}running {2,}us-east-1[abc] {2,}t4g\.micro {2,}2m {2,}ok {2,}launched by workers\/1\/launch\/subnet-/);
+      expect(line).toMatch(new RegExp(`^i-[0-9a-f]+ {2,}in-service {2,}running {2,}us-east-1[abc] {2,}t4g\\.micro {2,}2m {2,}ok {2,}launched by ${fleet.name}/1/launch/subnet-`));
     }
     expect(lines.slice(2).map((line) => line.split(' ')[0]).sort()).toEqual(instances);
 
-    const data = await json<{ fleets: Array<Record<string, unknown> & { instances: Array<Record<string, unknown>> }> }>(fleet, 'status', 'workers');
+    const data = await json<{ fleets: Array<Record<string, unknown> & { instances: Array<Record<string, unknown>> }> }>(fleet, 'status', fleet.name);
     expect(data.fleets).toHaveLength(1);
-    expect(data.fleets[0]).toMatchObject({ fleet: 'workers', desiredCapacity: 3, step: 1, paused: false, dryRun: false, requests: [] });
+    expect(data.fleets[0]).toMatchObject({ fleet: fleet.name, desiredCapacity: 3, step: 1, paused: false, dryRun: false, requests: [] });
     expect(data.fleets[0]?.instances.map((i) => i.instanceId).sort()).toEqual(instances);
     for (const instance of data.fleets[0]?.instances ?? []) {
       expect(instance).toMatchObject({ lifecycle: 'in-service', state: 'running', instanceType: 't4g.micro', ageSeconds: 125, health: 'ok', protected: false });
@@ -81,19 +81,20 @@ describe('fleetward status and history', () => {
     const fleet = await FleetHarness.create();
     await fleet.step(20);
     const orphans = await ids(fleet);
-    fleet.configure({ name: 'web' });
+    const removed = fleet.name;
+    fleet.configure({ name: fleet.unique('web') });
 
     const text = await cli(fleet, 'status');
 
     expect(text.stdout).toContain(
       [
         'orphaned instances: their fleetward:fleet tag names no fleet in the config; fleetward leaves them running and touches none of them',
-        ...orphans.map((id) => `  ${id}  fleet workers, running`),
+        ...orphans.map((id) => `  ${id}  fleet ${removed}, running`),
       ].join('\n'),
     );
     const data = await json<{ orphans: unknown[] }>(fleet, 'status');
-    expect(data.orphans).toEqual(orphans.map((instanceId) => ({ instanceId, fleet: 'workers', state: 'running' })));
-    expect(await json(fleet, 'status', 'web')).not.toHaveProperty('orphans');
+    expect(data.orphans).toEqual(orphans.map((instanceId) => ({ instanceId, fleet: removed, state: 'running' })));
+    expect(await json(fleet, 'status', fleet.name)).not.toHaveProperty('orphans');
   });
 
   it('history lists decisions newest first with reasons and action outcomes', async () => {
@@ -101,19 +102,19 @@ describe('fleetward status and history', () => {
     await fleet.step(30);
     await fleet.step(50);
 
-    const text = await cli(fleet, 'history', 'workers', '--limit', '1');
+    const text = await cli(fleet, 'history', fleet.name, '--limit', '1');
 
     expect(text).toMatchObject({ code: 0, stderr: '' });
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^step 2 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}schedule at 2026-11-24T12:00:00Z {2}desired 5$/);
-    expect(lines[1]).toBe('  scale out 3 -> 5: Average Test/Load/Backlog = 50 total at target 10 per unit recommends 5');
+    expect(lines[1]).toBe(`  scale out 3 -> 5: Average Test/Load/${fleet.metricName} = 50 total at target 10 per unit recommends 5`);
     expect(lines.slice(2)).toHaveLength(2);
     for (const line of lines.slice(2)) {
       expect(line).toMatch(/^ {2}launch subnet-[0-9a-f]+: capacity 3 is below desired 5: 1 instance\(s\) in us-east-1[abc] to balance zones -> launched i-[0-9a-f]+ \(t4g\.micro\)$/);
     }
 
-    const data = await json<{ fleet: string; decisions: Array<{ step: number; decision: { desiredCapacity: number } }> }>(fleet, 'history', 'workers');
-    expect(data.fleet).toBe('workers');
+    const data = await json<{ fleet: string; decisions: Array<{ step: number; decision: { desiredCapacity: number } }> }>(fleet, 'history', fleet.name);
+    expect(data.fleet).toBe(fleet.name);
     expect(data.decisions.map((d) => [d.step, d.decision.desiredCapacity])).toEqual([
       [2, 5],
       [1, 3],
@@ -131,7 +132,7 @@ describe('fleetward drain and maintenance', () => {
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`drain ${victim} (fleet workers, step 2): applied: drain requested by ${OPERATOR}: draining`);
+    expect(lines[0]).toBe(`drain ${victim} (fleet ${fleet.name}, step 2): applied: drain requested by ${OPERATOR}: draining`);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}launch subnet-[0-9a-f]+: capacity 2 is below desired 3: .* -> launched i-/));
     expect(lines).toContain(
       `  advance ${victim}: drain requested by ${OPERATOR}; waiting for capacity first: 2 of desired 3 in service without it -> draining`,
@@ -152,13 +153,13 @@ describe('fleetward drain and maintenance', () => {
     const entered = await json<Record<string, unknown>>(fleet, 'maintenance', 'enter', kept);
 
     expect(entered).toMatchObject({
-      fleet: 'workers',
+      fleet: fleet.name,
       request: { kind: 'maintenance-enter', instanceId: kept, requestedBy: OPERATOR },
       queued: false,
       step: { step: 2, desiredCapacity: 3 },
       settled: { outcome: 'applied', reason: `maintenance requested by ${OPERATOR}: draining` },
     });
-    expect(entered.actions).toContainEqual(expect.objectContaining({ kind: 'advance', commandId: `workers/2/advance/${kept}`, outcome: 'draining' }));
+    expect(entered.actions).toContainEqual(expect.objectContaining({ kind: 'advance', commandId: `${fleet.name}/2/advance/${kept}`, outcome: 'draining' }));
     await fleet.step(30);
     expect(await lifecycleOf(fleet, kept)).toBe('maintenance');
     expect((await cli(fleet, 'status')).stdout).toMatch(new RegExp(`^${kept} +maintenance +running `, 'm'));
@@ -167,7 +168,7 @@ describe('fleetward drain and maintenance', () => {
 
     expect(exited).toMatchObject({ code: 0, stderr: '' });
     const lines = exited.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`maintenance-exit ${kept} (fleet workers, step 4): applied: return from maintenance requested by ${OPERATOR}: returning`);
+    expect(lines[0]).toBe(`maintenance-exit ${kept} (fleet ${fleet.name}, step 4): applied: return from maintenance requested by ${OPERATOR}: returning`);
     expect(lines).toContain(`  advance ${kept}: status checks pass and targets are healthy: back in service -> clear-maintenance; in-service`);
     expect(await lifecycleOf(fleet, kept)).toBe('in-service');
   });
@@ -178,19 +179,19 @@ describe('fleetward drain and maintenance', () => {
     const [first = '', second = ''] = await ids(fleet);
     expect((await cli(fleet, 'drain', first)).code).toBe(0);
     await fleet.step(30);
-    expect((await fleet.records().listInstances('workers')).find((r) => r.instanceId === first)?.reason).toBe(
+    expect((await fleet.records().listInstances(fleet.name)).find((r) => r.instanceId === first)?.reason).toBe(
       'waiting for a continue signal from the fleet\'s hook (at most 600 s more)',
     );
 
     fleet.clock.advance(120);
     const heartbeat = await cli(fleet, 'heartbeat', first);
-    expect(heartbeat.stdout).toContain(`heartbeat ${first} (fleet workers, step 4): applied: heartbeat by ${OPERATOR}: the wait for continue starts again\n`);
+    expect(heartbeat.stdout).toContain(`heartbeat ${first} (fleet ${fleet.name}, step 4): applied: heartbeat by ${OPERATOR}: the wait for continue starts again\n`);
     expect(heartbeat.stdout).toContain(`  advance ${first}: waiting for a continue signal from the fleet's hook (at most 600 s more) -> draining\n`);
 
     const continued = await cli(fleet, 'continue', first);
 
     expect(continued).toMatchObject({ code: 0, stderr: '' });
-    expect(continued.stdout).toContain(`continue ${first} (fleet workers, step 5): applied: continue signalled by ${OPERATOR}\n`);
+    expect(continued.stdout).toContain(`continue ${first} (fleet ${fleet.name}, step 5): applied: continue signalled by ${OPERATOR}\n`);
     expect(continued.stdout).toContain(`  advance ${first}: drained: terminating -> terminate; terminating\n`);
     expect(await ids(fleet)).not.toContain(first);
 
@@ -220,28 +221,29 @@ describe('fleetward evacuate, pause, resume and plan', () => {
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`evacuate us-east-1a (fleet workers, step 2): applied: evacuation of us-east-1a requested by ${OPERATOR}`);
+    expect(lines[0]).toBe(`evacuate us-east-1a (fleet ${fleet.name}, step 2): applied: evacuation of us-east-1a requested by ${OPERATOR}`);
     expect(lines).toContain('  note: evacuating us-east-1a: at most 1 draining at once');
     expect(lines.filter((line) => line.startsWith('  advance '))).toHaveLength(1);
 
     const draining: number[] = [];
     for (let step = 0; step < 6; step += 1) {
-      draining.push((await fleet.records().listInstances('workers')).filter((r) => r.lifecycle === 'draining').length);
+      draining.push((await fleet.records().listInstances(fleet.name)).filter((r) => r.lifecycle === 'draining').length);
       const zones = await zoneOf();
-      if (![...zones.values()].includes('us-east-1a') && (await fleet.records().getStatus('workers'))?.evacuating === undefined) break;
+      if (![...zones.values()].includes('us-east-1a') && (await fleet.records().getStatus(fleet.name))?.evacuating === undefined) break;
       await fleet.step(60);
     }
     expect(Math.max(...draining)).toBe(1);
     const zones = [...(await zoneOf()).values()];
     expect(zones).toHaveLength(6);
     expect(zones).not.toContain('us-east-1a');
-    const [latest] = await fleet.records().listDecisions('workers', 1);
+    const [latest] = await fleet.records().listDecisions(fleet.name, 1);
     expect(latest?.decision.notes).toContain('evacuation of us-east-1a is complete');
   });
 
   it('evacuate needs one zone or subnet of exactly one fleet', async () => {
     const fleet = await FleetHarness.create();
-    const twoFleets = validateConfig({ fleets: [fleet.fleet, { ...fleet.fleet, name: 'batch' }] });
+    const batch = fleet.unique('batch');
+    const twoFleets = validateConfig({ fleets: [fleet.fleet, { ...fleet.fleet, name: batch }] });
     const both = (argv: string[]) => invoke([...argv, '--table', fleet.tableName], { config: twoFleets, clock: fleet.clock, env: {} });
 
     expect(await cli(fleet, 'evacuate')).toEqual({ code: 2, stdout: '', stderr: 'error: give exactly one of --az <zone> or --subnet <id>\n' });
@@ -250,10 +252,10 @@ describe('fleetward evacuate, pause, resume and plan', () => {
       stdout: '',
       stderr: 'error: no fleet this config manages has a subnet in us-east-1z\n',
     });
-    expect(await cli(fleet, 'evacuate', '--az', 'us-east-1z', '--fleet', 'workers')).toEqual({
+    expect(await cli(fleet, 'evacuate', '--az', 'us-east-1z', '--fleet', fleet.name)).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: us-east-1z is not a zone of fleet workers (its zones: us-east-1a, us-east-1b, us-east-1c)\n',
+      stderr: `error: us-east-1z is not a zone of fleet ${fleet.name} (its zones: us-east-1a, us-east-1b, us-east-1c)\n`,
     });
     expect(await cli(fleet, 'evacuate', '--subnet', 'subnet-0123456789abcdef0')).toEqual({
       code: 2,
@@ -263,13 +265,13 @@ describe('fleetward evacuate, pause, resume and plan', () => {
     expect(await both(['evacuate', '--az', 'us-east-1a'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: us-east-1a is used by fleets workers, batch: name one with --fleet\n',
+      stderr: `error: us-east-1a is used by fleets ${fleet.name}, ${batch}: name one with --fleet\n`,
     });
     const subnet = fleet.subnets[1]?.subnetId ?? '';
-    const chosen = await both(['evacuate', '--subnet', subnet, '--fleet', 'batch', '--json']);
+    const chosen = await both(['evacuate', '--subnet', subnet, '--fleet', batch, '--json']);
     expect(chosen.code).toBe(0);
     expect(JSON.parse(chosen.stdout)).toMatchObject({
-      fleet: 'batch',
+      fleet: batch,
       request: { kind: 'evacuate', subnetId: subnet },
       settled: { outcome: 'applied', reason: `evacuation of ${subnet} requested by ${OPERATOR}` },
     });
@@ -281,24 +283,24 @@ describe('fleetward evacuate, pause, resume and plan', () => {
     const fleet = await FleetHarness.create();
     await fleet.step(30);
 
-    const paused = await cli(fleet, 'pause', 'workers');
+    const paused = await cli(fleet, 'pause', fleet.name);
 
     expect(paused).toMatchObject({ code: 0, stderr: '' });
     expect(paused.stdout).toBe(
-      `pause (fleet workers, step 2): applied: fleet paused by ${OPERATOR}\n  hold at 3: the fleet is paused by an operator, so fleetward acts on nothing\n`,
+      `pause (fleet ${fleet.name}, step 2): applied: fleet paused by ${OPERATOR}\n  hold at 3: the fleet is paused by an operator, so fleetward acts on nothing\n`,
     );
     const held = await fleet.step(60);
     expect(held.fleets[0]?.reason).toBe('hold at 3: the fleet is paused by an operator, so fleetward acts on nothing');
     expect(await ids(fleet)).toHaveLength(3);
-    expect((await cli(fleet, 'status')).stdout.split('\n')[0]).toBe('fleet workers: desired 3, step 3, paused');
+    expect((await cli(fleet, 'status')).stdout.split('\n')[0]).toBe(`fleet ${fleet.name}: desired 3, step 3, paused`);
 
-    const resumed = await json<{ settled: unknown; step: { desiredCapacity: number }; actions: Array<{ kind: string }> }>(fleet, 'resume', 'workers');
+    const resumed = await json<{ settled: unknown; step: { desiredCapacity: number }; actions: Array<{ kind: string }> }>(fleet, 'resume', fleet.name);
 
     expect(resumed.settled).toEqual({ outcome: 'applied', reason: `fleet resumed by ${OPERATOR}` });
     expect(resumed.step.desiredCapacity).toBe(6);
     expect(resumed.actions.map((a) => a.kind)).toEqual(['launch', 'launch', 'launch']);
     expect(await ids(fleet)).toHaveLength(6);
-    expect(await cli(fleet, 'resume', 'workers')).toEqual({ code: 2, stdout: '', stderr: 'error: fleet workers is not paused\n' });
+    expect(await cli(fleet, 'resume', fleet.name)).toEqual({ code: 2, stdout: '', stderr: `error: fleet ${fleet.name} is not paused\n` });
   });
 
   it('plan prints what the next step would do and changes nothing', async () => {
@@ -307,27 +309,27 @@ describe('fleetward evacuate, pause, resume and plan', () => {
     fleet.clock.advance(60);
     await fleet.publish(50);
     const store = fleet.records();
-    const before = { instances: await ids(fleet), decisions: await store.listDecisions('workers', 100), status: await store.getStatus('workers') };
+    const before = { instances: await ids(fleet), decisions: await store.listDecisions(fleet.name, 100), status: await store.getStatus(fleet.name) };
 
-    const text = await cli(fleet, 'plan', 'workers');
+    const text = await cli(fleet, 'plan', fleet.name);
 
     expect(text).toMatchObject({ code: 0, stderr: '' });
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 2)).toEqual([
-      'plan for fleet workers: what step 2 would do now (nothing was changed)',
-      '  desired 5: scale out 3 -> 5: Average Test/Load/Backlog = 50 total at target 10 per unit recommends 5',
+      `plan for fleet ${fleet.name}: what step 2 would do now (nothing was changed)`,
+      `  desired 5: scale out 3 -> 5: Average Test/Load/${fleet.metricName} = 50 total at target 10 per unit recommends 5`,
     ]);
     expect(lines).toContain('  capacity: 3 unit(s) in 3 instance(s), 0 warming, 0 being replaced');
     expect(lines).toContain('commands (2):');
     expect(lines.filter((line) => /^ {2}launch 1 unit\(s\) in subnet-[0-9a-f]+ \(us-east-1[abc]\): capacity 3 is below desired 5: /.test(line))).toHaveLength(2);
 
-    const data = await json<{ step: number; desiredCapacity: number; commands: Array<{ kind: string }> }>(fleet, 'plan', 'workers');
+    const data = await json<{ step: number; desiredCapacity: number; commands: Array<{ kind: string }> }>(fleet, 'plan', fleet.name);
     expect(data).toMatchObject({ step: 2, desiredCapacity: 5, direction: 'out', dryRun: false });
     expect(data.commands.map((c) => c.kind)).toEqual(['launch', 'launch']);
 
     expect(await ids(fleet)).toEqual(before.instances);
-    expect(await store.listDecisions('workers', 100)).toEqual(before.decisions);
-    expect(await store.getStatus('workers')).toEqual(before.status);
+    expect(await store.listDecisions(fleet.name, 100)).toEqual(before.decisions);
+    expect(await store.getStatus(fleet.name)).toEqual(before.status);
   });
 });
 
@@ -339,11 +341,11 @@ describe('fleetward requests that wait, and bad input', () => {
 
     const queued = await cli(fleet, 'drain', id, '--no-step');
 
-    const [request] = await fleet.records().listRequests('workers');
+    const [request] = await fleet.records().listRequests(fleet.name);
     expect(request).toMatchObject({ kind: 'drain', instanceId: id, requestedBy: OPERATOR });
     expect(queued).toEqual({
       code: 0,
-      stdout: `drain ${id} (fleet workers) queued as request ${request?.requestId}: --no-step given; the running or next scheduled step applies it\n`,
+      stdout: `drain ${id} (fleet ${fleet.name}) queued as request ${request?.requestId}: --no-step given; the running or next scheduled step applies it\n`,
       stderr: '',
     });
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
@@ -351,13 +353,13 @@ describe('fleetward requests that wait, and bad input', () => {
     await fleet.step(30);
     expect(await lifecycleOf(fleet, id)).toBe('draining');
 
-    await fleet.leases().acquire('workers', 'another-run', fleet.clock.now(), 120_000);
+    await fleet.leases().acquire(fleet.name, 'another-run', fleet.clock.now(), 120_000);
     const blocked = await json<Record<string, unknown>>(fleet, 'cancel', id);
     expect(blocked).toMatchObject({
       queued: true,
-      waiting: `fleet workers is locked by another-run until ${new Date(fleet.clock.now() + 120_000).toISOString()}`,
+      waiting: `fleet ${fleet.name} is locked by another-run until ${new Date(fleet.clock.now() + 120_000).toISOString()}`,
     });
-    await fleet.leases().release('workers', 'another-run');
+    await fleet.leases().release(fleet.name, 'another-run');
     await fleet.step(40);
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
@@ -373,10 +375,10 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(refused).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: `error: fleet workers is in dry-run: it acts on no instance, so drain of ${id} is refused\n`,
+      stderr: `error: fleet ${fleet.name} is in dry-run: it acts on no instance, so drain of ${id} is refused\n`,
     });
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
-    expect(await fleet.records().listRequests('workers')).toEqual([]);
+    expect(await fleet.records().listRequests(fleet.name)).toEqual([]);
   });
 
   it('refuses unknown, foreign and wrong-state instances with exit code 2, queuing nothing', async () => {
@@ -405,10 +407,10 @@ describe('fleetward requests that wait, and bad input', () => {
     expect(await cli(fleet, 'maintenance', 'exit', id)).toEqual(refused(`cannot take out of maintenance ${id}: it is in-service, not in maintenance`));
     expect(await cli(fleet, 'continue', id)).toEqual(refused(`cannot continue ${id}: it is in-service, not draining`));
     expect(await cli(fleet, 'cancel', id)).toEqual(refused(`cannot cancel the drain of ${id}: it is in-service, not draining`));
-    expect(await cli(fleet, 'pause', 'nosuch')).toEqual(refused('fleet nosuch is not in the config (its fleets: workers)'));
+    expect(await cli(fleet, 'pause', 'nosuch')).toEqual(refused(`fleet nosuch is not in the config (its fleets: ${fleet.name})`));
 
-    expect(await fleet.records().listRequests('workers')).toEqual([]);
-    expect(await fleet.records().listDecisions('workers', 100)).toHaveLength(1);
+    expect(await fleet.records().listRequests(fleet.name)).toEqual([]);
+    expect(await fleet.records().listDecisions(fleet.name, 100)).toHaveLength(1);
     expect(await lifecycleOf(fleet, id)).toBe('in-service');
   });
 
@@ -429,26 +431,26 @@ describe('fleetward requests that wait, and bad input', () => {
       stdout: '',
       stderr: `error: ${bad} is invalid (2 problems):\n  - fleets: Too small: expected array to have >=1 items\n  - bogus: unknown field\n`,
     });
-    expect(await invoke(['history', 'workers', '--config', missing], { env: {} })).toEqual({
+    expect(await invoke(['history', fleet.name, '--config', missing], { env: {} })).toEqual({
       code: 2,
       stdout: '',
       stderr: `error: cannot read the config ${missing}: no such file\n`,
     });
     expect(await invoke(['frobnicate'], {})).toEqual({ code: 2, stdout: '', stderr: "error: unknown command 'frobnicate'\n(add --help for usage)\n" });
-    expect(await cli(fleet, 'history', 'workers', '--limit', '0')).toEqual({
+    expect(await cli(fleet, 'history', fleet.name, '--limit', '0')).toEqual({
       code: 2,
       stdout: '',
       stderr: "error: option '--limit <n>' argument '0' is invalid. must be a positive integer.\n(add --help for usage)\n",
     });
     expect(await cli(fleet, 'drain')).toEqual({ code: 2, stdout: '', stderr: "error: missing required argument 'instance'\n(add --help for usage)\n" });
     const broken = validateConfig({ fleets: [{ ...fleet.fleet, subnets: ['subnet-0123456789abcdef0'] }] });
-    expect(await invoke(['pause', 'workers', '--table', fleet.tableName], { config: broken, clock: fleet.clock, env: {} })).toEqual({
+    expect(await invoke(['pause', fleet.name, '--table', fleet.tableName], { config: broken, clock: fleet.clock, env: {} })).toEqual({
       code: 1,
       stdout: '',
       stderr:
-        'error: the step for fleet workers failed: subnet not found: subnet-0123456789abcdef0 (not in this account and region); the request stays queued for the next step\n',
+        `error: the step for fleet ${fleet.name} failed: subnet not found: subnet-0123456789abcdef0 (not in this account and region); the request stays queued for the next step\n`,
     });
-    expect(await fleet.records().listRequests('workers')).toMatchObject([{ kind: 'pause', requestedBy: OPERATOR }]);
+    expect(await fleet.records().listRequests(fleet.name)).toMatchObject([{ kind: 'pause', requestedBy: OPERATOR }]);
     const help = await invoke(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: fleetward [options] [command]');

@@ -13,6 +13,7 @@ import { LEASE_TTL_MS } from '../../functions/control/step-timing.ts';
 import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
 import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
+import { requires } from './capabilities.ts';
 
 async function fleetOfThree(stopInMaintenance: boolean, withTargetGroup = true) {
   const fleet = await FleetHarness.create({}, 2);
@@ -22,6 +23,7 @@ async function fleetOfThree(stopInMaintenance: boolean, withTargetGroup = true) 
     return { fleet, targetGroupArn: undefined };
   }
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
+  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
@@ -76,8 +78,8 @@ describe('a crash in the middle of a drain', () => {
       // The Instance Draining event is journaled too; only a crash right after it, before the journal heard back, can repeat it.
       expect(calls.get('PutEventsCommand')).toBe(command === 'PutEventsCommand' ? 2 : 1);
       expect(await registered(fleet, targetGroupArn)).toEqual(withTargetGroup ? after : undefined);
-      expect((await fleet.records().listInstances('workers')).map((r) => [r.instanceId, r.lifecycle])).toEqual(after.map((id) => [id, 'in-service']));
-      const decisions = await fleet.records().listDecisions('workers', 10);
+      expect((await fleet.records().listInstances(fleet.name)).map((r) => [r.instanceId, r.lifecycle])).toEqual(after.map((id) => [id, 'in-service']));
+      const decisions = await fleet.records().listDecisions(fleet.name, 10);
       expect(decisions.flatMap((d) => d.actions).filter((a) => a.kind === 'failover')).toEqual([]);
     },
   );
@@ -87,7 +89,7 @@ describe('a crash in the middle of a drain', () => {
     async (command) => {
       const { fleet, targetGroupArn } = await fleetOfThree(true);
       const [kept] = await ids(fleet);
-      await fleet.records().putRequest('workers', { requestId: randomUUID(), kind: 'maintenance-enter', instanceId: kept, requestedAtMs: fleet.clock.now(), requestedBy: 'test' });
+      await fleet.records().putRequest(fleet.name, { requestId: randomUUID(), kind: 'maintenance-enter', instanceId: kept, requestedAtMs: fleet.clock.now(), requestedBy: 'test' });
       const calls = countCalls(clientsOf(fleet));
       const crash = crashAfter(clientsOf(fleet), command);
 
@@ -96,7 +98,7 @@ describe('a crash in the middle of a drain', () => {
       crash.recover();
       await settle(fleet, 30);
 
-      const record = (await fleet.records().listInstances('workers')).find((r) => r.instanceId === kept);
+      const record = (await fleet.records().listInstances(fleet.name)).find((r) => r.instanceId === kept);
       expect(record?.lifecycle).toBe('maintenance');
       const serving = (await ids(fleet)).filter((id) => id !== kept);
       expect(serving).toHaveLength(3);

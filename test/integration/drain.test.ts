@@ -11,6 +11,7 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import type { OperatorRequest } from '../../functions/core/model.ts';
 import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
+import { requires } from './capabilities.ts';
 
 type Overrides = Parameters<typeof FleetHarness.create>[0];
 
@@ -29,6 +30,7 @@ async function lifecycleOf(fleet: FleetHarness, instanceId: string) {
 async function withTargetGroup(overrides: Overrides = {}): Promise<{ fleet: FleetHarness; targetGroupArn: string }> {
   const fleet = await FleetHarness.create(overrides, 2);
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
+  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
@@ -132,9 +134,7 @@ describe('drain and maintenance', () => {
 
   it('continues or abandons a drain whose continue signal never comes, as configured', async () => {
     for (const onContinueTimeout of ['continue', 'abandon'] as const) {
-      // One fleet name each: the first deployment's instance is not the second's to drain.
       const fleet = await FleetHarness.create({
-        name: `workers-${onContinueTimeout}`,
         scaling: { scaleIn: { stabilizationSeconds: 3600, cooldownSeconds: 3600 } },
         drain: { ...DRAIN, waitForContinue: true, continueTimeoutSeconds: 120, onContinueTimeout },
       });

@@ -29,6 +29,7 @@ import { FLEET_TAG } from '../../functions/core/tags.ts';
 import { storedOutcome } from '../../functions/control/stored-outcome.ts';
 import { FleetHarness } from './harness.ts';
 import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
+import { requires } from './capabilities.ts';
 
 const IMPAIRED = { Key: 'fleetward-test:status', Value: 'impaired' };
 
@@ -64,12 +65,13 @@ async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones =
   const subnet = fleet.subnets[0];
   if (subnet === undefined) throw new Error('no subnet');
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.subnetId] }));
+  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `pets-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
   const targetGroupArn = group.TargetGroups?.[0]?.TargetGroupArn ?? '';
   fleet.configure({
-    name: 'pets',
+    name: fleet.unique('pets'),
     subnets: fleet.subnets.slice(0, zones).map((s) => s.subnetId),
     capacity: { min: 1, max: 1 },
     targetGroups: [targetGroupArn],
@@ -87,7 +89,7 @@ async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones =
   await fleet.step(0);
   const [instance] = await fleet.instances();
   const instanceId = instance?.InstanceId ?? '';
-  const tags = (type: 'elastic-ip' | 'network-interface' | 'volume') => [{ ResourceType: type, Tags: [{ Key: FLEET_TAG, Value: 'pets' }] }];
+  const tags = (type: 'elastic-ip' | 'network-interface' | 'volume') => [{ ResourceType: type, Tags: [{ Key: FLEET_TAG, Value: fleet.name }] }];
   const eip = await fleet.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tags('elastic-ip') }));
   await fleet.ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: instanceId }));
   const eni = await fleet.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.subnetId, TagSpecifications: tags('network-interface') }));
@@ -118,6 +120,7 @@ async function expectIdentityOn(pet: Pet, replacement: string) {
 }
 
 async function failPet(pet: Pet) {
+  requires('forced failures');
   await pet.fleet.ec2.send(new CreateTagsCommand({ Resources: [pet.instanceId], Tags: [IMPAIRED] }));
 }
 
@@ -147,7 +150,7 @@ describe('failover', () => {
 
     const first = await pet.fleet.step(0);
     expect(first.fleets[0]?.launched).toEqual([]);
-    const [tracked] = await pet.fleet.records().listInstances('pets');
+    const [tracked] = await pet.fleet.records().listInstances(pet.fleet.name);
     expect(tracked?.failedObservations).toBe(1);
 
     const second = await pet.fleet.step(0);
@@ -156,13 +159,13 @@ describe('failover', () => {
     expect(second.fleets[0]?.launched).toEqual([replacement]);
     await expectIdentityOn(pet, replacement);
     expect((await describeInstance(pet.fleet, pet.instanceId))?.State?.Name).toBe('terminated');
-    const [decision] = await pet.fleet.records().listDecisions('pets', 1);
+    const [decision] = await pet.fleet.records().listDecisions(pet.fleet.name, 1);
     const failover = decision?.actions.find((a) => a.kind === 'failover');
     expect(failover?.reason).toMatch(
       /^its status checks are impaired on 2 consecutive observations: replace it in its own zone us-east-1a, where its volumes and interfaces are, move Elastic IP [\d.]+ \(eipalloc-\w+\), eni-\w+ at device index 1, vol-\w+ at \/dev\/sdf and its 1 target group registration\(s\), then terminate it$/,
     );
     expect(failover?.outcome).toMatch(new RegExp(`^failed over to ${replacement}: launched ${replacement} in us-east-1a; Elastic IP`));
-    expect((await pet.fleet.records().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
+    expect((await pet.fleet.records().listInstances(pet.fleet.name)).map((r) => r.instanceId)).toEqual([replacement]);
   });
 
   it('quarantines the failed pet instead when the fleet asks for it', async () => {
@@ -177,7 +180,7 @@ describe('failover', () => {
     expect(old?.State?.Name).toBe('stopped');
     const tags = Object.fromEntries((old?.Tags ?? []).map((t) => [t.Key, t.Value]));
     expect(tags[FLEET_TAG]).toBeUndefined();
-    expect(tags['fleetward:quarantined']).toBe('pets: its status checks are impaired on 1 consecutive observations');
+    expect(tags['fleetward:quarantined']).toBe(`${pet.fleet.name}: its status checks are impaired on 1 consecutive observations`);
   });
 
   it('launches the replacement in the handler that receives a Spot interruption warning', async () => {
@@ -250,6 +253,7 @@ describe('failover', () => {
     await fleet.step(60);
     const inA = (await fleet.instances()).filter((i) => i.Placement?.AvailabilityZone === 'us-east-1a').map((i) => i.InstanceId ?? '');
     expect(inA).toHaveLength(2);
+    requires('forced failures');
     await fleet.ec2.send(new CreateTagsCommand({ Resources: inA, Tags: [IMPAIRED] }));
 
     const degraded = await fleet.step(90);
@@ -281,7 +285,7 @@ describe('failover', () => {
     expect(data).toMatchObject({ SnapshotId: snapshot.SnapshotId, AvailabilityZone: 'us-east-1b' });
     const address = await pet.fleet.ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }));
     expect(address.Addresses?.[0]?.InstanceId).toBe(replacement);
-    const [decision] = await pet.fleet.records().listDecisions('pets', 1);
+    const [decision] = await pet.fleet.records().listDecisions(pet.fleet.name, 1);
     const failover = decision?.actions.find((a) => a.kind === 'failover');
     expect(failover?.reason).toContain('data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk');
     expect(failover?.outcome).toContain(`restored ${pet.volumeId} as ${data?.VolumeId} from ${snapshot.SnapshotId}`);
@@ -315,6 +319,6 @@ describe('failover', () => {
     for (const once of ['RunInstancesCommand', 'AssociateAddressCommand', 'AttachNetworkInterfaceCommand', 'AttachVolumeCommand']) {
       expect(calls.get(once), once).toBe(1);
     }
-    expect((await pet.fleet.records().listInstances('pets')).map((r) => r.instanceId)).toEqual([replacement]);
+    expect((await pet.fleet.records().listInstances(pet.fleet.name)).map((r) => r.instanceId)).toEqual([replacement]);
   });
 });

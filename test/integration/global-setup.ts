@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startEmulator } from '../../dev/moto-server.ts';
+import type { EmulatorTarget } from './emulator-target.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,5 +19,7 @@ export default async function setup(project: TestProject) {
   const emulator = await startEmulator({ launcher });
   project.provide('emulatorEndpoint', emulator.endpoint);
   project.provide('emulatorOwned', emulator.owned);
+  const target: EmulatorTarget = emulator.owned ? 'moto-launcher' : 'external';
+  project.provide('emulatorTarget', target);
   return () => emulator.stop();
 }

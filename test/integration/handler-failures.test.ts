@@ -39,9 +39,9 @@ describe('a failure around the step', () => {
     expect(faults.injected.length).toBe(3);
     expect(result).toMatchObject({ status: 'failed', fleets: [] });
     expect(result.reason).toBe('Failed to save in progress record to idempotency store: We encountered an internal error. Please try again. (injected)');
-    expect(errors).toHaveBeenCalledWith('an event failed', expect.objectContaining({ fleets: ['workers'] }));
+    expect(errors).toHaveBeenCalledWith('an event failed', expect.objectContaining({ fleets: [fleet.name] }));
     expect(counted).toHaveBeenCalledWith('EventsFailed', 'Count', 1);
-    expect(fleet.notifications).toEqual([{ subject: 'fleetward: an event failed for fleet workers', message: result.reason }]);
+    expect(fleet.notifications).toEqual([{ subject: `fleetward: an event failed for fleet ${fleet.name}`, message: result.reason }]);
     expect(await fleet.instances()).toEqual([]);
   });
 
@@ -51,7 +51,7 @@ describe('a failure around the step', () => {
     const result = await fleet.invoke();
 
     expect(result).toMatchObject({ status: 'failed' });
-    expect(errors).toHaveBeenCalledWith('an event failed', expect.objectContaining({ fleets: ['workers'] }));
+    expect(errors).toHaveBeenCalledWith('an event failed', expect.objectContaining({ fleets: [fleet.name] }));
     expect(counted).toHaveBeenCalledWith('EventsFailed', 'Count', 1);
     expect(fleet.notifications).toHaveLength(1);
     expect(await fleet.instances()).toHaveLength(3);
@@ -62,10 +62,10 @@ describe('a failure around the step', () => {
 
     const result = await fleet.invoke();
 
-    expect(result).toMatchObject({ status: 'done', fleets: [{ fleet: 'workers', outcome: 'failed' }] });
-    expect(errors).toHaveBeenCalledWith('step failed', expect.objectContaining({ fleet: 'workers' }));
+    expect(result).toMatchObject({ status: 'done', fleets: [{ fleet: fleet.name, outcome: 'failed' }] });
+    expect(errors).toHaveBeenCalledWith('step failed', expect.objectContaining({ fleet: fleet.name }));
     expect(counted).toHaveBeenCalledWith('StepsFailed', 'Count', 1);
-    expect(fleet.notifications.map((n) => n.subject)).toEqual(['fleetward: a step failed for fleet workers']);
+    expect(fleet.notifications.map((n) => n.subject)).toEqual([`fleetward: a step failed for fleet ${fleet.name}`]);
   });
 
   it('answers, logs, counts and notifies once when the instance an event is about cannot be described', async () => {
@@ -81,6 +81,6 @@ describe('a failure around the step', () => {
 
     expect(result).toMatchObject({ status: 'failed', trigger: 'ec2:state-change-1' });
     expect(counted).toHaveBeenCalledWith('EventsFailed', 'Count', 1);
-    expect(fleet.notifications.map((n) => n.subject)).toEqual(['fleetward: an event failed for fleet workers']);
+    expect(fleet.notifications.map((n) => n.subject)).toEqual([`fleetward: an event failed for fleet ${fleet.name}`]);
   });
 });

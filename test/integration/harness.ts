@@ -21,7 +21,6 @@ import { createScaleHandler } from '../../functions/handlers/scale-handler.ts';
 import { createFleetwardTable, createLaunchTemplate, defaultSubnets } from '../../dev/fixtures.ts';
 
 export const METRIC_NAMESPACE = 'Test/Load';
-export const METRIC_NAME = 'Backlog';
 
 export class ManualClock {
   constructor(private nowMs: number) {}
@@ -83,10 +82,14 @@ export class FleetHarness {
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
   /** The handler's logger (silent; spy on it to see warnings). */
   readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
-  readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
+  /** Makes this test's names its own: no reset is needed between tests on a shared emulator. */
+  readonly suffix = randomUUID().slice(0, 8);
+  readonly tableName = `fleetward-test-${this.suffix}`;
+  /** The fleet's load metric: CloudWatch keeps every test's datapoints, so each test has its own. */
+  readonly metricName = this.unique('Backlog');
   config!: FleetwardConfig;
   subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
-  launchTemplateName = `lt-${randomUUID().slice(0, 8)}`;
+  launchTemplateName = `lt-${this.suffix}`;
   /** Every notification the handler sent, in order. */
   readonly notifications: Array<{ subject: string; message: string; details: Record<string, unknown> }> = [];
   /** The clients the handler acts through (faults may be attached); the harness's own when absent. */
@@ -102,6 +105,16 @@ export class FleetHarness {
     return harness;
   }
 
+  /** A name of this test's own (e.g. a fleet's), unique on an emulator that other tests share. */
+  unique(name: string): string {
+    return `${name}-${this.suffix}`;
+  }
+
+  /** The configured fleet's name. */
+  get name(): string {
+    return this.fleet.name;
+  }
+
   get fleet(): FleetConfig {
     const fleet = this.config.fleets[0];
     if (fleet === undefined) throw new Error('no fleet configured');
@@ -114,14 +127,14 @@ export class FleetHarness {
     this.config = validateConfig({
       fleets: [
         {
-          name: 'workers',
+          name: this.unique('workers'),
           launchTemplate: { name: this.launchTemplateName },
           subnets: this.subnets.map((s) => s.subnetId),
           instanceTypes: [{ type: 't4g.micro' }],
           ...rest,
           capacity: { min: 0, max: 10, ...capacity },
           scaling: {
-            metric: { namespace: METRIC_NAMESPACE, name: METRIC_NAME, statistic: 'Average' },
+            metric: { namespace: METRIC_NAMESPACE, name: this.metricName, statistic: 'Average' },
             metricType: 'total',
             target: 10,
             warmupSeconds: 0,
@@ -171,7 +184,7 @@ export class FleetHarness {
     }
   }
 
-  async publish(value: number, name = METRIC_NAME): Promise<void> {
+  async publish(value: number, name = this.metricName): Promise<void> {
     await this.cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: METRIC_NAMESPACE,

@@ -16,7 +16,8 @@ import { FleetHarness } from './harness.ts';
 
 type Images = FleetConfig['images'];
 
-const APPROVAL: Images = { requiredTags: { approved: 'true' }, refuseDeprecated: true, respectAllowedImages: false };
+/** The approval tag is the test's own: images are shared by every test, and one test approves its image. */
+const approval = (fleet: FleetHarness): Images => ({ requiredTags: { [fleet.unique('approved')]: 'true' }, refuseDeprecated: true, respectAllowedImages: false });
 
 async function imageOf(fleet: FleetHarness): Promise<string> {
   const versions = await fleet.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: fleet.launchTemplateName, Versions: ['$Latest'] }));
@@ -24,8 +25,9 @@ async function imageOf(fleet: FleetHarness): Promise<string> {
 }
 
 /** A fleet of two instances launched before the policy, then the policy in force. */
-async function runningFleet(images: Images, overrides: Parameters<typeof FleetHarness.create>[0] = {}) {
+async function runningFleet(policy: (fleet: FleetHarness) => Images, overrides: Parameters<typeof FleetHarness.create>[0] = {}) {
   const fleet = await FleetHarness.create(overrides, 2);
+  const images = policy(fleet);
   await fleet.step(20);
   const before = (await fleet.instances()).map((i) => i.InstanceId ?? '').sort();
   expect(before).toHaveLength(2);
@@ -43,25 +45,25 @@ function alertLog(fleet: FleetHarness): DynamoAlertLog {
 
 describe('the image gate, in each launch path', () => {
   it('refuses to scale out onto an unapproved image, keeps the fleet, and launches once the image is approved', async () => {
-    const { fleet, before } = await runningFleet(APPROVAL);
+    const { fleet, before } = await runningFleet(approval);
     const imageId = await imageOf(fleet);
 
     const refused = await fleet.step(40);
 
     expect(refused.fleets[0]).toMatchObject({ launched: [], launchFailed: true });
     expect(await running(fleet)).toEqual(before);
-    const refusal = `failed: the image policy refused the launch: image ${imageId} has no tag approved=true (requiredTags) [required-tag]`;
+    const refusal = `failed: the image policy refused the launch: image ${imageId} has no tag ${fleet.unique('approved')}=true (requiredTags) [required-tag]`;
     expect((await lastActions(fleet)).filter((a) => a.kind === 'launch').map((a) => a.outcome)).toEqual([refusal, refusal]);
     expect(await alertLog(fleet).firstTime(fleet.fleet.name, `required-tag#${imageId}`, fleet.clock.now())).toBe(false);
 
-    await fleet.ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: 'approved', Value: 'true' }] }));
+    await fleet.ec2.send(new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: fleet.unique('approved'), Value: 'true' }] }));
     fleet.clock.advance(3600);
     const approved = await fleet.step(40);
     expect(approved.fleets[0]?.launched).toHaveLength(2);
   });
 
   it('refuses the replacement of an instance Spot reclaims, and keeps the instance', async () => {
-    const { fleet, before } = await runningFleet(APPROVAL);
+    const { fleet, before } = await runningFleet(approval);
     const [doomed] = before;
     const event = {
       version: '0',
@@ -82,7 +84,7 @@ describe('the image gate, in each launch path', () => {
   });
 
   it("refuses a drain's replacement, and the drained instance stays in service", async () => {
-    const { fleet, before } = await runningFleet(APPROVAL, { capacity: { min: 2, max: 4 } });
+    const { fleet, before } = await runningFleet(approval, { capacity: { min: 2, max: 4 } });
     const [drained] = before;
     await fleet.records().putRequest(fleet.fleet.name, { requestId: randomUUID(), kind: 'maintenance-enter', instanceId: drained, requestedAtMs: fleet.clock.now(), requestedBy: 'test' });
 

@@ -12,6 +12,7 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
 import { storedOutcome } from '../../functions/control/stored-outcome.ts';
 import { FleetHarness } from './harness.ts';
+import { requires } from './capabilities.ts';
 
 const UNHEALTHY = { Key: 'fleetward-test:target', Value: 'unhealthy' };
 const RETIREMENT = 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED';
@@ -57,6 +58,7 @@ function rebalanceEvent(instanceId: string) {
 async function servedFleet(failover: Partial<FleetConfig['failover']> = {}, overrides: Overrides = {}) {
   const fleet = await FleetHarness.create({}, 2);
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
+  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
@@ -108,7 +110,7 @@ describe('an AWS Health scheduled event, through the handler', () => {
     expect(await running(fleet)).toEqual([ids[1] ?? '', replacement].sort());
     await fleet.step(20);
     expect([...(await targets(fleet, targetGroupArn)).keys()].sort()).toEqual([ids[1] ?? '', replacement].sort());
-    expect((await fleet.records().listInstances('workers')).map((r) => [r.instanceId, r.lifecycle]).sort()).toEqual(
+    expect((await fleet.records().listInstances(fleet.name)).map((r) => [r.instanceId, r.lifecycle]).sort()).toEqual(
       [ids[1] ?? '', replacement].sort().map((id) => [id, 'in-service']),
     );
   });
@@ -116,7 +118,7 @@ describe('an AWS Health scheduled event, through the handler', () => {
   it('fails an instance with an Elastic IP over at once, the address following it', async () => {
     const { fleet, ids } = await servedFleet();
     const pet = ids[0] ?? '';
-    const eip = await fleet.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: FLEET_TAG, Value: 'workers' }] }] }));
+    const eip = await fleet.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: FLEET_TAG, Value: fleet.name }] }] }));
     await fleet.ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: pet }));
     await fleet.step(20);
 
@@ -158,6 +160,7 @@ describe('an unhealthy load-balancer target', () => {
   it('fails the instance over after the threshold of consecutive observations, registering the replacement', async () => {
     const { fleet, targetGroupArn, ids } = await servedFleet({ unhealthyThreshold: 2 });
     const sick = ids[0] ?? '';
+    requires('forced failures');
     await fleet.ec2.send(new CreateTagsCommand({ Resources: [sick], Tags: [UNHEALTHY] }));
     expect((await targets(fleet, targetGroupArn)).get(sick)).toBe('unhealthy');
 

@@ -46,8 +46,8 @@ describe('a conditional write whose answer was lost', () => {
     expect(faults.injected).toHaveLength(1);
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 3 });
     expect(fleet.notifications).toEqual([]);
-    expect(await fleet.records().getStatus('workers')).toMatchObject({ step: 1, desiredCapacity: 3 });
-    const decisions = await fleet.records().listDecisions('workers', 10);
+    expect(await fleet.records().getStatus(fleet.name)).toMatchObject({ step: 1, desiredCapacity: 3 });
+    const decisions = await fleet.records().listDecisions(fleet.name, 10);
     expect(decisions.map((d) => d.step)).toEqual([1]);
   });
 
@@ -60,8 +60,8 @@ describe('a conditional write whose answer was lost', () => {
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', launchFailed: false });
     expect(result.fleets[0]?.launched).toHaveLength(3);
     expect(fleet.notifications).toEqual([]);
-    expect((await fleet.records().getStatus('workers'))?.launchFailures).toBeUndefined();
-    expect(await fleet.records().listInstances('workers')).toHaveLength(3);
+    expect((await fleet.records().getStatus(fleet.name))?.launchFailures).toBeUndefined();
+    expect(await fleet.records().listInstances(fleet.name)).toHaveLength(3);
   });
 
   it('goes on scaling in when an instance record update was applied but the answer lost', async () => {

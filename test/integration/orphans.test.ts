@@ -14,7 +14,6 @@ function orphanMetric(fleet: FleetHarness) {
   return () => addMetric.mock.calls.filter(([name]) => name === 'OrphanedInstances').map(([, , value]) => value);
 }
 
-const notifications = (fleet: FleetHarness) => fleet.notifications.filter((n) => n.subject === NOTIFICATION);
 
 describe('instances of a fleet removed from the config', () => {
   it('are reported each scheduled step, notified once, and left running', async () => {
@@ -22,19 +21,22 @@ describe('instances of a fleet removed from the config', () => {
     await fleet.step(20);
     const orphans = (await fleet.instances()).map((i) => i.InstanceId ?? '').sort();
     expect(orphans).toHaveLength(2);
+    const removed = fleet.name;
 
-    fleet.configure({ name: 'web' });
+    fleet.configure({ name: fleet.unique('web') });
     const metric = orphanMetric(fleet);
     const first = await fleet.step(20);
     await fleet.step(20);
 
     expect(first.fleets[0]?.launched).toHaveLength(2);
     expect(metric()).toEqual([2, 2]);
-    expect(notifications(fleet)).toHaveLength(1);
-    expect(notifications(fleet)[0]).toMatchObject({
-      message: `2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: ${orphans.map((id) => `${id} (fleet workers)`).join(', ')}`,
-      details: { instanceIds: orphans },
-    });
+    expect(fleet.notifications).toEqual([
+      {
+        subject: NOTIFICATION,
+        message: `2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: ${orphans.map((id) => `${id} (fleet ${removed})`).join(', ')}`,
+        details: { instanceIds: orphans, fleets: [removed] },
+      },
+    ]);
     const described = await fleet.ec2.send(new DescribeInstancesCommand({ InstanceIds: orphans }));
     expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['running', 'running']);
   });
@@ -43,7 +45,8 @@ describe('instances of a fleet removed from the config', () => {
     const fleet = await FleetHarness.create();
     await fleet.step(10);
     const [orphan] = (await fleet.instances()).map((i) => i.InstanceId ?? '');
-    fleet.configure({ name: 'web' });
+    const removed = fleet.name;
+    fleet.configure({ name: fleet.unique('web') });
     const warn = vi.spyOn(fleet.logger, 'warn');
 
     const result = await fleet.invoke({
@@ -58,7 +61,7 @@ describe('instances of a fleet removed from the config', () => {
       detail: { 'instance-id': orphan, state: 'stopping' },
     });
 
-    expect(result).toMatchObject({ status: 'ignored', reason: `${orphan} carries fleetward:fleet=workers, a fleet that is not in the config: orphaned, left alone` });
+    expect(result).toMatchObject({ status: 'ignored', reason: `${orphan} carries fleetward:fleet=${removed}, a fleet that is not in the config: orphaned, left alone` });
     expect(warn.mock.calls.map(([message]) => message)).toContain('ignored an event about an orphaned instance');
   });
 

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DynamoLoadHistoryStore } from '../../functions/aws/state/load-history-store.ts';
 import { run } from '../../bin/fleetward.ts';
 import type { LoadPoint } from '../../functions/core/load-history.ts';
-import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE } from './harness.ts';
+import { FleetHarness, METRIC_NAMESPACE } from './harness.ts';
 
 const MINUTE = 60_000;
 const PREDICTIVE_DEFAULTS = { coverage: 0.993, coverageGain: 0.0003, backtestDays: 3, minHistoryHours: 4, refitMinutes: 360 };
@@ -23,7 +23,7 @@ async function status(fleet: FleetHarness, ...argv: string[]): Promise<string> {
 /** Datapoints of the fleet's metric for the minutes before now, as CloudWatch would hold them. */
 async function publishPast(fleet: FleetHarness, value: number, minutes: number): Promise<void> {
   const now = fleet.clock.now();
-  const datapoints = Array.from({ length: minutes }, (_, i) => ({ MetricName: METRIC_NAME, Value: value, Timestamp: new Date(now - (i + 1) * MINUTE) }));
+  const datapoints = Array.from({ length: minutes }, (_, i) => ({ MetricName: fleet.metricName, Value: value, Timestamp: new Date(now - (i + 1) * MINUTE) }));
   for (let start = 0; start < datapoints.length; start += 500) {
     await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: datapoints.slice(start, start + 500) }));
   }
@@ -42,25 +42,25 @@ describe('predictive scaling with a stored load history', () => {
     const store = fleet.history();
     const start = 1_800_000_000_000 - 3 * MINUTE;
     const points: LoadPoint[] = Array.from({ length: 65 }, (_, i) => ({ periodStartMs: start + i * MINUTE, load: i / 2 }));
-    for (const point of points) await store.recordLoad('workers', 60, point);
-    await store.recordLoad('workers', 60, { periodStartMs: start + 10 * MINUTE, load: 99 });
-    await store.recordLoad('workers', 300, { periodStartMs: 1_800_000_000_000, load: 7 });
+    for (const point of points) await store.recordLoad(fleet.name, 60, point);
+    await store.recordLoad(fleet.name, 60, { periodStartMs: start + 10 * MINUTE, load: 99 });
+    await store.recordLoad(fleet.name, 300, { periodStartMs: 1_800_000_000_000, load: 7 });
 
-    const listed = await store.listLoad('workers', 60, start + 2 * MINUTE);
+    const listed = await store.listLoad(fleet.name, 60, start + 2 * MINUTE);
     expect(listed).toHaveLength(63);
     expect(listed[0]).toEqual({ periodStartMs: start + 2 * MINUTE, load: 1 });
     expect(listed.find((p) => p.periodStartMs === start + 10 * MINUTE)?.load).toBe(99);
     expect(listed.at(-1)).toEqual({ periodStartMs: start + 64 * MINUTE, load: 32 });
-    expect(await store.listLoad('workers', 300, 0)).toEqual([{ periodStartMs: 1_800_000_000_000, load: 7 }]);
+    expect(await store.listLoad(fleet.name, 300, 0)).toEqual([{ periodStartMs: 1_800_000_000_000, load: 7 }]);
     expect(await store.listLoad('other', 60, 0)).toEqual([]);
 
-    await store.recordLoad('workers', 60, { periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
-    expect((await store.listLoad('workers', 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
-    await store.recordLoad('workers', 60, { periodStartMs: start + 20 * MINUTE, load: 4 });
-    expect((await store.listLoad('workers', 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 4 });
+    await store.recordLoad(fleet.name, 60, { periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
+    expect((await store.listLoad(fleet.name, 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 5, saturated: true });
+    await store.recordLoad(fleet.name, 60, { periodStartMs: start + 20 * MINUTE, load: 4 });
+    expect((await store.listLoad(fleet.name, 60, start + 20 * MINUTE))[0]).toEqual({ periodStartMs: start + 20 * MINUTE, load: 4 });
     const atMax = { periodStartMs: start + 21 * MINUTE, load: 6, saturated: true, atMaxCapacity: true };
-    await store.recordLoad('workers', 60, atMax);
-    expect((await store.listLoad('workers', 60, start + 21 * MINUTE))[0]).toEqual(atMax);
+    await store.recordLoad(fleet.name, 60, atMax);
+    expect((await store.listLoad(fleet.name, 60, start + 21 * MINUTE))[0]).toEqual(atMax);
     await store.putLoadHistory('backfilled', 60, [atMax]);
     expect(await store.listLoad('backfilled', 60, 0)).toEqual([atMax]);
   });
@@ -74,15 +74,15 @@ describe('predictive scaling with a stored load history', () => {
     expect(first.fleets[0]?.desiredCapacity).toBe(3);
     expect(first.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from .+ recommends 3$/);
     const store = fleet.history();
-    const model = await store.getForecastModel('workers');
+    const model = await store.getForecastModel(fleet.name);
     expect(model?.builtAtMs).toBe(fleet.clock.now());
-    const stored = await store.listLoad('workers', 60, fleet.clock.now() - 2 * MINUTE);
+    const stored = await store.listLoad(fleet.name, 60, fleet.clock.now() - 2 * MINUTE);
     expect(stored.at(-1)?.load).toBe(3);
 
     const second = await fleet.step(30);
     expect(second.fleets[0]?.reason).toMatch(/^hold at 3: forecast 3 units/);
-    expect((await store.getForecastModel('workers'))?.builtAtMs).toBe(model?.builtAtMs);
-    expect(await store.listLoad('workers', 60, 0)).toHaveLength(302);
+    expect((await store.getForecastModel(fleet.name))?.builtAtMs).toBe(model?.builtAtMs);
+    expect(await store.listLoad(fleet.name, 60, 0)).toHaveLength(302);
   });
 
   it('scales by target tracking and starts the history when there is none', async () => {
@@ -91,22 +91,22 @@ describe('predictive scaling with a stored load history', () => {
     const result = await fleet.step(42);
 
     expect(result.fleets[0]?.reason).toBe(
-      'scale out 0 -> 5: Average Test/Load/Backlog = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)',
+      `scale out 0 -> 5: Average Test/Load/${fleet.metricName} = 42 total at target 10 per unit recommends 5 (no forecast yet: 0 h of load history, 4 h needed)`,
     );
-    const stored = await fleet.history().listLoad('workers', 60, 0);
+    const stored = await fleet.history().listLoad(fleet.name, 60, 0);
     expect(stored.map((p) => p.load)).toEqual([4.2]);
-    expect(await fleet.history().getForecastModel('workers')).toBeUndefined();
+    expect(await fleet.history().getForecastModel(fleet.name)).toBeUndefined();
   });
 
   it('reads a cached model stored by another version as none, and fits a new one', async () => {
     const fleet = await FleetHarness.create({ scaling: { predictive: PREDICTIVE_DEFAULTS } });
     await seedHistory(fleet, 3, 300);
-    await fleet.history().putForecastModel('workers', { unexpected: true } as never);
+    await fleet.history().putForecastModel(fleet.name, { unexpected: true } as never);
 
     const result = await fleet.step(30);
 
     expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units/);
-    expect((await fleet.history().getForecastModel('workers'))?.builtAtMs).toBe(fleet.clock.now());
+    expect((await fleet.history().getForecastModel(fleet.name))?.builtAtMs).toBe(fleet.clock.now());
   });
 
   it('keeps a linear model\'s weights, and reads a linear model without them as none', async () => {
@@ -125,10 +125,10 @@ describe('predictive scaling with a stored load history', () => {
       coverageGain: 0.0003,
       backtestSteps: 100,
     } as const;
-    await store.putForecastModel('workers', { ...linear, weights });
-    expect(await store.getForecastModel('workers')).toEqual({ ...linear, weights });
-    await store.putForecastModel('workers', { ...linear, method: 'hourly' } as never);
-    expect(await store.getForecastModel('workers')).toBeUndefined();
+    await store.putForecastModel(fleet.name, { ...linear, weights });
+    expect(await store.getForecastModel(fleet.name)).toEqual({ ...linear, weights });
+    await store.putForecastModel(fleet.name, { ...linear, method: 'hourly' } as never);
+    expect(await store.getForecastModel(fleet.name)).toBeUndefined();
   });
 
   it('shows the history and the current forecast in fleetward status', async () => {
@@ -138,7 +138,7 @@ describe('predictive scaling with a stored load history', () => {
     await fleet.step(30);
     fleet.clock.advance(7200);
     const saturatedAt = Math.floor(fleet.clock.now() / MINUTE) * MINUTE - 7260 * 1000 - 10 * MINUTE;
-    await fleet.history().recordLoad('workers', 60, { periodStartMs: saturatedAt, load: 3, saturated: true });
+    await fleet.history().recordLoad(fleet.name, 60, { periodStartMs: saturatedAt, load: 3, saturated: true });
 
     const line = (await status(fleet)).split('\n')[1];
     // A total metric has no ceiling to show a shortfall: the coverage stays at 99.3%.
@@ -152,15 +152,15 @@ describe('predictive scaling with a stored load history', () => {
     await publishPast(fleet, 30, 300);
 
     let planned = '';
-    const plan = await run(['plan', 'workers', '--table', fleet.tableName], { stdout: (text) => void (planned += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
+    const plan = await run(['plan', fleet.name, '--table', fleet.tableName], { stdout: (text) => void (planned += text), stderr: () => undefined }, { config: fleet.config, clock: fleet.clock, env: {} });
     expect(plan).toBe(0);
     expect(planned).toContain('forecast 3 units in the next 1 min from ');
-    expect(await fleet.history().listLoad('workers', 60, 0)).toEqual([]);
+    expect(await fleet.history().listLoad(fleet.name, 60, 0)).toEqual([]);
 
     const result = await fleet.step(30);
 
     expect(result.fleets[0]?.reason).toMatch(/^scale out 0 -> 3: forecast 3 units in the next 1 min from /);
-    const stored = await fleet.history().listLoad('workers', 60, 0);
+    const stored = await fleet.history().listLoad(fleet.name, 60, 0);
     expect(stored.length).toBeGreaterThanOrEqual(300);
     expect(stored.every((p) => p.load === 3)).toBe(true);
   });
@@ -174,11 +174,11 @@ describe('predictive scaling with a stored load history', () => {
 
       expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 3 });
       expect(result.fleets[0]?.reason).toBe(
-        'scale out 0 -> 3: Average Test/Load/Backlog = 30 total at target 10 per unit recommends 3 (no forecast yet: reading the load history failed (Rate of requests exceeds the allowed throughput))',
+        `scale out 0 -> 3: Average Test/Load/${fleet.metricName} = 30 total at target 10 per unit recommends 3 (no forecast yet: reading the load history failed (Rate of requests exceeds the allowed throughput))`,
       );
     } finally {
       failing.mockRestore();
     }
-    expect(await fleet.history().listLoad('workers', 60, 0)).toHaveLength(301);
+    expect(await fleet.history().listLoad(fleet.name, 60, 0)).toHaveLength(301);
   });
 });

@@ -12,6 +12,7 @@ import { DynamoPriceCache } from '../../functions/aws/state/price-cache-store.ts
 import { TableClient } from '../../functions/aws/state/table-client.ts';
 import { mixPrices } from '../../functions/control/mix-prices.ts';
 import { createFleetwardTable } from '../../dev/fixtures.ts';
+import { requires } from './capabilities.ts';
 
 const dynamodb = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
@@ -47,6 +48,7 @@ it('reads the Spot price history: moto answers one stub price per zone', async (
 });
 
 it('falls back to the shipped table when the Price List API fails (moto has no Pricing backend: HTTP 500), and caches the Spot answer', async () => {
+  requires('moto pricing answer');
   const cache = await freshCache();
   const request = { region: 'us-east-1', types: ['m7g.large'], nowMs: 1_000, ages: { onDemandMaxAgeMs: 86_400_000, spotMaxAgeMs: 3_600_000 }, source: 'aws' as const };
   const result = await mixPrices({ feed, cache }, request);

@@ -84,7 +84,7 @@ describe('acting at most once', () => {
     const outcomes = results.map((r) => r.fleets[0]?.outcome).sort();
     expect(outcomes).toEqual(['done', 'skipped']);
     const skipped = results.find((r) => r.fleets[0]?.outcome === 'skipped');
-    expect(skipped?.fleets[0]?.reason).toMatch(/^fleet workers is locked by .+ until \d{4}-/);
+    expect(skipped?.fleets[0]?.reason).toMatch(new RegExp(`^fleet ${fleet.name} is locked by .+ until \\d{4}-`));
     expect(await fleet.instances()).toHaveLength(5);
   });
 

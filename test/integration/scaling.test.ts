@@ -18,7 +18,7 @@ describe('scaling a fleet from its metric', () => {
     expect(result.status).toBe('done');
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 6 });
     expect(result.fleets[0]?.reason).toBe(
-      'scale out 0 -> 6: Average Test/Load/Backlog = 55 total at target 10 per unit recommends 6',
+      `scale out 0 -> 6: Average Test/Load/${fleet.metricName} = 55 total at target 10 per unit recommends 6`,
     );
     const instances = await fleet.instances();
     expect(instances).toHaveLength(6);
@@ -59,7 +59,7 @@ describe('scaling a fleet from its metric', () => {
     const high = await fleet.step(1000);
     expect(high.fleets[0]?.desiredCapacity).toBe(4);
     expect(high.fleets[0]?.reason).toBe(
-      'scale out 2 -> 4: Average Test/Load/Backlog = 1000 total at target 10 per unit recommends 100, capped by capacity.max 4',
+      `scale out 2 -> 4: Average Test/Load/${fleet.metricName} = 1000 total at target 10 per unit recommends 100, capped by capacity.max 4`,
     );
     expect(await fleet.instances()).toHaveLength(4);
 
@@ -69,7 +69,7 @@ describe('scaling a fleet from its metric', () => {
 
     const still = await fleet.step(0);
     expect(still.fleets[0]?.reason).toBe(
-      'hold at 2: Average Test/Load/Backlog = 0 total at target 10 per unit recommends 0, but the fleet is at capacity.min 2',
+      `hold at 2: Average Test/Load/${fleet.metricName} = 0 total at target 10 per unit recommends 0, but the fleet is at capacity.min 2`,
     );
     expect(await fleet.instances()).toHaveLength(2);
   });
@@ -109,12 +109,12 @@ describe('scaling a fleet from its metric', () => {
     await fleet.publish(25);
 
     const listed = await fleet.invoke(alarmEvent('backlog-high'));
-    expect(listed).toMatchObject({ status: 'done', fleets: [{ fleet: 'workers', desiredCapacity: 3 }] });
+    expect(listed).toMatchObject({ status: 'done', fleets: [{ fleet: fleet.name, desiredCapacity: 3 }] });
     expect(await fleet.instances()).toHaveLength(3);
 
     fleet.clock.advance(60);
     await fleet.publish(45);
-    const prefixed = await fleet.invoke(alarmEvent('fleetward-workers-cpu'));
+    const prefixed = await fleet.invoke(alarmEvent(`fleetward-${fleet.name}-cpu`));
     expect(prefixed).toMatchObject({ status: 'done', fleets: [{ desiredCapacity: 5 }] });
   });
 

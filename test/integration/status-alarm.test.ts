@@ -9,6 +9,7 @@ import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } fr
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { FleetHarness } from './harness.ts';
+import { requires } from './capabilities.ts';
 
 const IMPAIRED = { Key: 'fleetward-test:status', Value: 'impaired' };
 
@@ -74,7 +75,7 @@ describe('status check alarms', () => {
     }
 
     expect((await fleet.instances()).map((i) => i.InstanceId)).toContain(sick);
-    const [decision] = await fleet.records().listDecisions('workers', 1);
+    const [decision] = await fleet.records().listDecisions(fleet.name, 1);
     expect(decision?.decision.notes).toContain(
       `ignored status check alarm prod-status-2 on ${sick}: the alarm is not the fleet's and DescribeInstanceStatus reports its status checks ok`,
     );
@@ -82,6 +83,7 @@ describe('status check alarms', () => {
 
   it('fails over on an alarm of any name, whichever of its metrics is the status check, once DescribeInstanceStatus confirms the instance impaired', async () => {
     const { fleet, sick } = await fleetOfTwo();
+    requires('forced failures');
     await fleet.ec2.send(new CreateTagsCommand({ Resources: [sick], Tags: [IMPAIRED] }));
 
     const result = await fleet.invoke(await forceStatusAlarm(fleet, 'web-1-status', sick));
@@ -97,11 +99,11 @@ describe('status check alarms', () => {
   it("fails over at once on the fleet's own alarm, named fleetward-<fleet>-, whatever EC2 reports", async () => {
     const { fleet, sick } = await fleetOfTwo();
 
-    const result = await fleet.invoke(await forceStatusAlarm(fleet, `fleetward-workers-${sick}`, sick));
+    const result = await fleet.invoke(await forceStatusAlarm(fleet, `fleetward-${fleet.name}-${sick}`, sick));
 
     expect(result.fleets[0]?.terminated).toEqual([sick]);
     expect(result.fleets[0]?.launched).toHaveLength(1);
     const failover = result.fleets[0]?.actions.find((a) => a.kind === 'failover');
-    expect(failover?.reason).toMatch(new RegExp(`^status check alarm in ALARM: fleetward-workers-${sick} \\(owned by the fleet\\): replace it in `));
+    expect(failover?.reason).toMatch(new RegExp(`^status check alarm in ALARM: fleetward-${fleet.name}-${sick} \\(owned by the fleet\\): replace it in `));
   });
 });

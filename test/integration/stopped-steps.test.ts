@@ -29,7 +29,7 @@ function failEc2(fleet: FleetHarness, command: string): () => void {
 
 async function history(fleet: FleetHarness, ...options: string[]): Promise<string[]> {
   let stdout = '';
-  const code = await run(['history', 'workers', '--table', fleet.tableName, ...options], { stdout: (t) => void (stdout += t), stderr: () => undefined }, {
+  const code = await run(['history', fleet.name, '--table', fleet.tableName, ...options], { stdout: (t) => void (stdout += t), stderr: () => undefined }, {
     config: fleet.config,
     clock: fleet.clock,
     env: {},
@@ -56,7 +56,7 @@ describe('a step that stops before it is recorded', () => {
     restore();
     const next = await fleet.step(40);
     expect(next.fleets[0]).toMatchObject({ outcome: 'done', step: 2 });
-    expect((await fleet.records().listDecisions('workers', 3)).map((d) => [d.step, d.stopped?.outcome])).toEqual([
+    expect((await fleet.records().listDecisions(fleet.name, 3)).map((d) => [d.step, d.stopped?.outcome])).toEqual([
       [2, undefined],
       [1, 'failed'],
       [1, undefined],
@@ -66,15 +66,15 @@ describe('a step that stops before it is recorded', () => {
   it('writes one when it is skipped because another run holds the lease, saying so', async () => {
     const fleet = await FleetHarness.create();
     await fleet.step(20);
-    await fleet.leases().acquire('workers', 'other-run', fleet.clock.now(), LEASE_TTL_MS);
+    await fleet.leases().acquire(fleet.name, 'other-run', fleet.clock.now(), LEASE_TTL_MS);
 
     const skipped = await fleet.step(40);
 
     expect(skipped.fleets[0]).toMatchObject({ outcome: 'skipped', launched: [] });
     const lines = await history(fleet, '--limit', '1');
     expect(lines[0]).toMatch(/^skipped after step 1 {2}\S+ {2}schedule at 2026-11-24T12:00:00Z$/);
-    expect(lines[1]).toMatch(/^ {2}step skipped \(LeaseHeldError\): fleet workers is locked by other-run until \d{4}-/);
-    const [entry] = await fleet.records().listDecisions('workers', 1);
+    expect(lines[1]).toMatch(new RegExp(`^ {2}step skipped \\(LeaseHeldError\\): fleet ${fleet.name} is locked by other-run until \\d{4}-`));
+    const [entry] = await fleet.records().listDecisions(fleet.name, 1);
     expect(entry).toMatchObject({ step: 1, decision: { desiredCapacity: 2, direction: 'hold' }, actions: [], stopped: { outcome: 'skipped', kind: 'LeaseHeldError' } });
   });
 });

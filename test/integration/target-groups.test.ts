@@ -9,6 +9,7 @@ import { CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealt
 import { describe, expect, it } from 'vitest';
 import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
+import { requires } from './capabilities.ts';
 
 type Overrides = Parameters<typeof FleetHarness.create>[0];
 
@@ -17,6 +18,7 @@ async function withTargetGroups(count: number, overrides: Overrides = {}): Promi
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
   const groups: string[] = [];
   for (let k = 0; k < count; k++) {
+    requires('load balancing');
     const group = await fleet.elbv2.send(
       new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
     );

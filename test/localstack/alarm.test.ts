@@ -5,7 +5,7 @@
  */
 import { DescribeAlarmsCommand, type MetricAlarm, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import { FleetHarness, METRIC_NAME, METRIC_NAMESPACE, alarmEvent } from '../integration/harness.ts';
+import { FleetHarness, METRIC_NAMESPACE, alarmEvent } from '../integration/harness.ts';
 
 async function alarmOnceEvaluated(fleet: FleetHarness, alarmName: string, timeoutMs: number): Promise<MetricAlarm> {
   const deadline = Date.now() + timeoutMs;
@@ -20,12 +20,12 @@ async function alarmOnceEvaluated(fleet: FleetHarness, alarmName: string, timeou
 describe('on LocalStack', () => {
   it('scales out on an alarm LocalStack evaluated from the metric', async () => {
     const fleet = await FleetHarness.create({ capacity: { min: 1, max: 6 } });
-    const alarmName = `fleetward-workers-backlog-${fleet.tableName}`;
+    const alarmName = `fleetward-${fleet.name}-backlog`;
     await fleet.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: alarmName,
         Namespace: METRIC_NAMESPACE,
-        MetricName: METRIC_NAME,
+        MetricName: fleet.metricName,
         Statistic: 'Average',
         Period: 10,
         EvaluationPeriods: 1,

@@ -5,6 +5,7 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../dev/localstack-server.ts';
 import { startEmulator } from '../../dev/moto-server.ts';
+import type { EmulatorTarget } from '../integration/emulator-target.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +22,8 @@ export default async function setup(project: TestProject) {
   });
   project.provide('localstackEndpoint', localstack.endpoint);
   project.provide('dynamodbEndpoint', moto.endpoint);
+  const target: EmulatorTarget = 'localstack';
+  project.provide('emulatorTarget', target);
   return async () => {
     await localstack.stop();
     await moto.stop();

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { planFleetStep } from '../../../functions/control/run-step.ts';
 import { LEASE_TTL_MS } from '../../../functions/control/step-timing.ts';
-import { ConcurrentUpdateError, LeaseLostError, ServiceError } from '../../../functions/ports/errors.ts';
+import { ConcurrentUpdateError, LeaseLostError, LoadBalancingUnavailableError, ServiceError } from '../../../functions/ports/errors.ts';
 import type { StepDependencies } from '../../../functions/control/run-step.ts';
 import type { ComputePort, DecisionEntry } from '../../../functions/ports/index.ts';
 import { decisionEntry } from '../../contract/state.contract.ts';
@@ -266,6 +266,29 @@ describe('runFleetStep: target groups', () => {
       'drained: terminating',
     ]);
     expect(world.faults.compute.callsOf('terminate').map((c) => c.args)).toEqual([[[victim]]]);
+  });
+});
+
+describe('runFleetStep: an endpoint without load balancing', () => {
+  it('notes that load balancing is unavailable, with the code, and still scales, in and out', async () => {
+    const world = new ControlWorld({ withTargetGroup: true });
+    world.faults.loadBalancer.failAfter(0, new LoadBalancingUnavailableError(501, 'The API for service elbv2 has not yet been emulated'));
+    world.setLoad(30);
+
+    const out = await world.step();
+    const grown = await world.lastDecision();
+    world.setLoad(10);
+    const shrunk = await world.step();
+
+    expect(out).toMatchObject({ outcome: 'done', desiredCapacity: 3, launched: [expect.any(String), expect.any(String), expect.any(String)] });
+    expect(grown?.decision.notes).toContain(
+      'load balancing unavailable at this endpoint (HTTP 501: The API for service elbv2 has not yet been emulated): target group(s) not read, registered or deregistered this step',
+    );
+    expect(shrunk).toMatchObject({ outcome: 'done', desiredCapacity: 1, terminated: [expect.any(String), expect.any(String)] });
+    expect(world.faults.loadBalancer.calls.map((c) => [c.method, c.outcome])).toEqual([
+      ['targetHealth', 'threw'],
+      ['targetHealth', 'threw'],
+    ]);
   });
 });
 
