@@ -81,6 +81,9 @@ export class FleetHarness {
   readonly eventbridge = new EventBridgeClient({});
   readonly clock = new ManualClock(Date.now());
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
+  /** The per-fleet metrics, shared by every fleet; the fleets they were made for, in order. */
+  readonly fleetMetrics = new Metrics({ namespace: 'fleetward-test' });
+  readonly fleetMetricsMadeFor: string[] = [];
   /** The handler's logger: without a topic, notifications are its warnings. */
   readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
   readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
@@ -137,6 +140,7 @@ export class FleetHarness {
       clients: this.handlerClients ?? { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
       clock: this.clock,
       metrics: this.metrics,
+      fleetMetrics: (name) => (this.fleetMetricsMadeFor.push(name), this.fleetMetrics),
       notifier: { notify: async (subject, message) => void this.notifications.push({ subject, message }) },
       logger: this.logger,
     });
