@@ -33,7 +33,7 @@ describe('publishFleetMetrics', () => {
   it('adds every figure to the metrics made for the fleet, then publishes them at once', () => {
     const metrics = new Metrics({ namespace: 'fleetward-test' });
     const added = vi.spyOn(metrics, 'addMetric');
-    const published = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    const published = vi.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     const made: string[] = [];
     publishFleetMetrics((fleet) => (made.push(fleet), metrics), done);
     expect(made).toEqual(['web']);
