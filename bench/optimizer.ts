@@ -7,6 +7,7 @@
  * decision.
  */
 import { loadavg } from 'node:os';
+import { seededRandom } from '../dev/seeded-random.ts';
 import { solveMix } from '../functions/control/solve-mix.ts';
 import type { MixOffer, MixProblem, ZoneBalance } from '../functions/core/mix/index.ts';
 import type { LinearSolver } from '../functions/ports/solver.ts';
@@ -15,18 +16,6 @@ import { textTable } from '../sim/report.ts';
 
 const PROBLEMS = 1_000;
 const SEED = 15;
-
-/** mulberry32: a small seeded generator, so every run solves the same problems. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function randomProblem(random: () => number): MixProblem {
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
@@ -89,7 +78,7 @@ const quantile = (values: readonly number[], q: number) => {
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-const random = seeded(SEED);
+const random = seededRandom(SEED);
 const highs = await loadHighsSolver();
 const answers: number[] = [];
 const answerCpu: number[] = [];

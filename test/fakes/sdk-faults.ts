@@ -15,6 +15,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
 import type { AwsClients } from '../../functions/handlers/ports.ts';
+import { seededRandom } from '../../dev/seeded-random.ts';
 
 /** The SDK's standard attempts (3); its backoff (up to seconds) shortened so that many faults run fast. */
 const ATTEMPTS = 3;
@@ -41,18 +42,6 @@ export interface InjectedSdkFault {
   readonly command: string;
   readonly kind: SdkFaultKind;
   readonly input: Record<string, unknown>;
-}
-
-/** A small seeded generator (mulberry32): the same seed makes the same faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** An error shaped as the SDK shapes a service's, so its retry strategy classifies it as it would the real one. */

@@ -12,51 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '../../functions/control/step-timing.ts';
 import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
-
-type Handler = (args: unknown) => Promise<unknown>;
-/** The part of an SDK client's middleware stack these tests use, whatever the client. */
-interface Stack {
-  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: 'initialize'; name: string }): void;
-  remove(name: string): boolean;
-}
-const stackOf = (client: { middlewareStack: unknown }) => client.middlewareStack as Stack;
-const clientsOf = (fleet: FleetHarness) => [fleet.ec2, fleet.elbv2, fleet.dynamodb, fleet.eventbridge];
-
-/** Counts the calls every client makes, by command name. */
-function countCalls(fleet: FleetHarness): Map<string, number> {
-  const calls = new Map<string, number>();
-  for (const client of clientsOf(fleet)) {
-    stackOf(client).add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        calls.set(context.commandName ?? '', (calls.get(context.commandName ?? '') ?? 0) + 1);
-        return result;
-      },
-      { step: 'initialize', name: 'countCalls' },
-    );
-  }
-  return calls;
-}
-
-/** Every call on every client fails once `command` has returned: the Lambda died right there. */
-function crashAfter(fleet: FleetHarness, command: string) {
-  let crashed = false;
-  for (const client of clientsOf(fleet)) {
-    stackOf(client).add(
-      (next, context) => async (args) => {
-        if (crashed) throw new Error(`simulated crash after ${command}`);
-        const result = await next(args);
-        if (context.commandName === command) crashed = true;
-        return result;
-      },
-      { step: 'initialize', name: 'crash' },
-    );
-  }
-  return {
-    crashed: () => crashed,
-    recover: () => clientsOf(fleet).forEach((client) => stackOf(client).remove('crash')),
-  };
-}
+import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
 
 async function fleetOfThree(stopInMaintenance: boolean, withTargetGroup = true) {
   const fleet = await FleetHarness.create({}, 2);
@@ -104,8 +60,8 @@ describe('a crash in the middle of a drain', () => {
     async (command, withTargetGroup) => {
       const { fleet, targetGroupArn } = await fleetOfThree(false, withTargetGroup);
       const before = await ids(fleet);
-      const calls = countCalls(fleet);
-      const crash = crashAfter(fleet, command);
+      const calls = countCalls(clientsOf(fleet));
+      const crash = crashAfter(clientsOf(fleet), command);
 
       for (let i = 0; i < 4 && !crash.crashed(); i++) await fleet.step(20).catch(() => undefined);
       expect(crash.crashed()).toBe(true);
@@ -132,8 +88,8 @@ describe('a crash in the middle of a drain', () => {
       const { fleet, targetGroupArn } = await fleetOfThree(true);
       const [kept] = await ids(fleet);
       await fleet.records().putRequest('workers', { requestId: randomUUID(), kind: 'maintenance-enter', instanceId: kept, requestedAtMs: fleet.clock.now(), requestedBy: 'test' });
-      const calls = countCalls(fleet);
-      const crash = crashAfter(fleet, command);
+      const calls = countCalls(clientsOf(fleet));
+      const crash = crashAfter(clientsOf(fleet), command);
 
       for (let i = 0; i < 5 && !crash.crashed(); i++) await fleet.step(30).catch(() => undefined);
       expect(crash.crashed()).toBe(true);

@@ -27,6 +27,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
 import { FLEET_TAG } from '../../functions/core/tags.ts';
 import { FleetHarness } from './harness.ts';
+import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
 
 const IMPAIRED = { Key: 'fleetward-test:status', Value: 'impaired' };
 
@@ -46,51 +47,6 @@ function instanceEvent(detailType: string, instanceId: string, detail: Record<st
 
 const spotWarning = (instanceId: string, id?: string) =>
   instanceEvent('EC2 Spot Instance Interruption Warning', instanceId, { 'instance-action': 'terminate' }, id);
-
-type Handler = (args: unknown) => Promise<unknown>;
-/** The part of an SDK client's middleware stack these tests use, whatever the client. */
-interface Stack {
-  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: 'initialize'; name: string }): void;
-  remove(name: string): boolean;
-}
-const stackOf = (client: { middlewareStack: unknown }) => client.middlewareStack as Stack;
-
-/** Counts the AWS calls each client makes, by command name. */
-function countCalls(fleet: FleetHarness): Map<string, number> {
-  const calls = new Map<string, number>();
-  for (const client of [fleet.ec2, fleet.elbv2]) {
-    stackOf(client).add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        calls.set(context.commandName ?? '', (calls.get(context.commandName ?? '') ?? 0) + 1);
-        return result;
-      },
-      { step: 'initialize', name: 'countCalls' },
-    );
-  }
-  return calls;
-}
-
-/** Every call on every client fails once `command` has returned: the Lambda died right there. */
-function crashAfter(fleet: FleetHarness, command: string) {
-  let crashed = false;
-  const clients = [fleet.ec2, fleet.elbv2, fleet.dynamodb, fleet.eventbridge];
-  for (const client of clients) {
-    stackOf(client).add(
-      (next, context) => async (args) => {
-        if (crashed) throw new Error(`simulated crash after ${command}`);
-        const result = await next(args);
-        if (context.commandName === command) crashed = true;
-        return result;
-      },
-      { step: 'initialize', name: 'crash' },
-    );
-  }
-  return {
-    crashed: () => crashed,
-    recover: () => clients.forEach((client) => stackOf(client).remove('crash')),
-  };
-}
 
 interface Pet {
   readonly fleet: FleetHarness;
@@ -256,7 +212,7 @@ describe('failover', () => {
     await fleet.step(30);
     const [doomed] = await fleet.instances();
     const id = doomed?.InstanceId ?? '';
-    const calls = countCalls(fleet);
+    const calls = countCalls([fleet.ec2, fleet.elbv2]);
 
     const event = spotWarning(id, 'warning-1');
     const first = await fleet.invoke(event);
@@ -341,8 +297,8 @@ describe('failover', () => {
   it.each(crashPoints)('completes a failover that crashed right after %s, moving nothing twice', async (command) => {
     const pet = await petFleet({ unhealthyThreshold: 1 });
     await failPet(pet);
-    const calls = countCalls(pet.fleet);
-    const crash = crashAfter(pet.fleet, command);
+    const calls = countCalls([pet.fleet.ec2, pet.fleet.elbv2]);
+    const crash = crashAfter(clientsOf(pet.fleet), command);
 
     await pet.fleet.step(0).catch(() => undefined);
     expect(crash.crashed()).toBe(true);

@@ -84,14 +84,14 @@ export class FleetHarness {
   /** The per-fleet metrics, shared by every fleet; the fleets they were made for, in order. */
   readonly fleetMetrics = new Metrics({ namespace: 'fleetward-test' });
   readonly fleetMetricsMadeFor: string[] = [];
-  /** The handler's logger: without a topic, notifications are its warnings. */
+  /** The handler's logger (silent; spy on it to see warnings). */
   readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
   readonly tableName = `fleetward-test-${randomUUID().slice(0, 8)}`;
   config!: FleetwardConfig;
   subnets: Array<{ subnetId: string; availabilityZone: string }> = [];
   launchTemplateName = `lt-${randomUUID().slice(0, 8)}`;
   /** Every notification the handler sent, in order. */
-  readonly notifications: Array<{ subject: string; message: string }> = [];
+  readonly notifications: Array<{ subject: string; message: string; details: Record<string, unknown> }> = [];
   /** The clients the handler acts through (faults may be attached); the harness's own when absent. */
   handlerClients?: AwsClients;
   private handler!: ReturnType<typeof createScaleHandler>;
@@ -141,7 +141,7 @@ export class FleetHarness {
       clock: this.clock,
       metrics: this.metrics,
       fleetMetrics: (name) => (this.fleetMetricsMadeFor.push(name), this.fleetMetrics),
-      notifier: { notify: async (subject, message) => void this.notifications.push({ subject, message }) },
+      notifier: { notify: async (subject, message, details) => void this.notifications.push({ subject, message, details }) },
       logger: this.logger,
     });
   }

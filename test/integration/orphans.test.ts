@@ -14,7 +14,7 @@ function orphanMetric(fleet: FleetHarness) {
   return () => addMetric.mock.calls.filter(([name]) => name === 'OrphanedInstances').map(([, , value]) => value);
 }
 
-const notifications = (warn: { readonly mock: { readonly calls: ReadonlyArray<readonly unknown[]> } }) => warn.mock.calls.filter(([message]) => message === NOTIFICATION);
+const notifications = (fleet: FleetHarness) => fleet.notifications.filter((n) => n.subject === NOTIFICATION);
 
 describe('instances of a fleet removed from the config', () => {
   it('are reported each scheduled step, notified once, and left running', async () => {
@@ -25,16 +25,15 @@ describe('instances of a fleet removed from the config', () => {
 
     fleet.configure({ name: 'web' });
     const metric = orphanMetric(fleet);
-    const warn = vi.spyOn(fleet.logger, 'warn');
     const first = await fleet.step(20);
     await fleet.step(20);
 
     expect(first.fleets[0]?.launched).toHaveLength(2);
     expect(metric()).toEqual([2, 2]);
-    expect(notifications(warn)).toHaveLength(1);
-    expect(notifications(warn)[0]?.[1]).toMatchObject({
+    expect(notifications(fleet)).toHaveLength(1);
+    expect(notifications(fleet)[0]).toMatchObject({
       message: `2 running instance(s) carry fleetward:fleet tags naming no fleet in the config; fleetward leaves them running and touches none of them: ${orphans.map((id) => `${id} (fleet workers)`).join(', ')}`,
-      instanceIds: orphans,
+      details: { instanceIds: orphans },
     });
     const described = await fleet.ec2.send(new DescribeInstancesCommand({ InstanceIds: orphans }));
     expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['running', 'running']);
