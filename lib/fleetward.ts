@@ -1,11 +1,13 @@
 /**
  * The Fleetward construct: the state table, the scale function and its least-privilege role, the
  * schedule that runs a control step for every fleet, the rules that run one at once when a
- * scale-out alarm fires or an instance fails, leaves or is at risk, and the notification topic.
+ * scale-out alarm fires or an instance fails, leaves or is at risk, the notification topic, and
+ * the operations: alarms on fleetward itself and a dashboard.
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -27,6 +29,9 @@ import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/
 import { FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG } from '../functions/core/tags.ts';
 import { CONFIG_VARIABLE, OWNER_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
+import { FleetwardAlarms } from './alarms.ts';
+import { FleetwardDashboard } from './dashboard.ts';
+import { topicKey } from './topic-key.ts';
 
 /** Lambda's limit on the size of a function's environment variables, measured as JSON. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -133,6 +138,15 @@ export interface FleetwardProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Whether fleetward's alarms (and the dead-letter alarm) publish to the notification topic. That
+   * needs a customer managed KMS key for the topic, about $1 a month: CloudWatch cannot publish to
+   * a topic under the AWS managed key. Off, the topic keeps the free AWS managed key and the
+   * alarms have no actions (the dashboard still shows them).
+   * @default true
+   */
+  readonly alarmNotifications?: boolean;
 }
 
 /** fleetward: a serverless autoscaler for the EC2 fleets described by a config. */
@@ -165,8 +179,12 @@ export class Fleetward extends Construct {
    * the rules or the schedule could not deliver. Encrypted (SSE-SQS, which EventBridge can write to).
    */
   readonly deadLetterQueue: sqs.Queue;
-  /** In ALARM while the dead-letter queue holds a message; add actions to be told. */
+  /** In ALARM while the dead-letter queue holds a message; publishes to the topic with alarm notifications on. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Alarms on failed steps and events, the function's errors and throttles, and each fleet's repeated launch failures. */
+  readonly alarms: FleetwardAlarms;
+  /** fleetward's errors and alarms, then a row per fleet. */
+  readonly dashboard: FleetwardDashboard;
 
   constructor(scope: Construct, id: string, props: FleetwardProps) {
     super(scope, id);
@@ -185,11 +203,11 @@ export class Fleetward extends Construct {
     });
     this.owner = props.owner ?? this.table.tableName;
 
-    // The AWS managed key costs nothing; only the function (same account) publishes.
+    const alarmNotifications = props.alarmNotifications ?? true;
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'fleetward',
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'TopicKey', 'alias/aws/sns'),
+      masterKey: topicKey(this, alarmNotifications),
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -330,6 +348,12 @@ export class Fleetward extends Construct {
       targets: [new eventsTargets.LambdaFunction(this.scaleFunction, ruleTarget)],
     });
 
+    const fleetNames = config.fleets.map((fleet) => fleet.name);
+    this.alarms = new FleetwardAlarms(this, 'Alarms', { fleets: fleetNames, scaleFunction: this.scaleFunction });
+    const alarms = [...this.alarms.all, this.deadLetterAlarm];
+    if (alarmNotifications) for (const alarm of alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
+    this.dashboard = new FleetwardDashboard(this, 'Dashboard', { fleets: fleetNames, scaleFunction: this.scaleFunction, deadLetterQueue: this.deadLetterQueue, alarms });
+
     this.acknowledgeNagFindings(role, schedulerRole);
   }
 
@@ -447,7 +471,9 @@ export class Fleetward extends Construct {
       });
     }
     this.table.grantReadWriteData(role);
-    this.topic.grantPublish(role);
+    allow({ sid: 'PublishNotifications', actions: ['sns:Publish'], resources: [this.topic.topicArn] });
+    // Publishing to a topic under a customer managed key needs the key too; the AWS managed key's policy allows it.
+    if (this.topic.masterKey instanceof kms.Key) this.topic.masterKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
   /**

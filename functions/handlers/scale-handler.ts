@@ -1,7 +1,7 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
- * idempotent on the event's id, run one control step per fleet, count what happened; on the
- * schedule's trigger, report orphaned instances too. A failure around the steps (the event's
+ * idempotent on the event's id, run one control step per fleet, count what happened (in all and
+ * per fleet); on the schedule's trigger, report orphaned instances too. A failure around the steps (the event's
  * record, finding its fleets) is answered and reported, not thrown.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -21,6 +21,7 @@ import type { FleetwardConfig } from '../core/config.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import { reportEventFailure } from './event-failure.ts';
+import { type FleetMetricsFactory, METRICS_NAMESPACE, METRICS_SERVICE, defaultFleetMetrics, publishFleetMetrics } from './fleet-metrics.ts';
 import { type Trigger, parseTrigger } from './events.ts';
 import { type PortOptions, createPorts } from './ports.ts';
 
@@ -29,6 +30,8 @@ const EVENT_MEMORY_SECONDS = 3600;
 
 export interface ScaleHandlerDependencies extends PortOptions {
   readonly metrics?: Metrics;
+  /** Makes each fleet's metrics (its dimension); by default EMF records in the fleetward namespace. */
+  readonly fleetMetrics?: FleetMetricsFactory;
 }
 
 export interface ScaleResult {
@@ -64,7 +67,8 @@ async function countOrphans(deps: OrphanReportDependencies, config: FleetwardCon
 export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const { config, tableName, clients } = deps;
   const logger = deps.logger ?? new Logger({ serviceName: 'fleetward' });
-  const metrics = deps.metrics ?? new Metrics({ namespace: 'fleetward', serviceName: 'fleetward' });
+  const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+  const fleetMetrics = deps.fleetMetrics ?? defaultFleetMetrics;
   const ports = createPorts({ ...deps, logger });
   const { compute } = ports;
 
@@ -83,6 +87,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
         metrics.addMetric('InstancesTerminated', MetricUnit.Count, outcome.terminated.length);
         if (outcome.launchFailed) metrics.addMetric('LaunchFailures', MetricUnit.Count, 1);
         if (outcome.unowned !== undefined) metrics.addMetric('UnownedInstances', MetricUnit.Count, outcome.unowned);
+        publishFleetMetrics(fleetMetrics, outcome);
       }
       return outcomes;
     },

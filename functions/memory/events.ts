@@ -2,6 +2,7 @@
  * The EventPublisher and Notifier ports in memory: what fleetward published and notified,
  * bounded for long simulations: counts of everything, and the last few entries themselves.
  */
+import type { DetailType } from '../ports/event-types.ts';
 import type { Clock, EventPublisher, Notifier } from '../ports/index.ts';
 
 export interface Published {
@@ -56,7 +57,7 @@ export class MemoryEvents implements EventPublisher {
     this.recent = new Recent(options.keep ?? 100);
   }
 
-  async publish(detailType: string, detail: Record<string, unknown>): Promise<void> {
+  async publish(detailType: DetailType, detail: Record<string, unknown>): Promise<void> {
     this.recent.add({ detailType, detail, ...stamp(this.options.clock) });
     this.byType.set(detailType, (this.byType.get(detailType) ?? 0) + 1);
   }

@@ -6,6 +6,7 @@
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
 import type { Command, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
+import type { DetailType } from './event-types.ts';
 
 export * from './images.ts';
 export * from './state.ts';
@@ -81,7 +82,7 @@ export interface LoadBalancerPort {
 
 /** fleetward's own EventBridge events (source "fleetward") for users' automation. */
 export interface EventPublisher {
-  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+  publish(detailType: DetailType, detail: Record<string, unknown>): Promise<void>;
 }
 
 export interface MetricDatapoint {

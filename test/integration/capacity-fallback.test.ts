@@ -49,7 +49,7 @@ describe('a launch that meets InsufficientInstanceCapacity', () => {
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', launchFailed: true, launched: [] });
     expect(result.fleets[0]?.actions.map((a) => a.outcome)).toEqual([`failed: ${reason}`]);
     expect((await fleet.records().getStatus(fleet.name))?.launchFailures).toMatchObject({ count: 1, lastError: reason });
-    expect(fleet.notifications).toEqual([{ subject: `fleetward: launches are failing for fleet ${fleet.name}`, message: reason }]);
+    expect(fleet.notifications).toEqual([{ subject: `fleetward: launches are failing for fleet ${fleet.name}`, message: reason, details: { fleet: fleet.name, step: 1, failures: 1 } }]);
     expect(await fleet.instances()).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('a failure around the step', () => {
     expect(result.reason).toBe('Failed to save in progress record to idempotency store: We encountered an internal error. Please try again. (injected)');
     expect(errors).toHaveBeenCalledWith('an event failed', expect.objectContaining({ fleets: [fleet.name] }));
     expect(counted).toHaveBeenCalledWith('EventsFailed', 'Count', 1);
-    expect(fleet.notifications).toEqual([{ subject: `fleetward: an event failed for fleet ${fleet.name}`, message: result.reason }]);
+    expect(fleet.notifications).toEqual([expect.objectContaining({ subject: `fleetward: an event failed for fleet ${fleet.name}`, message: result.reason })]);
     expect(await fleet.instances()).toEqual([]);
   });
 

@@ -80,6 +80,9 @@ export class FleetHarness {
   readonly eventbridge = new EventBridgeClient({});
   readonly clock = new ManualClock(Date.now());
   readonly metrics = new Metrics({ namespace: 'fleetward-test' });
+  /** The per-fleet metrics, shared by every fleet; the fleets they were made for, in order. */
+  readonly fleetMetrics = new Metrics({ namespace: 'fleetward-test' });
+  readonly fleetMetricsMadeFor: string[] = [];
   /** The handler's logger (silent; spy on it to see warnings). */
   readonly logger = new Logger({ serviceName: 'fleetward-test', logLevel: 'SILENT' });
   /** Makes this test's names its own: no reset is needed between tests on a shared emulator. */
@@ -150,6 +153,7 @@ export class FleetHarness {
       clients: this.handlerClients ?? { ec2: this.ec2, cloudwatch: this.cloudwatch, dynamodb: this.dynamodb, elbv2: this.elbv2, eventbridge: this.eventbridge },
       clock: this.clock,
       metrics: this.metrics,
+      fleetMetrics: (name) => (this.fleetMetricsMadeFor.push(name), this.fleetMetrics),
       notifier: { notify: async (subject, message, details) => void this.notifications.push({ subject, message, details }) },
       logger: this.logger,
     });

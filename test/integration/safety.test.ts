@@ -137,4 +137,14 @@ describe('acting at most once', () => {
     for (const [name, , value] of addMetric.mock.calls) totals.set(name, (totals.get(name) ?? 0) + Number(value));
     expect(Object.fromEntries(totals)).toEqual({ StepsDone: 2, InstancesLaunched: 2, InstancesTerminated: 2, UnownedInstances: 0, OrphanedInstances: 0 });
   });
+
+  it("publishes each step's figures under the fleet's own dimension, for the dashboard's row", async () => {
+    const fleet = await FleetHarness.create();
+    const addMetric = vi.spyOn(fleet.fleetMetrics, 'addMetric');
+    await fleet.step(20);
+
+    expect(fleet.fleetMetricsMadeFor).toEqual([fleet.fleet.name]);
+    const figures = Object.fromEntries(addMetric.mock.calls.map(([name, , value]) => [name, value]));
+    expect(figures).toEqual({ DesiredCapacity: 2, InServiceCapacity: 0, InstancesLaunched: 2, InstancesTerminated: 0, Failovers: 0, DrainActions: 0, LaunchFailures: 0, StepsFailed: 0 });
+  });
 });

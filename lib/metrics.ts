@@ -1,0 +1,28 @@
+/** The CloudWatch metrics the scale function emits, as the dashboard and the alarms read them. */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { FLEET_DIMENSION, type FleetMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/handlers/fleet-metrics.ts';
+
+/** What the function counts over all fleets (service dimension only). */
+export type ServiceMetric = 'StepsFailed' | 'EventsFailed';
+
+/** The default period of every fleetward graph and alarm. */
+export const METRIC_PERIOD = Duration.minutes(5);
+
+/** A metric counted over all fleets, summed per period; a label only for graphs (an alarm on a labelled metric becomes metric math). */
+export function serviceMetric(name: ServiceMetric, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period: METRIC_PERIOD, label });
+}
+
+/** A metric of one fleet: capacities at their maximum in the period, counts summed. */
+export function fleetMetric(fleet: string, name: FleetMetric, label?: string): cloudwatch.Metric {
+  const capacity = name === 'DesiredCapacity' || name === 'InServiceCapacity';
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: METRICS_SERVICE, [FLEET_DIMENSION]: fleet },
+    statistic: capacity ? 'Maximum' : 'Sum',
+    period: capacity ? Duration.minutes(1) : METRIC_PERIOD,
+    label,
+  });
+}
