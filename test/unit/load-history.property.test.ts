@@ -50,9 +50,6 @@ function replacesBeforeAGap(history: LoadHistory | undefined, stored: readonly L
   return assembleHistory(stored.filter((p) => p.periodStartMs === next), MINUTE, NOW) === undefined;
 }
 
-/** Hundreds of generated cases: 2-3 s alone, over vitest's 5 s default when the machine is shared. */
-const PROPERTY_TIMEOUT_MS = 30_000;
-
 describe('addLoadPoint', () => {
   it('equals assembleHistory of the stored points and the new one, and keeps missedPeriods right', () => {
     fc.assert(
@@ -67,7 +64,7 @@ describe('addLoadPoint', () => {
       }),
       { numRuns: 400 },
     );
-  }, PROPERTY_TIMEOUT_MS);
+  });
 
   it('replaces a period inside the history alone: it cannot tell which later periods were carried over a gap', () => {
     const stored: LoadPoint[] = [

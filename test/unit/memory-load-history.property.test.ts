@@ -50,9 +50,6 @@ const pointAt = (periodStartMs: number, load: number, flag: number): LoadPoint =
   ...(flag === 0 ? {} : { saturated: true, ...(flag === 2 ? { atMaxCapacity: true } : {}) }),
 });
 
-/** Hundreds of generated cases: 2-3 s alone, over vitest's 5 s default when the machine is shared. */
-const PROPERTY_TIMEOUT_MS = 30_000;
-
 describe('the in-memory load history', () => {
   it('reads what assembleHistory makes of every point recorded, step after step', async () => {
     await fc.assert(
@@ -82,5 +79,5 @@ describe('the in-memory load history', () => {
       }),
       { numRuns: 150 },
     );
-  }, PROPERTY_TIMEOUT_MS);
+  });
 });
