@@ -499,7 +499,7 @@ export class Fleetward extends Construct {
     for (const { suffix, on } of scopes) {
       const allow = (sid: string, actions: string[], conditions: Conditions) =>
         role.addToPolicy(new iam.PolicyStatement({ sid: `${sid}${suffix}`, actions, resources: [ec2Arn('instance')], conditions }));
-      allow('LifecycleOnlyOfOwnFleetInstances', ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances'], on);
+      allow('LifecycleOnlyOfOwnFleetInstances', ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute'], on);
       allow(
         'MoveIdentityOnlyToOwnFleetInstances',
         ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:AttachVolume', 'ec2:DetachVolume'],

@@ -17,6 +17,7 @@ import {
   DescribeVolumesCommand,
   DetachNetworkInterfaceCommand,
   DetachVolumeCommand,
+  ModifyInstanceAttributeCommand,
   type EC2Client,
   type Filter,
   type Instance,
@@ -242,6 +243,10 @@ export class Ec2Compute implements ComputePort {
   async start(instanceIds: readonly string[]): Promise<void> {
     if (instanceIds.length === 0) return;
     await this.ec2.send(new StartInstancesCommand({ InstanceIds: [...instanceIds] }));
+  }
+
+  async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {
+    await this.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, InstanceType: { Value: instanceType } }));
   }
 
   async associateAddress(allocationId: string, instanceId: string): Promise<void> {

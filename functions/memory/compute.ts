@@ -169,6 +169,14 @@ export class MemoryCompute implements ComputePort {
     for (const instance of instances) if (instance.state === 'stopped') this.beginStart(instance);
   }
 
+  async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {
+    const instance = this.actingOn('ModifyInstanceAttribute', instanceId);
+    if (instance.state !== 'stopped') throw incorrectState(instance, 'modified');
+    this.table.change(instance, (i) => {
+      i.instanceType = instanceType;
+    });
+  }
+
   async associateAddress(allocationId: string, instanceId: string): Promise<void> {
     const target = this.actingOn('AssociateAddress', instanceId);
     const address = this.resources.elasticIp(allocationId);

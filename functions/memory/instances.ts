@@ -12,7 +12,8 @@ import { Groups } from './groups.ts';
 
 export interface Instance {
   readonly instanceId: string;
-  readonly instanceType: string;
+  /** Changed only while stopped (ModifyInstanceAttribute). */
+  instanceType: string;
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly tags: Map<string, string>;

@@ -55,6 +55,8 @@ export interface ComputePort {
   terminate(instanceIds: readonly string[]): Promise<void>;
   stop(instanceIds: readonly string[], force: boolean): Promise<void>;
   start(instanceIds: readonly string[]): Promise<void>;
+  /** Changes a stopped instance's type (rightsizing); EC2 refuses it while the instance is not stopped. */
+  modifyInstanceType(instanceId: string, instanceType: string): Promise<void>;
   /** Re-associates an Elastic IP with another instance. */
   associateAddress(allocationId: string, instanceId: string): Promise<void>;
   /** Detaches (forced) the interface if attached elsewhere, then attaches it at deviceIndex. */

@@ -96,6 +96,16 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
       expect((await s.compute.describeInstances([id])).map((i) => [i.state, i.fleetTag])).toEqual([['stopped', undefined]]);
     });
 
+    // EC2 refuses a running instance's type change (moto does not): the memory compute's own tests hold that.
+    it('changes the type of a stopped instance', async () => {
+      const s = await subject();
+      const [id = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1) })).instanceIds;
+      await s.compute.stop([id], false);
+      await s.compute.modifyInstanceType(id, 't3.small');
+      await s.compute.start([id]);
+      expect((await s.compute.describeFleetInstances(s.fleet.name)).map((i) => [i.instanceId, i.instanceType, i.state])).toEqual([[id, 't3.small', 'running']]);
+    });
+
     it('marks an instance as in maintenance and clears the mark, as its described maintenance flag shows', async () => {
       const s = await subject();
       const [id = ''] = (await s.compute.launch({ owner: CONTRACT_OWNER, fleet: s.fleet, command: launch(s, 1) })).instanceIds;

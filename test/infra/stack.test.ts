@@ -185,7 +185,7 @@ describe('the IAM policy of the scale function', () => {
   });
 
   it('terminates, stops and starts only instances carrying a fleet tag and this deployment\'s owner tag', () => {
-    for (const action of ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances']) {
+    for (const action of ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute']) {
       const granted = statementsWith(action);
       expect(granted, action).toHaveLength(1);
       expect(granted[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'], 'ec2:ResourceTag/fleetward:owner': owner } });

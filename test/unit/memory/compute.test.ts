@@ -87,6 +87,7 @@ describe('MemoryCompute instance states', () => {
     ['stop a pending instance', 'pending', (c: Calls, id: string) => c.stop([id], false), 'IncorrectInstanceState', "The instance '{id}' is not in a state from which it can be stopped."],
     ['start a terminated instance', 'terminated', (c: Calls, id: string) => c.start([id]), 'IncorrectInstanceState', "The instance '{id}' is not in a state from which it can be started."],
     ['stop a terminated instance', 'terminated', (c: Calls, id: string) => c.stop([id], true), 'IncorrectInstanceState', "The instance '{id}' is not in a state from which it can be stopped."],
+    ['change the type of a running instance', 'running', (c: Calls, id: string) => c.modifyInstanceType(id, 't3.small'), 'IncorrectInstanceState', "The instance '{id}' is not in a state from which it can be modified."],
     ['terminate an unknown instance', 'unknown', (c: Calls) => c.terminate(['i-404']), 'InvalidInstanceID.NotFound', "The instance ID 'i-404' does not exist"],
   ] as const)('refuses to %s as EC2 does', async (_what, state, call, name, message) => {
     const { compute } = memoryCompute({ bootMs: 10_000 });
