@@ -26,11 +26,14 @@ import {
   StopInstancesCommand,
   type Tag,
   TerminateInstancesCommand,
+  type _InstanceType,
+  paginateDescribeInstanceTypes,
   paginateDescribeInstances,
   paginateDescribeNetworkInterfaces,
   paginateDescribeVolumes,
   waitUntilVolumeAvailable,
 } from '@aws-sdk/client-ec2';
+import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
@@ -243,6 +246,19 @@ export class Ec2Compute implements ComputePort {
   async start(instanceIds: readonly string[]): Promise<void> {
     if (instanceIds.length === 0) return;
     await this.ec2.send(new StartInstancesCommand({ InstanceIds: [...instanceIds] }));
+  }
+
+  async describeInstanceTypes(instanceTypes: readonly string[]): Promise<Record<string, TypeSize>> {
+    const sizes: Record<string, TypeSize> = {};
+    if (instanceTypes.length === 0) return sizes;
+    for await (const page of paginateDescribeInstanceTypes({ client: this.ec2 }, { InstanceTypes: [...instanceTypes] as _InstanceType[] })) {
+      for (const described of page.InstanceTypes ?? []) {
+        const vcpus = described.VCpuInfo?.DefaultVCpus;
+        const memoryMiB = described.MemoryInfo?.SizeInMiB;
+        if (described.InstanceType !== undefined && vcpus !== undefined && memoryMiB !== undefined) sizes[described.InstanceType] = { vcpus, memoryMiB };
+      }
+    }
+    return sizes;
   }
 
   async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {

@@ -5,11 +5,12 @@
  */
 import type { FleetConfig } from './config.ts';
 import type { DrainAction, DrainState, InstanceRecord, Lifecycle, ObservedInstance, OperatorRequest } from './model.ts';
+import { resizeDrained, resizeStart } from './rightsizing/resize.ts';
 
 /** Every legal move; anything else is refused with a message naming both states. */
 const TRANSITIONS: Readonly<Record<Lifecycle, readonly Lifecycle[]>> = {
   'in-service': ['draining', 'terminating', 'failing-over'],
-  draining: ['maintenance', 'terminating', 'in-service'],
+  draining: ['maintenance', 'terminating', 'in-service', 'returning'],
   maintenance: ['returning'],
   returning: ['in-service'],
   terminating: [],
@@ -177,23 +178,28 @@ export function advanceDrain(record: InstanceRecord, instance: ObservedInstance 
   }
   const done = notes.length > 0 ? `${notes.join('; ')}; ` : '';
   if (drain.purpose === 'maintenance') return intoMaintenance(drain, instance, actions, done);
+  if (drain.purpose === 'resize') return resizeDrained(next, instance, actions, done);
   return { actions: [...actions, 'terminate'], lifecycle: 'terminating', reason: `${done}drained: terminating` };
 }
 
-/** Advances a return from maintenance: start, pass status checks, register, be healthy, lose the maintenance tag. */
-export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pick<FleetConfig, 'targetGroups'>): DrainProgress {
+/**
+ * Advances a return from maintenance (or from a resize, whose drain it carries until it is back):
+ * start, pass status checks, register, be healthy, lose the maintenance tag.
+ */
+export function advanceReturn(instance: ObservedInstance | undefined, fleet: Pick<FleetConfig, 'targetGroups'>, resize?: DrainState): DrainProgress {
+  const carried = resize === undefined ? {} : { next: resize };
   if (instance === undefined || instance.state === 'terminated' || instance.state === 'shutting-down') {
     return { actions: [], lifecycle: 'forget', reason: 'the instance went away while returning from maintenance' };
   }
-  if (instance.state === 'stopped') return { actions: ['start'], reason: 'starting it' };
-  if (instance.state !== 'running') return { actions: [], reason: `waiting for it to run (it is ${instance.state})` };
-  if (instance.health !== 'ok') return { actions: [], reason: `waiting for its status checks to pass (they are ${instance.health})` };
+  if (instance.state === 'stopped') return resize === undefined ? { actions: ['start'], reason: 'starting it' } : resizeStart(resize, instance);
+  if (instance.state !== 'running') return { actions: [], ...carried, reason: `waiting for it to run (it is ${instance.state})` };
+  if (instance.health !== 'ok') return { actions: [], ...carried, reason: `waiting for its status checks to pass (they are ${instance.health})` };
   if (fleet.targetGroups.length > 0) {
     if (instance.targetHealth === 'not-registered') {
-      return { actions: ['register'], reason: `registering it in ${fleet.targetGroups.length} target group(s)` };
+      return { actions: ['register'], ...carried, reason: `registering it in ${fleet.targetGroups.length} target group(s)` };
     }
     if (instance.targetHealth !== 'healthy') {
-      return { actions: [], reason: `waiting for its targets to be healthy (they are ${instance.targetHealth})` };
+      return { actions: [], ...carried, reason: `waiting for its targets to be healthy (they are ${instance.targetHealth})` };
     }
   }
   return { actions: ['clear-maintenance'], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' };

@@ -68,8 +68,10 @@ export type Lifecycle = 'in-service' | 'terminating' | 'failing-over' | 'drainin
 
 /** A drain under way, checkpointed in the instance's record so that it outlives one invocation. */
 export interface DrainState {
-  /** maintenance: keep the instance out of service; terminate: scale-in, evacuation. */
-  readonly purpose: 'maintenance' | 'terminate';
+  /** maintenance: keep the instance out of service; terminate: scale-in, evacuation; resize: stop, change its type, start (rightsizing a singleton). */
+  readonly purpose: 'maintenance' | 'terminate' | 'resize';
+  /** For resize: the instance type it gets while stopped. */
+  readonly resizeTo?: string;
   readonly reason: string;
   readonly startedAtMs: number;
   /** Wait until the rest of the fleet is back at desired capacity before taking it out (not for scale-in). */
@@ -85,8 +87,8 @@ export interface DrainState {
   readonly stop: boolean;
 }
 
-/** mark-maintenance / clear-maintenance: set or remove the instance's maintenance tag. */
-export type DrainAction = 'deregister' | 'notify' | 'stop' | 'terminate' | 'register' | 'start' | 'mark-maintenance' | 'clear-maintenance';
+/** mark-maintenance / clear-maintenance: set or remove the instance's maintenance tag; modify-type: the resize's new type, while stopped. */
+export type DrainAction = 'deregister' | 'notify' | 'stop' | 'terminate' | 'register' | 'start' | 'mark-maintenance' | 'clear-maintenance' | 'modify-type';
 
 /** A request from an operator (CLI or API), settled by the next step under the fleet's lease. */
 export interface OperatorRequest {

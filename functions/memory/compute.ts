@@ -6,6 +6,7 @@
  * of live instances, none of it costing more than the instances that changed.
  */
 import { NO_IDENTITY } from '../core/model.ts';
+import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { type CapacityErrorCode, launchTryingTypes } from '../aws/launch-fallback.ts';
@@ -167,6 +168,10 @@ export class MemoryCompute implements ComputePort {
     const refused = instances.find((i) => i.state === 'stopping' || i.state === 'shutting-down' || i.state === 'terminated');
     if (refused !== undefined) throw incorrectState(refused, 'started');
     for (const instance of instances) if (instance.state === 'stopped') this.beginStart(instance);
+  }
+
+  async describeInstanceTypes(instanceTypes: readonly string[]): Promise<Record<string, TypeSize>> {
+    return Object.fromEntries(instanceTypes.map((type) => [type, sizeByName(type)]));
   }
 
   async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {
@@ -503,6 +508,18 @@ export class MemoryCompute implements ComputePort {
 
 /** The device name of the k-th data volume: /dev/sdf, /dev/sdg, … */
 const dataDevice = (k: number) => `/dev/sd${String.fromCharCode('f'.charCodeAt(0) + k)}`;
+
+/** Memory per vCPU by family letter: c compute, r and x memory optimised, the rest general purpose. */
+const MIB_PER_VCPU: Readonly<Record<string, number>> = { c: 2048, r: 8192, x: 16_384 };
+const SMALL_SIZES: Readonly<Record<string, number>> = { nano: 1, micro: 1, small: 1, medium: 1, large: 2, xlarge: 4 };
+
+/** A rule of thumb in place of DescribeInstanceTypes: vCPUs from the size (large 2, 4xlarge 16), memory from the family. */
+function sizeByName(instanceType: string): TypeSize {
+  const [family = '', size = ''] = instanceType.split('.');
+  const times = /^(\d+)xlarge$/.exec(size);
+  const vcpus = times === null ? (SMALL_SIZES[size] ?? 2) : 4 * Number(times[1]);
+  return { vcpus, memoryMiB: vcpus * (MIB_PER_VCPU[family.charAt(0)] ?? 4096) };
+}
 
 const notFound = (instanceId: string) => new AwsApiError('InvalidInstanceID.NotFound', `The instance ID '${instanceId}' does not exist`);
 

@@ -3,6 +3,7 @@
  * Lambda; the simulator implements them in memory. The state ports are in ./state.ts, the
  * errors they throw in ./errors.ts.
  */
+import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
 import type { Command, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
@@ -55,6 +56,8 @@ export interface ComputePort {
   terminate(instanceIds: readonly string[]): Promise<void>;
   stop(instanceIds: readonly string[], force: boolean): Promise<void>;
   start(instanceIds: readonly string[]): Promise<void>;
+  /** vCPUs and memory of each type (DescribeInstanceTypes); a type EC2 does not know fails the call. */
+  describeInstanceTypes(instanceTypes: readonly string[]): Promise<Record<string, TypeSize>>;
   /** Changes a stopped instance's type (rightsizing); EC2 refuses it while the instance is not stopped. */
   modifyInstanceType(instanceId: string, instanceType: string): Promise<void>;
   /** Re-associates an Elastic IP with another instance. */

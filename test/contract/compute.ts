@@ -96,6 +96,16 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
       expect((await s.compute.describeInstances([id])).map((i) => [i.state, i.fleetTag])).toEqual([['stopped', undefined]]);
     });
 
+    it('gives the vCPUs and memory of instance types', async () => {
+      const s = await subject();
+      expect(await s.compute.describeInstanceTypes(['m5.large', 'c5.xlarge', 'r5.2xlarge'])).toEqual({
+        'm5.large': { vcpus: 2, memoryMiB: 8192 },
+        'c5.xlarge': { vcpus: 4, memoryMiB: 8192 },
+        'r5.2xlarge': { vcpus: 8, memoryMiB: 65_536 },
+      });
+      expect(await s.compute.describeInstanceTypes([])).toEqual({});
+    });
+
     // EC2 refuses a running instance's type change (moto does not): the memory compute's own tests hold that.
     it('changes the type of a stopped instance', async () => {
       const s = await subject();

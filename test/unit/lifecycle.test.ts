@@ -16,6 +16,7 @@ const LEGAL: ReadonlyArray<[Lifecycle, Lifecycle]> = [
   ['draining', 'maintenance'],
   ['draining', 'terminating'],
   ['draining', 'in-service'],
+  ['draining', 'returning'],
   ['maintenance', 'returning'],
   ['returning', 'in-service'],
 ];
@@ -225,5 +226,41 @@ describe('advanceReturn', () => {
     ],
   ] as const)('%s', (_name, observed, expected) => {
     expect(advanceReturn(observed, fleet)).toEqual(expected);
+  });
+});
+
+describe('a resize (rightsizing a singleton)', () => {
+  const resize: DrainState = { purpose: 'resize', resizeTo: 'm7g.medium', reason: 'rightsizing', startedAtMs: NOW - 1000, keepCapacity: false, stop: false, notifiedAtMs: NOW - 1000 };
+  const context = { fleet: { targetGroups: [], drain: DRAIN }, inService: 0, desired: 1, nowMs: NOW };
+  const atEnd = (observed: ObservedInstance) => advanceDrain(record('draining', { drain: resize }), observed, context);
+
+  it.each([
+    ['running: marked and stopped', instance(), { actions: ['mark-maintenance', 'stop'], next: resize, reason: 'drained: stopping it to change its type m7g.large -> m7g.medium' }],
+    ['stopping: waits', instance({ state: 'stopping' }), { actions: [], next: resize, reason: 'waiting for it to stop (type m7g.large -> m7g.medium next)' }],
+    [
+      'stopped: the new type, started, returning',
+      instance({ state: 'stopped' }),
+      { actions: ['modify-type', 'start'], next: resize, lifecycle: 'returning', reason: 'stopped: type m7g.large -> m7g.medium; starting it' },
+    ],
+    [
+      'running as the new type (a run died after its start): returning, not stopped again',
+      instance({ instanceType: 'm7g.medium' }),
+      { actions: [], next: resize, lifecycle: 'returning', reason: 'it already is a m7g.medium: returning' },
+    ],
+  ] as const)('at the end of its drain, %s', (_what, observed, expected) => {
+    expect(atEnd(observed)).toEqual(expected);
+  });
+
+  it.each([
+    ['stopped before its type changed', instance({ state: 'stopped' }), { actions: ['modify-type', 'start'], next: resize, reason: 'type m7g.large -> m7g.medium; starting it' }],
+    ['stopped as the new type', instance({ state: 'stopped', instanceType: 'm7g.medium' }), { actions: ['start'], next: resize, reason: 'starting it as a m7g.medium' }],
+    ['pending: the resize is carried', instance({ state: 'pending', instanceType: 'm7g.medium' }), { actions: [], next: resize, reason: 'waiting for it to run (it is pending)' }],
+    [
+      'healthy: back in service, the resize over',
+      instance({ instanceType: 'm7g.medium' }),
+      { actions: ['clear-maintenance'], lifecycle: 'in-service', reason: 'status checks pass and targets are healthy: back in service' },
+    ],
+  ] as const)('on its return, %s', (_what, observed, expected) => {
+    expect(advanceReturn(observed, { targetGroups: [] }, resize)).toEqual(expected);
   });
 });

@@ -43,7 +43,8 @@ export const identitySchema = z.object({
 }) satisfies z.ZodType<InstanceIdentity>;
 
 export const drainSchema = z.object({
-  purpose: z.enum(['maintenance', 'terminate']),
+  purpose: z.enum(['maintenance', 'terminate', 'resize']),
+  resizeTo: z.string().optional(),
   reason: z.string(),
   startedAtMs: z.number(),
   keepCapacity: z.boolean(),

@@ -33,6 +33,11 @@ async function carryOutAction(acting: Acting, command: Advance, action: DrainAct
       return deps.compute.markMaintenance(id, `${fleet.name}: ${command.reason}`);
     case 'clear-maintenance':
       return deps.compute.clearMaintenance(id);
+    case 'modify-type': {
+      const to = command.drain?.resizeTo;
+      if (to === undefined) throw new Error(`${id}: a type change without the resize's new type`);
+      return deps.compute.modifyInstanceType(id, to);
+    }
     case 'terminate':
       await deps.compute.terminate([id]);
       acting.terminated.push(id);

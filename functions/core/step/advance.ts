@@ -14,7 +14,7 @@ function advanceOne(context: StepContext, record: InstanceRecord, inService: num
   const { fleet, nowMs, step } = context;
   const instance = context.observedById.get(record.instanceId);
   const progress =
-    record.lifecycle === 'returning' ? advanceReturn(instance, fleet) : advanceDrain(record, instance, { fleet, inService, desired, nowMs });
+    record.lifecycle === 'returning' ? advanceReturn(instance, fleet, record.drain?.purpose === 'resize' ? record.drain : undefined) : advanceDrain(record, instance, { fleet, inService, desired, nowMs });
   const journalKey =
     record.lifecycle === 'returning' || record.drain === undefined
       ? returnJournalKey(fleet.name, record.instanceId, step)

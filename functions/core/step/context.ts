@@ -2,6 +2,7 @@
  * What a control step's decision reads and returns, and the read-only context every phase of it
  * shares: the input plus what is derived from it once (the step number, instances by id).
  */
+import type { RightsizingView } from '../rightsizing/view.ts';
 import type { FleetConfig } from '../config.ts';
 import type { ForecastModel } from '../forecast/index.ts';
 import type { ImageView } from '../images/roll.ts';
@@ -32,6 +33,8 @@ export interface StepInput {
   readonly images?: ImageView;
   /** Without a status: the newest step in the decision log, if it has any (the status was lost). */
   readonly loggedStep?: number;
+  /** What the shell read for rightsizing a singleton fleet, inside its maintenance window. */
+  readonly rightsizing?: RightsizingView;
 }
 
 export interface CapacitySnapshot {

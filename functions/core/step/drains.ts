@@ -7,11 +7,14 @@ export interface DrainStart {
   readonly reason: string;
   /** Wait until the rest of the fleet is back at desired capacity first (not for scale-in). */
   readonly keepCapacity: boolean;
+  /** Rightsizing a singleton: stop it, change its type to this, start it (not terminate). */
+  readonly resizeTo?: string;
 }
 
-/** The record of an instance that starts draining now, to be terminated once drained. */
+/** The record of an instance that starts draining now, to be terminated (or resized) once drained. */
 export function drainingRecord(existing: InstanceRecord | undefined, start: DrainStart, nowMs: number): InstanceRecord {
   const record = existing ?? { instanceId: start.instanceId, launchedAtMs: start.launchedAtMs, version: 1, reason: start.reason };
-  const drain: DrainState = { purpose: 'terminate', reason: start.reason, startedAtMs: nowMs, keepCapacity: start.keepCapacity, stop: false };
+  const purpose = start.resizeTo === undefined ? { purpose: 'terminate' as const } : { purpose: 'resize' as const, resizeTo: start.resizeTo };
+  const drain: DrainState = { ...purpose, reason: start.reason, startedAtMs: nowMs, keepCapacity: start.keepCapacity, stop: false };
   return { ...record, reason: start.reason, lifecycle: 'draining', drain };
 }

@@ -18,6 +18,7 @@ import { ownershipReport, releaseUnowned } from './ownership.ts';
 import { pausedDecision } from './paused.ts';
 import { planLaunches } from './plan-launches.ts';
 import { reconcile } from './reconcile.ts';
+import { resizingUnits } from './resizing.ts';
 import { planRoll, withRollImage } from './roll-phase.ts';
 import { settleRequests } from './settle-requests.ts';
 import type { InstanceRecord } from '../model.ts';
@@ -53,13 +54,14 @@ export function decideStep(input: StepInput): StepDecision {
   const budgets = disruptionBudgets(fleet, healthy.length + draining.length);
   const evacuation = evacuationProgress(context, settled.evacuating, healthy, draining, budgets);
 
-  const capacity = planCapacity(context, input, healthy, health.unitsInFlight);
+  const unitsInFlight = health.unitsInFlight + resizingUnits(context, settled.records);
+  const capacity = planCapacity(context, input, healthy, unitsInFlight);
   const { decision } = capacity;
   const desired = decision.desiredCapacity;
   const { evacuating } = evacuation;
   const roll = planRoll(context, input.images, healthy, draining);
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, ...(roll.plan === undefined ? {} : { roll: roll.plan }) });
-  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: health.unitsInFlight, degraded: health.degraded, evacuating });
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...(input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing }) });
+  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight, degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
   return {

@@ -5,6 +5,7 @@
  */
 import type { FleetConfig } from '../../config.ts';
 import type { RollPlan } from '../../images/roll.ts';
+import type { RightsizingView } from '../../rightsizing/view.ts';
 import type { Member } from '../../placement.ts';
 import type { Evacuation } from '../context.ts';
 import type { DrainStart } from '../drains.ts';
@@ -18,6 +19,8 @@ export interface DisruptionContext {
   readonly evacuating: Evacuation;
   /** What a roll onto another image may replace this step, while one runs. */
   readonly roll?: RollPlan;
+  /** Sizes, prices and utilisation for rightsizing a singleton, when the shell read them. */
+  readonly rightsizing?: RightsizingView;
 }
 
 export interface Proposal {
