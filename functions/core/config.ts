@@ -8,6 +8,7 @@ import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
+import { checkScheduleBounds, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -303,6 +304,12 @@ const fleetSchema = z
     images: imagesSchema.optional(),
     /** The exact instance mix (docs/optimization.md); absent: the first listed type with capacity. */
     mix: mixConfigSchema.optional(),
+    /** Scheduled capacity (docs/optimization.md#schedules-and-lifetimes). */
+    schedules: schedulesSchema.optional(),
+    /** Windows in which the disruption methods that ask for one may act. */
+    maintenanceWindows: maintenanceWindowsSchema.optional(),
+    /** Maximum instance lifetime (expiry); absent, instances live as long as they serve. */
+    lifetime: lifetimeSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -330,6 +337,7 @@ const fleetSchema = z
           message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
         });
       }
+      checkScheduleBounds(fleet, ctx);
       const scaling: Partial<FleetConfig['scaling']> = isObject(fleet.scaling) ? fleet.scaling : {};
       const dimensions: unknown = isObject(scaling.metric) ? scaling.metric.dimensions : undefined;
       const usesPlaceholder = isObject(dimensions) && Object.values(dimensions).includes(INSTANCE_ID_PLACEHOLDER);
