@@ -14,9 +14,9 @@ const scheduleSchema = z
   .strictObject({
     name: periodName(),
     ...periodFields,
-    /** capacity.min while the period is open; capacity.min when absent. */
+    /** The minimum while the period is open (below capacity.min too); capacity.min when absent. */
     min: z.number().int().min(0).max(10_000).optional(),
-    /** capacity.max while the period is open; capacity.max when absent. */
+    /** The maximum while the period is open, at most capacity.max; capacity.max when absent. */
     max: z.number().int().min(1).max(10_000).optional(),
   })
   .refine((s) => s.min !== undefined || s.max !== undefined, 'must set min, max or both')
@@ -44,15 +44,18 @@ export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowsSchema>[number];
 export type LifetimeConfig = z.output<typeof lifetimeSchema>;
 
-/** A schedule that sets only one bound must agree with the fleet's other one (run even when fields are invalid). */
+/** capacity.max is the ceiling at all times; a schedule that sets only max must agree with capacity.min (run even when fields are invalid). */
 export function checkScheduleBounds(fleet: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
   const capacity = typeof fleet.capacity === 'object' && fleet.capacity !== null ? (fleet.capacity as Record<string, unknown>) : {};
   const schedules = Array.isArray(fleet.schedules) ? (fleet.schedules as unknown[]) : [];
+  const ceiling = capacity.max;
   schedules.forEach((schedule, index) => {
     if (typeof schedule !== 'object' || schedule === null) return;
     const { min, max } = schedule as Record<string, unknown>;
-    if (typeof min === 'number' && max === undefined && typeof capacity.max === 'number' && min > capacity.max) {
-      ctx.addIssue({ code: 'custom', path: ['schedules', index, 'min'], message: `must be <= capacity.max (${min} > ${capacity.max}) when the schedule sets no max` });
+    for (const [field, value] of [['min', min], ['max', max]] as const) {
+      if (typeof value === 'number' && typeof ceiling === 'number' && value > ceiling) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', index, field], message: `must be <= capacity.max (${value} > ${ceiling}): capacity.max is the fleet's ceiling at all times` });
+      }
     }
     if (typeof max === 'number' && min === undefined && typeof capacity.min === 'number' && max < capacity.min) {
       ctx.addIssue({ code: 'custom', path: ['schedules', index, 'max'], message: `must be >= capacity.min (${max} < ${capacity.min}) when the schedule sets no min` });
