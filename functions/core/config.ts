@@ -8,7 +8,7 @@ import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
-import { checkScheduleBounds, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
+import { checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -337,7 +337,7 @@ const fleetSchema = z
           message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
         });
       }
-      checkScheduleBounds(fleet, ctx);
+      checkCalendar(fleet, ctx);
       const scaling: Partial<FleetConfig['scaling']> = isObject(fleet.scaling) ? fleet.scaling : {};
       const dimensions: unknown = isObject(scaling.metric) ? scaling.metric.dimensions : undefined;
       const usesPlaceholder = isObject(dimensions) && Object.values(dimensions).includes(INSTANCE_ID_PLACEHOLDER);

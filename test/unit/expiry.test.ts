@@ -57,6 +57,19 @@ describe('expiry', () => {
     expect(decision.notes).toEqual(['expiry: i-a1 expired but protected (fleetward:protected), not replaced']);
   });
 
+  it('waits for a maintenance window with lifetime.inMaintenanceWindow, and names the window when inside one', () => {
+    const sunday = { name: 'sunday', start: '0 3 * * 0', end: '2h', timeZone: 'UTC' };
+    const gated = { ...withLifetime({ ...LIFETIME, inMaintenanceWindow: true }), maintenanceWindows: [sunday] };
+    // NOW is 1970-01-24T03:33:20Z, a Saturday: outside the Sunday window.
+    const outside = step(gated);
+    expect(outside.commands).toEqual([]);
+    expect(outside.notes).toEqual(['expiry: 2 expired instance(s) wait for a maintenance window (lifetime.inMaintenanceWindow): outside the maintenance windows; the next, "sunday", opens 1970-01-25 03:00 UTC']);
+    const inside = step({ ...gated, maintenanceWindows: [{ ...sunday, start: '0 3 * * 6' }] });
+    expect(inside.commands.filter((c) => c.kind === 'advance').map((c) => c.reason)).toEqual([
+      'expired: 200 h old, over lifetime.maxHours 168; inside maintenance window "sunday" (1970-01-24 03:00-05:00 UTC); within the disruption budget lifetime.maxReplacing (1); waiting for capacity first: 3 of desired 4 in service without it',
+    ]);
+  });
+
   it('does nothing without a lifetime, nor when every instance is younger', () => {
     expect(step(fleet()).commands).toEqual([]);
     expect(step(withLifetime({ ...LIFETIME, maxHours: 200 })).commands).toEqual([]);

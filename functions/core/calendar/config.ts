@@ -44,8 +44,17 @@ export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowsSchema>[number];
 export type LifetimeConfig = z.output<typeof lifetimeSchema>;
 
-/** capacity.max is the ceiling at all times; a schedule that sets only max must agree with capacity.min (run even when fields are invalid). */
-export function checkScheduleBounds(fleet: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
+/**
+ * Cross-field checks (run even when fields are invalid): capacity.max is the ceiling at all
+ * times, a schedule that sets only max must agree with capacity.min, and a lifetime that waits
+ * for a maintenance window needs one.
+ */
+export function checkCalendar(fleet: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
+  const lifetime = fleet.lifetime as Record<string, unknown> | undefined;
+  const windows = fleet.maintenanceWindows;
+  if (typeof lifetime === 'object' && lifetime !== null && lifetime.inMaintenanceWindow === true && !(Array.isArray(windows) && windows.length > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['lifetime', 'inMaintenanceWindow'], message: 'needs maintenanceWindows: without one, expiry would never act' });
+  }
   const capacity = typeof fleet.capacity === 'object' && fleet.capacity !== null ? (fleet.capacity as Record<string, unknown>) : {};
   const schedules = Array.isArray(fleet.schedules) ? (fleet.schedules as unknown[]) : [];
   const ceiling = capacity.max;

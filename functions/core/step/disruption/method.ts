@@ -3,6 +3,7 @@
  * desired capacity, which instances it would take out now, most wanted first, each with its
  * reason. The loop in ./index.ts runs the methods in order and lets the budget decide how many go.
  */
+import type { MaintenanceWindow } from '../../calendar/maintenance-window.ts';
 import type { FleetConfig } from '../../config.ts';
 import type { RollPlan } from '../../images/roll.ts';
 import type { Member } from '../../placement.ts';
@@ -18,6 +19,8 @@ export interface DisruptionContext {
   readonly evacuating: Evacuation;
   /** What a roll onto another image may replace this step, while one runs. */
   readonly roll?: RollPlan;
+  /** Whether the step is inside one of the fleet's maintenanceWindows, for the methods that must wait for one. */
+  readonly maintenanceWindow: MaintenanceWindow;
 }
 
 export interface Proposal {
