@@ -9,6 +9,7 @@ import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from '.
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
 import { rightsizingSchema } from './rightsizing/config.ts';
+import { checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -306,6 +307,12 @@ const fleetSchema = z
     mix: mixConfigSchema.optional(),
     /** Rightsizing a singleton fleet from its utilisation (docs/optimization.md#rightsizing); absent: never. */
     rightsizing: rightsizingSchema.optional(),
+    /** Scheduled capacity (docs/optimization.md#schedules-and-lifetimes). */
+    schedules: schedulesSchema.optional(),
+    /** Windows in which the disruption methods that ask for one may act. */
+    maintenanceWindows: maintenanceWindowsSchema.optional(),
+    /** Maximum instance lifetime (expiry); absent, instances live as long as they serve. */
+    lifetime: lifetimeSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
@@ -333,6 +340,7 @@ const fleetSchema = z
           message: `must be between capacity.min and capacity.max (${min}..${max}), got ${initial}`,
         });
       }
+      checkCalendar(fleet, ctx);
       const scaling: Partial<FleetConfig['scaling']> = isObject(fleet.scaling) ? fleet.scaling : {};
       const dimensions: unknown = isObject(scaling.metric) ? scaling.metric.dimensions : undefined;
       const usesPlaceholder = isObject(dimensions) && Object.values(dimensions).includes(INSTANCE_ID_PLACEHOLDER);

@@ -2,6 +2,7 @@
  * Target tracking: turns the fleet's metric into a desired capacity, fast on the way out and
  * slow and stable on the way in, and says why in one sentence for every branch.
  */
+import type { CapacityBounds } from './calendar/scheduled-capacity.ts';
 import type { FleetConfig } from './config.ts';
 import { describeForecast, forecastUpper, type ForecastFit, type LoadHistory, metricCeiling, unitCapacityOf } from './forecast/index.ts';
 import type { FleetStatus, MetricReading, Recommendation } from './model.ts';
@@ -24,6 +25,8 @@ export interface CapacityInput {
   readonly nowMs: number;
   /** Only read when the fleet has scaling.predictive. */
   readonly forecast?: ForecastInput;
+  /** The bounds of this instant (a schedule's, calendar/scheduled-capacity.ts); capacity.min and capacity.max when absent. */
+  readonly bounds?: CapacityBounds;
 }
 
 export type ScalingDirection = 'out' | 'in' | 'hold';
@@ -67,8 +70,8 @@ export function formatNumber(value: number): string {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** ceil that ignores floating-point dust (4 * 50 / 50 must stay 4). */
-const ceilUnits = (value: number) => Math.ceil(value - 1e-9);
+/** ceil that ignores floating-point dust (4 * 50 / 50 must stay 4), and never gives -0 for no load. */
+const ceilUnits = (value: number) => Math.max(0, Math.ceil(value - 1e-9));
 
 type Proposal = { capacity: number; text: string } | { hold: string };
 
@@ -131,6 +134,7 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 /** What both directions read: the base they move from, the recommendation and the window of recommendations. */
 interface Deciding {
   readonly input: CapacityInput;
+  readonly limits: CapacityBounds;
   /** The previous desired capacity within min..max, and how it was brought there, for the reason. */
   readonly base: number;
   readonly bounds: string;
@@ -165,9 +169,9 @@ function moving(d: Deciding, direction: 'out' | 'in', desired: number, limits: r
 /** Fast out: the lowest recommendation of the scale-out window, after its cooldown, within maxStep and max. */
 function scaleOut(d: Deciding): CapacityDecision {
   const { fleet, status, nowMs } = d.input;
-  const { max } = fleet.capacity;
+  const { max, maxName } = d.limits;
   const { scaleOut: config } = fleet.scaling;
-  if (d.base === max) return holding(d, `${d.text}, but the fleet is at capacity.max ${max}`);
+  if (d.base === max) return holding(d, `${d.text}, but the fleet is at ${maxName} ${max}`);
   const stable = Math.min(...within(d, config.stabilizationSeconds));
   if (stable <= d.base) return holding(d, `${d.text}, but the lowest recommendation in the last ${config.stabilizationSeconds} s is ${stable}`);
   const lastOut = status?.lastScaleOutAtMs;
@@ -182,7 +186,7 @@ function scaleOut(d: Deciding): CapacityDecision {
   }
   if (desired > max) {
     desired = max;
-    limits.push(`capacity.max ${max}`);
+    limits.push(`${maxName} ${max}`);
   }
   return moving(d, 'out', desired, limits);
 }
@@ -190,9 +194,9 @@ function scaleOut(d: Deciding): CapacityDecision {
 /** Slow in: the highest recommendation of the scale-in window, not while instances warm, after its cooldown, within maxStep and min. */
 function scaleIn(d: Deciding): CapacityDecision {
   const { fleet, status, nowMs } = d.input;
-  const { min } = fleet.capacity;
+  const { min, minName } = d.limits;
   const { scaleIn: config } = fleet.scaling;
-  if (d.base === min) return holding(d, `${d.text}, but the fleet is at capacity.min ${min}`);
+  if (d.base === min) return holding(d, `${d.text}, but the fleet is at ${minName} ${min}`);
   const stable = Math.max(...within(d, config.stabilizationSeconds));
   if (stable >= d.base) return holding(d, `${d.text}, but the highest recommendation in the last ${config.stabilizationSeconds} s is ${stable}`);
   if (d.input.warmingInstances > 0) return holding(d, `${d.text}, but scale-in waits while ${plural(d.input.warmingInstances, 'instance')} warm up`);
@@ -208,21 +212,21 @@ function scaleIn(d: Deciding): CapacityDecision {
   }
   if (desired < min) {
     desired = min;
-    limits.push(`capacity.min ${min}`);
+    limits.push(`${minName} ${min}`);
   }
   return moving(d, 'in', desired, limits);
 }
 
-/** Decides this step's desired capacity. Pure: the same input always gives the same answer. */
-export function decideCapacity(input: CapacityInput): CapacityDecision {
+function decideWithin(input: CapacityInput, limits: CapacityBounds): CapacityDecision {
   const { fleet, status, nowMs } = input;
-  const { min, max, initial } = fleet.capacity;
+  const { min, max } = limits;
+  const { initial } = fleet.capacity;
   // Without a status (the first step, or a lost table) the capacity already running is the
   // desired capacity so far: a missing metric must not shrink a fleet fleetward just found.
-  const previous = status?.desiredCapacity ?? (input.currentUnits > 0 ? input.currentUnits : (initial ?? min));
+  const previous = status?.desiredCapacity ?? (input.currentUnits > 0 ? input.currentUnits : (initial ?? fleet.capacity.min));
   const base = clamp(previous, min, max);
   const bounds =
-    base > previous ? ` (raised from ${previous} to capacity.min)` : base < previous ? ` (lowered from ${previous} to capacity.max)` : '';
+    base > previous ? ` (raised from ${previous} to ${limits.minName})` : base < previous ? ` (lowered from ${previous} to ${limits.maxName})` : '';
   const windowMs = Math.max(fleet.scaling.scaleOut.stabilizationSeconds, fleet.scaling.scaleIn.stabilizationSeconds) * 1000;
   const kept = (status?.recommendations ?? []).filter((r) => r.atMs > nowMs - windowMs && r.atMs < nowMs);
 
@@ -231,8 +235,20 @@ export function decideCapacity(input: CapacityInput): CapacityDecision {
     return { desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${proposal.hold}`, recommendations: kept };
   }
   const recommendation = proposal.capacity;
-  const deciding: Deciding = { input, base, bounds, recommendation, text: proposal.text, recommendations: [...kept, { atMs: nowMs, capacity: recommendation }] };
+  const deciding: Deciding = { input, limits, base, bounds, recommendation, text: proposal.text, recommendations: [...kept, { atMs: nowMs, capacity: recommendation }] };
   if (recommendation > base) return scaleOut(deciding);
   if (recommendation < base) return scaleIn(deciding);
   return holding(deciding, proposal.text);
+}
+
+/**
+ * Decides this step's desired capacity, within capacity.min and capacity.max or the bounds a
+ * schedule sets now (and then the reason names the schedule). Pure: the same input always gives
+ * the same answer.
+ */
+export function decideCapacity(input: CapacityInput): CapacityDecision {
+  const { min, max } = input.fleet.capacity;
+  const limits = input.bounds ?? { min, max, minName: 'capacity.min', maxName: 'capacity.max' };
+  const decision = decideWithin(input, limits);
+  return limits.schedule === undefined ? decision : { ...decision, reason: `${decision.reason}; ${limits.schedule}` };
 }

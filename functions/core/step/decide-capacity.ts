@@ -2,8 +2,9 @@
  * Phase four: the desired capacity. The fleet as it serves now (in-service instances that have
  * not failed, those a voluntary disruption is about to take out included: they serve until they
  * are drained) is measured, its load point joins the history of a predictive fleet, and target
- * tracking with the forecast decides.
+ * tracking with the forecast decides, within the bounds of the schedule open now, if any.
  */
+import { capacityBounds } from '../calendar/scheduled-capacity.ts';
 import type { FleetConfig } from '../config.ts';
 import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from '../load-history.ts';
 import { type Member, sumUnits } from '../placement.ts';
@@ -52,6 +53,7 @@ export function planCapacity(context: StepContext, input: Pick<StepInput, 'metri
     warmingInstances: snapshot.warmingInstances,
     metric: input.metric,
     nowMs,
+    bounds: capacityBounds(fleet, nowMs),
     ...(forecast === undefined ? {} : { forecast }),
   });
   return { snapshot, decision, ...(loadPoint === undefined ? {} : { loadPoint }), ...(forecast === undefined ? {} : { forecast }) };

@@ -9,6 +9,7 @@ import { type StepContext, type StepDecision, type StepInput, byInstanceId, step
 import { advanceOutOfService } from './advance.ts';
 import { assessHealth } from './assess-health.ts';
 import { type CapacityPlan, planCapacity } from './decide-capacity.ts';
+import { insideMaintenanceWindow } from '../calendar/maintenance-window.ts';
 import { disrupt } from './disruption/index.ts';
 import { disruptionBudgets } from './disruption/budget.ts';
 import { type DrainStart, drainingRecord } from './drains.ts';
@@ -60,7 +61,9 @@ export function decideStep(input: StepInput): StepDecision {
   const desired = decision.desiredCapacity;
   const { evacuating } = evacuation;
   const roll = planRoll(context, input.images, healthy, draining);
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...(input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing }) });
+  const maintenanceWindow = insideMaintenanceWindow(fleet, context.nowMs);
+  const rightsizing = input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing };
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, maintenanceWindow, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...rightsizing });
   const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight, degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);

@@ -1,7 +1,7 @@
 /**
  * The disruption budget, computed as data before any voluntary method runs: how many instances
  * may be out of service at once, for every reason or for some, as a count or a share of the
- * fleet. `drain.maxDraining` is the evacuation's budget. A budget that cannot be computed allows
+ * fleet. `drain.maxDraining` is the evacuation's budget, `lifetime.maxReplacing` the expiry's. A budget that cannot be computed allows
  * nothing (it fails closed).
  */
 import type { DrainConfig, FleetConfig } from '../../config.ts';
@@ -38,8 +38,16 @@ export function drainBudget(config: DrainConfig, fleetInstances: number): number
 const describe = (max: number | string, limit: number, fleetInstances: number) =>
   typeof max === 'number' ? String(max) : `${max} of ${fleetInstances} instances: ${limit}`;
 
+/** lifetime.maxReplacing, the expiry's own budget, when the fleet has a lifetime. */
+function expiryBudget(fleet: Pick<FleetConfig, 'lifetime'>, fleetInstances: number): Budget[] {
+  if (fleet.lifetime === undefined) return [];
+  const { maxReplacing } = fleet.lifetime;
+  const limit = budgetLimit(maxReplacing, fleetInstances);
+  return [{ name: `lifetime.maxReplacing (${describe(maxReplacing, limit, fleetInstances)})`, limit, reasons: ['expiry'] }];
+}
+
 /** Every budget of the fleet for a fleet of `fleetInstances` (in service and draining). */
-export function disruptionBudgets(fleet: Pick<FleetConfig, 'disruption' | 'drain'>, fleetInstances: number): Budget[] {
+export function disruptionBudgets(fleet: Pick<FleetConfig, 'disruption' | 'drain' | 'lifetime'>, fleetInstances: number): Budget[] {
   const configured = (fleet.disruption?.budgets ?? []).map((budget, index): Budget => {
     const limit = budgetLimit(budget.max, fleetInstances);
     const name = `disruption.budgets[${index}] (${describe(budget.max, limit, fleetInstances)})`;
@@ -47,7 +55,7 @@ export function disruptionBudgets(fleet: Pick<FleetConfig, 'disruption' | 'drain
   });
   const evacuationLimit = drainBudget(fleet.drain, fleetInstances);
   const evacuation = { name: `drain.maxDraining (${describe(fleet.drain.maxDraining, evacuationLimit, fleetInstances)})`, limit: evacuationLimit, reasons: ['evacuation'] };
-  return [...configured, evacuation];
+  return [...configured, evacuation, ...expiryBudget(fleet, fleetInstances)];
 }
 
 const applies = (budget: Budget, reason: string) => budget.reasons === undefined || budget.reasons.includes(reason);

@@ -3,6 +3,7 @@
  * desired capacity, which instances it would take out now, most wanted first, each with its
  * reason. The loop in ./index.ts runs the methods in order and lets the budget decide how many go.
  */
+import type { MaintenanceWindow } from '../../calendar/maintenance-window.ts';
 import type { FleetConfig } from '../../config.ts';
 import type { RollPlan } from '../../images/roll.ts';
 import type { RightsizingView } from '../../rightsizing/view.ts';
@@ -21,6 +22,8 @@ export interface DisruptionContext {
   readonly roll?: RollPlan;
   /** Sizes, prices and utilisation for rightsizing a singleton, when the shell read them. */
   readonly rightsizing?: RightsizingView;
+  /** Whether the step is inside one of the fleet's maintenanceWindows, for the methods that must wait for one. */
+  readonly maintenanceWindow: MaintenanceWindow;
 }
 
 export interface Proposal {

@@ -3,10 +3,11 @@
  * before it left in service. A new reason to take instances out is one module and one line here.
  */
 import { evacuation } from './evacuation.ts';
+import { expiry } from './expiry.ts';
 import type { DisruptionMethod } from './method.ts';
 import { roll } from './roll.ts';
 import { scaleIn } from './scale-in.ts';
 
-export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll];
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll, expiry];
 
 export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);

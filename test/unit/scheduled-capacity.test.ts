@@ -1,0 +1,77 @@
+// Table-driven tests of scheduled capacity: which schedule sets the bounds at an instant, and the exact reasons of the capacity decisions it shapes.
+import { describe, expect, it } from 'vitest';
+import type { ScheduleConfig } from '../../functions/core/calendar/config.ts';
+import { capacityBounds } from '../../functions/core/calendar/scheduled-capacity.ts';
+import type { FleetConfig } from '../../functions/core/config.ts';
+import { isoUtcToMs } from '../../functions/core/iso-time.ts';
+import type { MetricReading } from '../../functions/core/model.ts';
+import { type CapacityInput, decideCapacity } from '../../functions/core/scaling.ts';
+
+const OFFICE: ScheduleConfig = { name: 'office-hours', start: '0 8 * * 1-5', end: '0 18 * * 1-5', timeZone: 'Europe/Berlin', min: 10 };
+const NIGHT: ScheduleConfig = { name: 'night', start: '0 22 * * *', end: '8h', timeZone: 'Europe/Berlin', min: 0, max: 2 };
+const RELEASE: ScheduleConfig = { name: 'release', start: '0 12 1 12 *', end: '2h', timeZone: 'Europe/Berlin', min: 15 };
+const SPRING: ScheduleConfig = { name: 'backup', start: '30 2 * * *', end: '1h', timeZone: 'Europe/Berlin', max: 4 };
+
+const fleetWith = (schedules: ScheduleConfig[], min = 2, max = 20): Pick<FleetConfig, 'capacity' | 'schedules' | 'scaling'> => ({
+  capacity: { min, max },
+  schedules,
+  scaling: {
+    metric: { namespace: 'AWS/SQS', name: 'Visible', dimensions: {}, statistic: 'Sum', periodSeconds: 60 },
+    metricType: 'total',
+    target: 100,
+    warmupSeconds: 120,
+    scaleOut: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleIn: { stabilizationSeconds: 0, cooldownSeconds: 0 },
+    scaleOutAlarms: [],
+  },
+});
+
+describe('capacityBounds', () => {
+  it.each([
+    ['no schedule open: the fleet capacity', [OFFICE], '2026-12-05T10:00:00Z', { min: 2, max: 20, minName: 'capacity.min', maxName: 'capacity.max' }],
+    ['office hours on a Tuesday in winter', [OFFICE], '2026-12-01T10:00:00Z', { min: 10, max: 20, minName: 'schedule "office-hours" min', maxName: 'capacity.max', schedule: 'schedule "office-hours" (2026-12-01 08:00-18:00 Europe/Berlin) sets min 10' }],
+    ['office hours open at 08:00 CEST in summer (06:00Z)', [OFFICE], '2026-07-01T06:00:00Z', { min: 10, max: 20, minName: 'schedule "office-hours" min', maxName: 'capacity.max', schedule: 'schedule "office-hours" (2026-07-01 08:00-18:00 Europe/Berlin) sets min 10' }],
+    ['not yet open at 07:00 CEST (05:00Z)', [OFFICE], '2026-07-01T05:00:00Z', { min: 2, max: 20, minName: 'capacity.min', maxName: 'capacity.max' }],
+    ['a night across midnight', [OFFICE, NIGHT], '2026-12-02T03:00:00Z', { min: 0, max: 2, minName: 'schedule "night" min', maxName: 'schedule "night" max', schedule: 'schedule "night" (2026-12-01 22:00-2026-12-02 06:00 Europe/Berlin) sets min 0 and max 2' }],
+    ['overlap: the latest started wins', [RELEASE, OFFICE], '2026-12-01T11:30:00Z', { min: 15, max: 20, minName: 'schedule "release" min', maxName: 'capacity.max', schedule: 'schedule "release" (2026-12-01 12:00-14:00 Europe/Berlin) sets min 15 (the latest started of 2 open schedules)' }],
+    ['overlap with the same start: the earlier listed wins', [OFFICE, { ...OFFICE, name: 'other', min: 12 }], '2026-12-01T10:00:00Z', { min: 10, max: 20, minName: 'schedule "office-hours" min', maxName: 'capacity.max', schedule: 'schedule "office-hours" (2026-12-01 08:00-18:00 Europe/Berlin) sets min 10 (the latest started of 2 open schedules)' }],
+    ['02:30 on the spring-forward day opens at 03:00 CEST', [SPRING], '2026-03-29T01:10:00Z', { min: 2, max: 4, minName: 'capacity.min', maxName: 'schedule "backup" max', schedule: 'schedule "backup" (2026-03-29 03:00-04:00 Europe/Berlin) sets max 4' }],
+    ['a 1-hour window at 02:30 on the fall-back day closes after 60 minutes', [SPRING], '2026-10-25T01:35:00Z', { min: 2, max: 20, minName: 'capacity.min', maxName: 'capacity.max' }],
+  ])('%s', (_name, schedules, now, expected) => {
+    expect(capacityBounds(fleetWith(schedules), isoUtcToMs(now))).toEqual(expected);
+  });
+});
+
+const queue = (value: number, nowMs: number): MetricReading => ({ kind: 'value', value, timestampMs: nowMs - 60_000, label: 'queue' });
+
+function decide(schedules: ScheduleConfig[], now: string, previous: number, load: number) {
+  const nowMs = isoUtcToMs(now);
+  const fleet = fleetWith(schedules);
+  const input: CapacityInput = {
+    fleet,
+    status: { desiredCapacity: previous, recommendations: [] },
+    currentUnits: previous,
+    warmedUnits: previous,
+    warmingInstances: 0,
+    metric: queue(load, nowMs),
+    nowMs,
+    bounds: capacityBounds(fleet, nowMs),
+  };
+  const decision = decideCapacity(input);
+  return { desired: decision.desiredCapacity, direction: decision.direction, reason: decision.reason };
+}
+
+describe('decisions within scheduled bounds', () => {
+  it.each([
+    ['office hours raise the base to their min', [OFFICE], '2026-12-01T07:00:00Z', 3, 300, { desired: 10, direction: 'hold', reason: 'hold at 10 (raised from 3 to schedule "office-hours" min): queue = 300 total at target 100 per unit recommends 3, but the fleet is at schedule "office-hours" min 10; schedule "office-hours" (2026-12-01 08:00-18:00 Europe/Berlin) sets min 10' }],
+    ['load above the scheduled min scales out as usual, naming the schedule', [OFFICE], '2026-12-01T10:00:00Z', 10, 1200, { desired: 12, direction: 'out', reason: 'scale out 10 -> 12: queue = 1200 total at target 100 per unit recommends 12; schedule "office-hours" (2026-12-01 08:00-18:00 Europe/Berlin) sets min 10' }],
+    ['scale-in stops at the scheduled min', [OFFICE], '2026-12-01T10:00:00Z', 14, 300, { desired: 10, direction: 'in', reason: 'scale in 14 -> 10: queue = 300 total at target 100 per unit recommends 3, capped by schedule "office-hours" min 10; schedule "office-hours" (2026-12-01 08:00-18:00 Europe/Berlin) sets min 10' }],
+    ['after office hours, scale-in goes down to capacity.min', [OFFICE], '2026-12-01T17:00:00Z', 10, 100, { desired: 2, direction: 'in', reason: 'scale in 10 -> 2: queue = 100 total at target 100 per unit recommends 1, capped by capacity.min 2' }],
+    ['the night caps scale-out at its max', [NIGHT], '2026-12-02T03:00:00Z', 2, 900, { desired: 2, direction: 'hold', reason: 'hold at 2: queue = 900 total at target 100 per unit recommends 9, but the fleet is at schedule "night" max 2; schedule "night" (2026-12-01 22:00-2026-12-02 06:00 Europe/Berlin) sets min 0 and max 2' }],
+    ['the night lowers a larger fleet to its max', [NIGHT], '2026-12-01T21:00:00Z', 6, 0, { desired: 0, direction: 'in', reason: 'scale in 2 -> 0 (lowered from 6 to schedule "night" max): queue = 0 total at target 100 per unit recommends 0; schedule "night" (2026-12-01 22:00-2026-12-02 06:00 Europe/Berlin) sets min 0 and max 2' }],
+    ['spring-forward: the 02:30 window caps at 03:30 CEST', [SPRING], '2026-03-29T01:30:00Z', 4, 800, { desired: 4, direction: 'hold', reason: 'hold at 4: queue = 800 total at target 100 per unit recommends 8, but the fleet is at schedule "backup" max 4; schedule "backup" (2026-03-29 03:00-04:00 Europe/Berlin) sets max 4' }],
+    ['fall-back: the repeated 02:30 CET does not cap again', [SPRING], '2026-10-25T01:40:00Z', 4, 800, { desired: 8, direction: 'out', reason: 'scale out 4 -> 8: queue = 800 total at target 100 per unit recommends 8' }],
+  ])('%s', (_name, schedules, now, previous, load, expected) => {
+    expect(decide(schedules, now, previous, load)).toEqual(expected);
+  });
+});
