@@ -8,6 +8,7 @@ import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, Targ
 import { decideStep } from '../core/step/index.ts';
 import { readImageView } from './images/roll-view.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
+import { readRightsizingView } from './rightsizing-view.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
@@ -107,6 +108,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
+  const rightsizing = await readRightsizingView(deps, fleet, observed, nowMs);
   const decided = decideStep({
     fleet,
     owner: deps.owner,
@@ -120,6 +122,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     requests,
     ...(predictive === undefined ? {} : { predictive }),
     ...(images === undefined ? {} : { images }),
+    ...(rightsizing === undefined ? {} : { rightsizing }),
     ...(loggedStep === undefined ? {} : { loggedStep }),
   });
   const decision = note === undefined ? decided : { ...decided, notes: [note, ...decided.notes] };

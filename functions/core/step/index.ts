@@ -19,7 +19,7 @@ import { ownershipReport, releaseUnowned } from './ownership.ts';
 import { pausedDecision } from './paused.ts';
 import { planLaunches } from './plan-launches.ts';
 import { reconcile } from './reconcile.ts';
-import { resizingUnits } from './resizing.ts';
+import { resizingUnits, startingResizeUnits } from './resizing.ts';
 import { planRoll, withRollImage } from './roll-phase.ts';
 import { settleRequests } from './settle-requests.ts';
 import type { InstanceRecord } from '../model.ts';
@@ -64,7 +64,7 @@ export function decideStep(input: StepInput): StepDecision {
   const maintenanceWindow = insideMaintenanceWindow(fleet, context.nowMs);
   const rightsizing = input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing };
   const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, maintenanceWindow, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...rightsizing });
-  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight, degraded: health.degraded, evacuating });
+  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
   return {

@@ -3,9 +3,17 @@
  * minutes: it counts as in flight, so nothing is launched in its place meanwhile.
  */
 import type { InstanceRecord } from '../model.ts';
-import { unitsOf } from '../placement.ts';
+import { type Member, sumUnits, unitsOf } from '../placement.ts';
 import { type StepContext, isGone } from './context.ts';
+import type { DrainStart } from './drains.ts';
 
+/** Units of the members whose resize starts this step. */
+export function startingResizeUnits(members: readonly Member[], drains: readonly DrainStart[]): number {
+  const resizing = new Set(drains.filter((drain) => drain.resizeTo !== undefined).map((drain) => drain.instanceId));
+  return resizing.size === 0 ? 0 : sumUnits(members.filter((m) => resizing.has(m.instanceId)));
+}
+
+/** Units of the records already resizing (draining or returning). */
 export function resizingUnits(context: StepContext, records: readonly InstanceRecord[]): number {
   let units = 0;
   for (const record of records) {

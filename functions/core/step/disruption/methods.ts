@@ -5,9 +5,10 @@
 import { evacuation } from './evacuation.ts';
 import { expiry } from './expiry.ts';
 import type { DisruptionMethod } from './method.ts';
+import { rightsizing } from './rightsizing.ts';
 import { roll } from './roll.ts';
 import { scaleIn } from './scale-in.ts';
 
-export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll, expiry];
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll, expiry, rightsizing];
 
 export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);
