@@ -245,9 +245,18 @@ const imagesSchema = z.strictObject({
     .strictObject({
       tag: text().max(128).default('fleetward:approval-signature'),
       algorithm: z.enum(['ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512']).default('ECDSA_SHA_256'),
-      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md). */
-      publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)'),
+      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md); or kmsKeyArn. */
+      publicKey: z
+        .string()
+        .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
+        .optional(),
+      /** The approval key in KMS, verified with KMS Verify (at most once per image per step); or publicKey. */
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)')
+        .optional(),
     })
+    .refine((s) => (s.publicKey === undefined) !== (s.kmsKeyArn === undefined), 'must set exactly one of publicKey and kmsKeyArn')
     .optional(),
   /** Rolls onto the newest approved image (docs/images.md#rolls); absent, no roll. */
   roll: rollSchema.optional(),

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -17,6 +18,7 @@ import { Elbv2Targets } from '../aws/elbv2-targets.ts';
 import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { Ec2LaunchFacts } from '../aws/ec2-launch-facts.ts';
+import { KmsVerifier } from '../aws/kms-verifier.ts';
 import { DynamoAlertLog } from '../aws/state/alert-log.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
 import { TableClient } from '../aws/state/table-client.ts';
@@ -31,6 +33,8 @@ export interface AwsClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly eventbridge: EventBridgeClient;
   readonly sns?: SNSClient;
+  /** For approval signatures verified with KMS; one from the environment when absent. */
+  readonly kms?: KMSClient;
 }
 
 /** Clients configured from the environment: region, credentials, AWS_ENDPOINT_URL. */
@@ -42,6 +46,7 @@ export function createAwsClients(): Required<AwsClients> {
     elbv2: new ElasticLoadBalancingV2Client({}),
     eventbridge: new EventBridgeClient({}),
     sns: new SNSClient({}),
+    kms: new KMSClient({}),
   };
 }
 
@@ -80,7 +85,12 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     clock: options.clock ?? { now: () => Date.now() },
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
-    images: { launches: new Ec2LaunchFacts(clients.ec2), rolls: new AwsRollSources(clients.ec2, clients.cloudwatch), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
+    images: {
+      launches: new Ec2LaunchFacts(clients.ec2),
+      rolls: new AwsRollSources(clients.ec2, clients.cloudwatch),
+      alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })),
+      verifier: new KmsVerifier(clients.kms ?? new KMSClient({})),
+    },
     log,
     owner: options.owner ?? options.tableName,
   };

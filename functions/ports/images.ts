@@ -1,7 +1,7 @@
 /**
  * The ports the image gate and the rolls need: the facts of a launch (the launch template version,
  * its image, the account's Allowed AMIs setting), a record of the alerts already sent, so each is
- * sent once, and where a roll finds its newest image and its alarm.
+ * sent once, where a roll finds its newest image and its alarm, and KMS Verify for approval signatures.
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { ImageFacts, LaunchFacts } from '../core/images/facts.ts';
@@ -18,6 +18,16 @@ export interface RollSourcePort {
   alarmFiring(alarmName: string): Promise<boolean>;
 }
 
+export interface SignatureVerifier {
+  /**
+   * Whether KMS Verify accepts the signature (DER) over the message (RAW) with the key: false for a
+   * signature that does not verify; throws when KMS does not answer (no key, no permission, disabled).
+   */
+  verify(request: { readonly keyArn: string; readonly message: Uint8Array; readonly signature: Uint8Array; readonly algorithm: SigningAlgorithm }): Promise<boolean>;
+}
+
+export type SigningAlgorithm = 'ECDSA_SHA_256' | 'ECDSA_SHA_384' | 'ECDSA_SHA_512';
+
 export interface AlertLog {
   /** True the first time `key` is recorded for the fleet, false ever after (whatever run asks). */
   firstTime(fleet: string, key: string, nowMs: number): Promise<boolean>;
@@ -27,4 +37,5 @@ export interface ImagePorts {
   readonly launches: LaunchFactsPort;
   readonly alerts: AlertLog;
   readonly rolls: RollSourcePort;
+  readonly verifier: SignatureVerifier;
 }

@@ -11,7 +11,7 @@ import type { Finding } from '../../core/images/facts.ts';
 import { type ImageVerdict, judgeLaunch } from '../../core/images/verdict.ts';
 import { errorKind } from '../../ports/errors.ts';
 import type { Acting } from '../journal.ts';
-import { checkSignature } from './verify-signature.ts';
+import { verifySignature } from './verify-signature.ts';
 
 export class ImageRefusedError extends FleetwardError {}
 
@@ -24,7 +24,7 @@ const listed = (findings: readonly Finding[]) => findings.map((f) => `${f.reason
 async function judge(acting: Acting, policy: ImagePolicy, imageId: string | undefined): Promise<ImageVerdict> {
   const { deps, fleet } = acting;
   const facts = await deps.images.launches.describeLaunch(fleet.launchTemplate, imageId);
-  const signature = facts.image === undefined ? 'not-required' : checkSignature(policy, facts.image);
+  const signature = facts.image === undefined ? 'not-required' : await verifySignature(deps, deps.images.verifier, policy, facts.image);
   const verdict = judgeLaunch(policy, facts, signature, deps.clock.now());
   await alertOnce(acting, verdict.refusals, 'Image Refused');
   await alertOnce(acting, verdict.warnings, 'Image Warning');

@@ -50,7 +50,9 @@ function signatureRule(policy: ImagePolicy, image: ImageFacts, check: SignatureC
   const signature = policy.signature;
   if (signature === undefined || check === 'valid') return undefined;
   if (check === 'missing' || check === 'not-required') return `image ${image.imageId} has no approval signature (tag ${signature.tag})`;
-  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with the configured public key (${signature.algorithm})`;
+  const key = signature.kmsKeyArn === undefined ? 'the configured public key' : `KMS key ${signature.kmsKeyArn}`;
+  if (typeof check === 'object') return `image ${image.imageId}'s approval signature (tag ${signature.tag}) could not be verified with ${key} (${check.unverifiable}): refused until it verifies`;
+  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with ${key} (${signature.algorithm})`;
 }
 
 /**

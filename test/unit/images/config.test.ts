@@ -51,7 +51,14 @@ describe('images config', () => {
     ]);
   });
 
-  it('wants the public key of a signature', () => {
-    expect(problemsOf({ signature: {} })).toEqual(['fleets[0].images.signature.publicKey: is required']);
+  it('wants exactly one key for a signature: the public key or a KMS key ARN', () => {
+    const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(problemsOf({ signature: {} })).toEqual(['fleets[0].images.signature: must set exactly one of publicKey and kmsKeyArn']);
+    expect(problemsOf({ signature: { publicKey, kmsKeyArn } })).toEqual(['fleets[0].images.signature: must set exactly one of publicKey and kmsKeyArn']);
+    expect(problemsOf({ signature: { kmsKeyArn: 'alias/approvals' } })).toEqual([
+      'fleets[0].images.signature.kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)',
+    ]);
+    expect(policyOf({ signature: { kmsKeyArn } }).signature).toEqual({ tag: 'fleetward:approval-signature', algorithm: 'ECDSA_SHA_256', kmsKeyArn });
   });
 });

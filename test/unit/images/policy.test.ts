@@ -5,6 +5,7 @@ import { checkImage } from '../../../functions/core/images/policy.ts';
 import { NOW_MS, launchFacts, policyOf } from './fixtures.ts';
 
 const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----';
+const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 interface Case {
   readonly name: string;
@@ -71,6 +72,22 @@ const CASES: Case[] = [
     facts: launchFacts(),
     signature: 'invalid',
     refusals: ["signature: image ami-0abc's approval signature (tag approval) does not verify with the configured public key (ECDSA_SHA_256)"],
+  },
+  {
+    name: 'a signature that does not verify with the KMS key',
+    images: { signature: { kmsKeyArn: KMS_KEY } },
+    facts: launchFacts(),
+    signature: 'invalid',
+    refusals: [`signature: image ami-0abc's approval signature (tag fleetward:approval-signature) does not verify with KMS key ${KMS_KEY} (ECDSA_SHA_256)`],
+  },
+  {
+    name: 'a signature KMS could not verify',
+    images: { signature: { kmsKeyArn: KMS_KEY } },
+    facts: launchFacts(),
+    signature: { unverifiable: 'KMS Verify failed: AccessDeniedException: not authorized' },
+    refusals: [
+      `signature: image ami-0abc's approval signature (tag fleetward:approval-signature) could not be verified with KMS key ${KMS_KEY} (KMS Verify failed: AccessDeniedException: not authorized): refused until it verifies`,
+    ],
   },
   {
     name: 'the Allowed AMIs setting enabled without the owner',
