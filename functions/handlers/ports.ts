@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -19,6 +20,7 @@ import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { Ec2LaunchFacts } from '../aws/ec2-launch-facts.ts';
 import { KmsVerifier } from '../aws/kms-verifier.ts';
+import { SsmImageParameters } from '../aws/ssm-image-parameters.ts';
 import { DynamoAlertLog } from '../aws/state/alert-log.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
 import { TableClient } from '../aws/state/table-client.ts';
@@ -35,6 +37,8 @@ export interface AwsClients {
   readonly sns?: SNSClient;
   /** For approval signatures verified with KMS; one from the environment when absent. */
   readonly kms?: KMSClient;
+  /** For images from SSM parameters (a roll's source, resolve:ssm: in a template); one from the environment when absent. */
+  readonly ssm?: SSMClient;
 }
 
 /** Clients configured from the environment: region, credentials, AWS_ENDPOINT_URL. */
@@ -47,6 +51,7 @@ export function createAwsClients(): Required<AwsClients> {
     eventbridge: new EventBridgeClient({}),
     sns: new SNSClient({}),
     kms: new KMSClient({}),
+    ssm: new SSMClient({}),
   };
 }
 
@@ -77,6 +82,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     (options.topicArn !== undefined && clients.sns !== undefined
       ? new SnsNotifier(clients.sns, options.topicArn)
       : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) });
+  const parameters = new SsmImageParameters(clients.ssm ?? new SSMClient({}));
   return {
     compute: new Ec2Compute(clients.ec2),
     loadBalancer: new Elbv2Targets(clients.elbv2),
@@ -86,8 +92,8 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
     images: {
-      launches: new Ec2LaunchFacts(clients.ec2),
-      rolls: new AwsRollSources(clients.ec2, clients.cloudwatch),
+      launches: new Ec2LaunchFacts(clients.ec2, parameters),
+      rolls: new AwsRollSources(clients.ec2, clients.cloudwatch, parameters),
       alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })),
       verifier: new KmsVerifier(clients.kms ?? new KMSClient({})),
     },

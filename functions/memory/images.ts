@@ -44,8 +44,16 @@ export class MemoryRollSources implements RollSourcePort {
   images: ImageFacts[] = [];
   readonly alarmsFiring = new Set<string>();
 
+  /** Per SSM parameter name, the image it names. */
+  readonly parameters = new Map<string, ImageFacts>();
+
   imagesNamed(): Promise<ImageFacts[]> {
     return Promise.resolve(this.images);
+  }
+
+  parameterImage(name: string): Promise<ImageFacts[]> {
+    const image = this.parameters.get(name);
+    return Promise.resolve(image === undefined ? [] : [image]);
   }
 
   alarmFiring(alarmName: string): Promise<boolean> {

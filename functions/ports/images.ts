@@ -7,13 +7,18 @@ import type { FleetConfig } from '../core/config.ts';
 import type { ImageFacts, LaunchFacts } from '../core/images/facts.ts';
 
 export interface LaunchFactsPort {
-  /** What a launch with the fleet's launch template would start, as EC2 describes it now; `imageId` in place of the template's image. */
-  describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string): Promise<LaunchFacts>;
+  /**
+   * What a launch with the fleet's launch template would start, as EC2 describes it now; `imageId` in
+   * place of the template's image. A `resolve:ssm:` image is resolved when its parameter is `readable`.
+   */
+  describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string, readable?: readonly string[]): Promise<LaunchFacts>;
 }
 
 export interface RollSourcePort {
   /** Images named like the pattern (wildcards * and ?) from these owners, newest first. */
   imagesNamed(namePattern: string, owners: readonly string[]): Promise<ImageFacts[]>;
+  /** The image an SSM parameter names, as a list of none or one (a parameter or image that does not exist is none). */
+  parameterImage(name: string): Promise<ImageFacts[]>;
   /** Whether the CloudWatch alarm is in ALARM (an alarm that does not exist is not). */
   alarmFiring(alarmName: string): Promise<boolean>;
 }

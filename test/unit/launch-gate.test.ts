@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['functions', 'sim', 'bin'];
 const LAUNCH_CALL = /\bcompute\s*\.\s*launch\s*\(/;
-const GATE_CALL = /await gateLaunch\(acting, command\.imageId\);\s*const result = await deps\.compute\.launch\(/;
+const GATE_CALL = /const gate = await gateLaunch\(acting, command\.imageId\);\s*const gated = [^;]+;\s*const result = await deps\.compute\.launch\(\{ fleet, command: gated/;
 
 const filesMatching = (pattern: RegExp) =>
   SOURCES.flatMap((dir) => sourceFiles(join(ROOT, dir)))

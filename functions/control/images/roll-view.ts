@@ -5,11 +5,13 @@
  * approve, newest first, until one passes), and whether images.roll.alarm is in ALARM. A read that
  * fails is logged and the step goes on without it: the roll waits, it neither starts nor moves.
  */
-import type { FleetConfig, ImagePolicy } from '../../core/config.ts';
+import type { FleetConfig, ImagePolicy, RollConfig } from '../../core/config.ts';
 import type { ImageFacts, LaunchFacts } from '../../core/images/facts.ts';
+import { parameterOf } from '../../core/images/parameter.ts';
 import { checkImage } from '../../core/images/policy.ts';
 import type { ImageView } from '../../core/images/roll.ts';
 import { errorKind } from '../../ports/errors.ts';
+import type { RollSourcePort } from '../../ports/images.ts';
 import { type StepDependencies, errorMessage } from '../journal.ts';
 import { verifySignature } from './verify-signature.ts';
 
@@ -24,17 +26,25 @@ async function newestApproved(deps: StepDependencies, policy: ImagePolicy, facts
   return undefined;
 }
 
+/** The roll's candidate images, newest first: from its SSM parameter, or named like its pattern. */
+function candidatesOf(rolls: RollSourcePort, source: RollConfig['source']): Promise<ImageFacts[]> {
+  if (source === undefined) return Promise.resolve([]);
+  if (source.ssmParameter !== undefined) return rolls.parameterImage(source.ssmParameter);
+  return rolls.imagesNamed(source.namePattern ?? '', source.owners ?? []);
+}
+
 async function read(deps: StepDependencies, fleet: FleetConfig, policy: ImagePolicy): Promise<ImageView | undefined> {
   const { roll } = policy;
   if (roll === undefined) return undefined;
   const rolls = deps.images.rolls;
   const [facts, candidates, alarmFiring] = await Promise.all([
-    deps.images.launches.describeLaunch(fleet.launchTemplate),
-    roll.source === undefined ? Promise.resolve([]) : rolls.imagesNamed(roll.source.namePattern, roll.source.owners),
+    deps.images.launches.describeLaunch(fleet.launchTemplate, undefined, policy.imageParameters),
+    candidatesOf(rolls, roll.source),
     roll.alarm === undefined ? Promise.resolve(false) : rolls.alarmFiring(roll.alarm),
   ]);
   const newestImageId = await newestApproved(deps, policy, facts, candidates);
-  const templateImageId = facts.template.imageId;
+  // A resolve:ssm: template runs the image its parameter names now.
+  const templateImageId = parameterOf(facts.template.imageId) === undefined ? facts.template.imageId : facts.image?.imageId;
   return { ...(templateImageId === undefined ? {} : { templateImageId }), ...(newestImageId === undefined ? {} : { newestImageId }), alarmFiring };
 }
 

@@ -58,6 +58,23 @@ const CASES: Case[] = [
     facts: launchFacts({ image: null }),
     refusals: ['image-unknown: launch template lt-0123456789abcdef0 version 3 names image ami-0abc, which EC2 does not describe (deregistered, or not shared with this account)'],
   },
+  {
+    name: 'a resolve:ssm: image whose parameter images.imageParameters does not list',
+    images: {},
+    facts: launchFacts({ image: null, template: { imageId: 'resolve:ssm:/golden/web' } }),
+    refusals: [
+      'image-unknown: launch template lt-0123456789abcdef0 version 3 names image resolve:ssm:/golden/web, a parameter images.imageParameters does not list (fleetward reads only the parameters its config names)',
+    ],
+  },
+  {
+    name: 'a resolve:ssm: image whose listed parameter does not resolve',
+    images: { imageParameters: ['/golden/web'] },
+    facts: launchFacts({ image: null, template: { imageId: 'resolve:ssm:/golden/web:7' } }),
+    refusals: [
+      'image-unknown: launch template lt-0123456789abcdef0 version 3 names image resolve:ssm:/golden/web:7, which does not resolve to an image EC2 describes (no such parameter or version, or its value is not an image id EC2 knows)',
+    ],
+  },
+  { name: 'a resolve:ssm: image resolved to an approved image', images: { imageParameters: ['/golden/web'], requiredTags: { approved: 'true' } }, facts: launchFacts({ template: { imageId: 'resolve:ssm:/golden/web' } }) },
   { name: 'a valid signature', images: { signature: { publicKey: PUBLIC_KEY } }, facts: launchFacts(), signature: 'valid' },
   {
     name: 'a missing signature',
