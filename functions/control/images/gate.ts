@@ -1,9 +1,11 @@
 /**
  * The image gate, before every launch: the launch's facts judged by the fleet's image policy
- * (core/images/verdict.ts), once per step and image (a roll's launches name theirs). A refusal throws ImageRefusedError naming the image or
+ * (core/images/verdict.ts), once per step and image (a roll's launches name theirs), the
+ * signature verified locally or with KMS. A refusal throws ImageRefusedError naming the image or
  * template and the rule (the launch fails and feeds the launch backoff; nothing is terminated);
- * a warning lets the launch go on and is noted. Each finding is alerted once (SNS and an
- * EventBridge Image Refused or Image Warning event), remembered across steps in the AlertLog.
+ * a warning lets the launch go on and is noted. A resolve:ssm: template's image is pinned: the
+ * launch names the image judged. Each finding is alerted once (SNS and an EventBridge Image
+ * Refused or Image Warning event), remembered across steps in the AlertLog.
  */
 import type { ImagePolicy } from '../../core/config.ts';
 import { FleetwardError } from '../../core/errors.ts';
