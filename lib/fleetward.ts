@@ -269,6 +269,7 @@ export class Fleetward extends Construct {
     });
 
     this.grantScaleFunction(role, config, props.instanceRoleArns ?? []);
+    this.grantImageSources(role, config);
     this.guardTags(props.tagGuardRoleArns ?? []);
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
@@ -360,6 +361,24 @@ export class Fleetward extends Construct {
   /** Lets a principal (an operator tool, a CI job) read and write fleetward's state table. */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * The image gate's and the rolls' keys and parameters, each only as the config names them:
+   * kms:Verify on the approval signature keys, ssm:GetParameter(s) on the image parameters (the
+   * public /aws/service/ ones are AWS's, in no account).
+   */
+  private grantImageSources(role: iam.Role, config: FleetwardConfig): void {
+    const keys = [...new Set(config.fleets.flatMap((fleet) => fleet.images?.signature?.kmsKeyArn ?? []))];
+    if (keys.length > 0) role.addToPolicy(new iam.PolicyStatement({ sid: 'VerifyImageApprovalsWithConfiguredKeys', actions: ['kms:Verify'], resources: keys }));
+    const names = new Set(config.fleets.flatMap((fleet) => [...(fleet.images?.imageParameters ?? []), fleet.images?.roll?.source?.ssmParameter ?? []].flat()));
+    const parameterArn = (name: string) => {
+      const path = name.replace(/^\//, '');
+      return Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: path, ...(path.startsWith('aws/service/') ? { account: '' } : {}) });
+    };
+    if (names.size > 0) {
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadImageParametersTheConfigNames', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...names].map(parameterArn) }));
+    }
   }
 
   private grantScaleFunction(role: iam.Role, config: FleetwardConfig, instanceRoleArns: string[]): void {

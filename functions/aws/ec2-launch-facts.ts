@@ -1,7 +1,8 @@
 /**
  * The LaunchFactsPort on EC2: the launch template version a launch uses, the image it names, the
  * account's Allowed AMIs setting and EBS encryption by default. A setting EC2 does not answer
- * (moto does not implement GetAllowedImagesSettings) is reported unreadable, not fatal.
+ * (moto does not implement GetAllowedImagesSettings) is reported unreadable, not fatal. A
+ * `resolve:ssm:` image is resolved through SSM when its parameter is one the config lists.
  */
 import {
   DescribeImagesCommand,
@@ -14,9 +15,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import type { FleetConfig } from '../core/config.ts';
+import { parameterOf } from '../core/images/parameter.ts';
 import type { AllowedImagesFacts, ImageFacts, LaunchFacts, TemplateFacts, VolumeFacts } from '../core/images/facts.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
 import type { LaunchFactsPort } from '../ports/images.ts';
+import type { SsmImageParameters } from './ssm-image-parameters.ts';
 
 const firstLine = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0];
 const msOf = (text: string | undefined) => (text === undefined || Number.isNaN(Date.parse(text)) ? undefined : Date.parse(text));
@@ -45,12 +48,24 @@ export function imageFacts(image: Image): ImageFacts {
 }
 
 export class Ec2LaunchFacts implements LaunchFactsPort {
-  constructor(private readonly ec2: EC2Client) {}
+  constructor(
+    private readonly ec2: EC2Client,
+    private readonly parameters?: SsmImageParameters,
+  ) {}
 
-  async describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string): Promise<LaunchFacts> {
+  async describeLaunch(launchTemplate: FleetConfig['launchTemplate'], imageId?: string, readable: readonly string[] = []): Promise<LaunchFacts> {
     const template = await this.template(launchTemplate);
-    const [image, allowedImages, encryptionByDefault] = await Promise.all([this.image(imageId ?? template.imageId), this.allowedImages(), this.encryptionByDefault()]);
+    const named = imageId ?? template.imageId;
+    const [resolved, allowedImages, encryptionByDefault] = await Promise.all([this.resolve(named, readable), this.allowedImages(), this.encryptionByDefault()]);
+    const image = await this.image(resolved);
     return { template, ...(image === undefined ? {} : { image }), allowedImages, encryptionByDefault };
+  }
+
+  /** The image id a launch would start: a `resolve:ssm:` parameter's value when it is readable, else the id as named. */
+  private async resolve(imageId: string | undefined, readable: readonly string[]): Promise<string | undefined> {
+    const parameter = parameterOf(imageId);
+    if (parameter === undefined || this.parameters === undefined) return imageId;
+    return readable.includes(parameter.name) ? this.parameters.imageIdOf(parameter.selector) : undefined;
   }
 
   private async template(launchTemplate: FleetConfig['launchTemplate']): Promise<TemplateFacts> {

@@ -87,8 +87,9 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
   const { deps, fleet } = acting;
   try {
     const result = await runJournaled(acting, command, async () => {
-      const warnings = await gateLaunch(acting, command.imageId);
-      const result = await deps.compute.launch({ fleet, command, owner: deps.owner });
+      const gate = await gateLaunch(acting, command.imageId);
+      const gated = gate.imageId === undefined ? command : { ...command, imageId: gate.imageId };
+      const result = await deps.compute.launch({ fleet, command: gated, owner: deps.owner });
       const launchedAtMs = deps.clock.now();
       for (const instanceId of result.instanceIds) {
         await deps.records.putInstance(
@@ -100,7 +101,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
       acting.launched.push(...result.instanceIds);
       acting.launchSucceeded = true;
       const fallback = result.skipped.length > 0 ? ` after no capacity for ${result.skipped.join(', ')}` : '';
-      return { instanceIds: result.instanceIds, detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}${warnings}` };
+      return { instanceIds: result.instanceIds, detail: `launched ${result.instanceIds.join(', ')} (${result.instanceType})${fallback}${gate.note}` };
     });
     return { instanceIds: result.instanceIds, outcome: result.detail };
   } catch (error) {

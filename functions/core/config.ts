@@ -213,10 +213,27 @@ function checkInstanceType(choice: { type?: unknown; unlisted?: unknown }, ctx: 
 
 const imageOwner = z.string().regex(/^(\d{12}|amazon|aws-marketplace|self)$/, 'must be a 12-digit account id, amazon, aws-marketplace or self');
 
+/** An SSM parameter name (a path such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64). */
+const ssmParameterName = z.string().max(1011).regex(/^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'must be an SSM parameter name (letters, digits, _ . - and / between path parts)');
+
+/** Where a roll finds its image: the newest named like a pattern from some owners, or the image an SSM parameter names. */
+const rollSourceSchema = z
+  .strictObject({
+    /** DescribeImages wildcards * and ?; with owners. */
+    namePattern: text().max(128).optional(),
+    owners: z.array(imageOwner).min(1).optional(),
+    /** An SSM parameter whose value is an image id (the public Amazon Linux ones, or an approval pipeline's). */
+    ssmParameter: ssmParameterName.optional(),
+  })
+  .refine(
+    (s) => (s.ssmParameter === undefined ? s.namePattern !== undefined && s.owners !== undefined : s.namePattern === undefined && s.owners === undefined),
+    'must name either namePattern and owners, or ssmParameter alone',
+  );
+
 /** A roll onto the newest approved image: where it is found, checkpoints, bake, alarm, deadline. */
 const rollSchema = z.strictObject({
-  /** The newest image named like namePattern (DescribeImages wildcards * and ?) from these owners that the policy approves. */
-  source: z.strictObject({ namePattern: text().max(128), owners: z.array(imageOwner).min(1) }).optional(),
+  /** The newest image the policy approves, by name and owner or from an SSM parameter. */
+  source: rollSourceSchema.optional(),
   /** Shares of the fleet (percent, increasing, ending at 100) on the new image at which the roll bakes. */
   checkpoints: z
     .array(z.number().int().min(1).max(100))
@@ -247,10 +264,21 @@ const imagesSchema = z.strictObject({
     .strictObject({
       tag: text().max(128).default('fleetward:approval-signature'),
       algorithm: z.enum(['ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512']).default('ECDSA_SHA_256'),
-      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md). */
-      publicKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)'),
+      /** The approval key's public half, PEM (for a KMS key: aws kms get-public-key, docs/images.md); or kmsKeyArn. */
+      publicKey: z
+        .string()
+        .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
+        .optional(),
+      /** The approval key in KMS, verified with KMS Verify (at most once per image per step); or publicKey. */
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)')
+        .optional(),
     })
+    .refine((s) => (s.publicKey === undefined) !== (s.kmsKeyArn === undefined), 'must set exactly one of publicKey and kmsKeyArn')
     .optional(),
+  /** SSM parameters a launch template may name as resolve:ssm:<name> (fleetward may read only these). */
+  imageParameters: z.array(ssmParameterName).min(1).max(50).optional(),
   /** Rolls onto the newest approved image (docs/images.md#rolls); absent, no roll. */
   roll: rollSchema.optional(),
   /** Checks on the launch template version in use; absent, the template is not checked. */

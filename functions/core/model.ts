@@ -253,4 +253,12 @@ export type Command =
       readonly reason: string;
     }
   /** Replace a failed instance and move its identity; repeated each step until done. */
-  | { readonly kind: 'failover'; readonly id: string; readonly instanceId: string; readonly plan: FailoverPlan; readonly reason: string };
+  | {
+      readonly kind: 'failover';
+      readonly id: string;
+      readonly instanceId: string;
+      readonly plan: FailoverPlan;
+      /** Launch the replacement from this image instead of the launch template's (a roll's image). */
+      readonly imageId?: string;
+      readonly reason: string;
+    };

@@ -7,6 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -17,6 +19,8 @@ import { Elbv2Targets } from '../aws/elbv2-targets.ts';
 import { EventBridgePublisher } from '../aws/eventbridge-publisher.ts';
 import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { Ec2LaunchFacts } from '../aws/ec2-launch-facts.ts';
+import { KmsVerifier } from '../aws/kms-verifier.ts';
+import { SsmImageParameters } from '../aws/ssm-image-parameters.ts';
 import { DynamoAlertLog } from '../aws/state/alert-log.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
 import { TableClient } from '../aws/state/table-client.ts';
@@ -31,6 +35,10 @@ export interface AwsClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly eventbridge: EventBridgeClient;
   readonly sns?: SNSClient;
+  /** For approval signatures verified with KMS; one from the environment when absent. */
+  readonly kms?: KMSClient;
+  /** For images from SSM parameters (a roll's source, resolve:ssm: in a template); one from the environment when absent. */
+  readonly ssm?: SSMClient;
 }
 
 /** Clients configured from the environment: region, credentials, AWS_ENDPOINT_URL. */
@@ -42,6 +50,8 @@ export function createAwsClients(): Required<AwsClients> {
     elbv2: new ElasticLoadBalancingV2Client({}),
     eventbridge: new EventBridgeClient({}),
     sns: new SNSClient({}),
+    kms: new KMSClient({}),
+    ssm: new SSMClient({}),
   };
 }
 
@@ -72,6 +82,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     (options.topicArn !== undefined && clients.sns !== undefined
       ? new SnsNotifier(clients.sns, options.topicArn)
       : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) });
+  const parameters = new SsmImageParameters(clients.ssm ?? new SSMClient({}));
   return {
     compute: new Ec2Compute(clients.ec2),
     loadBalancer: new Elbv2Targets(clients.elbv2),
@@ -80,7 +91,12 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     clock: options.clock ?? { now: () => Date.now() },
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
-    images: { launches: new Ec2LaunchFacts(clients.ec2), rolls: new AwsRollSources(clients.ec2, clients.cloudwatch), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
+    images: {
+      launches: new Ec2LaunchFacts(clients.ec2, parameters),
+      rolls: new AwsRollSources(clients.ec2, clients.cloudwatch, parameters),
+      alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })),
+      verifier: new KmsVerifier(clients.kms ?? new KMSClient({})),
+    },
     log,
     owner: options.owner ?? options.tableName,
   };

@@ -2,11 +2,13 @@
  * Rolls against the emulator: a fleet of ten rolls onto a newer approved image found by name
  * (DescribeImages), through the checkpoints 10%, 50%, 100% with a bake at each, replace-first so
  * no fewer than ten instances run at any step; and an alarm set to ALARM mid-roll (moto never
- * evaluates alarms: SetAlarmState stands in) rolls the fleet back onto the previous image.
+ * evaluates alarms: SetAlarmState stands in) rolls the fleet back onto the previous image. Every
+ * launch path of a rolling fleet goes through the gate with the roll's image: a failover
+ * replacement launches it, and a roll replacement whose image lost its approval is refused.
  */
 import { randomUUID } from 'node:crypto';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateImageCommand, CreateTagsCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateTagsCommand, DeleteTagsCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../bin/fleetward.ts';
 import type { RollState } from '../../functions/core/model.ts';
@@ -116,5 +118,52 @@ describe('a roll onto the newest approved image', () => {
     expect(Math.min(...running)).toBe(10);
     await rolling.fleet.step(100);
     expect((await rolling.fleet.records().getStatus(rolling.fleet.fleet.name))?.roll?.phase).toBe('rolled-back');
+  });
+});
+
+function spotWarning(instanceId: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'EC2 Spot Instance Interruption Warning',
+    source: 'aws.ec2',
+    account: ACCOUNT,
+    time: '2026-11-24T12:00:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${instanceId}`],
+    detail: { 'instance-id': instanceId, 'instance-action': 'terminate' },
+  };
+}
+
+describe('every launch of a rolling fleet passes the gate with the roll image', () => {
+  it("launches a failover replacement from the roll's image, not the template's", async () => {
+    const rolling = await rollingFleet();
+    await stepUntil(rolling, 'baking', 0, []);
+    const doomed = (await rolling.fleet.instances()).find((i) => i.ImageId === rolling.oldImage)?.InstanceId ?? '';
+
+    const result = await rolling.fleet.invoke(spotWarning(doomed));
+
+    const [replacement] = result.fleets[0]?.launched ?? [];
+    const launched = await rolling.fleet.instances((i) => i.InstanceId === replacement);
+    expect(launched.map((i) => i.ImageId)).toEqual([rolling.newImage]);
+    expect(await onImages(rolling)).toEqual({ old: 8, new: 2, running: 10 });
+  });
+
+  it('refuses a roll replacement whose image lost its approval, and the fleet keeps its instances', async () => {
+    const rolling = await rollingFleet();
+    await stepUntil(rolling, 'baking', 0, []);
+    await rolling.fleet.ec2.send(new DeleteTagsCommand({ Resources: [rolling.newImage], Tags: [{ Key: 'approved' }] }));
+    const before = (await rolling.fleet.instances()).map((i) => i.InstanceId).sort();
+    rolling.fleet.clock.advance(300);
+
+    for (let step = 0; step < 3; step += 1) await rolling.fleet.step(100);
+
+    expect((await rolling.fleet.instances()).map((i) => i.InstanceId).sort()).toEqual(before);
+    const decisions = await rolling.fleet.records().listDecisions(rolling.fleet.fleet.name, 3);
+    const refusal = `the image policy refused the launch: image ${rolling.newImage} has no tag approved=true (requiredTags) [required-tag]`;
+    const launches = decisions.flatMap((d) => d.actions.filter((a) => a.kind === 'launch').map((a) => a.outcome));
+    expect(launches.length).toBeGreaterThan(0);
+    expect(new Set(launches)).toEqual(new Set([`failed: ${refusal}`]));
+    expect(decisions[0]?.decision.notes).toContain(`launching is backing off for 60 s after 2 failed launch(es): ${refusal}`);
   });
 });

@@ -56,8 +56,8 @@ export interface LaunchFacts {
   readonly encryptionByDefault: boolean;
 }
 
-/** The approval signature as the shell found and verified it. */
-export type SignatureCheck = 'not-required' | 'valid' | 'invalid' | 'missing';
+/** The approval signature as the shell found and verified it; unverifiable: KMS did not answer, and why. */
+export type SignatureCheck = 'not-required' | 'valid' | 'invalid' | 'missing' | { readonly unverifiable: string };
 
 /** One rule a launch failed: `rule` names it, `subject` what failed it, `reason` says why with its numbers. */
 export interface Finding {

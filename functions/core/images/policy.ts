@@ -5,6 +5,7 @@
  */
 import type { ImagePolicy } from '../config.ts';
 import type { AllowedImagesFacts, Finding, ImageFacts, LaunchFacts, SignatureCheck } from './facts.ts';
+import { parameterOf } from './parameter.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -50,7 +51,9 @@ function signatureRule(policy: ImagePolicy, image: ImageFacts, check: SignatureC
   const signature = policy.signature;
   if (signature === undefined || check === 'valid') return undefined;
   if (check === 'missing' || check === 'not-required') return `image ${image.imageId} has no approval signature (tag ${signature.tag})`;
-  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with the configured public key (${signature.algorithm})`;
+  const key = signature.kmsKeyArn === undefined ? 'the configured public key' : `KMS key ${signature.kmsKeyArn}`;
+  if (typeof check === 'object') return `image ${image.imageId}'s approval signature (tag ${signature.tag}) could not be verified with ${key} (${check.unverifiable}): refused until it verifies`;
+  return `image ${image.imageId}'s approval signature (tag ${signature.tag}) does not verify with ${key} (${signature.algorithm})`;
 }
 
 /**
@@ -65,13 +68,21 @@ function allowedImagesRule(image: ImageFacts, setting: AllowedImagesFacts): { fi
   return { finding, refuses: setting.state === 'enabled' };
 }
 
+/** Why the image a template names is unknown: none named, a resolve:ssm: parameter not listed or not resolving, or one EC2 does not describe. */
+function unknownImage(policy: ImagePolicy, imageId: string | undefined): string {
+  if (imageId === undefined) return 'names no image';
+  const parameter = parameterOf(imageId);
+  if (parameter === undefined) return `names image ${imageId}, which EC2 does not describe (deregistered, or not shared with this account)`;
+  if (!(policy.imageParameters ?? []).includes(parameter.name)) return `names image ${imageId}, a parameter images.imageParameters does not list (fleetward reads only the parameters its config names)`;
+  return `names image ${imageId}, which does not resolve to an image EC2 describes (no such parameter or version, or its value is not an image id EC2 knows)`;
+}
+
 /** The image the launch resolves to, judged by the fleet's policy at nowMs. */
 export function checkImage(policy: ImagePolicy, facts: LaunchFacts, signature: SignatureCheck, nowMs: number): ImageVerdict {
   const { image, template } = facts;
   if (image === undefined) {
     const subject = template.imageId ?? `${template.templateId} version ${template.version}`;
-    const what = template.imageId === undefined ? 'names no image' : `names image ${template.imageId}, which EC2 does not describe (deregistered, or not shared with this account)`;
-    return { refusals: [{ rule: 'image-unknown', subject, reason: `launch template ${template.templateId} version ${template.version} ${what}` }], warnings: [] };
+    return { refusals: [{ rule: 'image-unknown', subject, reason: `launch template ${template.templateId} version ${template.version} ${unknownImage(policy, template.imageId)}` }], warnings: [] };
   }
   const finding = (rule: string) => (reason: string | undefined) => (reason === undefined ? [] : [{ rule, subject: image.imageId, reason }]);
   const refusals: Finding[] = [

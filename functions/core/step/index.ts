@@ -74,7 +74,7 @@ export function decideStep(input: StepInput): StepDecision {
     reason: decision.reason,
     ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
     capacity: capacity.snapshot,
-    commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...withRollImage(launches.commands, roll.state, input.images), ...advances],
+    commands: withRollImage([...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances], roll.state, input.images),
     notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
     nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state }, decision),

@@ -17,9 +17,14 @@ export function planRoll(context: StepContext, images: ImageView | undefined, he
   return decideRoll({ config, previous, view: images, members: healthy, rollDraining, nowMs: context.nowMs });
 }
 
-/** Launches start the roll's image (its target, or the previous one when rolling back) unless the launch template names it. */
+/**
+ * Every command that launches (a launch, a failover's replacement) starts the image the fleet
+ * should run: the roll's (its target, or the previous one when rolling back) unless the launch
+ * template names it (a failover whose replacement is launched already keeps it). Applied to the step's whole command list, so a new launch path gets it too.
+ */
 export function withRollImage(commands: readonly Command[], roll: RollState | undefined, images: ImageView | undefined): Command[] {
   const imageId = roll?.targetImageId;
   if (imageId === undefined || imageId === images?.templateImageId) return [...commands];
-  return commands.map((command) => (command.kind === 'launch' ? { ...command, imageId, reason: `${command.reason}; image ${imageId} (the roll's)` } : command));
+  const launches = (command: Command) => command.kind === 'launch' || (command.kind === 'failover' && command.plan.replacementId === undefined);
+  return commands.map((command) => (launches(command) ? { ...command, imageId, reason: `${command.reason}; image ${imageId} (the roll's)` } : command));
 }

@@ -1,6 +1,7 @@
 // The image gate in the control step over the in-memory ports: a refused image fails the launch
 // (the backoff counts it, nothing launches, the decision log says why), a warned-about template
-// launches with a note, and each finding is alerted once across steps.
+// launches with a note, each finding is alerted once across steps, and a resolve:ssm: template's
+// launch names the image the gate resolved and judged.
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../functions/ports/errors.ts';
 import { ControlWorld } from './world.ts';
@@ -98,5 +99,17 @@ describe('the image gate', () => {
     expect(await world.step()).toMatchObject({ launched: [], launchFailed: true });
     expect(launches(world)).toBe(0);
     expect((await world.state.records.getStatus('web'))?.launchFailures?.lastError).toBe('DescribeLaunchTemplateVersions: Rate exceeded');
+  });
+
+  it("launches a resolve:ssm: template's image by the id the gate judged, not by the parameter", async () => {
+    const world = gatedWorld({ imageParameters: ['/golden/web'] });
+    world.images.launches.facts = { ...world.images.launches.facts, template: { ...world.images.launches.facts.template, imageId: 'resolve:ssm:/golden/web' } };
+
+    const outcome = await world.step();
+
+    expect(outcome).toMatchObject({ outcome: 'done', launchFailed: false });
+    const named = world.faults.compute.callsOf('launch').map((call) => (call.args[0] as { command: { imageId?: string } }).command.imageId);
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set(named)).toEqual(new Set(['ami-0memory']));
   });
 });

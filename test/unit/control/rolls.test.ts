@@ -1,7 +1,8 @@
 // Rolls in the control step over the in-memory ports: the newest approved candidate is chosen
 // (an unapproved newer one skipped), launches get its image and the gate checks that image, an
 // Image Roll event goes out at each change of phase, the alarm turns the roll around, and a
-// failed read of the images makes the roll wait with a warning.
+// failed read of the images makes the roll wait with a warning. A roll from an SSM parameter with
+// the signature verified by KMS asks KMS once per image per step, the roll and the gate together.
 import { describe, expect, it } from 'vitest';
 import type { ImageFacts } from '../../../functions/core/images/facts.ts';
 import { MEMORY_IMAGE } from '../../../functions/memory/images.ts';
@@ -70,5 +71,42 @@ describe('a roll in the control step', () => {
     expect(outcome).toMatchObject({ outcome: 'done', launched: [] });
     expect(world.logs.find((l) => l.message === 'reading the roll images failed; the roll waits')?.attributes).toMatchObject({ fleet: 'web', error: 'DescribeImages throttled' });
     expect((await world.lastDecision())?.decision.notes).toContain('images.roll: the images were not read this step (see the log); the roll waits');
+  });
+});
+
+describe('a roll from an SSM parameter, signed images verified with KMS', () => {
+  const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const SIGNED = { ...APPROVED, tags: { 'fleetward:approval-signature': 'c2lnbmVk' } };
+
+  it('rolls onto the parameter image and asks KMS Verify once per image in each step', async () => {
+    const world = new ControlWorld({ fleet: { images: { signature: { kmsKeyArn: KEY }, roll: { source: { ssmParameter: '/golden/web' }, bakeSeconds: 60 } } } });
+    world.images.rolls.parameters.set('/golden/web', SIGNED);
+    world.images.launches.images.set(SIGNED.imageId, SIGNED);
+    world.images.launches.facts = { ...world.images.launches.facts, image: { ...MEMORY_IMAGE, tags: SIGNED.tags } };
+    world.images.verifier.keys.set(KEY, () => true);
+    world.setLoad(20);
+    await world.seedInService(2);
+
+    const outcome = await world.step();
+
+    expect(outcome).toMatchObject({ outcome: 'done', launchFailed: false, launched: [expect.any(String)] });
+    expect((await world.state.records.getStatus('web'))?.roll).toMatchObject({ phase: 'rolling', targetImageId: SIGNED.imageId });
+    expect(world.images.verifier.calls.map((c) => c.message)).toEqual([`fleetward-image-approval/v1 ${SIGNED.imageId} ${SIGNED.creationDate}`]);
+    await world.step();
+    expect(world.images.verifier.calls).toHaveLength(2);
+  });
+
+  it('refuses the roll image and launches nothing when KMS fails, and the fleet keeps its instances', async () => {
+    const world = new ControlWorld({ fleet: { images: { signature: { kmsKeyArn: KEY }, roll: { source: { ssmParameter: '/golden/web' } } } } });
+    world.images.rolls.parameters.set('/golden/web', SIGNED);
+    world.images.verifier.keys.set(KEY, Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    world.setLoad(20);
+    await world.seedInService(2);
+
+    const outcome = await world.step();
+
+    expect(outcome).toMatchObject({ outcome: 'done', launched: [], terminated: [] });
+    expect((await world.state.records.getStatus('web'))?.roll).toBeUndefined();
+    expect(world.alive()).toHaveLength(2);
   });
 });

@@ -51,7 +51,23 @@ describe('images config', () => {
     ]);
   });
 
-  it('wants the public key of a signature', () => {
-    expect(problemsOf({ signature: {} })).toEqual(['fleets[0].images.signature.publicKey: is required']);
+  it('takes a roll source by name and owners or by SSM parameter, not both, and the parameters a template may resolve', () => {
+    const parameter = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+    expect(policyOf({ roll: { source: { ssmParameter: parameter } }, imageParameters: [parameter] })).toMatchObject({ roll: { source: { ssmParameter: parameter } }, imageParameters: [parameter] });
+    const either = 'fleets[0].images.roll.source: must name either namePattern and owners, or ssmParameter alone';
+    expect(problemsOf({ roll: { source: { ssmParameter: parameter, namePattern: 'web-*', owners: ['self'] } } })).toEqual([either]);
+    expect(problemsOf({ roll: { source: { namePattern: 'web-*' } } })).toEqual([either]);
+    expect(problemsOf({ imageParameters: ['ami params!'] })).toEqual(['fleets[0].images.imageParameters[0]: must be an SSM parameter name (letters, digits, _ . - and / between path parts)']);
+  });
+
+  it('wants exactly one key for a signature: the public key or a KMS key ARN', () => {
+    const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(problemsOf({ signature: {} })).toEqual(['fleets[0].images.signature: must set exactly one of publicKey and kmsKeyArn']);
+    expect(problemsOf({ signature: { publicKey, kmsKeyArn } })).toEqual(['fleets[0].images.signature: must set exactly one of publicKey and kmsKeyArn']);
+    expect(problemsOf({ signature: { kmsKeyArn: 'alias/approvals' } })).toEqual([
+      'fleets[0].images.signature.kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)',
+    ]);
+    expect(policyOf({ signature: { kmsKeyArn } }).signature).toEqual({ tag: 'fleetward:approval-signature', algorithm: 'ECDSA_SHA_256', kmsKeyArn });
   });
 });

@@ -5,6 +5,7 @@ import { checkImage } from '../../../functions/core/images/policy.ts';
 import { NOW_MS, launchFacts, policyOf } from './fixtures.ts';
 
 const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----';
+const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 interface Case {
   readonly name: string;
@@ -57,6 +58,23 @@ const CASES: Case[] = [
     facts: launchFacts({ image: null }),
     refusals: ['image-unknown: launch template lt-0123456789abcdef0 version 3 names image ami-0abc, which EC2 does not describe (deregistered, or not shared with this account)'],
   },
+  {
+    name: 'a resolve:ssm: image whose parameter images.imageParameters does not list',
+    images: {},
+    facts: launchFacts({ image: null, template: { imageId: 'resolve:ssm:/golden/web' } }),
+    refusals: [
+      'image-unknown: launch template lt-0123456789abcdef0 version 3 names image resolve:ssm:/golden/web, a parameter images.imageParameters does not list (fleetward reads only the parameters its config names)',
+    ],
+  },
+  {
+    name: 'a resolve:ssm: image whose listed parameter does not resolve',
+    images: { imageParameters: ['/golden/web'] },
+    facts: launchFacts({ image: null, template: { imageId: 'resolve:ssm:/golden/web:7' } }),
+    refusals: [
+      'image-unknown: launch template lt-0123456789abcdef0 version 3 names image resolve:ssm:/golden/web:7, which does not resolve to an image EC2 describes (no such parameter or version, or its value is not an image id EC2 knows)',
+    ],
+  },
+  { name: 'a resolve:ssm: image resolved to an approved image', images: { imageParameters: ['/golden/web'], requiredTags: { approved: 'true' } }, facts: launchFacts({ template: { imageId: 'resolve:ssm:/golden/web' } }) },
   { name: 'a valid signature', images: { signature: { publicKey: PUBLIC_KEY } }, facts: launchFacts(), signature: 'valid' },
   {
     name: 'a missing signature',
@@ -71,6 +89,22 @@ const CASES: Case[] = [
     facts: launchFacts(),
     signature: 'invalid',
     refusals: ["signature: image ami-0abc's approval signature (tag approval) does not verify with the configured public key (ECDSA_SHA_256)"],
+  },
+  {
+    name: 'a signature that does not verify with the KMS key',
+    images: { signature: { kmsKeyArn: KMS_KEY } },
+    facts: launchFacts(),
+    signature: 'invalid',
+    refusals: [`signature: image ami-0abc's approval signature (tag fleetward:approval-signature) does not verify with KMS key ${KMS_KEY} (ECDSA_SHA_256)`],
+  },
+  {
+    name: 'a signature KMS could not verify',
+    images: { signature: { kmsKeyArn: KMS_KEY } },
+    facts: launchFacts(),
+    signature: { unverifiable: 'KMS Verify failed: AccessDeniedException: not authorized' },
+    refusals: [
+      `signature: image ami-0abc's approval signature (tag fleetward:approval-signature) could not be verified with KMS key ${KMS_KEY} (KMS Verify failed: AccessDeniedException: not authorized): refused until it verifies`,
+    ],
   },
   {
     name: 'the Allowed AMIs setting enabled without the owner',

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../../functions/core/config.ts';
 import type { ImageView } from '../../../functions/core/images/roll.ts';
-import type { Command, InstanceRecord, ObservedInstance, RollState } from '../../../functions/core/model.ts';
+import { type Command, type FailoverPlan, type InstanceRecord, NO_IDENTITY, type ObservedInstance, type RollState } from '../../../functions/core/model.ts';
 import { isoUtcToMs } from '../../../functions/core/iso-time.ts';
 import { type StepDecision, decideStep } from '../../../functions/core/step/index.ts';
 import { LONG_AGO, NOW, SUBNET_A, SUBNET_B, fleet, instance, record, sec, status, stepInput } from '../step-fixtures.ts';
@@ -149,6 +149,18 @@ describe('the alarm rolls back', () => {
     const back: RollState = { targetImageId: OLD, previousImageId: NEW, phase: 'rolling-back', checkpoint: 0, startedAtMs: NOW, refusedImageId: NEW, reason: 'x' };
     const decision = step(back, 1, { images: view({ templateImageId: NEW }) });
     expect(launched(decision)).toEqual([OLD]);
+  });
+
+  it("launches a failed instance's replacement from the roll's image, and leaves a failover whose replacement runs as it is", () => {
+    const plan: FailoverPlan = { cause: 'status checks failed', ...SUBNET_A, instanceType: 'm5.large', units: 1, identity: NO_IDENTITY, restoreVolumes: false, retire: 'terminate', decidedAtMs: NOW };
+    const failovers = (replacementId?: string) => {
+      const failing = (o: ObservedInstance, i: number) => record(o.instanceId, { launchedAtMs: LONG_AGO + i, ...(i === 3 ? { lifecycle: 'failing-over' as const, failover: { ...plan, ...(replacementId === undefined ? {} : { replacementId }) } } : {}) });
+      const { observed } = fleetOf(1);
+      const decision = decideStep(stepInput({ fleet: rolling(), status: status(10, { roll: started }), observed, records: observed.map(failing), images: view(), nowMs: NOW }));
+      return decision.commands.filter((c): c is Extract<Command, { kind: 'failover' }> => c.kind === 'failover').map((c) => [c.imageId, c.reason]);
+    };
+    expect(failovers()).toEqual([[NEW, `continuing the failover decided earlier: status checks failed; image ${NEW} (the roll's)`]]);
+    expect(failovers('i-new')).toEqual([[undefined, 'continuing the failover decided earlier: status checks failed']]);
   });
 
   it('ends rolled back once every instance runs the previous image, and never rolls onto the refused image again', () => {
