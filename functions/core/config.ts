@@ -8,6 +8,7 @@ import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
+import { optimizationConfigSchema } from './optimization-config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -303,6 +304,8 @@ const fleetSchema = z
     images: imagesSchema.optional(),
     /** The exact instance mix (docs/optimization.md); absent: the first listed type with capacity. */
     mix: mixConfigSchema.optional(),
+    /** Consolidation, zone rebalance and the gates on their moves (docs/optimization.md); absent: they do not run. */
+    optimization: optimizationConfigSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(
