@@ -86,6 +86,12 @@ describe('do-not-disrupt through the loop', () => {
     expect(disrupt({ ...base, desired: 2, members, roll: roll(true) }).drains.map((d) => d.instanceId)).toEqual(['i-old', 'i-new']);
   });
 
+  it('reaches the methods through the step: scale-in takes the untagged instances', () => {
+    const observed = [instance('i-a1', SUBNET_A, { doNotDisrupt: true }), instance('i-a2', SUBNET_A), instance('i-b1', SUBNET_B, { doNotDisrupt: true }), instance('i-b2', SUBNET_B)];
+    const decision = decideStep(stepInput({ status: status(4), observed, metric: cpu(10) }));
+    expect(decision.commands.map((c) => c.id)).toEqual(['web/42/advance/i-a2', 'web/42/advance/i-b2']);
+  });
+
   it('never stops failover of a failed tagged instance', () => {
     const failing: FleetConfig = { ...fleet(), failover: { ...fleet().failover, enabled: true, gracePeriodSeconds: 0, unhealthyThreshold: 1 } };
     const observed = [instance('i-1', SUBNET_A, { health: 'impaired', doNotDisrupt: true }), instance('i-2', SUBNET_B)];
@@ -113,8 +119,8 @@ describe('recommend-only', () => {
     const decision = decideStep(input('recommend-only'));
     expect(decision.desiredCapacity).toBe(3);
     expect(decision.notes).toEqual([
-      'recommend-only (optimization.mode): consolidation would remove i-a1: capacity 6 is above desired 3; it costs the most of those that fit in the 3 units left (m7g.xlarge, 2 units); estimated saving $119.14/month; no disruption budget holds consolidation back',
-      'recommend-only (optimization.mode): consolidation would remove i-a2: capacity 6 is above desired 3; it costs the most of those that fit in the 1 unit left (m7g.large, 1 unit); estimated saving $59.57/month; no disruption budget holds consolidation back',
+      'recommend-only (optimization.mode): consolidation would remove i-a1: capacity 6 is above desired 3; it costs the most of those that fit in the 3 units left (m7g.xlarge, 2 units; us-east-1a, 2 instances there); estimated saving $119.14/month; no disruption budget holds consolidation back',
+      'recommend-only (optimization.mode): consolidation would remove i-b2: capacity 6 is above desired 3; it costs the most of those that fit in the 1 unit left (m7g.large, 1 unit; us-east-1b, 2 instances there); estimated saving $59.57/month; no disruption budget holds consolidation back',
     ]);
     expect(decision.commands.map((c) => [c.id, c.reason])).toEqual([
       ['web/42/advance/i-a1', 'capacity 6 is above desired 3; chose it because it is the oldest in a balanced fleet; drained: terminating'],
@@ -128,7 +134,7 @@ describe('recommend-only', () => {
     expect(decision.commands.map((c) => [c.id, c.reason])).toEqual([
       [
         'web/42/advance/i-a1',
-        'capacity 6 is above desired 3; it costs the most of those that fit in the 3 units left (m7g.xlarge, 2 units); estimated saving $119.14/month; within the disruption budget disruption.budgets[0] (1); drained: terminating',
+        'capacity 6 is above desired 3; it costs the most of those that fit in the 3 units left (m7g.xlarge, 2 units; us-east-1a, 2 instances there); estimated saving $119.14/month; within the disruption budget disruption.budgets[0] (1); drained: terminating',
       ],
       ['web/42/advance/i-b2', 'capacity 4 is above desired 3; chose it because us-east-1b has the most instances (2); drained: terminating'],
     ]);

@@ -54,9 +54,9 @@ describe('consolidation', () => {
       desired: 2,
       expected: {
         moves: [
-          ['i-new', 'capacity 6 is above desired 2; it is empty (pending: it serves no load yet) (m7g.large, 1 unit)', false, 73],
-          ['i-unreg', 'capacity 6 is above desired 2; it is empty (not registered in the target groups: it serves no requests) (c7g.large, 1 unit)', false, 36.5],
-          ['i-big', 'capacity 6 is above desired 2; it costs the most of those that fit in the 2 units left (m7g.xlarge, 2 units)', false, 146],
+          ['i-new', 'capacity 6 is above desired 2; it is empty (pending: it serves no load yet) (m7g.large, 1 unit; us-east-1a, 5 instances there)', false, 73],
+          ['i-unreg', 'capacity 6 is above desired 2; it is empty (not registered in the target groups: it serves no requests) (c7g.large, 1 unit; us-east-1a, 4 instances there)', false, 36.5],
+          ['i-big', 'capacity 6 is above desired 2; it costs the most of those that fit in the 2 units left (m7g.xlarge, 2 units; us-east-1a, 3 instances there)', false, 146],
         ],
         notes: [],
       },
@@ -66,7 +66,7 @@ describe('consolidation', () => {
       members: [member('i-big', { instanceType: 'm7g.xlarge', units: 2 }), member('i-kept', { protected: true }), member('i-odd', { instanceType: 'x9.huge' }), member('i-cheap', { instanceType: 'c7g.large' })],
       desired: 4,
       expected: {
-        moves: [['i-cheap', 'capacity 5 is above desired 4; it costs the most of those that fit in the 1 unit left (c7g.large, 1 unit)', false, 36.5]],
+        moves: [['i-cheap', 'capacity 5 is above desired 4; it costs the most of those that fit in the 1 unit left (c7g.large, 1 unit; us-east-1a, 4 instances there)', false, 36.5]],
         notes: ['consolidation: no price for x9.huge (1 instance(s)): left to scale-in'],
       },
     },
@@ -74,10 +74,20 @@ describe('consolidation', () => {
     expect(summary(consolidation.propose(context(members, desired, fleetConfig)))).toEqual(expected);
   });
 
+  it('takes equally costly instances from the zone with the most, so the zones stay balanced', () => {
+    const inZone = (id: string, subnet: typeof SUBNET_A) => member(id, { subnetId: subnet.subnetId, availabilityZone: subnet.availabilityZone });
+    const members = [inZone('i-a1', SUBNET_A), inZone('i-a2', SUBNET_A), inZone('i-b1', SUBNET_B), inZone('i-b2', SUBNET_B), inZone('i-b3', SUBNET_B), inZone('i-c1', SUBNET_C)];
+    expect(summary(consolidation.propose(context(members, 3))).moves.map(([id, reason]) => [id, reason])).toEqual([
+      ['i-b1', 'capacity 6 is above desired 3; it costs the most of those that fit in the 3 units left (m7g.large, 1 unit; us-east-1b, 3 instances there)'],
+      ['i-a1', 'capacity 6 is above desired 3; it costs the most of those that fit in the 2 units left (m7g.large, 1 unit; us-east-1a, 2 instances there)'],
+      ['i-b2', 'capacity 6 is above desired 3; it costs the most of those that fit in the 1 unit left (m7g.large, 1 unit; us-east-1b, 2 instances there)'],
+    ]);
+  });
+
   it('treats a not-registered instance as empty only when the fleet has target groups', () => {
     const members = [member('i-1'), member('i-2', { targetHealth: 'not-registered', instanceType: 'c7g.large' })];
     expect(summary(consolidation.propose(context(members, 1, { ...optimized(), targetGroups: [] }))).moves).toEqual([
-      ['i-1', 'capacity 2 is above desired 1; it costs the most of those that fit in the 1 unit left (m7g.large, 1 unit)', false, 73],
+      ['i-1', 'capacity 2 is above desired 1; it costs the most of those that fit in the 1 unit left (m7g.large, 1 unit; us-east-1a, 2 instances there)', false, 73],
     ]);
   });
 });
