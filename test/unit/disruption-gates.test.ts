@@ -2,7 +2,7 @@
 // exact reason, how they aggregate, do-not-disrupt through the loop and the step (the forced roll
 // and failover excepted), and recommend-only recording moves with their saving while changing nothing.
 import { describe, expect, it } from 'vitest';
-import type { FleetConfig } from '../../functions/core/config.ts';
+import { type FleetConfig, validateConfig } from '../../functions/core/config.ts';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import type { Member } from '../../functions/core/placement.ts';
 import { decideStep } from '../../functions/core/step/index.ts';
@@ -138,5 +138,43 @@ describe('recommend-only', () => {
       ],
       ['web/42/advance/i-b2', 'capacity 4 is above desired 3; chose it because us-east-1b has the most instances (2); drained: terminating'],
     ]);
+  });
+});
+
+describe('the optimization section of the config', () => {
+  const raw = (optimizationSection: unknown) => ({
+    fleets: [
+      {
+        name: 'web',
+        launchTemplate: { name: 'web-server' },
+        subnets: ['subnet-0123456789abcdef0'],
+        instanceTypes: [{ type: 'm7g.large' }],
+        capacity: { min: 0, max: 4 },
+        scaling: { metric: { namespace: 'N', name: 'M', statistic: 'Average' }, metricType: 'total', target: 1 },
+        optimization: optimizationSection,
+      },
+    ],
+  });
+
+  it('defaults to recommend-only with the documented gates', () => {
+    expect(validateConfig(raw({})).fleets[0]?.optimization).toEqual({
+      mode: 'recommend-only',
+      minSavings: { monthlyUsd: 5, percent: 1 },
+      minSavingsPerDisruption: { monthlyUsd: 5 },
+      zoneRebalance: { maxSkew: 1 },
+    });
+  });
+
+  it('names every bad field at once', () => {
+    expect(() => validateConfig(raw({ mode: 'always', minSavings: { monthlyUsd: -1, percent: 101 }, zoneRebalance: { maxSkew: 0 }, extra: true }))).toThrow(
+      [
+        'config is invalid (5 problems):',
+        '  - fleets[0].optimization.mode: Invalid option: expected one of "recommend-only"|"act"',
+        '  - fleets[0].optimization.minSavings.monthlyUsd: Too small: expected number to be >=0',
+        '  - fleets[0].optimization.minSavings.percent: Too big: expected number to be <=100',
+        '  - fleets[0].optimization.zoneRebalance.maxSkew: Too small: expected number to be >=1',
+        '  - fleets[0].optimization.extra: unknown field',
+      ].join('\n'),
+    );
   });
 });
