@@ -2,7 +2,8 @@
  * The optimization methods against the emulator through the real handler: recommend-only writes
  * each move with its estimated saving to the decision log and `fleetward plan` and changes
  * nothing; in act mode consolidation removes the surplus but never an instance tagged
- * fleetward:do-not-disrupt=true (the tag read from EC2 through observe).
+ * fleetward:do-not-disrupt=true (the tag read from EC2 through observe); zone rebalance moves an
+ * instance into a zone added to the fleet, replacement first, with no dip in capacity.
  */
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
@@ -66,5 +67,35 @@ describe('optimization against the emulator', () => {
     const [decision] = await fleet.records().listDecisions(fleet.name, 1);
     expect(decision?.actions.map((a) => a.kind)).toEqual(['advance', 'advance', 'advance']);
     for (const action of decision?.actions ?? []) expect(action.reason).toContain(`${SAVING}; no disruption budget holds consolidation back; drained: terminating`);
+  });
+
+  it('zone rebalance fills a zone added to the fleet, replacement first, never below desired', async () => {
+    const fleet = await FleetHarness.create();
+    const [a, b, c] = fleet.subnets;
+    fleet.configure({ subnets: [a?.subnetId ?? '', b?.subnetId ?? ''] });
+    await fleet.step(40);
+    fleet.configure({ optimization: { mode: 'act', ...gates }, disruption: { budgets: [{ max: 1 }] } });
+    const zones = async () => (await fleet.instances()).map((i) => i.Placement?.AvailabilityZone ?? '').sort();
+    expect(await zones()).toEqual([a?.availabilityZone, a?.availabilityZone, b?.availabilityZone, b?.availabilityZone]);
+
+    const counts: number[] = [];
+    const reasons: string[] = [];
+    for (let step = 0; step < 4; step += 1) {
+      const result = await fleet.step(40);
+      expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 4 });
+      counts.push((await fleet.instances()).length);
+      const [decision] = await fleet.records().listDecisions(fleet.name, 1);
+      reasons.push(...(decision?.actions ?? []).map((action) => `${action.kind}: ${action.reason}`));
+    }
+
+    // The replacement serves before the old instance goes: 5 in the fleet, then 4, never fewer.
+    expect(counts[0]).toBe(5);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(4);
+    expect(await zones()).toEqual([a?.availabilityZone, b?.availabilityZone, b?.availabilityZone, c?.availabilityZone].sort());
+    expect(reasons[0]).toBe(`launch: capacity 3 is below desired 4: 1 instance(s) in ${c?.availabilityZone} to balance zones`);
+    expect(reasons[1]).toBe(
+      `advance: zones drift apart: ${a?.availabilityZone} has 2 instances and ${c?.availabilityZone} 0, 2 apart beyond optimization.zoneRebalance.maxSkew 1; its replacement goes to ${c?.availabilityZone}; within the disruption budget disruption.budgets[0] (1); waiting for capacity first: 3 of desired 4 in service without it`,
+    );
+    expect(reasons.filter((reason) => reason.startsWith('advance: ')).at(-1)).toMatch(/drained: terminating$/);
   });
 });
