@@ -9,8 +9,7 @@
  */
 import type { FleetConfig } from '../../config.ts';
 import { type Member, sumUnits } from '../../placement.ts';
-import type { DisruptionContext, DisruptionMethod, Move, Proposal } from './method.ts';
-import { NOTHING } from './method.ts';
+import { type DisruptionContext, type DisruptionMethod, type Move, NOTHING, type Proposal } from './method.ts';
 import { monthlyUsd, pricesOf } from './savings.ts';
 
 /** Why the instance serves no load, when it serves none. */

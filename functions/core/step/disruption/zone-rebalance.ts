@@ -5,8 +5,7 @@
  * Only the zones launches may use count (neither degraded nor evacuated).
  */
 import type { Member } from '../../placement.ts';
-import type { DisruptionContext, DisruptionMethod, Move, Proposal } from './method.ts';
-import { NOTHING } from './method.ts';
+import { type DisruptionContext, type DisruptionMethod, type Move, NOTHING, type Proposal } from './method.ts';
 
 const olderFirst = (a: Member, b: Member) => a.launchedAtMs - b.launchedAtMs || (a.instanceId < b.instanceId ? -1 : 1);
 
