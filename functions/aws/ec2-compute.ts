@@ -36,7 +36,7 @@ import {
 import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
-import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, DO_NOT_DISRUPT_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
 import type { ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
 import { launchTryingTypes } from './launch-fallback.ts';
@@ -94,6 +94,7 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
     ...(commandId === undefined ? {} : { commandId }),
     ...(owner === undefined ? {} : { owner }),
     ...(tagValue(instance.Tags, MAINTENANCE_TAG) === undefined ? {} : { maintenance: true }),
+    ...(tagValue(instance.Tags, DO_NOT_DISRUPT_TAG) === 'true' ? { doNotDisrupt: true } : {}),
     ...(fleetTag === undefined ? {} : { fleetTag }),
   };
 }

@@ -71,6 +71,7 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     commandId: instance.commandId,
     owner: instance.owner,
     maintenance: instance.maintenance,
+    doNotDisrupt: instance.doNotDisrupt,
     imageId: instance.imageId,
     targetHealth,
     identity: instance.identity,

@@ -10,6 +10,7 @@ import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
 import { rightsizingSchema } from './rightsizing/config.ts';
 import { checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
+import { optimizationConfigSchema } from './optimization-config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -341,6 +342,8 @@ const fleetSchema = z
     maintenanceWindows: maintenanceWindowsSchema.optional(),
     /** Maximum instance lifetime (expiry); absent, instances live as long as they serve. */
     lifetime: lifetimeSchema.optional(),
+    /** Consolidation, zone rebalance and the gates on their moves (docs/optimization.md); absent: they do not run. */
+    optimization: optimizationConfigSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(

@@ -46,6 +46,8 @@ export interface ObservedInstance {
   readonly launchTimeMs: number;
   /** Carries the fleetward:protected tag set to "true". */
   readonly protected: boolean;
+  /** Carries the fleetward:do-not-disrupt tag set to "true": no voluntary method takes it out. */
+  readonly doNotDisrupt?: boolean;
   /** The fleetward:command-id tag: the launch command that created it, if fleetward did. */
   readonly commandId?: string;
   /** The fleetward:owner tag: the deployment that launched it, if any did. */

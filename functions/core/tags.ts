@@ -16,3 +16,9 @@ export const OWNER_TAG = 'fleetward:owner';
  * and an instance adopted with it is adopted in maintenance, not in service.
  */
 export const MAINTENANCE_TAG = 'fleetward:maintenance';
+/**
+ * Set to "true" to keep every voluntary disruption method (scale-in, evacuation, consolidation,
+ * zone rebalance, a roll before its forced-patch deadline) from taking the instance out; failover
+ * of a failed instance still replaces it.
+ */
+export const DO_NOT_DISRUPT_TAG = 'fleetward:do-not-disrupt';

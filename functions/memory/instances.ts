@@ -5,7 +5,7 @@
  * copies one array, and a change rebuilds only the view of what changed.
  */
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
-import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import { COMMAND_TAG, DO_NOT_DISRUPT_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import type { Clock, ComputeInstance } from '../ports/index.ts';
 import { BilledTime } from './billing.ts';
 import { Groups } from './groups.ts';
@@ -148,6 +148,7 @@ export class InstanceTable {
       ...(commandId === undefined ? {} : { commandId }),
       ...(owner === undefined ? {} : { owner }),
       ...(instance.tags.has(MAINTENANCE_TAG) ? { maintenance: true } : {}),
+      ...(instance.tags.get(DO_NOT_DISRUPT_TAG) === 'true' ? { doNotDisrupt: true } : {}),
       ...(fleetTag === undefined ? {} : { fleetTag }),
     });
   }

@@ -7,6 +7,7 @@
  */
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
+import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
 import { FleetHarness } from './harness.ts';
 
@@ -40,6 +41,7 @@ describe('rightsizing a singleton fleet', () => {
       instanceTypes: [{ type: 'm5.2xlarge', weight: 1 }, { type: 'm5.large', weight: 1 }],
       maintenanceWindows: [{ name: 'nightly', start: '0 3 * * *', end: '2h', timeZone: 'UTC' }],
       rightsizing: rightsizingSchema.parse({ windowDays: 1 }),
+      optimization: optimizationConfigSchema.parse({ mode: 'act' }),
     });
     await fleet.step(1);
     const [pet] = await fleet.instances();

@@ -2,6 +2,7 @@
 // (no replacement launched, the reason with its numbers); outside it, or in a fleet larger than
 // one, it does nothing; while resizing, its units count as in flight.
 import { describe, expect, it } from 'vitest';
+import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
 import type { RightsizingView } from '../../functions/core/rightsizing/view.ts';
 import { decideStep } from '../../functions/core/step/index.ts';
@@ -20,6 +21,7 @@ const pet = (startHour: number, max = 1) => ({
   ...fleet({ capacity: { min: 1, max }, instanceTypes: [{ type: 'm7g.2xlarge', weight: 1 }, { type: 'm7g.large', weight: 1 }] }),
   maintenanceWindows: windowAt(startHour),
   rightsizing: rightsizingSchema.parse({ windowDays: 1 }),
+  optimization: optimizationConfigSchema.parse({ mode: 'act' }),
 });
 const observed = [instance('i-pet', SUBNET_A, { instanceType: 'm7g.2xlarge' })];
 
@@ -28,8 +30,15 @@ describe('rightsizing a singleton', () => {
     const decision = decideStep(stepInput({ fleet: pet(hour), observed, status: status(1), metric: cpu(10), rightsizing: VIEW }));
     const resize = decision.commands.find((c) => c.kind === 'advance');
     expect(resize).toMatchObject({ kind: 'advance', instanceId: 'i-pet', drain: { purpose: 'resize', resizeTo: 'm7g.large', keepCapacity: false } });
-    expect(resize?.reason).toMatch(/^rightsizing i-pet: m7g\.2xlarge p95 CPU 10\.0% \(0\.80 of 8 vCPUs\), memory 10\.0% \(3\.2 of 32\.0 GiB\) over 1 days: m7g\.large holds it at 40\.0% \(<= 70%\), \$59\.57 instead of \$238\.27 a month \(test prices\): saves \$178\.70\/month; inside maintenance window "nightly" /);
+    expect(resize?.reason).toMatch(/^rightsizing i-pet: m7g\.2xlarge p95 CPU 10\.0% \(0\.80 of 8 vCPUs\), memory 10\.0% \(3\.2 of 32\.0 GiB\) over 1 days: m7g\.large holds it at 40\.0% \(<= 70%\), \$59\.57 instead of \$238\.27 a month \(test prices\); inside maintenance window "nightly" /);
     expect(decision.commands.filter((c) => c.kind === 'launch')).toEqual([]);
+  });
+
+  it('only recommends without optimization.mode act, as every optimization method', () => {
+    const { optimization: _act, ...recommendOnly } = pet(hour);
+    const decision = decideStep(stepInput({ fleet: recommendOnly, observed, status: status(1), metric: cpu(10), rightsizing: VIEW }));
+    expect(decision.commands.filter((c) => c.kind === 'advance')).toEqual([]);
+    expect(decision.notes.find((n) => n.startsWith('recommend-only'))).toMatch(/^recommend-only \(optimization\.mode\): rightsizing would resize i-pet to m7g\.large: rightsizing i-pet: .*; estimated saving \$178\.70\/month; no disruption budget holds rightsizing back$/);
   });
 
   it('waits outside the window, saying for what', () => {

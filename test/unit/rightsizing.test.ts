@@ -31,7 +31,7 @@ describe('rightsize', () => {
         kind: 'resize',
         toType: 'm5.xlarge',
         monthlySavingUsd: (0.384 - 0.192) * 730,
-        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory 20.0% (6.4 of 32.0 GiB) over 14 days: m5.xlarge holds it at 40.0% (<= 70%), $140.16 instead of $280.32 a month (test prices): saves $140.16/month',
+        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory 20.0% (6.4 of 32.0 GiB) over 14 days: m5.xlarge holds it at 40.0% (<= 70%), $140.16 instead of $280.32 a month (test prices)',
       },
     ],
     [
@@ -43,7 +43,7 @@ describe('rightsize', () => {
         kind: 'resize',
         toType: 'm5.xlarge',
         monthlySavingUsd: (0.384 - 0.192) * 730,
-        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory 20.0% (6.4 of 32.0 GiB) over 14 days: m5.xlarge holds it at 40.0% (<= 70%), $140.16 instead of $280.32 a month (test prices): saves $140.16/month',
+        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory 20.0% (6.4 of 32.0 GiB) over 14 days: m5.xlarge holds it at 40.0% (<= 70%), $140.16 instead of $280.32 a month (test prices)',
       },
     ],
     [
@@ -55,7 +55,7 @@ describe('rightsize', () => {
         kind: 'resize',
         toType: 'c5.large',
         monthlySavingUsd: (0.384 - 0.085) * 730,
-        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory not measured (rightsizing.memory: ignore) over 14 days: c5.large holds it at 40.0% (<= 70%), $62.05 instead of $280.32 a month (test prices): saves $218.27/month',
+        reason: 'm5.2xlarge p95 CPU 10.0% (0.80 of 8 vCPUs), memory not measured (rightsizing.memory: ignore) over 14 days: c5.large holds it at 40.0% (<= 70%), $62.05 instead of $280.32 a month (test prices)',
       },
     ],
     [

@@ -80,6 +80,6 @@ export function rightsize(instanceType: string, usage: InstanceUsage | undefined
     kind: 'resize',
     toType: best.type,
     monthlySavingUsd,
-    reason: `${over}: ${best.type} holds it at ${best.load.toFixed(1)}% (<= ${limit}%), ${dollars(best.hourly * HOURS_PER_MONTH)} instead of ${dollars(price * HOURS_PER_MONTH)} a month (${view.priceSource}): saves ${dollars(monthlySavingUsd)}/month`,
+    reason: `${over}: ${best.type} holds it at ${best.load.toFixed(1)}% (<= ${limit}%), ${dollars(best.hourly * HOURS_PER_MONTH)} instead of ${dollars(price * HOURS_PER_MONTH)} a month (${view.priceSource})`,
   };
 }

@@ -5,7 +5,7 @@
  * the budget (a roll onto another image among them), launch what is missing, and advance everything out of service. Each phase reads
  * the context and returns what it decides.
  */
-import { type StepContext, type StepDecision, type StepInput, byInstanceId, stepContext } from './context.ts';
+import { type Evacuation, type StepContext, type StepDecision, type StepInput, byInstanceId, isEvacuated, stepContext } from './context.ts';
 import { advanceOutOfService } from './advance.ts';
 import { assessHealth } from './assess-health.ts';
 import { type CapacityPlan, planCapacity } from './decide-capacity.ts';
@@ -32,6 +32,11 @@ const drainsOf = (context: StepContext, records: readonly InstanceRecord[], star
   const byId = byInstanceId(records);
   return starts.map((start) => drainingRecord(byId.get(start.instanceId), start, context.nowMs));
 };
+
+/** The zones replacements may launch into: neither degraded nor evacuated, in config order. */
+const launchZones = (context: StepContext, degraded: ReadonlySet<string>, evacuating: Evacuation) => [
+  ...new Set(context.subnets.filter((s) => !degraded.has(s.availabilityZone) && !isEvacuated(evacuating, s)).map((s) => s.availabilityZone)),
+];
 
 function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecision, 'loadPoint' | 'forecastModel'> {
   const fit = plan.forecast?.fit;
@@ -62,8 +67,9 @@ export function decideStep(input: StepInput): StepDecision {
   const { evacuating } = evacuation;
   const roll = planRoll(context, input.images, healthy, draining);
   const maintenanceWindow = insideMaintenanceWindow(fleet, context.nowMs);
+  const zones = launchZones(context, health.degraded, evacuating);
   const rightsizing = input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing };
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, maintenanceWindow, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...rightsizing });
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, zones, budgets, disrupting: draining.length, maintenanceWindow, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...rightsizing });
   const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);

@@ -34,6 +34,7 @@ function memberOf(context: StepContext, instance: ObservedInstance, record: Inst
     commandId: instance.commandId,
     owner: instance.owner,
     maintenance: instance.maintenance,
+    doNotDisrupt: instance.doNotDisrupt,
     imageId: instance.imageId,
     targetHealth: instance.targetHealth,
     identity: instance.identity,

@@ -24,11 +24,21 @@ export interface DisruptionContext {
   readonly rightsizing?: RightsizingView;
   /** Whether the step is inside one of the fleet's maintenanceWindows, for the methods that must wait for one. */
   readonly maintenanceWindow: MaintenanceWindow;
+  /** The zones replacements may launch into (neither degraded nor evacuated), in config order. */
+  readonly zones?: readonly string[];
+  /** On-demand USD an hour per instance type, for estimated savings; the shipped price table when absent. */
+  readonly hourlyPrices?: Readonly<Record<string, number>>;
+}
+
+/** One instance a method would take out, and what taking it out saves, when the method knows. */
+export interface Move extends DrainStart {
+  /** Estimated US dollars a month the move saves; the savings gates apply to moves that carry it. */
+  readonly monthlySavingUsd?: number;
 }
 
 export interface Proposal {
   /** The instances to drain, most wanted first; the budget may let only the first few go. */
-  readonly moves: readonly DrainStart[];
+  readonly moves: readonly Move[];
   /** Why the method could not do all it wanted, for the decision log. */
   readonly notes: readonly string[];
   /** The budgets do not hold these moves back (a roll past its forced-patch deadline). */
@@ -38,6 +48,8 @@ export interface Proposal {
 export interface DisruptionMethod {
   /** The reason disruption budgets name it by (`disruption.budgets[].reasons`). */
   readonly reason: string;
+  /** An optimization method: it runs only with the fleet's `optimization` section, and recommend-only holds it. */
+  readonly optimization?: true;
   propose(context: DisruptionContext): Proposal;
 }
 

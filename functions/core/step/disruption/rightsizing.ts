@@ -19,4 +19,4 @@ function propose({ fleet, members, rightsizing: view, maintenanceWindow }: Disru
   return { moves: [move], notes: [] };
 }
 
-export const rightsizing: DisruptionMethod = { reason: 'rightsizing', propose };
+export const rightsizing: DisruptionMethod = { reason: 'rightsizing', optimization: true, propose };
