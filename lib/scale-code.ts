@@ -37,7 +37,7 @@ const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url)
 export type ScaleFunctionSettings = Omit<lambda.FunctionProps, 'code' | 'handler'>;
 
 /** Whether this module runs from the built package, next to the prebuilt bundle. */
-export function hasPrebuiltBundle(): boolean {
+function hasPrebuiltBundle(): boolean {
   return existsSync(join(PREBUILT, SCALE_BUNDLE_FILE));
 }
 
