@@ -100,6 +100,15 @@ describe('the packed package', () => {
     const asset = join(app, 'cdk.out', assets[0] ?? '');
     expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     expect(statSync(join(asset, 'index.mjs')).size).toBe(statSync(join(modules, 'fleetward/dist/lambda/scale/index.mjs')).size);
+    // The deployed code loads on its own, with the environment the template gives it.
+    const variables = (scale?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const probe = `const { handler } = await import(${JSON.stringify(join(asset, 'index.mjs'))}); console.log(typeof handler);`;
+    const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', FLEETWARD_CONFIG: String(variables.FLEETWARD_CONFIG), FLEETWARD_TABLE_NAME: 'consumer-table', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(loaded).toBe('function\n');
     const operator = resources.filter((resource) => resource.Type === 'AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
     expect(operator.some((policy) => policy.includes('"Operator') && policy.includes('ec2:TerminateInstances'))).toBe(true);
   });
