@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.venv/**', '.venv-localstack/**', 'coverage/**', 'out/**', 'bench/*.compiled.mjs'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.venv/**', '.venv-localstack/**', 'coverage/**', 'out/**', 'bench/*.compiled.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -4,7 +4,7 @@
  * bin/commands/. `run` parses and runs one command line and returns its exit code (0 ok, 2 bad
  * input or another fleetward error, 1 unexpected failure), so tests call it in-process.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { FleetwardError } from '../functions/core/errors.ts';
@@ -17,7 +17,9 @@ import { registerSimulate } from './commands/simulate.ts';
 
 export type { CliIo, RunOptions } from './commands/session.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** package.json: one directory up from bin/ in a clone, two from dist/bin/ in the built package. */
+const MANIFEST = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find((url) => existsSync(url));
+const VERSION = MANIFEST === undefined ? 'unknown' : (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { version: string }).version;
 
 const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),

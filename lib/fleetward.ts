@@ -4,7 +4,6 @@
  * scale-out alarm fires or an instance fails, leaves or is at risk, the notification topic, and
  * the operations: alarms on fleetward itself and a dashboard.
  */
-import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,7 +13,6 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -24,13 +22,14 @@ import { Construct } from 'constructs';
 import { QUARANTINE_TAG } from '../functions/aws/quarantine-tag.ts';
 import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
-import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
 import { FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG } from '../functions/core/tags.ts';
 import { CONFIG_VARIABLE, OWNER_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
 import { FleetwardAlarms } from './alarms.ts';
 import { FleetwardDashboard } from './dashboard.ts';
+import { FUNCTION_DEFAULTS, type FunctionSettings, functionSettingsProblems } from './function-settings.ts';
+import { newScaleFunction } from './scale-code.ts';
 import { topicKey } from './topic-key.ts';
 
 /** Lambda's limit on the size of a function's environment variables, measured as JSON. */
@@ -81,14 +80,12 @@ const WILDCARD_REASONS: Record<string, string> = {
     "RunInstances only places instances in the placement group named in a fleet's launch template and never changes it.",
 };
 
-const SCALE_ENTRY = fileURLToPath(new URL('../functions/handlers/scale.ts', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** What an EC2 tag value may hold, at most 256 characters. */
 const OWNER_VALUE = /^[\w .:/=+@-]{1,256}$/;
 
 /** Properties of the Fleetward construct. */
-export interface FleetwardProps {
+export interface FleetwardProps extends FunctionSettings {
   /**
    * The fleets to manage, validated (see `loadConfig`). The scale function receives it
    * compressed in an environment variable, so it must fit Lambda's 4 KB environment limit.
@@ -128,10 +125,19 @@ export interface FleetwardProps {
 
   /**
    * What happens to the state table when it leaves the stack. RETAIN keeps deletion protection
-   * on; DESTROY turns it off so that deleting the stack can delete the table.
+   * on; DESTROY turns it off so that deleting the stack can delete the table. Only for the table
+   * the construct creates: with `table`, giving it is an error.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * An existing state table to use instead of creating one: string keys `pk` (partition) and
+   * `sk` (sort), with time to live on `expiresAt`. Its removal policy, backups and encryption
+   * are its own. The owner identity defaults to its name, as with the table the construct creates.
+   * @default - a new on-demand table with point-in-time recovery, retained with the stack
+   */
+  readonly table?: dynamodb.ITable;
 
   /**
    * How long the scale function's logs are kept.
@@ -151,10 +157,10 @@ export interface FleetwardProps {
 
 /** fleetward: a serverless autoscaler for the EC2 fleets described by a config. */
 export class Fleetward extends Construct {
-  /** The single table holding fleet status, instance records, leases, actions and decisions. */
-  readonly table: dynamodb.Table;
+  /** The single table holding fleet status, instance records, leases, actions and decisions (the `table` prop's, if given). */
+  readonly table: dynamodb.ITable;
   /** Runs one control step per fleet, on the schedule or on a scale-out alarm. */
-  readonly scaleFunction: nodejs.NodejsFunction;
+  readonly scaleFunction: lambda.Function;
   /** Where the scale function's logs go. */
   readonly logGroup: logs.LogGroup;
   /** Notifications about actions and failures (launch failures, refused images). */
@@ -186,12 +192,18 @@ export class Fleetward extends Construct {
   /** fleetward's errors and alarms, then a row per fleet. */
   readonly dashboard: FleetwardDashboard;
 
+  /** The validated config. */
+  private readonly config: FleetwardConfig;
+  /** Every permission a control step needs, as granted to the scale function's role. */
+  private readonly stepPermissions: iam.PolicyStatementProps[] = [];
+
   constructor(scope: Construct, id: string, props: FleetwardProps) {
     super(scope, id);
     const config = validateProps(props);
+    this.config = config;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.table = new dynamodb.Table(this, 'Table', {
+    this.table = props.table ?? new dynamodb.Table(this, 'Table', {
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: TTL_ATTRIBUTE,
@@ -234,19 +246,17 @@ export class Fleetward extends Construct {
       description: 'fleetward scale function: acts only on EC2 instances tagged with their fleet',
     });
 
-    this.scaleFunction = new nodejs.NodejsFunction(this, 'ScaleFunction', {
+    this.scaleFunction = newScaleFunction(this, 'ScaleFunction', {
       description: 'fleetward: one control step per fleet (observe, decide, act, record)',
-      entry: SCALE_ENTRY,
-      handler: 'handler',
-      depsLockFilePath: LOCK_FILE,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(SCALE_FUNCTION_TIMEOUT_SECONDS),
+      architecture: props.architecture ?? FUNCTION_DEFAULTS.architecture,
+      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
+        ...props.environment,
         ...fixedEnvironment(config),
         FLEETWARD_TABLE_NAME: this.table.tableName,
         FLEETWARD_TOPIC_ARN: this.topic.topicArn,
@@ -256,16 +266,6 @@ export class Fleetward extends Construct {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(2),
       deadLetterQueue: this.deadLetterQueue,
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
-      },
     });
 
     this.grantScaleFunction(role, config, props.instanceRoleArns ?? []);
@@ -370,15 +370,56 @@ export class Fleetward extends Construct {
    */
   private grantImageSources(role: iam.Role, config: FleetwardConfig): void {
     const keys = [...new Set(config.fleets.flatMap((fleet) => fleet.images?.signature?.kmsKeyArn ?? []))];
-    if (keys.length > 0) role.addToPolicy(new iam.PolicyStatement({ sid: 'VerifyImageApprovalsWithConfiguredKeys', actions: ['kms:Verify'], resources: keys }));
+    if (keys.length > 0) this.allowStep(role, { sid: 'VerifyImageApprovalsWithConfiguredKeys', actions: ['kms:Verify'], resources: keys });
     const names = new Set(config.fleets.flatMap((fleet) => [...(fleet.images?.imageParameters ?? []), fleet.images?.roll?.source?.ssmParameter ?? []].flat()));
     const parameterArn = (name: string) => {
       const path = name.replace(/^\//, '');
       return Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: path, ...(path.startsWith('aws/service/') ? { account: '' } : {}) });
     };
     if (names.size > 0) {
-      role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadImageParametersTheConfigNames', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...names].map(parameterArn) }));
+      this.allowStep(role, { sid: 'ReadImageParametersTheConfigNames', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...names].map(parameterArn) });
     }
+  }
+
+  /**
+   * What `fleetward status`, `history` and `plan` need: reading the state table, and the
+   * read-only calls a step observes the fleets with (EC2 and ELB describes, CloudWatch metric
+   * data), which have no resource-level permissions and are granted on "*".
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    const observe = iam.Grant.addToPrincipal({ grantee, actions: observeActions(this.config), resourceArns: ['*'] });
+    return this.table.grantReadData(grantee).combine(observe);
+  }
+
+  /**
+   * What every CLI command needs, the changing ones (drain, maintenance, continue, heartbeat,
+   * cancel, evacuate, pause, resume) included: they write an operator request to the table and run
+   * one control step for the fleet at once, under the caller's credentials. So the grantee gets
+   * the table's reads and writes and every permission of a step, with the scale function's
+   * conditions (fleet and owner tags, the configured subnets and target groups), but not its log
+   * group or dead-letter queue. A principal without it can still queue requests with `--no-step`
+   * given `grantReadWrite`; the next scheduled step applies them.
+   */
+  grantOperate(grantee: iam.IGrantable): iam.Grant {
+    let grant = this.table.grantReadWriteData(grantee);
+    for (const statement of this.stepPermissions) {
+      grant = grant.combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: statement.actions ?? [],
+          resourceArns: statement.resources ?? [],
+          ...(statement.conditions === undefined ? {} : { conditions: statement.conditions }),
+        }),
+      );
+    }
+    if (this.topic.masterKey instanceof kms.Key) grant = grant.combine(this.topic.masterKey.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey'));
+    return grant;
+  }
+
+  /** Adds a permission of a control step to the scale function's role, and keeps it for grantOperate. */
+  private allowStep(role: iam.Role, statement: iam.PolicyStatementProps): void {
+    this.stepPermissions.push(statement);
+    role.addToPolicy(new iam.PolicyStatement(statement));
   }
 
   private grantScaleFunction(role: iam.Role, config: FleetwardConfig, instanceRoleArns: string[]): void {
@@ -388,13 +429,11 @@ export class Fleetward extends Construct {
     const subnets = [...new Set(config.fleets.flatMap((fleet) => fleet.subnets))].map((subnet) => ec2Arn('subnet', subnet));
     const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
     const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
-    const allow = (statement: iam.PolicyStatementProps) => role.addToPolicy(new iam.PolicyStatement(statement));
+    const allow = (statement: iam.PolicyStatementProps) => this.allowStep(role, statement);
 
-    allow({
-      sid: 'LogsToOwnGroup',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'LogsToOwnGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
     allow({
       sid: 'LaunchOnlyTaggedWithFleet',
       actions: ['ec2:RunInstances'],
@@ -444,28 +483,7 @@ export class Fleetward extends Construct {
     });
     allow({
       sid: 'ReadOnlyWithoutResourceLevelPermissions',
-      actions: [
-        'ec2:DescribeInstances',
-        'ec2:DescribeInstanceStatus',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeLaunchTemplates',
-        'ec2:DescribeLaunchTemplateVersions',
-        'ec2:DescribeImages',
-        'ec2:DescribeInstanceTypes',
-        'ec2:DescribeAddresses',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeVolumes',
-        'ec2:DescribeSnapshots',
-        'cloudwatch:GetMetricData',
-        // RegisterTargets also needs the caller to be allowed these EC2 reads (ELB API permissions).
-        ...(targetGroups.length > 0
-          ? ['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways']
-          : []),
-        // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
-        ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
-        // A roll reads its alarm's state.
-        ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
-      ],
+      actions: observeActions(config),
       resources: ['*'],
     });
     if (targetGroups.length > 0) {
@@ -517,7 +535,7 @@ export class Fleetward extends Construct {
     });
     for (const { suffix, on } of scopes) {
       const allow = (sid: string, actions: string[], conditions: Conditions) =>
-        role.addToPolicy(new iam.PolicyStatement({ sid: `${sid}${suffix}`, actions, resources: [ec2Arn('instance')], conditions }));
+        this.allowStep(role, { sid: `${sid}${suffix}`, actions, resources: [ec2Arn('instance')], conditions });
       allow('LifecycleOnlyOfOwnFleetInstances', ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute'], on);
       allow(
         'MoveIdentityOnlyToOwnFleetInstances',
@@ -589,6 +607,42 @@ function ec2WildcardFinding(resource: string): string {
   return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}/*]`;
 }
 
+/** The scale function's environment variables that fleetward sets: the `environment` prop may not replace them. */
+const FLEETWARD_VARIABLES = [
+  CONFIG_VARIABLE,
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'NODE_OPTIONS',
+  'FLEETWARD_TABLE_NAME',
+  'FLEETWARD_TOPIC_ARN',
+  OWNER_VARIABLE,
+];
+
+/** The read-only calls of a step, which have no resource-level permissions (IAM accepts only "*"). */
+function observeActions(config: FleetwardConfig): string[] {
+  const hasTargetGroups = config.fleets.some((fleet) => fleet.targetGroups.length > 0);
+  return [
+    'ec2:DescribeInstances',
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeLaunchTemplates',
+    'ec2:DescribeLaunchTemplateVersions',
+    'ec2:DescribeImages',
+    'ec2:DescribeInstanceTypes',
+    'ec2:DescribeAddresses',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeVolumes',
+    'ec2:DescribeSnapshots',
+    'cloudwatch:GetMetricData',
+    // RegisterTargets also needs the caller to be allowed these EC2 reads (ELB API permissions).
+    ...(hasTargetGroups ? ['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways'] : []),
+    // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
+    ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
+    // A roll reads its alarm's state.
+    ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
+  ];
+}
+
 /** The environment variables known at synth time; the table name and topic ARN are added later. */
 function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
   return {
@@ -600,8 +654,10 @@ function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
 }
 
 /** The size Lambda counts, with the names CloudFormation generates at their longest. */
-function environmentSize(config: FleetwardConfig, owner: string | undefined): number {
+function environmentSize(config: FleetwardConfig, props: FleetwardProps): number {
+  const owner = props.owner === undefined || Token.isUnresolved(props.owner) ? undefined : props.owner;
   const environment = {
+    ...props.environment,
     ...fixedEnvironment(config),
     FLEETWARD_TABLE_NAME: 'x'.repeat(TABLE_NAME_MAX_LENGTH),
     FLEETWARD_TOPIC_ARN: 'x'.repeat(TOPIC_ARN_MAX_LENGTH),
@@ -621,13 +677,13 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
     problems.push(...error.problems.map((problem) => `config: ${problem}`));
   }
   if (config !== undefined) {
-    const size = environmentSize(config, props.owner);
+    const size = environmentSize(config, props);
     if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
       const configBytes = Buffer.byteLength(encodeConfig(config), 'utf8');
       problems.push(
         `config: too large for the scale function's environment: the variables would take up to ${size} bytes ` +
           `(the compressed config alone is ${configBytes} bytes), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; ` +
-          'shorten the config (fewer fleets, alarms or tags)',
+          'shorten the config (fewer fleets, alarms or tags) or the extra environment',
       );
     }
   }
@@ -646,6 +702,10 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
   if (props.owner !== undefined && !Token.isUnresolved(props.owner) && !OWNER_VALUE.test(props.owner)) {
     problems.push(`owner: must be 1-256 characters of letters, digits, spaces and _ . : / = + - @ (an EC2 tag value), got ${JSON.stringify(props.owner)}`);
   }
+  if (props.table !== undefined && props.removalPolicy !== undefined) {
+    problems.push('removalPolicy: applies only to the table Fleetward creates; the table given as `table` keeps its own');
+  }
+  problems.push(...functionSettingsProblems(props, FLEETWARD_VARIABLES));
   if (problems.length > 0 || config === undefined) {
     throw new ConfigError('Fleetward props', problems, 'Fleetward props are');
   }
