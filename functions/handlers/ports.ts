@@ -72,12 +72,13 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     (options.topicArn !== undefined && clients.sns !== undefined
       ? new SnsNotifier(clients.sns, options.topicArn)
       : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) });
+  const clock: Clock = options.clock ?? { now: () => Date.now() };
   return {
-    compute: new Ec2Compute(clients.ec2),
+    compute: new Ec2Compute(clients.ec2, clock),
     loadBalancer: new Elbv2Targets(clients.elbv2),
     metrics: new CloudWatchMetrics(clients.cloudwatch),
     ...dynamoState({ client: documents, tableName: options.tableName, decisionLogDays: config.decisionLogDays }),
-    clock: options.clock ?? { now: () => Date.now() },
+    clock,
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
     images: { launches: new Ec2LaunchFacts(clients.ec2), rolls: new AwsRollSources(clients.ec2, clients.cloudwatch), alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })) },
