@@ -2,12 +2,14 @@
  * The fleet's CPU as one aggregated metric on moto: every instance's CloudWatch agent publishes
  * its CPU under the fleet's dimension only, CloudWatch combines them into one metric, and a step
  * reads it as one metric in one GetMetricData call, where reading AWS/EC2 CPUUtilization per
- * instance requests a metric per instance for the same average.
+ * instance requests a metric per instance for the same average; a fleet steps on it through the
+ * handler.
  */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { CloudWatchMetrics } from '../../functions/aws/cloudwatch-metrics.ts';
 import type { MetricConfig } from '../../functions/core/config.ts';
+import { FleetHarness } from './harness.ts';
 import { countCalls } from './sdk-hooks.ts';
 
 const FLEET_CPU: MetricConfig = { namespace: 'CWAgent', name: 'cpu_usage_active', dimensions: { cpu: 'cpu-total', FleetwardFleet: 'web' }, statistic: 'Average', periodSeconds: 60 };
@@ -52,5 +54,30 @@ describe("the fleet's CPU as one aggregated metric", () => {
       label: 'Average CWAgent/cpu_usage_active{cpu=cpu-total,FleetwardFleet=api}',
       why: 'no datapoint in the last 10 minutes',
     });
+  });
+
+  it('scales a fleet out on its aggregated CPU, reading one metric in the step', async () => {
+    const fleet = await FleetHarness.create({ capacity: { min: 1, max: 10, initial: 2 } }, 1);
+    const metric: MetricConfig = { ...FLEET_CPU, dimensions: { cpu: 'cpu-total', FleetwardFleet: fleet.name } };
+    fleet.configure({ capacity: { min: 1, max: 10, initial: 2 }, scaling: { metric, metricType: 'per-instance', target: 50, warmupSeconds: 0 } });
+    await fleet.invoke();
+    expect(await fleet.instances()).toHaveLength(2);
+
+    fleet.clock.advance(60);
+    const Dimensions = Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value }));
+    for (const cpu of [80, 100]) {
+      await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: 'CWAgent', MetricData: [{ MetricName: 'cpu_usage_active', Value: cpu, Timestamp: new Date(fleet.clock.now() - 30_000), Dimensions }] }));
+    }
+    const sent: number[] = [];
+    fleet.cloudwatch.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetMetricDataCommand') sent.push((args.input as { MetricDataQueries?: unknown[] }).MetricDataQueries?.length ?? 0);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordQueries' },
+    );
+    const result = await fleet.invoke();
+    expect(result.fleets[0]?.reason).toMatch(new RegExp(`^scale out 2 -> 4: Average CWAgent/cpu_usage_active\\{cpu=cpu-total,FleetwardFleet=${fleet.name}\\} = 90 `));
+    expect(sent).toEqual([1]);
   });
 });
