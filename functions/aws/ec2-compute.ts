@@ -11,7 +11,6 @@ import {
   CreateVolumeCommand,
   DeleteTagsCommand,
   DescribeAddressesCommand,
-  DescribeInstanceStatusCommand,
   DescribeSnapshotsCommand,
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
@@ -38,7 +37,8 @@ import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.t
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, DO_NOT_DISRUPT_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
-import type { ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import type { Clock, ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import { readInstanceHealth } from './instance-health.ts';
 import { launchTryingTypes } from './launch-fallback.ts';
 import { QUARANTINE_TAG, quarantineTagValue } from './quarantine-tag.ts';
 
@@ -105,7 +105,11 @@ export const MAX_FILTER_VALUES = 200;
 export class Ec2Compute implements ComputePort {
   private readonly subnetZones = new Map<string, string>();
 
-  constructor(private readonly ec2: EC2Client) {}
+  constructor(
+    private readonly ec2: EC2Client,
+    /** Compared with AWS's launch times: the real clock, outside tests. */
+    private readonly clock: Clock = { now: () => Date.now() },
+  ) {}
 
   private async describe(filters: Filter[]): Promise<Instance[]> {
     const instances: Instance[] = [];
@@ -113,21 +117,6 @@ export class Ec2Compute implements ComputePort {
       for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
     }
     return instances;
-  }
-
-  private async health(instanceIds: readonly string[]): Promise<Map<string, InstanceHealth>> {
-    const health = new Map<string, InstanceHealth>();
-    for (let start = 0; start < instanceIds.length; start += 100) {
-      const result = await this.ec2.send(
-        new DescribeInstanceStatusCommand({ InstanceIds: instanceIds.slice(start, start + 100), IncludeAllInstances: true }),
-      );
-      for (const status of result.InstanceStatuses ?? []) {
-        const impaired = status.InstanceStatus?.Status === 'impaired' || status.SystemStatus?.Status === 'impaired';
-        const ok = status.InstanceStatus?.Status === 'ok' && status.SystemStatus?.Status === 'ok';
-        health.set(status.InstanceId ?? '', impaired ? 'impaired' : ok ? 'ok' : 'unknown');
-      }
-    }
-    return health;
   }
 
   /** The fleet's tagged Elastic IPs, secondary interfaces and volumes: three calls per step. */
@@ -158,8 +147,8 @@ export class Ec2Compute implements ComputePort {
       this.describe(filters),
       fleet === undefined ? Promise.resolve(undefined) : this.fleetResources(fleet),
     ]);
-    const running = instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId ?? '');
-    const health = await this.health(running);
+    const running = instances.filter((i) => i.State?.Name === 'running').map((i) => ({ instanceId: i.InstanceId ?? '', launchTimeMs: i.LaunchTime?.getTime() ?? 0 }));
+    const health = await readInstanceHealth(this.ec2, running, this.clock.now());
     return instances.map((i) => toObserved(i, health.get(i.InstanceId ?? '') ?? 'unknown', resources));
   }
 

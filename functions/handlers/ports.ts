@@ -83,12 +83,13 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
       ? new SnsNotifier(clients.sns, options.topicArn)
       : { notify: async (subject, message, details) => log.warn(subject, { message, ...details }) });
   const parameters = new SsmImageParameters(clients.ssm ?? new SSMClient({}));
+  const clock: Clock = options.clock ?? { now: () => Date.now() };
   return {
-    compute: new Ec2Compute(clients.ec2),
+    compute: new Ec2Compute(clients.ec2, clock),
     loadBalancer: new Elbv2Targets(clients.elbv2),
     metrics: new CloudWatchMetrics(clients.cloudwatch),
     ...dynamoState({ client: documents, tableName: options.tableName, decisionLogDays: config.decisionLogDays }),
-    clock: options.clock ?? { now: () => Date.now() },
+    clock,
     notifier,
     events: new EventBridgePublisher(clients.eventbridge),
     images: {

@@ -58,9 +58,9 @@ describe('the example config', () => {
       capacity: { min: 1, max: 10, initial: 2 },
       scaling: {
         metric: {
-          namespace: 'AWS/EC2',
-          name: 'CPUUtilization',
-          dimensions: { InstanceId: '{instanceId}' },
+          namespace: 'CWAgent',
+          name: 'cpu_usage_active',
+          dimensions: { cpu: 'cpu-total', FleetwardFleet: 'web' },
           statistic: 'Average',
           periodSeconds: 60,
         },
