@@ -8,7 +8,7 @@ import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
-import { checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
+import { budgetCalendarFields, checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -151,6 +151,8 @@ const disruptionSchema = z.strictObject({
           .array(z.string().refine((reason) => DISRUPTION_REASONS.includes(reason), `must be one of ${DISRUPTION_REASONS.join(', ')}`))
           .min(1)
           .optional(),
+        /** At most max per window, and only inside a window (calendar/config.ts). */
+        ...budgetCalendarFields,
       }),
     )
     .default([]),

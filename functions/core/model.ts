@@ -178,7 +178,16 @@ export interface FleetStatus {
   readonly unowned?: readonly string[];
   /** The roll onto another image, while one runs and after it ended. */
   readonly roll?: RollState;
+  /** Disruptions started in the current window of each `per` budget (disruption.budgets[budget]). */
+  readonly budgetWindows?: readonly BudgetWindowCount[];
   readonly version: number;
+}
+
+/** How many disruptions a `per` budget has seen start in the window that started at windowStartMs. */
+export interface BudgetWindowCount {
+  readonly budget: number;
+  readonly windowStartMs: number;
+  readonly used: number;
 }
 
 /** The newest datapoint of the fleet's scaling metric, or why there is none. */

@@ -5,7 +5,7 @@
  * config, each error naming its field.
  */
 import * as z from 'zod';
-import { periodFields } from './schema.ts';
+import { cronExpression, durationText, periodFields, timeZoneName } from './schema.ts';
 
 const PERIOD_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const periodName = () => z.string().regex(PERIOD_NAME, 'must be 1-63 characters of a-z, 0-9 and -');
@@ -39,6 +39,23 @@ export const lifetimeSchema = z.strictObject({
   /** Expiry waits for one of the fleet's maintenanceWindows. */
   inMaintenanceWindow: z.boolean().default(false),
 });
+
+/**
+ * The calendar fields of a disruption budget: `per` makes `max` count the disruptions started in
+ * each window (from each start of a cron in a zone to the next, or each fixed span of a duration
+ * from the epoch) instead of instances out at once; `window` makes the budget apply only while
+ * a period is open (Karpenter's schedule and duration).
+ */
+export const budgetCalendarFields = {
+  per: z
+    .strictObject({ start: cronExpression().optional(), every: durationText().optional(), timeZone: timeZoneName().optional() })
+    .refine((per) => (per.start === undefined) !== (per.every === undefined), 'give exactly one of start (a cron expression) or every (a duration)')
+    .refine((per) => per.start === undefined || per.timeZone !== undefined, { message: 'is required with start', path: ['timeZone'] })
+    .optional(),
+  window: z.strictObject(periodFields).optional(),
+};
+
+export type BudgetPer = NonNullable<z.output<typeof budgetCalendarFields.per>>;
 
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowsSchema>[number];

@@ -20,6 +20,8 @@ export interface DisruptionOutcome {
   /** The members no method takes out: they stay in service. */
   readonly staying: readonly Member[];
   readonly notes: readonly string[];
+  /** How many drains each reason started this step, for the budgets that count per window. */
+  readonly started: Readonly<Record<string, number>>;
 }
 
 const UNBOUNDED: Allowance = { allowed: Number.POSITIVE_INFINITY };
@@ -35,6 +37,7 @@ export function disrupt(input: DisruptionInput): DisruptionOutcome {
   let disrupting = input.disrupting;
   const drains: DrainStart[] = [];
   const notes: string[] = [];
+  const started: Record<string, number> = {};
   for (const method of DISRUPTION_METHODS) {
     const proposal = method.propose({ ...input, members: staying });
     const limit = proposal.unbounded === true ? UNBOUNDED : allowance(input.budgets, method.reason, disrupting);
@@ -45,8 +48,9 @@ export function disrupt(input: DisruptionInput): DisruptionOutcome {
     const within = held > 0 ? `; within the disruption budget ${limit.binding?.name ?? 'unknown'}` : '';
     drains.push(...granted.map((move) => ({ ...move, reason: `${move.reason}${within}` })));
     disrupting += granted.length;
+    if (granted.length > 0) started[method.reason] = granted.length;
     const leaving = new Set(granted.map((move) => move.instanceId));
     staying = staying.filter((m) => !leaving.has(m.instanceId));
   }
-  return { drains, staying, notes };
+  return { drains, staying, notes, started };
 }
