@@ -8,7 +8,7 @@ import { FleetwardError } from './errors.ts';
 import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from './instance-types.ts';
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
-import { budgetCalendarFields, checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
+import { budgetCalendarFields, checkCalendar, idleSchema, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
 export const INSTANCE_ID_PLACEHOLDER = '{instanceId}';
@@ -312,6 +312,8 @@ const fleetSchema = z
     maintenanceWindows: maintenanceWindowsSchema.optional(),
     /** Maximum instance lifetime (expiry); absent, instances live as long as they serve. */
     lifetime: lifetimeSchema.optional(),
+    /** Scale to zero after this long without load (a time-to-live fleet); absent, capacity.min holds. */
+    idle: idleSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(

@@ -180,6 +180,8 @@ export interface FleetStatus {
   readonly roll?: RollState;
   /** Disruptions started in the current window of each `per` budget (disruption.budgets[budget]). */
   readonly budgetWindows?: readonly BudgetWindowCount[];
+  /** Since when the scaling metric has read zero, for a fleet with idle. */
+  readonly idleSinceMs?: number;
   readonly version: number;
 }
 

@@ -47,6 +47,7 @@ describe('calendar config', () => {
     ['max below capacity.min without a min', { capacity: { min: 3, max: 10 }, schedules: [{ ...OFFICE, min: undefined, max: 2 }] }, ['fleets[0].schedules[0].max: must be >= capacity.min (2 < 3) when the schedule sets no min']],
     ['a repeated name', { schedules: [OFFICE, OFFICE] }, ['fleets[0].schedules: must not repeat a schedule name']],
     ['a lifetime waiting for a window the fleet does not have', { lifetime: { maxHours: 24, inMaintenanceWindow: true } }, ['fleets[0].lifetime.inMaintenanceWindow: needs maintenanceWindows: without one, expiry would never act']],
+    ['idle on a per-instance metric', { scaling: { metric: { namespace: 'AWS/EC2', name: 'CPUUtilization', statistic: 'Average' }, metricType: 'per-instance', target: 50 }, idle: { afterMinutes: 30 } }, ['fleets[0].idle: needs scaling.metricType total: a per-instance metric has no reading at zero instances, so load could not bring the fleet back']],
     ['a lifetime of zero hours', { lifetime: { maxHours: 0 } }, ['fleets[0].lifetime.maxHours: Too small: expected number to be >0']],
   ])('rejects %s', (_name, extra, problems) => {
     expect(problemsOf(extra)).toEqual(problems);

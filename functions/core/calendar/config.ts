@@ -1,7 +1,8 @@
 /**
  * The fleet's calendar sections: `schedules` (periods that set the capacity bounds for their
  * span), `maintenanceWindows` (periods in which the methods that ask for one may disrupt) and
- * `lifetime` (the age after which an instance is replaced). Validated with the rest of the
+ * `lifetime` (the age after which an instance is replaced), `idle` (scale to zero without
+ * load). Validated with the rest of the
  * config, each error naming its field.
  */
 import * as z from 'zod';
@@ -16,8 +17,8 @@ const scheduleSchema = z
     ...periodFields,
     /** The minimum while the period is open (below capacity.min too); capacity.min when absent. */
     min: z.number().int().min(0).max(10_000).optional(),
-    /** The maximum while the period is open, at most capacity.max; capacity.max when absent. */
-    max: z.number().int().min(1).max(10_000).optional(),
+    /** The maximum while the period is open, at most capacity.max (0 with min 0 turns the fleet off); capacity.max when absent. */
+    max: z.number().int().min(0).max(10_000).optional(),
   })
   .refine((s) => s.min !== undefined || s.max !== undefined, 'must set min, max or both')
   .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, { message: 'must be <= max', path: ['min'] });
@@ -57,16 +58,25 @@ export const budgetCalendarFields = {
 
 export type BudgetPer = NonNullable<z.output<typeof budgetCalendarFields.per>>;
 
+/** A time-to-live fleet: scale to zero once the load has been zero this long; load brings it back. */
+export const idleSchema = z.strictObject({
+  afterMinutes: z.number().int().min(1).max(10_080),
+});
+
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowsSchema>[number];
 export type LifetimeConfig = z.output<typeof lifetimeSchema>;
 
 /**
  * Cross-field checks (run even when fields are invalid): capacity.max is the ceiling at all
- * times, a schedule that sets only max must agree with capacity.min, and a lifetime that waits
- * for a maintenance window needs one.
+ * times, a schedule that sets only max must agree with capacity.min, a lifetime that waits for
+ * a maintenance window needs one, and an idle fleet needs a metric that reads at zero instances.
  */
 export function checkCalendar(fleet: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
+  const scaling = fleet.scaling as Record<string, unknown> | undefined;
+  if (fleet.idle !== undefined && typeof scaling === 'object' && scaling !== null && scaling.metricType === 'per-instance') {
+    ctx.addIssue({ code: 'custom', path: ['idle'], message: 'needs scaling.metricType total: a per-instance metric has no reading at zero instances, so load could not bring the fleet back' });
+  }
   const lifetime = fleet.lifetime as Record<string, unknown> | undefined;
   const windows = fleet.maintenanceWindows;
   if (typeof lifetime === 'object' && lifetime !== null && lifetime.inMaintenanceWindow === true && !(Array.isArray(windows) && windows.length > 0)) {

@@ -14,8 +14,8 @@ export interface CapacityBounds {
   /** How a reason names each bound: capacity.min, or the schedule that set it. */
   readonly minName: string;
   readonly maxName: string;
-  /** The open schedule that sets them, in a sentence with its window and numbers. */
-  readonly schedule?: string;
+  /** What moved them from capacity.min and capacity.max (the open schedule, idleness), in a sentence with its numbers. */
+  readonly why?: string;
 }
 
 interface OpenSchedule {
@@ -51,6 +51,6 @@ export function capacityBounds(fleet: Pick<FleetConfig, 'capacity' | 'schedules'
     max: schedule.max ?? max,
     minName: schedule.min === undefined ? fixed.minName : `${name} min`,
     maxName: schedule.max === undefined ? fixed.maxName : `${name} max`,
-    schedule: `${name} (${window}) sets ${sets}${over}`,
+    why: `${name} (${window}) sets ${sets}${over}`,
   };
 }

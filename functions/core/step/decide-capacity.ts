@@ -2,8 +2,10 @@
  * Phase four: the desired capacity. The fleet as it serves now (in-service instances that have
  * not failed, those a voluntary disruption is about to take out included: they serve until they
  * are drained) is measured, its load point joins the history of a predictive fleet, and target
- * tracking with the forecast decides, within the bounds of the schedule open now, if any.
+ * tracking with the forecast decides, within the bounds of the schedule open now, if any, and
+ * down to zero for a fleet idle long enough.
  */
+import { idleSince, withIdle } from '../calendar/idle.ts';
 import { capacityBounds } from '../calendar/scheduled-capacity.ts';
 import type { FleetConfig } from '../config.ts';
 import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from '../load-history.ts';
@@ -16,6 +18,8 @@ export interface CapacityPlan {
   readonly decision: CapacityDecision;
   readonly loadPoint?: LoadPoint;
   readonly forecast?: ForecastInput;
+  /** Since when the load has been zero, for an idle fleet (the next status keeps it). */
+  readonly idleSinceMs?: number;
 }
 
 /** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
@@ -45,6 +49,7 @@ export function planCapacity(context: StepContext, input: Pick<StepInput, 'metri
   const snapshot = snapshotOf(context, members, unitsInFlight);
   const loadPoint = loadPointOf(fleet.scaling, input.metric, snapshot.warmedUnits, fleet.capacity.max);
   const forecast = forecastInput(fleet, input.predictive, loadPoint, nowMs);
+  const idleSinceMs = idleSince(fleet, input.metric, context.status?.idleSinceMs, nowMs);
   const decision = decideCapacity({
     fleet,
     status: context.status,
@@ -53,8 +58,14 @@ export function planCapacity(context: StepContext, input: Pick<StepInput, 'metri
     warmingInstances: snapshot.warmingInstances,
     metric: input.metric,
     nowMs,
-    bounds: capacityBounds(fleet, nowMs),
+    bounds: withIdle(capacityBounds(fleet, nowMs), fleet, idleSinceMs, nowMs),
     ...(forecast === undefined ? {} : { forecast }),
   });
-  return { snapshot, decision, ...(loadPoint === undefined ? {} : { loadPoint }), ...(forecast === undefined ? {} : { forecast }) };
+  return {
+    snapshot,
+    decision,
+    ...(loadPoint === undefined ? {} : { loadPoint }),
+    ...(forecast === undefined ? {} : { forecast }),
+    ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
+  };
 }

@@ -1,4 +1,4 @@
-/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone, the roll, the per-window budget counts. */
+/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone, the roll, the per-window budget counts, since when the fleet is idle. */
 import type { BudgetWindowCount, RollState } from '../model.ts';
 import { type CapacityDecision, scalingStatusAfter } from '../scaling.ts';
 import type { Evacuation, NextStatus, StepContext } from './context.ts';
@@ -6,7 +6,7 @@ import { UNOWNED_REMEMBERED } from './ownership.ts';
 
 export function nextStatus(
   context: StepContext,
-  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined; readonly budgetWindows?: readonly BudgetWindowCount[] },
+  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined; readonly budgetWindows?: readonly BudgetWindowCount[]; readonly idleSinceMs?: number | undefined },
   scaling: Pick<CapacityDecision, 'desiredCapacity' | 'direction' | 'recommendations'>,
 ): NextStatus {
   const { status, step, nowMs } = context;
@@ -14,6 +14,7 @@ export function nextStatus(
   const { unowned } = context.ownership;
   const roll = 'roll' in fleetState ? fleetState.roll : status?.roll;
   const budgetWindows = fleetState.budgetWindows ?? status?.budgetWindows ?? [];
+  const idleSinceMs = 'idleSinceMs' in fleetState ? fleetState.idleSinceMs : status?.idleSinceMs;
   return {
     step,
     ...scalingStatusAfter(status, scaling, nowMs),
@@ -23,5 +24,6 @@ export function nextStatus(
     ...(unowned.length > 0 ? { unowned: unowned.slice(0, UNOWNED_REMEMBERED) } : {}),
     ...(roll === undefined ? {} : { roll }),
     ...(budgetWindows.length === 0 ? {} : { budgetWindows }),
+    ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
   };
 }
