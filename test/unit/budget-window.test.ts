@@ -36,6 +36,13 @@ describe('at most N per window', () => {
     expect(budgetWindowsAfter(withBudgets(PER_BERLIN_DAY), at(now), counts, started)).toEqual(expected);
   });
 
+  it('keeps the count while its window is closed, so a window that reopens the same day goes on counting', () => {
+    const budgets: Budgets = [{ max: 3, per: { start: '0 0 * * *', timeZone: 'UTC' }, window: { start: '0 8,14 * * *', end: '4h', timeZone: 'UTC' } }];
+    const counts = [{ budget: 0, windowStartMs: at('2026-12-01T00:00:00Z'), used: 2 }];
+    expect(budgetWindowsAfter(withBudgets(budgets), at('2026-12-01T13:00:00Z'), counts, {})).toEqual(counts);
+    expect(disruptionBudgets(withBudgets(budgets), 10, { nowMs: at('2026-12-01T15:00:00Z'), counts })[0]?.name).toBe('disruption.budgets[0] (3 per window from 2026-12-01 00:00 UTC: 2 used, in its window)');
+  });
+
   it('counts only the reasons the budget names, and per fixed span with every', () => {
     const budgets: Budgets = [{ max: 2, reasons: ['expiry'], per: { every: '6h' } }];
     expect(budgetWindowsAfter(withBudgets(budgets), at('2026-12-01T10:00:00Z'), [], { 'scale-in': 3, expiry: 1 })).toEqual([{ budget: 0, windowStartMs: at('2026-12-01T06:00:00Z'), used: 1 }]);

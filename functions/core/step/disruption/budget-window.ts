@@ -41,7 +41,11 @@ export function onCalendar(budget: BudgetConfig, index: number, nowMs: number, c
 
 const appliesTo = (budget: BudgetConfig, reason: string) => budget.reasons === undefined || budget.reasons.includes(reason);
 
-/** The counts the next step reads: this window's count plus the disruptions each reason started now; none for a budget at zero. */
+/**
+ * The counts the next step reads: this window's count plus the disruptions each reason started
+ * now; none for a budget at zero. While a budget's `window` is closed its count is kept as it was,
+ * so a window that reopens inside the same `per` window goes on counting.
+ */
 export function budgetWindowsAfter(
   fleet: Pick<FleetConfig, 'disruption'>,
   nowMs: number,
@@ -50,7 +54,8 @@ export function budgetWindowsAfter(
 ): BudgetWindowCount[] {
   return (fleet.disruption?.budgets ?? []).flatMap((budget, index) => {
     const state = onCalendar(budget, index, nowMs, counts);
-    if (!state.active || state.used === undefined || budget.per === undefined) return [];
+    if (!state.active) return (counts ?? []).filter((c) => c.budget === index);
+    if (state.used === undefined || budget.per === undefined) return [];
     const now = Object.entries(started).reduce((total, [reason, count]) => total + (appliesTo(budget, reason) ? count : 0), 0);
     const used = state.used + now;
     return used === 0 ? [] : [{ budget: index, windowStartMs: perWindowStart(budget.per, nowMs), used }];
