@@ -61,6 +61,7 @@ export const statusItem = {
       .optional(),
     budgetWindows: z.array(z.object({ budget: z.number(), windowStartMs: z.number(), used: z.number() })).optional(),
     idleSinceMs: z.number().optional(),
+    scheduledDesiredAtMs: z.number().optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -182,6 +182,8 @@ export interface FleetStatus {
   readonly budgetWindows?: readonly BudgetWindowCount[];
   /** Since when the scaling metric has read zero, for a fleet with idle. */
   readonly idleSinceMs?: number;
+  /** The window start of the last schedule that set the desired capacity, so it is set once per window. */
+  readonly scheduledDesiredAtMs?: number;
   readonly version: number;
 }
 

@@ -6,6 +6,8 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { isoUtcToMs } from '../../functions/core/iso-time.ts';
 import type { MetricReading } from '../../functions/core/model.ts';
 import { type CapacityInput, decideCapacity } from '../../functions/core/scaling.ts';
+import { decideStep } from '../../functions/core/step/index.ts';
+import { SUBNET_A, SUBNET_B, cpu, fleet as stepFleet, instance, status, stepInput } from './step-fixtures.ts';
 
 const OFFICE: ScheduleConfig = { name: 'office-hours', start: '0 8 * * 1-5', end: '0 18 * * 1-5', timeZone: 'Europe/Berlin', min: 10 };
 const NIGHT: ScheduleConfig = { name: 'night', start: '0 22 * * *', end: '8h', timeZone: 'Europe/Berlin', min: 0, max: 2 };
@@ -76,5 +78,26 @@ describe('decisions within scheduled bounds', () => {
     ['fall-back: the repeated 02:30 CET does not cap again', [SPRING], '2026-10-25T01:40:00Z', 4, 800, { desired: 8, direction: 'out', reason: 'scale out 4 -> 8: queue = 800 total at target 100 per unit recommends 8' }],
   ])('%s', (_name, schedules, now, previous, load, expected) => {
     expect(decide(schedules, now, previous, load)).toEqual(expected);
+  });
+});
+
+describe('a schedule that sets desired at the start of its window', () => {
+  // The step fixtures' NOW is 1970-01-24T03:33:20Z; the morning window opened at 03:00 UTC.
+  const windowStartMs = 23 * 86_400_000 + 3 * 3_600_000;
+  const MORNING: ScheduleConfig = { name: 'morning', start: '0 3 * * *', end: '2h', timeZone: 'UTC', desired: 6 };
+  const observed = [instance('i-a1', SUBNET_A), instance('i-b1', SUBNET_B)];
+
+  it('sets it once, at the first step of the window, and says so', () => {
+    const decision = decideStep(stepInput({ fleet: { ...stepFleet(), schedules: [MORNING] }, status: status(2), observed, metric: cpu(150) }));
+    expect([decision.desiredCapacity, decision.reason]).toEqual([
+      6,
+      'hold at 6: cpu = 150 per unit over 2 warmed units at target 50 recommends 6; schedule "morning" (1970-01-24 03:00-05:00 UTC) sets desired 6 at its start; it sets desired 6 now, at the start of its window',
+    ]);
+    expect(decision.nextStatus.scheduledDesiredAtMs).toBe(windowStartMs);
+  });
+
+  it('leaves scaling alone for the rest of the window', () => {
+    const decision = decideStep(stepInput({ fleet: { ...stepFleet(), schedules: [MORNING] }, status: status(2, { scheduledDesiredAtMs: windowStartMs }), observed, metric: cpu(50) }));
+    expect([decision.desiredCapacity, decision.reason]).toEqual([2, 'hold at 2: cpu = 50 per unit over 2 warmed units at target 50 recommends 2; schedule "morning" (1970-01-24 03:00-05:00 UTC) sets desired 6 at its start']);
   });
 });

@@ -19,8 +19,10 @@ const scheduleSchema = z
     min: z.number().int().min(0).max(10_000).optional(),
     /** The maximum while the period is open, at most capacity.max (0 with min 0 turns the fleet off); capacity.max when absent. */
     max: z.number().int().min(0).max(10_000).optional(),
+    /** The desired capacity set once, at the first step of each window; scaling moves it from there within the bounds. */
+    desired: z.number().int().min(0).max(10_000).optional(),
   })
-  .refine((s) => s.min !== undefined || s.max !== undefined, 'must set min, max or both')
+  .refine((s) => s.min !== undefined || s.max !== undefined || s.desired !== undefined, 'must set min, max or desired')
   .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, { message: 'must be <= max', path: ['min'] });
 
 /** Scheduled capacity, in the order written; of the open ones, the latest started wins (the earlier listed on a tie). */
@@ -92,6 +94,12 @@ export function checkCalendar(fleet: Record<string, unknown>, ctx: z.core.$Refin
       if (typeof value === 'number' && typeof ceiling === 'number' && value > ceiling) {
         ctx.addIssue({ code: 'custom', path: ['schedules', index, field], message: `must be <= capacity.max (${value} > ${ceiling}): capacity.max is the fleet's ceiling at all times` });
       }
+    }
+    const desired = (schedule as Record<string, unknown>).desired;
+    const low = typeof min === 'number' ? min : capacity.min;
+    const high = typeof max === 'number' ? max : capacity.max;
+    if (typeof desired === 'number' && typeof low === 'number' && typeof high === 'number' && (desired < low || desired > high)) {
+      ctx.addIssue({ code: 'custom', path: ['schedules', index, 'desired'], message: `must be within the schedule's bounds ${low}..${high}, got ${desired}` });
     }
     if (typeof max === 'number' && min === undefined && typeof capacity.min === 'number' && max < capacity.min) {
       ctx.addIssue({ code: 'custom', path: ['schedules', index, 'max'], message: `must be >= capacity.min (${max} < ${capacity.min}) when the schedule sets no min` });

@@ -16,6 +16,8 @@ export interface CapacityBounds {
   readonly maxName: string;
   /** What moved them from capacity.min and capacity.max (the open schedule, idleness), in a sentence with its numbers. */
   readonly why?: string;
+  /** The desired capacity the open schedule sets at the start of its window (once per window). */
+  readonly desiredAtStart?: { readonly value: number; readonly windowStartMs: number };
 }
 
 interface OpenSchedule {
@@ -44,7 +46,13 @@ export function capacityBounds(fleet: Pick<FleetConfig, 'capacity' | 'schedules'
   if (chosen === undefined) return fixed;
   const { schedule, window } = chosen;
   const name = `schedule "${schedule.name}"`;
-  const sets = [schedule.min === undefined ? [] : [`min ${schedule.min}`], schedule.max === undefined ? [] : [`max ${schedule.max}`]].flat().join(' and ');
+  const sets = [
+    schedule.min === undefined ? [] : [`min ${schedule.min}`],
+    schedule.max === undefined ? [] : [`max ${schedule.max}`],
+    schedule.desired === undefined ? [] : [`desired ${schedule.desired} at its start`],
+  ]
+    .flat()
+    .join(' and ');
   const over = open.length > 1 ? ` (the latest started of ${open.length} open schedules)` : '';
   return {
     min: schedule.min ?? min,
@@ -52,5 +60,6 @@ export function capacityBounds(fleet: Pick<FleetConfig, 'capacity' | 'schedules'
     minName: schedule.min === undefined ? fixed.minName : `${name} min`,
     maxName: schedule.max === undefined ? fixed.maxName : `${name} max`,
     why: `${name} (${window}) sets ${sets}${over}`,
+    ...(schedule.desired === undefined ? {} : { desiredAtStart: { value: schedule.desired, windowStartMs: chosen.startedAtMs } }),
   };
 }

@@ -75,7 +75,7 @@ export function decideStep(input: StepInput): StepDecision {
     commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...withRollImage(launches.commands, roll.state, input.images), ...advances],
     notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
-    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs }, decision),
+    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs, scheduledDesiredAtMs: capacity.scheduledDesiredAtMs }, decision),
     ...forecastOutputs(input, capacity),
     unowned,
   };
