@@ -23,13 +23,13 @@ export interface CapacityBounds {
 interface OpenSchedule {
   readonly schedule: ScheduleConfig;
   readonly startedAtMs: number;
-  readonly window: string;
+  readonly endsAtMs: number;
 }
 
 function openSchedules(schedules: readonly ScheduleConfig[], nowMs: number): OpenSchedule[] {
   return schedules.flatMap((schedule) => {
     const state = periodAt(schedule, nowMs);
-    return state.open ? [{ schedule, startedAtMs: state.startedAtMs, window: describeWindow(schedule, state) }] : [];
+    return state.open ? [{ schedule, startedAtMs: state.startedAtMs, endsAtMs: state.endsAtMs }] : [];
   });
 }
 
@@ -44,7 +44,8 @@ export function capacityBounds(fleet: Pick<FleetConfig, 'capacity' | 'schedules'
   const open = openSchedules(fleet.schedules ?? [], nowMs);
   const chosen = winner(open);
   if (chosen === undefined) return fixed;
-  const { schedule, window } = chosen;
+  const { schedule } = chosen;
+  const window = describeWindow(schedule, chosen);
   const name = `schedule "${schedule.name}"`;
   const sets = [
     schedule.min === undefined ? [] : [`min ${schedule.min}`],
