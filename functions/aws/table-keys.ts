@@ -59,6 +59,9 @@ export const statusItem = {
         reason: z.string(),
       })
       .optional(),
+    budgetWindows: z.array(z.object({ budget: z.number(), windowStartMs: z.number(), used: z.number() })).optional(),
+    idleSinceMs: z.number().optional(),
+    scheduledDesiredAtMs: z.number().optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -9,7 +9,7 @@ import { INSTANCE_TYPES_DATE, isKnownInstanceType, nearestInstanceType } from '.
 import { DISRUPTION_REASONS } from './step/disruption/methods.ts';
 import { mixConfigSchema } from './mix/config.ts';
 import { rightsizingSchema } from './rightsizing/config.ts';
-import { checkCalendar, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
+import { budgetCalendarFields, checkCalendar, idleSchema, lifetimeSchema, maintenanceWindowsSchema, schedulesSchema } from './calendar/config.ts';
 import { optimizationConfigSchema } from './optimization-config.ts';
 
 /** Placeholder in a dimension value: query the metric once per instance and average. */
@@ -153,6 +153,8 @@ const disruptionSchema = z.strictObject({
           .array(z.string().refine((reason) => DISRUPTION_REASONS.includes(reason), `must be one of ${DISRUPTION_REASONS.join(', ')}`))
           .min(1)
           .optional(),
+        /** At most max per window, and only inside a window (calendar/config.ts). */
+        ...budgetCalendarFields,
       }),
     )
     .default([]),
@@ -344,6 +346,8 @@ const fleetSchema = z
     lifetime: lifetimeSchema.optional(),
     /** Consolidation, zone rebalance and the gates on their moves (docs/optimization.md); absent: they do not run. */
     optimization: optimizationConfigSchema.optional(),
+    /** Scale to zero after this long without load (a time-to-live fleet); absent, capacity.min holds. */
+    idle: idleSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(

@@ -182,7 +182,20 @@ export interface FleetStatus {
   readonly unowned?: readonly string[];
   /** The roll onto another image, while one runs and after it ended. */
   readonly roll?: RollState;
+  /** Disruptions started in the current window of each `per` budget (disruption.budgets[budget]). */
+  readonly budgetWindows?: readonly BudgetWindowCount[];
+  /** Since when the scaling metric has read zero, for a fleet with idle. */
+  readonly idleSinceMs?: number;
+  /** The window start of the last schedule that set the desired capacity, so it is set once per window. */
+  readonly scheduledDesiredAtMs?: number;
   readonly version: number;
+}
+
+/** How many disruptions a `per` budget has seen start in the window that started at windowStartMs. */
+export interface BudgetWindowCount {
+  readonly budget: number;
+  readonly windowStartMs: number;
+  readonly used: number;
 }
 
 /** The newest datapoint of the fleet's scaling metric, or why there is none. */

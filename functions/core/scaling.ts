@@ -243,12 +243,12 @@ function decideWithin(input: CapacityInput, limits: CapacityBounds): CapacityDec
 
 /**
  * Decides this step's desired capacity, within capacity.min and capacity.max or the bounds a
- * schedule sets now (and then the reason names the schedule). Pure: the same input always gives
+ * schedule or idleness sets now (and then the reason says which). Pure: the same input always gives
  * the same answer.
  */
 export function decideCapacity(input: CapacityInput): CapacityDecision {
   const { min, max } = input.fleet.capacity;
   const limits = input.bounds ?? { min, max, minName: 'capacity.min', maxName: 'capacity.max' };
   const decision = decideWithin(input, limits);
-  return limits.schedule === undefined ? decision : { ...decision, reason: `${decision.reason}; ${limits.schedule}` };
+  return limits.why === undefined ? decision : { ...decision, reason: `${decision.reason}; ${limits.why}` };
 }

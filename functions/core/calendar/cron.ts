@@ -37,9 +37,17 @@ export function cronProblem(expression: string): string | undefined {
   }
 }
 
+/** Parsed expressions by zone and text: parsing costs about as much as a look-up, and the config bounds how many there are. */
+const PARSED = new Map<string, CronSchedule>();
+
 /** The expression in the zone; throws when either is invalid (the config rejects both first). */
 export function cronIn(expression: string, timeZone: string): CronSchedule {
-  return { expression, timeZone, cron: new Cron(expression.trim(), { timezone: timeZone, paused: true }) };
+  const key = `${timeZone} ${expression}`;
+  const known = PARSED.get(key);
+  if (known !== undefined) return known;
+  const parsed = { expression, timeZone, cron: new Cron(expression.trim(), { timezone: timeZone, paused: true }) };
+  PARSED.set(key, parsed);
+  return parsed;
 }
 
 /** The latest start at or before `nowMs`, or undefined when it never started. */

@@ -45,9 +45,20 @@ export function currentWindowStart(period: Period, nowMs: number): number | unde
   return state.open ? state.startedAtMs : undefined;
 }
 
+/** One formatter per zone: making one costs far more than using it. */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  const known = FORMATTERS.get(timeZone);
+  if (known !== undefined) return known;
+  const made = Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  FORMATTERS.set(timeZone, made);
+  return made;
+}
+
 /** An instant as the zone's wall clock, such as 2026-03-29 03:00. */
 export function localTime(ms: number, timeZone: string): string {
-  const parts = Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
+  const parts = formatterFor(timeZone).formatToParts(ms);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }

@@ -14,20 +14,22 @@ export interface CapacityBounds {
   /** How a reason names each bound: capacity.min, or the schedule that set it. */
   readonly minName: string;
   readonly maxName: string;
-  /** The open schedule that sets them, in a sentence with its window and numbers. */
-  readonly schedule?: string;
+  /** What moved them from capacity.min and capacity.max (the open schedule, idleness), in a sentence with its numbers. */
+  readonly why?: string;
+  /** The desired capacity the open schedule sets at the start of its window (once per window). */
+  readonly desiredAtStart?: { readonly value: number; readonly windowStartMs: number };
 }
 
 interface OpenSchedule {
   readonly schedule: ScheduleConfig;
   readonly startedAtMs: number;
-  readonly window: string;
+  readonly endsAtMs: number;
 }
 
 function openSchedules(schedules: readonly ScheduleConfig[], nowMs: number): OpenSchedule[] {
   return schedules.flatMap((schedule) => {
     const state = periodAt(schedule, nowMs);
-    return state.open ? [{ schedule, startedAtMs: state.startedAtMs, window: describeWindow(schedule, state) }] : [];
+    return state.open ? [{ schedule, startedAtMs: state.startedAtMs, endsAtMs: state.endsAtMs }] : [];
   });
 }
 
@@ -42,15 +44,23 @@ export function capacityBounds(fleet: Pick<FleetConfig, 'capacity' | 'schedules'
   const open = openSchedules(fleet.schedules ?? [], nowMs);
   const chosen = winner(open);
   if (chosen === undefined) return fixed;
-  const { schedule, window } = chosen;
+  const { schedule } = chosen;
+  const window = describeWindow(schedule, chosen);
   const name = `schedule "${schedule.name}"`;
-  const sets = [schedule.min === undefined ? [] : [`min ${schedule.min}`], schedule.max === undefined ? [] : [`max ${schedule.max}`]].flat().join(' and ');
+  const sets = [
+    schedule.min === undefined ? [] : [`min ${schedule.min}`],
+    schedule.max === undefined ? [] : [`max ${schedule.max}`],
+    schedule.desired === undefined ? [] : [`desired ${schedule.desired} at its start`],
+  ]
+    .flat()
+    .join(' and ');
   const over = open.length > 1 ? ` (the latest started of ${open.length} open schedules)` : '';
   return {
     min: schedule.min ?? min,
     max: schedule.max ?? max,
     minName: schedule.min === undefined ? fixed.minName : `${name} min`,
     maxName: schedule.max === undefined ? fixed.maxName : `${name} max`,
-    schedule: `${name} (${window}) sets ${sets}${over}`,
+    why: `${name} (${window}) sets ${sets}${over}`,
+    ...(schedule.desired === undefined ? {} : { desiredAtStart: { value: schedule.desired, windowStartMs: chosen.startedAtMs } }),
   };
 }

@@ -2,13 +2,15 @@
  * Phase four: the desired capacity. The fleet as it serves now (in-service instances that have
  * not failed, those a voluntary disruption is about to take out included: they serve until they
  * are drained) is measured, its load point joins the history of a predictive fleet, and target
- * tracking with the forecast decides, within the bounds of the schedule open now, if any.
+ * tracking with the forecast decides, within the bounds of the schedule open now, if any, and
+ * down to zero for a fleet idle long enough.
  */
-import { capacityBounds } from '../calendar/scheduled-capacity.ts';
+import { idleSince, withIdle } from '../calendar/idle.ts';
+import { type CapacityBounds, capacityBounds } from '../calendar/scheduled-capacity.ts';
 import type { FleetConfig } from '../config.ts';
 import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from '../load-history.ts';
 import { type Member, sumUnits } from '../placement.ts';
-import { type CapacityDecision, type ForecastInput, decideCapacity } from '../scaling.ts';
+import { type CapacityDecision, type ForecastInput, type ScalingStatus, decideCapacity } from '../scaling.ts';
 import type { CapacitySnapshot, StepContext, StepInput } from './context.ts';
 
 export interface CapacityPlan {
@@ -16,6 +18,18 @@ export interface CapacityPlan {
   readonly decision: CapacityDecision;
   readonly loadPoint?: LoadPoint;
   readonly forecast?: ForecastInput;
+  /** Since when the load has been zero, for an idle fleet (the next status keeps it). */
+  readonly idleSinceMs?: number;
+  /** The window start of the schedule that set desired this step (the next status keeps it). */
+  readonly scheduledDesiredAtMs?: number;
+}
+
+/** The status scaling moves from: a schedule's desired capacity at the first step of its window, and the bounds saying so. */
+function scheduledStart(status: StepContext['status'], bounds: CapacityBounds): { status: ScalingStatus | undefined; bounds: CapacityBounds } {
+  const start = bounds.desiredAtStart;
+  if (start === undefined || status?.scheduledDesiredAtMs === start.windowStartMs) return { status, bounds };
+  const why = `${bounds.why ?? ''}; it sets desired ${start.value} now, at the start of its window`;
+  return { status: { ...(status ?? { recommendations: [] }), desiredCapacity: start.value }, bounds: { ...bounds, why } };
 }
 
 /** The history with this step's point, and the forecast fitted to it, for a predictive fleet. */
@@ -45,16 +59,25 @@ export function planCapacity(context: StepContext, input: Pick<StepInput, 'metri
   const snapshot = snapshotOf(context, members, unitsInFlight);
   const loadPoint = loadPointOf(fleet.scaling, input.metric, snapshot.warmedUnits, fleet.capacity.max);
   const forecast = forecastInput(fleet, input.predictive, loadPoint, nowMs);
+  const idleSinceMs = idleSince(fleet, input.metric, context.status?.idleSinceMs, nowMs);
+  const scheduled = scheduledStart(context.status, withIdle(capacityBounds(fleet, nowMs), fleet, idleSinceMs, nowMs));
   const decision = decideCapacity({
     fleet,
-    status: context.status,
+    status: scheduled.status,
     currentUnits: snapshot.currentUnits,
     warmedUnits: snapshot.warmedUnits,
     warmingInstances: snapshot.warmingInstances,
     metric: input.metric,
     nowMs,
-    bounds: capacityBounds(fleet, nowMs),
+    bounds: scheduled.bounds,
     ...(forecast === undefined ? {} : { forecast }),
   });
-  return { snapshot, decision, ...(loadPoint === undefined ? {} : { loadPoint }), ...(forecast === undefined ? {} : { forecast }) };
+  return {
+    snapshot,
+    decision,
+    ...(loadPoint === undefined ? {} : { loadPoint }),
+    ...(forecast === undefined ? {} : { forecast }),
+    ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
+    ...(scheduled.bounds.desiredAtStart === undefined ? {} : { scheduledDesiredAtMs: scheduled.bounds.desiredAtStart.windowStartMs }),
+  };
 }

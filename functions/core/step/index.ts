@@ -12,6 +12,7 @@ import { type CapacityPlan, planCapacity } from './decide-capacity.ts';
 import { insideMaintenanceWindow } from '../calendar/maintenance-window.ts';
 import { disrupt } from './disruption/index.ts';
 import { disruptionBudgets } from './disruption/budget.ts';
+import { budgetWindowsAfter } from './disruption/budget-window.ts';
 import { type DrainStart, drainingRecord } from './drains.ts';
 import { evacuationProgress } from './evacuation-progress.ts';
 import { nextStatus } from './next-status.ts';
@@ -57,7 +58,7 @@ export function decideStep(input: StepInput): StepDecision {
   const outOfService = [...settled.records.filter((r) => r.lifecycle === 'draining' || r.lifecycle === 'returning'), ...drainsOf(context, settled.records, health.drains)];
   const healthy = reconciled.candidates.filter((m) => !health.failed.has(m.instanceId) && !leavingForHealth.has(m.instanceId));
   const draining = outOfService.filter((r) => r.lifecycle === 'draining');
-  const budgets = disruptionBudgets(fleet, healthy.length + draining.length);
+  const budgets = disruptionBudgets(fleet, healthy.length + draining.length, { nowMs: context.nowMs, counts: context.status?.budgetWindows });
   const evacuation = evacuationProgress(context, settled.evacuating, healthy, draining, budgets);
 
   const unitsInFlight = health.unitsInFlight + resizingUnits(context, settled.records);
@@ -83,7 +84,7 @@ export function decideStep(input: StepInput): StepDecision {
     commands: withRollImage([...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances], roll.state, input.images),
     notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
-    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state }, decision),
+    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs, scheduledDesiredAtMs: capacity.scheduledDesiredAtMs }, decision),
     ...forecastOutputs(input, capacity),
     unowned,
   };

@@ -1,18 +1,21 @@
-/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone, the roll. */
-import type { RollState } from '../model.ts';
+/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone, the roll, the per-window budget counts, since when the fleet is idle, the window a schedule last set desired in. */
+import type { BudgetWindowCount, RollState } from '../model.ts';
 import { type CapacityDecision, scalingStatusAfter } from '../scaling.ts';
 import type { Evacuation, NextStatus, StepContext } from './context.ts';
 import { UNOWNED_REMEMBERED } from './ownership.ts';
 
 export function nextStatus(
   context: StepContext,
-  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined },
+  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined; readonly budgetWindows?: readonly BudgetWindowCount[]; readonly idleSinceMs?: number | undefined; readonly scheduledDesiredAtMs?: number | undefined },
   scaling: Pick<CapacityDecision, 'desiredCapacity' | 'direction' | 'recommendations'>,
 ): NextStatus {
   const { status, step, nowMs } = context;
   const { paused, evacuating } = fleetState;
   const { unowned } = context.ownership;
   const roll = 'roll' in fleetState ? fleetState.roll : status?.roll;
+  const budgetWindows = fleetState.budgetWindows ?? status?.budgetWindows ?? [];
+  const idleSinceMs = 'idleSinceMs' in fleetState ? fleetState.idleSinceMs : status?.idleSinceMs;
+  const scheduledDesiredAtMs = fleetState.scheduledDesiredAtMs ?? status?.scheduledDesiredAtMs;
   return {
     step,
     ...scalingStatusAfter(status, scaling, nowMs),
@@ -21,5 +24,8 @@ export function nextStatus(
     ...(evacuating.zones.length + evacuating.subnets.length > 0 ? { evacuating } : {}),
     ...(unowned.length > 0 ? { unowned: unowned.slice(0, UNOWNED_REMEMBERED) } : {}),
     ...(roll === undefined ? {} : { roll }),
+    ...(budgetWindows.length === 0 ? {} : { budgetWindows }),
+    ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
+    ...(scheduledDesiredAtMs === undefined ? {} : { scheduledDesiredAtMs }),
   };
 }

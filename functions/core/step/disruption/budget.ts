@@ -1,10 +1,13 @@
 /**
  * The disruption budget, computed as data before any voluntary method runs: how many instances
  * may be out of service at once, for every reason or for some, as a count or a share of the
- * fleet. `drain.maxDraining` is the evacuation's budget, `lifetime.maxReplacing` the expiry's. A budget that cannot be computed allows
- * nothing (it fails closed).
+ * fleet. `drain.maxDraining` is the evacuation's budget, `lifetime.maxReplacing` the expiry's.
+ * A budget that cannot be computed allows nothing (it fails closed). Budgets on the calendar
+ * (only inside a window, at most N per window) are in ./budget-window.ts.
  */
 import type { DrainConfig, FleetConfig } from '../../config.ts';
+import type { BudgetWindowCount } from '../../model.ts';
+import { onCalendar } from './budget-window.ts';
 
 export interface Budget {
   /** How reasons name it: the config field and its value. */
@@ -13,6 +16,8 @@ export interface Budget {
   readonly limit: number;
   /** The reasons it holds back; every voluntary reason when absent. */
   readonly reasons?: readonly string[];
+  /** For an at-most-N-per-window budget: the disruptions started in its window so far (then `limit` is per window, not at once). */
+  readonly used?: number;
 }
 
 export interface Allowance {
@@ -46,12 +51,22 @@ function expiryBudget(fleet: Pick<FleetConfig, 'lifetime'>, fleetInstances: numb
   return [{ name: `lifetime.maxReplacing (${describe(maxReplacing, limit, fleetInstances)})`, limit, reasons: ['expiry'] }];
 }
 
+/** Without the step's time, a budget on the calendar cannot be computed: it allows nothing. */
+const withoutCalendar = (budget: NonNullable<FleetConfig['disruption']>['budgets'][number]) =>
+  budget.per === undefined && budget.window === undefined ? { active: true as const } : { active: true as const, label: ': no time to place its window', used: Number.POSITIVE_INFINITY };
+
 /** Every budget of the fleet for a fleet of `fleetInstances` (in service and draining). */
-export function disruptionBudgets(fleet: Pick<FleetConfig, 'disruption' | 'drain' | 'lifetime'>, fleetInstances: number): Budget[] {
-  const configured = (fleet.disruption?.budgets ?? []).map((budget, index): Budget => {
+export function disruptionBudgets(
+  fleet: Pick<FleetConfig, 'disruption' | 'drain' | 'lifetime'>,
+  fleetInstances: number,
+  calendar?: { readonly nowMs: number; readonly counts?: readonly BudgetWindowCount[] | undefined },
+): Budget[] {
+  const configured = (fleet.disruption?.budgets ?? []).flatMap((budget, index): Budget[] => {
+    const when = calendar === undefined ? withoutCalendar(budget) : onCalendar(budget, index, calendar.nowMs, calendar.counts);
+    if (!when.active) return [];
     const limit = budgetLimit(budget.max, fleetInstances);
-    const name = `disruption.budgets[${index}] (${describe(budget.max, limit, fleetInstances)})`;
-    return { name, limit, ...(budget.reasons === undefined ? {} : { reasons: budget.reasons }) };
+    const name = `disruption.budgets[${index}] (${describe(budget.max, limit, fleetInstances)}${when.label ?? ''})`;
+    return [{ name, limit, ...(budget.reasons === undefined ? {} : { reasons: budget.reasons }), ...(when.used === undefined ? {} : { used: when.used }) }];
   });
   const evacuationLimit = drainBudget(fleet.drain, fleetInstances);
   const evacuation = { name: `drain.maxDraining (${describe(fleet.drain.maxDraining, evacuationLimit, fleetInstances)})`, limit: evacuationLimit, reasons: ['evacuation'] };
@@ -65,13 +80,13 @@ export function allowance(budgets: readonly Budget[], reason: string, disrupting
   let best: Allowance = { allowed: Number.POSITIVE_INFINITY };
   for (const budget of budgets) {
     if (!applies(budget, reason)) continue;
-    const allowed = Math.max(0, budget.limit - disrupting);
+    const allowed = Math.max(0, budget.limit - (budget.used ?? disrupting));
     if (allowed < best.allowed) best = { allowed, binding: budget };
   }
   return best;
 }
 
-/** The fewest instances any budget of `reason` lets be out at once. */
+/** The fewest instances any budget of `reason` lets be out at once (per-window budgets aside). */
 export function limitFor(budgets: readonly Budget[], reason: string): number {
-  return Math.min(...budgets.filter((budget) => applies(budget, reason)).map((budget) => budget.limit));
+  return Math.min(...budgets.filter((budget) => applies(budget, reason) && budget.used === undefined).map((budget) => budget.limit));
 }

@@ -24,6 +24,8 @@ export interface DisruptionOutcome {
   /** The members no method takes out: they stay in service. */
   readonly staying: readonly Member[];
   readonly notes: readonly string[];
+  /** How many drains each reason started this step, for the budgets that count per window. */
+  readonly started: Readonly<Record<string, number>>;
 }
 
 const UNBOUNDED: Allowance = { allowed: Number.POSITIVE_INFINITY };
@@ -59,6 +61,8 @@ interface LoopState {
   readonly disrupting: number;
   readonly drains: readonly DrainStart[];
   readonly notes: readonly string[];
+  /** Disruptions started this step, by reason, for the budgets per window. */
+  readonly started: Readonly<Record<string, number>>;
 }
 
 function runMethod(method: DisruptionMethod, input: DisruptionInput, gates: GateContext, state: LoopState): LoopState {
@@ -77,12 +81,13 @@ function runMethod(method: DisruptionMethod, input: DisruptionInput, gates: Gate
     disrupting: state.disrupting + moves.length,
     drains: [...state.drains, ...moves],
     notes,
+    started: moves.length === 0 ? state.started : { ...state.started, [method.reason]: moves.length },
   };
 }
 
 export function disrupt(input: DisruptionInput): DisruptionOutcome {
   const gates = gateContext(input.members, input.fleet.optimization, pricesOf(input));
-  let state: LoopState = { staying: input.members, disrupting: input.disrupting, drains: [], notes: [] };
+  let state: LoopState = { staying: input.members, disrupting: input.disrupting, drains: [], notes: [], started: {} };
   for (const method of DISRUPTION_METHODS) state = runMethod(method, input, gates, state);
-  return { drains: state.drains, staying: state.staying, notes: state.notes };
+  return { drains: state.drains, staying: state.staying, notes: state.notes, started: state.started };
 }
