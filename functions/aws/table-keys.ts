@@ -59,6 +59,9 @@ export const statusItem = {
         reason: z.string(),
       })
       .optional(),
+    mixExclusions: z
+      .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number() }))
+      .optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -5,9 +5,9 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
-import { decideStep } from '../core/step/index.ts';
 import { readImageView } from './images/roll-view.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
+import { decideWithMix } from './step-mix.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
@@ -71,6 +71,7 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     owner: instance.owner,
     maintenance: instance.maintenance,
     imageId: instance.imageId,
+    market: instance.market,
     targetHealth,
     identity: instance.identity,
   };
@@ -107,7 +108,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decided = decideStep({
+  const decided = await decideWithMix(deps.mix, {
     fleet,
     owner: deps.owner,
     status,

@@ -37,6 +37,9 @@ function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecisio
   return { ...(plan.loadPoint === undefined ? {} : { loadPoint: plan.loadPoint }), ...fitted };
 }
 
+/** The mix this step was solved to, and what its prices said, for the decision log. */
+const mixNotes = ({ mix }: StepContext): string[] => (mix === undefined ? [] : [...mix.notes, mix.decision.reason]);
+
 export function decideStep(input: StepInput): StepDecision {
   const context = stepContext(input);
   const { fleet } = context;
@@ -70,7 +73,7 @@ export function decideStep(input: StepInput): StepDecision {
     ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
     capacity: capacity.snapshot,
     commands: [...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...withRollImage(launches.commands, roll.state, input.images), ...advances],
-    notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
+    notes: [...unowned.notes, ...health.notes, ...mixNotes(context), ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
     nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state }, decision),
     ...forecastOutputs(input, capacity),

@@ -35,6 +35,7 @@ function memberOf(context: StepContext, instance: ObservedInstance, record: Inst
     owner: instance.owner,
     maintenance: instance.maintenance,
     imageId: instance.imageId,
+    market: instance.market,
     targetHealth: instance.targetHealth,
     identity: instance.identity,
     units: unitsOf(instance.instanceType, context.fleet.instanceTypes),
