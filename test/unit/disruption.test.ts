@@ -48,9 +48,9 @@ describe('disruptionBudgets', () => {
 });
 
 describe('the disruption methods', () => {
-  it('run evacuation first, then scale-in, then the roll, and the config accepts exactly their reasons', () => {
-    expect(DISRUPTION_METHODS.map((method) => method.reason)).toEqual(['evacuation', 'scale-in', 'roll']);
-    expect(DISRUPTION_REASONS).toEqual(['evacuation', 'scale-in', 'roll']);
+  it('run evacuation first, then scale-in, then the roll, then the mix drift, and the config accepts exactly their reasons', () => {
+    expect(DISRUPTION_METHODS.map((method) => method.reason)).toEqual(['evacuation', 'scale-in', 'roll', 'mix']);
+    expect(DISRUPTION_REASONS).toEqual(['evacuation', 'scale-in', 'roll', 'mix']);
     const raw = (reasons: string[]) => ({
       fleets: [
         {
@@ -65,7 +65,7 @@ describe('the disruption methods', () => {
       ],
     });
     expect(validateConfig(raw(['scale-in'])).fleets[0]?.disruption).toEqual({ budgets: [{ max: '10%', reasons: ['scale-in'] }] });
-    expect(() => validateConfig(raw(['rightsizing']))).toThrow('fleets[0].disruption.budgets[0].reasons[0]: must be one of evacuation, scale-in, roll');
+    expect(() => validateConfig(raw(['rightsizing']))).toThrow('fleets[0].disruption.budgets[0].reasons[0]: must be one of evacuation, scale-in, roll, mix');
   });
 });
 

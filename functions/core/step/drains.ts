@@ -7,6 +7,8 @@ export interface DrainStart {
   readonly reason: string;
   /** Wait until the rest of the fleet is back at desired capacity first (not for scale-in). */
   readonly keepCapacity: boolean;
+  /** The move's estimated saving in dollars a month (a mix move), for the savings gates. */
+  readonly monthlySavingUsd?: number;
 }
 
 /** The record of an instance that starts draining now, to be terminated once drained. */

@@ -61,7 +61,18 @@ export function decideStep(input: StepInput): StepDecision {
   const desired = decision.desiredCapacity;
   const { evacuating } = evacuation;
   const roll = planRoll(context, input.images, healthy, draining);
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, budgets, disrupting: draining.length, ...(roll.plan === undefined ? {} : { roll: roll.plan }) });
+  const disruption = disrupt({
+    fleet,
+    nowMs: context.nowMs,
+    desired,
+    members: healthy,
+    evacuating,
+    budgets,
+    disrupting: draining.length,
+    degraded: health.degraded,
+    ...(roll.plan === undefined ? {} : { roll: roll.plan }),
+    ...(context.mix === undefined ? {} : { mix: context.mix }),
+  });
   const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: health.unitsInFlight, degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);

@@ -36,7 +36,7 @@ export function disrupt(input: DisruptionInput): DisruptionOutcome {
   const drains: DrainStart[] = [];
   const notes: string[] = [];
   for (const method of DISRUPTION_METHODS) {
-    const proposal = method.propose({ ...input, members: staying });
+    const proposal = method.propose({ ...input, members: staying, disrupting });
     const limit = proposal.unbounded === true ? UNBOUNDED : allowance(input.budgets, method.reason, disrupting);
     const granted = proposal.moves.slice(0, limit.allowed);
     const held = proposal.moves.length - granted.length;

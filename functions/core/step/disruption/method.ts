@@ -5,6 +5,7 @@
  */
 import type { FleetConfig } from '../../config.ts';
 import type { RollPlan } from '../../images/roll.ts';
+import type { MixView } from '../../mix/view.ts';
 import type { Member } from '../../placement.ts';
 import type { Evacuation } from '../context.ts';
 import type { DrainStart } from '../drains.ts';
@@ -18,6 +19,12 @@ export interface DisruptionContext {
   readonly evacuating: Evacuation;
   /** What a roll onto another image may replace this step, while one runs. */
   readonly roll?: RollPlan;
+  /** The fleet's exact mix this step, for fleets with one. */
+  readonly mix?: MixView;
+  /** Zones failover found degraded: nothing is moved into them. */
+  readonly degraded?: ReadonlySet<string>;
+  /** Instances out of service already, this step's earlier moves included. */
+  readonly disrupting?: number;
 }
 
 export interface Proposal {

@@ -4,9 +4,10 @@
  */
 import { evacuation } from './evacuation.ts';
 import type { DisruptionMethod } from './method.ts';
+import { mix } from './mix.ts';
 import { roll } from './roll.ts';
 import { scaleIn } from './scale-in.ts';
 
-export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll];
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, scaleIn, roll, mix];
 
 export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);
