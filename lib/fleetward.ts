@@ -83,6 +83,8 @@ const WILDCARD_REASONS: Record<string, string> = {
 
 const SCALE_ENTRY = fileURLToPath(new URL('../functions/handlers/scale.ts', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+/** HiGHS's WebAssembly, relative to the project root, shipped beside the scale function's bundle. */
+export const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** What an EC2 tag value may hold, at most 256 characters. */
 const OWNER_VALUE = /^[\w .:/=+@-]{1,256}$/;
@@ -265,6 +267,12 @@ export class Fleetward extends Construct {
         sourceMap: true,
         sourcesContent: false,
         externalModules: [],
+        // The mix's solver (HiGHS) reads highs.wasm next to the bundle (new URL('highs.wasm', import.meta.url)).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/${HIGHS_WASM}" "${outputDir}/highs.wasm"`],
+        },
       },
     });
 
@@ -370,6 +378,7 @@ export class Fleetward extends Construct {
     const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
     const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
     const allow = (statement: iam.PolicyStatementProps) => role.addToPolicy(new iam.PolicyStatement(statement));
+    const launchesSpot = config.fleets.some((fleet) => (fleet.mix?.maxSpotShare ?? 0) > 0);
 
     allow({
       sid: 'LogsToOwnGroup',
@@ -385,7 +394,8 @@ export class Fleetward extends Construct {
     allow({
       sid: 'LaunchUsingExisting',
       actions: ['ec2:RunInstances'],
-      resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource))],
+      // A mix's Spot launch also creates a one-time Spot request, which RunInstances does not tag.
+      resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource)), ...(launchesSpot ? [ec2Arn('spot-instances-request')] : [])],
     });
     allow({
       sid: 'TagOnlyWhenCreating',
@@ -444,6 +454,8 @@ export class Fleetward extends Construct {
           : []),
         // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
         ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
+        // The exact mix reads on-demand prices (Price List API) and Spot price history.
+        ...(config.fleets.some((fleet) => fleet.mix !== undefined) ? ['pricing:GetProducts', 'ec2:DescribeSpotPriceHistory'] : []),
         // A roll reads its alarm's state.
         ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
       ],

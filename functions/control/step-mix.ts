@@ -21,6 +21,13 @@ export interface MixPorts {
   readonly solver: () => Promise<LinearSolver>;
 }
 
+/**
+ * Seconds each of a solve's programs may take in a step (the MIP, its relaxation, one per family
+ * left out: six at most, twice when the desired capacity changes): at most 12 s of a step's 60.
+ * A stopped solve still answers with its best mix and its gap.
+ */
+export const STEP_MIX_TIME_LIMIT_SECONDS = 1;
+
 type Solve = (neededUnits: number) => MixView;
 
 async function mixSolverFor(ports: MixPorts, fleet: FleetConfig & { mix: NonNullable<FleetConfig['mix']> }, input: StepInput): Promise<Solve> {
@@ -32,7 +39,7 @@ async function mixSolverFor(ports: MixPorts, fleet: FleetConfig & { mix: NonNull
   const exclusions = input.status?.mixExclusions ?? [];
   return (neededUnits) => {
     const built = fleetMixProblem({ mix, instanceTypes: fleet.instanceTypes, zones, prices: prices.prices, exclusions, neededUnits, nowMs: input.nowMs });
-    const decision = solveMix(built.problem, solver);
+    const decision = solveMix(built.problem, solver, STEP_MIX_TIME_LIMIT_SECONDS);
     return { decision, offers: built.problem.offers, exclusions: built.problem.exclusions, notes: [...prices.notes, ...built.notes] };
   };
 }
