@@ -88,8 +88,8 @@ async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): P
 }
 
 /**
- * Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and
- * only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
+ * Observes the fleet and decides, acting on nothing; writes only a backfilled load history and the
+ * mix's fetched prices, and only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
  */
 export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
   const [{ status, loggedStep }, records, requests, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
@@ -108,7 +108,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
     why: `reading it failed: ${errorMessage(error)}`,
   }));
-  const decided = await decideWithMix(deps.mix, {
+  const input = {
     fleet,
     owner: deps.owner,
     status,
@@ -122,7 +122,9 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     ...(predictive === undefined ? {} : { predictive }),
     ...(images === undefined ? {} : { images }),
     ...(loggedStep === undefined ? {} : { loggedStep }),
-  });
+  };
+  // A plan (storeBackfill false) writes nothing: the prices it fetches are not cached either.
+  const decided = await decideWithMix(deps.mix, input, storeBackfill);
   const decision = note === undefined ? decided : { ...decided, notes: [note, ...decided.notes] };
   return { fleet, status, records, requests, observed, membership, metric, nowMs, decision };
 }

@@ -46,14 +46,17 @@ async function mixSolverFor(ports: MixPorts, fleet: FleetConfig & { mix: NonNull
 
 const unsolved = (why: string): MixView => ({ decision: { feasible: false, reason: `mix not solved: ${why}` }, offers: [], exclusions: [], notes: [] });
 
-/** The step's decision, with the fleet's mix when it has a mix section. */
-export async function decideWithMix(ports: MixPorts | undefined, input: StepInput): Promise<StepDecision> {
+/** The ports with a price cache that is read and never written (a plan writes nothing). */
+const readOnly = (ports: MixPorts): MixPorts => ({ ...ports, prices: { ...ports.prices, cache: { read: (...args) => ports.prices.cache.read(...args), write: async () => undefined } } });
+
+/** The step's decision, with the fleet's mix when it has a mix section; prices fetched are cached only with `cachePrices`. */
+export async function decideWithMix(ports: MixPorts | undefined, input: StepInput, cachePrices = true): Promise<StepDecision> {
   const { fleet } = input;
   if (fleet.mix === undefined) return decideStep(input);
   if (ports === undefined) return decideStep({ ...input, mix: unsolved('this deployment has no prices or solver for it') });
   let solve: Solve;
   try {
-    solve = await mixSolverFor(ports, { ...fleet, mix: fleet.mix }, input);
+    solve = await mixSolverFor(cachePrices ? ports : readOnly(ports), { ...fleet, mix: fleet.mix }, input);
   } catch (error) {
     return decideStep({ ...input, mix: unsolved(errorMessage(error)) });
   }

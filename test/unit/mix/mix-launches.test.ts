@@ -100,4 +100,14 @@ describe('launches into the mix', () => {
     expect(launches(decision.commands).map((l) => l.id)).toEqual(['web/42/launch/subnet-0a']);
     expect(decision.notes).toContain('mix not solved: highs.wasm not found: launching the first listed type instead');
   });
+
+  it('caches the prices it fetched, except for a plan, which writes nothing', async () => {
+    const input: StepInput = { ...stepInput({ observed: [] }), fleet: mixFleet({ maxSpotShare: 1 }), status: status(1) };
+    const planning = ports();
+    await decideWithMix(planning, input, false);
+    expect(await planning.prices.cache.read('on-demand', 'us-east-1', ['m7g.large'])).toEqual([]);
+    const stepping = ports();
+    await decideWithMix(stepping, input);
+    expect((await stepping.prices.cache.read('on-demand', 'us-east-1', ['m7g.large'])).map((entry) => entry.quotes)).toEqual([[{ kind: 'on-demand', type: 'm7g.large', perHour: 0.0816, fetchedAtMs: NOW }]]);
+  });
 });
