@@ -3,30 +3,35 @@
  * first, minified, Node 22, every dependency included) and prints its size in bytes, raw and
  * gzipped, the packages that take the most of it, and its cold import time: a new Node process
  * importing the bundle (with the example config in its environment), median and max of 15.
+ * The mix's solver reads highs.wasm, shipped beside the bundle (lib/fleetward.ts): its size, and
+ * the cold solve, a new process importing the bundled solver, loading HiGHS and solving a mix.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { parseConfig } from '../functions/core/config-text.ts';
 import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
+import { HIGHS_WASM } from '../lib/scale-code.ts';
 
 const IMPORTS = 15;
+const COLD_SOLVES = 7;
 
-const result = await build({
-  entryPoints: ['functions/handlers/scale.ts'],
+const BUNDLING = {
   bundle: true,
   minify: true,
   platform: 'node',
   target: 'node22',
   format: 'esm',
   mainFields: ['module', 'main'],
-  write: false,
-  metafile: true,
+  write: false as const,
+  metafile: true as const,
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-});
+} satisfies BuildOptions;
+
+const result = await build({ ...BUNDLING, entryPoints: ['functions/handlers/scale.ts'] });
 
 const output = result.outputFiles[0];
 if (output === undefined) throw new Error('esbuild produced no output');
@@ -59,6 +64,31 @@ const probe = `const t = performance.now(); await import(${JSON.stringify(bundle
 const times = Array.from({ length: IMPORTS }, () =>
   Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env: environment, encoding: 'utf8' })),
 ).sort((a, b) => a - b);
-rmSync(directory, { recursive: true, force: true });
 const milliseconds = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(0)} ms`;
 console.log(`cold import of the bundle: median ${milliseconds(times[Math.floor(IMPORTS / 2)])}, max ${milliseconds(times.at(-1))} (${IMPORTS} new processes)`);
+
+// The solver as the bundle runs it: bundled, with highs.wasm beside it, in a new process each time.
+copyFileSync(HIGHS_WASM, join(directory, 'highs.wasm'));
+console.log(`highs.wasm beside the bundle: ${statSync(HIGHS_WASM).size} bytes, ${gzipSync(readFileSync(HIGHS_WASM)).byteLength} bytes gzipped`);
+const solverProbe = `
+import { loadHighsSolver } from './functions/solver/highs-solver.ts';
+import { solveMix } from './functions/control/solve-mix.ts';
+const started = performance.now();
+const solver = await loadHighsSolver();
+const loaded = performance.now();
+const offers = ['a', 'b', 'c'].flatMap((zone) => ['m7g.large', 'm6g.large', 'c7g.large', 'r7g.large'].map((type, i) => ({ type, zone: 'us-east-1' + zone, weight: 1, onDemandPerHour: 0.08 + i / 100, spotPerHour: 0.03 + i / 200 })));
+const policy = { onDemandBaseUnits: 4, maxSpotShare: 0.7, maxTypeShare: 0.5, maxTypeZoneShare: 0.25, zoneBalance: 'best-effort', useReservations: true };
+const decision = solveMix({ neededUnits: 40, offers, exclusions: [], reservations: [], policy, nowMs: 0 }, solver);
+if (!decision.feasible) throw new Error(decision.reason);
+console.log(JSON.stringify({ load: loaded - started, solve: performance.now() - loaded }));
+`;
+const solverBundle = await build({ ...BUNDLING, stdin: { contents: solverProbe, resolveDir: process.cwd(), loader: 'ts' } });
+const solverFile = join(directory, 'solver.mjs');
+writeFileSync(solverFile, solverBundle.outputFiles[0]?.contents ?? '');
+const solves = Array.from({ length: COLD_SOLVES }, () => JSON.parse(execFileSync(process.execPath, [solverFile], { encoding: 'utf8' })) as { load: number; solve: number });
+rmSync(directory, { recursive: true, force: true });
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log(
+  `cold mix solve (40 units, 4 types x 3 zones, on-demand and Spot): loading HiGHS median ${milliseconds(median(solves.map((s) => s.load)))}, ` +
+    `first solve median ${milliseconds(median(solves.map((s) => s.solve)))} (${COLD_SOLVES} new processes)`,
+);

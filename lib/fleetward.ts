@@ -430,6 +430,7 @@ export class Fleetward extends Construct {
     const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
     const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
     const allow = (statement: iam.PolicyStatementProps) => this.allowStep(role, statement);
+    const launchesSpot = config.fleets.some((fleet) => (fleet.mix?.maxSpotShare ?? 0) > 0);
 
     role.addToPolicy(
       new iam.PolicyStatement({ sid: 'LogsToOwnGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
@@ -443,7 +444,8 @@ export class Fleetward extends Construct {
     allow({
       sid: 'LaunchUsingExisting',
       actions: ['ec2:RunInstances'],
-      resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource))],
+      // A mix's Spot launch also creates a one-time Spot request, which RunInstances does not tag.
+      resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource)), ...(launchesSpot ? [ec2Arn('spot-instances-request')] : [])],
     });
     allow({
       sid: 'TagOnlyWhenCreating',
@@ -638,6 +640,8 @@ function observeActions(config: FleetwardConfig): string[] {
     ...(hasTargetGroups ? ['elasticloadbalancing:DescribeTargetHealth', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways'] : []),
     // The image gate reads the account's Allowed AMIs setting and EBS encryption by default.
     ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
+    // The exact mix reads on-demand prices (Price List API) and Spot price history.
+    ...(config.fleets.some((fleet) => fleet.mix !== undefined) ? ['pricing:GetProducts', 'ec2:DescribeSpotPriceHistory'] : []),
     // A roll reads its alarm's state.
     ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
   ];

@@ -1,7 +1,8 @@
 /**
  * Where the scale function's code comes from: the bundle prebuilt into the package (`npm run
  * build` writes it to dist/lambda/scale), or, from the TypeScript sources, NodejsFunction
- * bundling them at synthesis. Both use the same esbuild options.
+ * bundling them at synthesis. Both use the same esbuild options, and both ship highs.wasm beside
+ * the bundle.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,9 @@ const PREBUILT = fileURLToPath(new URL(`../${SCALE_BUNDLE_DIRECTORY}/`, import.m
 const SOURCE_ENTRY = fileURLToPath(new URL(`../${SCALE_ENTRY_SOURCE}`, import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 
+/** HiGHS's WebAssembly, relative to the project root: the mix's solver reads it beside the bundle (new URL('highs.wasm', import.meta.url)). */
+export const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
+
 /** Settings of the scale function other than its code. */
 export type ScaleFunctionSettings = Omit<lambda.FunctionProps, 'code' | 'handler'>;
 
@@ -51,6 +55,13 @@ export function newScaleFunction(scope: Construct, id: string, settings: ScaleFu
     entry: SOURCE_ENTRY,
     handler: 'handler',
     depsLockFilePath: LOCK_FILE,
-    bundling: SCALE_BUNDLING,
+    bundling: {
+      ...SCALE_BUNDLING,
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/${HIGHS_WASM}" "${outputDir}/highs.wasm"`],
+      },
+    },
   });
 }

@@ -5,11 +5,11 @@
  * dist/lambda/scale, which the construct deploys when it runs from the package.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { SCALE_BUNDLE_DIRECTORY, SCALE_BUNDLE_FILE, SCALE_BUNDLING, SCALE_ENTRY_SOURCE } from '../lib/scale-code.ts';
+import { HIGHS_WASM, SCALE_BUNDLE_DIRECTORY, SCALE_BUNDLE_FILE, SCALE_BUNDLING, SCALE_ENTRY_SOURCE } from '../lib/scale-code.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -47,4 +47,5 @@ await build({
   external: SCALE_BUNDLING.externalModules,
   logLevel: 'warning',
 });
+copyFileSync(join(root, HIGHS_WASM), join(dist, SCALE_BUNDLE_DIRECTORY, 'highs.wasm'));
 console.log(`built ${dist}`);

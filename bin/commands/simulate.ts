@@ -14,6 +14,9 @@ import { progressBar, type ProgressStream } from '../../sim/progress.ts';
 import { comparisonJson, formatComparison, formatDecisions, renderReport } from '../../sim/report.ts';
 import { simulationRefusal } from '../../sim/policies/fleetward.ts';
 import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
+import { type PricedComparison, formatCost, priceComparison, priceTableSchema } from '../../sim/cost.ts';
+import { SHIPPED_PRICES, type PriceTable } from '../../functions/core/mix/price-table.ts';
+import type { Comparison } from '../../sim/compare.ts';
 import { parseTrace } from '../../sim/trace.ts';
 import { type CliIo, CliError, fleetNamed, loadConfig } from './session.ts';
 
@@ -31,6 +34,8 @@ interface SimulateOptions {
   readonly json?: boolean;
   readonly config?: string;
   readonly fleet?: string;
+  readonly prices?: string;
+  readonly instanceType?: string;
 }
 
 /** Where the progress bar goes; the process's stderr unless a test hands in another. */
@@ -87,9 +92,32 @@ async function userFleet(options: SimulateOptions): Promise<FleetConfig | undefi
   return fleet;
 }
 
+/** The price table of --prices (JSON, like functions/core/mix/prices.json), or the shipped one. */
+async function priceTable(file: string | undefined): Promise<PriceTable> {
+  if (file === undefined) return SHIPPED_PRICES;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the price table ${file}: ${(error as Error).message}`);
+  }
+  const parsed = priceTableSchema.safeParse(raw);
+  if (!parsed.success) throw new CliError(`the price table ${file} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The comparison priced at --instance-type (default: the fleet's first type, else m7g.large). */
+function priced(comparison: Comparison, table: PriceTable, options: SimulateOptions, fleet: FleetConfig | undefined): PricedComparison {
+  const type = options.instanceType ?? fleet?.instanceTypes[0]?.type ?? 'm7g.large';
+  const result = priceComparison(comparison, table, type);
+  if (result === undefined) throw new CliError(`the price table (${table.source}, ${table.date}) has no on-demand price for ${type}: choose another --instance-type or --prices`);
+  return result;
+}
+
 async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, targetGiven: boolean): Promise<void> {
   const policies = policiesFrom(options.policy);
   const fleet = await userFleet(options);
+  const table = await priceTable(options.prices);
   // A fleet's own target is the one to compare at, unless --target says otherwise.
   const targetPercent = fleet !== undefined && !targetGiven ? fleet.scaling.target : options.target;
   let text: string;
@@ -118,7 +146,8 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
   const html = join(options.out, `${name}.html`);
   const json = join(options.out, `${name}.json`);
   const settings = fleet === undefined ? undefined : { fleet: fleet.name, config: options.config };
-  const document = { ...comparisonJson(comparison), ...(settings === undefined ? {} : { fleetwardSettings: settings }) };
+  const cost = priced(comparison, table, options, fleet);
+  const document = { ...comparisonJson(comparison), cost, ...(settings === undefined ? {} : { fleetwardSettings: settings }) };
   await writeFile(html, renderReport(comparison, (run.now?.() ?? new Date()).toISOString()));
   await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
   const log = formatDecisions(comparison);
@@ -130,7 +159,7 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
   }
   const from = settings === undefined ? '' : `fleetward runs with the settings of fleet ${settings.fleet} in ${settings.config}\n`;
   const why = decisions === undefined ? '' : `decisions: ${decisions}\n`;
-  io.stdout(`${from}${formatComparison(comparison)}\nreport: ${html}\njson: ${json}\n${why}`);
+  io.stdout(`${from}${formatComparison(comparison)}\n${formatCost(cost)}\nreport: ${html}\njson: ${json}\n${why}`);
 }
 
 export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOptions = {}): void {
@@ -151,5 +180,7 @@ export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOp
     .option('--json', 'print the JSON document instead of the table')
     .option('--config <file>', "run fleetward with a fleet's capacity and scaling settings from this config (its target too, unless --target is given)")
     .option('--fleet <name>', 'the fleet of --config to run (needed when it has more than one)')
+    .option('--prices <file>', 'a price table (JSON like functions/core/mix/prices.json) to price instance-hours with (default: the shipped one)')
+    .option('--instance-type <type>', "the type instance-hours are priced as (default: the fleet's first type, else m7g.large)")
     .action(async (options: SimulateOptions, command: Command) => simulate(options, io, run, command.getOptionValueSource('target') === 'cli'));
 }

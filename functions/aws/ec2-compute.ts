@@ -91,6 +91,7 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
     protected: tagValue(instance.Tags, PROTECTED_TAG) === 'true',
     identity: identityOf(instance, resources),
     ...(instance.ImageId === undefined ? {} : { imageId: instance.ImageId }),
+    ...(instance.InstanceLifecycle === 'spot' ? { market: 'spot' as const } : {}),
     ...(commandId === undefined ? {} : { commandId }),
     ...(owner === undefined ? {} : { owner }),
     ...(tagValue(instance.Tags, MAINTENANCE_TAG) === undefined ? {} : { maintenance: true }),
@@ -98,6 +99,9 @@ function toObserved(instance: Instance, health: InstanceHealth, resources: Fleet
     ...(fleetTag === undefined ? {} : { fleetTag }),
   };
 }
+
+/** Spot as the mix launches it: one-time, terminated on interruption (fleetward replaces it). */
+const SPOT_MARKET = { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } as const;
 
 /** EC2 takes at most this many values in one filter (FilterLimitExceeded beyond). */
 export const MAX_FILTER_VALUES = 200;
@@ -206,6 +210,8 @@ export class Ec2Compute implements ComputePort {
           // A roll's image in place of the template's (docs/images.md#rolls); the gate checked it.
           ...(command.imageId === undefined ? {} : { ImageId: command.imageId }),
           InstanceType: instanceType as never,
+          // A mix's Spot cell: the template's settings with a one-time Spot request (interruptions are replaced as failovers).
+          ...(command.market === 'spot' ? { InstanceMarketOptions: SPOT_MARKET } : {}),
           SubnetId: command.subnetId,
           // All or nothing: a short type falls back to the next one for the whole command.
           MinCount: count,

@@ -62,6 +62,9 @@ export const statusItem = {
     budgetWindows: z.array(z.object({ budget: z.number(), windowStartMs: z.number(), used: z.number() })).optional(),
     idleSinceMs: z.number().optional(),
     scheduledDesiredAtMs: z.number().optional(),
+    mixExclusions: z
+      .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number() }))
+      .optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };

@@ -4,10 +4,12 @@
  * Shared by the control step and the failover executor.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { Command, ObservedInstance } from '../core/model.ts';
+import type { CapacityExclusion, Command, ObservedInstance } from '../core/model.ts';
 import { errorKind, isLostRace } from '../ports/errors.ts';
 import type { Clock, ComputePort, EventPublisher, ImagePorts, LaunchCommand, LoadBalancerPort, MetricsPort, Notifier, StateStores } from '../ports/index.ts';
 import { gateLaunch } from './images/gate.ts';
+import { excludeAfterCapacityError } from './mix-exclusion.ts';
+import type { MixPorts } from './step-mix.ts';
 
 export interface StepLogger {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -28,6 +30,8 @@ export interface StepDependencies extends StateStores {
   readonly log: StepLogger;
   /** This deployment's owner identity: the fleetward:owner tag of the instances it launches and manages. */
   readonly owner: string;
+  /** Prices and solver for fleets with an exact mix; without them such fleets launch their first listed type. */
+  readonly mix?: MixPorts;
   /** Identifies this run in leases and logs. */
   readonly runId: string;
 }
@@ -43,6 +47,8 @@ export interface Acting {
   readonly terminated: string[];
   launchError?: string;
   launchSucceeded: boolean;
+  /** Mix cells EC2 had no capacity for this step: the next solve leaves them out (../core/mix/exclusions.ts). */
+  readonly capacityExclusions?: CapacityExclusion[];
 }
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -106,6 +112,8 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
     return { instanceIds: result.instanceIds, outcome: result.detail };
   } catch (error) {
     if (isLostRace(error)) throw error;
+    const excluded = excludeAfterCapacityError(acting, command, error);
+    if (excluded !== undefined) return { instanceIds: [], outcome: `failed: ${errorMessage(error)}; ${excluded}` };
     acting.launchError = errorMessage(error);
     deps.log.error('launch failed', { fleet: fleet.name, commandId: command.id, error: acting.launchError, kind: errorKind(error) });
     return { instanceIds: [], outcome: `failed: ${acting.launchError}` };

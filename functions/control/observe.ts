@@ -5,10 +5,10 @@
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
-import { decideStep } from '../core/step/index.ts';
 import { readImageView } from './images/roll-view.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { readRightsizingView } from './rightsizing-view.ts';
+import { decideWithMix } from './step-mix.ts';
 import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
@@ -73,6 +73,7 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
     maintenance: instance.maintenance,
     doNotDisrupt: instance.doNotDisrupt,
     imageId: instance.imageId,
+    market: instance.market,
     targetHealth,
     identity: instance.identity,
   };
@@ -89,8 +90,8 @@ async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): P
 }
 
 /**
- * Observes the fleet and decides, acting on nothing; writes only a backfilled load history, and
- * only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
+ * Observes the fleet and decides, acting on nothing; writes only a backfilled load history and the
+ * mix's fetched prices, and only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
  */
 export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
   const [{ status, loggedStep }, records, requests, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
@@ -110,7 +111,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     why: `reading it failed: ${errorMessage(error)}`,
   }));
   const rightsizing = await readRightsizingView(deps, fleet, observed, nowMs);
-  const decided = decideStep({
+  const input = {
     fleet,
     owner: deps.owner,
     status,
@@ -125,7 +126,9 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     ...(images === undefined ? {} : { images }),
     ...(rightsizing === undefined ? {} : { rightsizing }),
     ...(loggedStep === undefined ? {} : { loggedStep }),
-  });
+  };
+  // A plan (storeBackfill false) writes nothing: the prices it fetches are not cached either.
+  const decided = await decideWithMix(deps.mix, input, storeBackfill);
   const decision = note === undefined ? decided : { ...decided, notes: [note, ...decided.notes] };
   return { fleet, status, records, requests, observed, membership, metric, nowMs, decision };
 }

@@ -4,7 +4,8 @@
  * when launches are failing or the fleet has instances that are not this deployment's.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { FleetStatus, LaunchFailures, MetricReading } from '../core/model.ts';
+import { mergeExclusions } from '../core/mix/exclusions.ts';
+import type { CapacityExclusion, FleetStatus, LaunchFailures, MetricReading } from '../core/model.ts';
 import type { StepDecision } from '../core/step/index.ts';
 import { UNOWNED_REMEMBERED } from '../core/step/ownership.ts';
 import { errorKind } from '../ports/errors.ts';
@@ -27,6 +28,12 @@ function nextLaunchFailures(acting: Acting, previous: LaunchFailures | undefined
     return { count: (previous?.count ?? 0) + 1, lastAtMs: nowMs, lastError: acting.launchError };
   }
   return acting.launchSucceeded ? undefined : previous;
+}
+
+/** The status with this step's capacity-error exclusions added to the ones still in force. */
+function withNewExclusions(next: StepDecision['nextStatus'], added: readonly CapacityExclusion[], nowMs: number): StepDecision['nextStatus'] {
+  if (added.length === 0) return next;
+  return { ...next, mixExclusions: mergeExclusions(next.mixExclusions ?? [], added, nowMs) };
 }
 
 function decisionEntry({ trigger, decision, metric, nowMs, actions }: ActedStep): DecisionEntry {
@@ -65,7 +72,7 @@ export async function recordStep(acting: Acting, fleet: FleetConfig, acted: Acte
   const { deps } = acting;
   const { status, decision, nowMs, actions } = acted;
   const launchFailures = nextLaunchFailures(acting, status?.launchFailures, nowMs);
-  const { launchFailures: _previous, ...rest } = decision.nextStatus;
+  const { launchFailures: _previous, ...rest } = withNewExclusions(decision.nextStatus, acting.capacityExclusions ?? [], nowMs);
   await deps.records.putStatus(fleet.name, launchFailures ? { ...rest, launchFailures } : rest, status?.version);
   await savePredictiveState(deps, fleet, decision);
   await deps.records.appendDecision(fleet.name, decisionEntry(acted));

@@ -27,7 +27,7 @@ export async function planFleetStep(deps: StepDependencies, fleet: FleetConfig) 
 /** Observe, decide, act, record: the step once the lease is held. */
 async function stepUnderLease(deps: StepDependencies, configured: FleetConfig, trigger: string, signals: readonly InstanceSignal[]): Promise<StepOutcome> {
   const { fleet, status, records, requests, observed, membership, metric, nowMs, decision } = await observeAndDecide(deps, configured, signals, true);
-  const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false };
+  const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false, capacityExclusions: [] };
   const actions = await act(acting, { decision, nowMs, records, requests });
   await announceRoll(deps, fleet, status, decision);
   await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });

@@ -2,6 +2,9 @@
  * The plain data the decision core reads and returns: what was observed of a fleet, what
  * fleetward remembers of it, and the commands (each with its reason) it decides on.
  */
+import type { CapacityExclusion } from './mix/problem.ts';
+
+export type { CapacityExclusion };
 
 export type Ec2State = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
 export type InstanceHealth = 'ok' | 'impaired' | 'unknown';
@@ -56,6 +59,8 @@ export interface ObservedInstance {
   readonly maintenance?: boolean;
   /** The image it was launched from, when EC2 says. */
   readonly imageId?: string;
+  /** A Spot instance (EC2's instance lifecycle spot); absent: on-demand. */
+  readonly market?: 'spot';
   readonly targetHealth: TargetHealth;
   readonly identity: InstanceIdentity;
 }
@@ -188,6 +193,8 @@ export interface FleetStatus {
   readonly idleSinceMs?: number;
   /** The window start of the last schedule that set the desired capacity, so it is set once per window. */
   readonly scheduledDesiredAtMs?: number;
+  /** Type+zone cells the mix leaves out after a capacity error, until each expires (at most MAX_MIX_EXCLUSIONS). */
+  readonly mixExclusions?: readonly CapacityExclusion[];
   readonly version: number;
 }
 
@@ -220,6 +227,8 @@ export type Command =
       readonly instanceTypes: readonly InstanceTypeChoice[];
       /** Launch this image instead of the launch template's (a roll's image). */
       readonly imageId?: string;
+      /** Launch Spot instances (InstanceMarketOptions); absent: on-demand. */
+      readonly market?: 'spot';
       readonly reason: string;
     }
   /** Settle an operator request: apply its change to the record, or refuse it with the reason. */

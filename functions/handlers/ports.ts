@@ -9,6 +9,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -21,12 +22,16 @@ import { SnsNotifier } from '../aws/sns-notifier.ts';
 import { Ec2LaunchFacts } from '../aws/ec2-launch-facts.ts';
 import { KmsVerifier } from '../aws/kms-verifier.ts';
 import { SsmImageParameters } from '../aws/ssm-image-parameters.ts';
+import { AwsPriceFeed } from '../aws/pricing-feed.ts';
 import { DynamoAlertLog } from '../aws/state/alert-log.ts';
+import { DynamoPriceCache } from '../aws/state/price-cache-store.ts';
 import { dynamoState } from '../aws/state/dynamo-state.ts';
 import { TableClient } from '../aws/state/table-client.ts';
 import type { StepDependencies } from '../control/run-step.ts';
+import type { MixPorts } from '../control/step-mix.ts';
 import type { FleetwardConfig } from '../core/config.ts';
 import type { Clock, Notifier, OrphanLedger } from '../ports/index.ts';
+import type { LinearSolver } from '../ports/solver.ts';
 
 export interface AwsClients {
   readonly ec2: EC2Client;
@@ -39,6 +44,8 @@ export interface AwsClients {
   readonly kms?: KMSClient;
   /** For images from SSM parameters (a roll's source, resolve:ssm: in a template); one from the environment when absent. */
   readonly ssm?: SSMClient;
+  /** The Price List API, for fleets with a mix; without it they price from the cache and the shipped table. */
+  readonly pricing?: PricingClient;
 }
 
 /** Clients configured from the environment: region, credentials, AWS_ENDPOINT_URL. */
@@ -52,6 +59,8 @@ export function createAwsClients(): Required<AwsClients> {
     sns: new SNSClient({}),
     kms: new KMSClient({}),
     ssm: new SSMClient({}),
+    // The Price List API answers in us-east-1 (and two other regions), whatever the fleets' region.
+    pricing: new PricingClient({ region: 'us-east-1' }),
   };
 }
 
@@ -70,6 +79,22 @@ export interface PortOptions {
   readonly notifier?: Notifier;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The fleets' region, for their prices. Default: AWS_REGION, else us-east-1. */
+  readonly region?: string;
+}
+
+/** HiGHS, loaded (its highs.wasm read) on the first step of a fleet with a mix, then kept. */
+function lazySolver(): () => Promise<LinearSolver> {
+  let loading: Promise<LinearSolver> | undefined;
+  return () => (loading ??= import('../solver/highs-solver.ts').then((solver) => solver.loadHighsSolver()));
+}
+
+/** Prices and the solver for fleets with an exact mix. */
+function mixPorts(options: PortOptions, table: TableClient): MixPorts {
+  const { clients } = options;
+  const unpriced = { onDemand: () => Promise.reject(new Error('no Price List client')), spot: () => Promise.reject(new Error('no Price List client')) };
+  const feed = clients.pricing === undefined ? unpriced : new AwsPriceFeed(clients.pricing, clients.ec2);
+  return { prices: { feed, cache: new DynamoPriceCache(table) }, region: options.region ?? process.env.AWS_REGION ?? 'us-east-1', solver: lazySolver() };
 }
 
 /** Every dependency of a control step but the run id, which is per invocation, and the orphan ledger. */
@@ -77,6 +102,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
   const { clients, config } = options;
   const log = options.logger ?? new Logger({ serviceName: 'fleetward' });
   const documents = DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const table = new TableClient({ client: documents, tableName: options.tableName });
   const notifier: Notifier =
     options.notifier ??
     (options.topicArn !== undefined && clients.sns !== undefined
@@ -98,6 +124,7 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
       alerts: new DynamoAlertLog(new TableClient({ client: documents, tableName: options.tableName })),
       verifier: new KmsVerifier(clients.kms ?? new KMSClient({})),
     },
+    mix: mixPorts(options, table),
     log,
     owner: options.owner ?? options.tableName,
   };

@@ -71,6 +71,8 @@ export interface InstanceSeed {
   readonly protected?: boolean;
   /** Default the memory launch template's image. */
   readonly imageId?: string;
+  /** A Spot instance; absent: on-demand. */
+  readonly market?: 'spot';
   readonly tags?: Readonly<Record<string, string>>;
   /** How many of each identity resource to attach, carrying the fleet's tag: interfaces at device index 1 up, volumes at /dev/sdf up. */
   readonly identity?: { readonly elasticIps?: number; readonly networkInterfaces?: number; readonly volumes?: number };
@@ -233,6 +235,7 @@ export class MemoryCompute implements ComputePort {
       state: seed.state ?? 'running',
       launchTimeMs: seed.launchTimeMs ?? this.clock.now(),
       imageId: seed.imageId ?? MEMORY_IMAGE.imageId,
+      ...(seed.market === undefined ? {} : { market: seed.market }),
       tags: [
         ...(seed.fleet === undefined ? [] : [[FLEET_TAG, seed.fleet] as const]),
         ...(seed.commandId === undefined ? [] : [[COMMAND_TAG, seed.commandId] as const]),
@@ -303,9 +306,9 @@ export class MemoryCompute implements ComputePort {
     this.table.change(this.known(instanceId), (i) => (value === undefined ? i.tags.delete(key) : i.tags.set(key, value)));
   }
 
-  /** EC2 has no capacity for the type (in one zone, or anywhere): launches of it fail with `code`. */
-  removeCapacity(instanceType: string, zone?: string, code: CapacityErrorCode = 'InsufficientInstanceCapacity'): void {
-    this.shortages.set(zone === undefined ? instanceType : `${instanceType} ${zone}`, code);
+  /** EC2 has no capacity for the type (in one zone, or anywhere; with market spot, only for Spot there): launches of it fail with `code`. */
+  removeCapacity(instanceType: string, zone?: string, code: CapacityErrorCode = 'InsufficientInstanceCapacity', market?: 'spot'): void {
+    this.shortages.set(zone === undefined ? instanceType : `${instanceType} ${zone}${market === undefined ? '' : ` ${market}`}`, code);
   }
 
   restoreCapacity(instanceType: string, zone?: string): void {
@@ -374,18 +377,19 @@ export class MemoryCompute implements ComputePort {
     this.authorizeOwner('RunInstances', command.id, owner);
     const availabilityZone = this.subnetZones.get(command.subnetId);
     if (availabilityZone === undefined) throw new AwsApiError('InvalidSubnetID.NotFound', `The subnet ID '${command.subnetId}' does not exist`);
-    const shortage = this.shortages.get(instanceType) ?? this.shortages.get(`${instanceType} ${availabilityZone}`);
+    const shortage = this.shortages.get(instanceType) ?? this.shortages.get(`${instanceType} ${availabilityZone}`) ?? (command.market === 'spot' ? this.shortages.get(`${instanceType} ${availabilityZone} spot`) : undefined);
     if (shortage !== undefined) throw new AwsApiError(shortage, `There is not enough ${instanceType} capacity in ${availabilityZone}.`);
     const tags: Array<readonly [string, string]> = [[FLEET_TAG, fleet.name], [COMMAND_TAG, command.id], [OWNER_TAG, owner], ...Object.entries(fleet.tags)];
     const launchTimeMs = this.clock.now();
     return Array.from({ length: count }, () => {
       const instanceId = this.ids.next('i');
-      this.create({ instanceId, instanceType, subnetId: command.subnetId, availabilityZone, state: 'pending', launchTimeMs, imageId: command.imageId ?? MEMORY_IMAGE.imageId, tags });
+      const market = command.market === undefined ? {} : { market: command.market };
+      this.create({ instanceId, instanceType, subnetId: command.subnetId, availabilityZone, state: 'pending', launchTimeMs, imageId: command.imageId ?? MEMORY_IMAGE.imageId, ...market, tags });
       return instanceId;
     });
   }
 
-  private create(fields: Pick<Instance, 'instanceId' | 'instanceType' | 'subnetId' | 'availabilityZone' | 'state' | 'launchTimeMs' | 'imageId'> & {
+  private create(fields: Pick<Instance, 'instanceId' | 'instanceType' | 'subnetId' | 'availabilityZone' | 'state' | 'launchTimeMs' | 'imageId' | 'market'> & {
     readonly tags: Iterable<readonly [string, string]>;
   }): Instance {
     const instance: Instance = {

@@ -19,6 +19,8 @@ export interface Instance {
   readonly tags: Map<string, string>;
   /** The image it runs (RunInstances' ImageId, else the memory launch template's). */
   readonly imageId?: string;
+  /** Launched as Spot (InstanceMarketOptions). */
+  readonly market?: 'spot';
   state: Ec2State;
   /** Failed status checks (a test's doing). */
   impaired: boolean;
@@ -145,6 +147,7 @@ export class InstanceTable {
       protected: instance.tags.get(PROTECTED_TAG) === 'true',
       identity: this.identity(instance.instanceId, fleetTag),
       ...(instance.imageId === undefined ? {} : { imageId: instance.imageId }),
+      ...(instance.market === undefined ? {} : { market: instance.market }),
       ...(commandId === undefined ? {} : { commandId }),
       ...(owner === undefined ? {} : { owner }),
       ...(instance.tags.has(MAINTENANCE_TAG) ? { maintenance: true } : {}),

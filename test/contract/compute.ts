@@ -1,4 +1,4 @@
-// The ComputePort contract that the EC2 adapter (on the emulator) and the in-memory compute must both keep: launch, describe, terminate, tags (owner, maintenance), Elastic IPs, quarantine.
+// The ComputePort contract that the EC2 adapter (on the emulator) and the in-memory compute must both keep: launch (on-demand and Spot), describe, terminate, tags (owner, maintenance), Elastic IPs, quarantine.
 // Only what moto models faithfully: instances run at once there, so no boot delays.
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
@@ -51,6 +51,15 @@ export function computeContract(name: string, subject: () => Promise<ComputeSubj
         });
       }
       expect(await s.compute.describeFleetInstances(`${s.fleet.name}-other`)).toEqual([]);
+    });
+
+    it('launches Spot when the command says so, and describes Spot instances as Spot and the others without a market', async () => {
+      const s = await subject();
+      const spot = await s.compute.launch({ fleet: s.fleet, command: { ...launch(s, 1), id: `${s.fleet.name}/1/launch/spot`, market: 'spot' }, owner: CONTRACT_OWNER });
+      const onDemand = await s.compute.launch({ fleet: s.fleet, command: launch(s, 1), owner: CONTRACT_OWNER });
+      const described = await s.compute.describeFleetInstances(s.fleet.name);
+      const marketOf = (id: string | undefined) => described.find((i) => i.instanceId === id)?.market;
+      expect([marketOf(spot.instanceIds[0]), marketOf(onDemand.instanceIds[0])]).toEqual(['spot', undefined]);
     });
 
     it('skips a type whose weight exceeds the units, saying so', async () => {

@@ -48,9 +48,9 @@ describe('disruptionBudgets', () => {
 });
 
 describe('the disruption methods', () => {
-  it('run evacuation, consolidation, scale-in, the roll, expiry, rightsizing, then zone rebalance, and the config accepts exactly their reasons', () => {
-    expect(DISRUPTION_METHODS.map((method) => method.reason)).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'zone-rebalance']);
-    expect(DISRUPTION_REASONS).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'zone-rebalance']);
+  it('run evacuation, consolidation, scale-in, the roll, expiry, rightsizing, the mix drift, then zone rebalance, and the config accepts exactly their reasons', () => {
+    expect(DISRUPTION_METHODS.map((method) => method.reason)).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'mix', 'zone-rebalance']);
+    expect(DISRUPTION_REASONS).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'mix', 'zone-rebalance']);
     const raw = (reasons: string[]) => ({
       fleets: [
         {
@@ -65,7 +65,7 @@ describe('the disruption methods', () => {
       ],
     });
     expect(validateConfig(raw(['scale-in'])).fleets[0]?.disruption).toEqual({ budgets: [{ max: '10%', reasons: ['scale-in'] }] });
-    expect(() => validateConfig(raw(['defragment']))).toThrow('fleets[0].disruption.budgets[0].reasons[0]: must be one of evacuation, consolidation, scale-in, roll, expiry, rightsizing, zone-rebalance');
+    expect(() => validateConfig(raw(['defragment']))).toThrow('fleets[0].disruption.budgets[0].reasons[0]: must be one of evacuation, consolidation, scale-in, roll, expiry, rightsizing, mix, zone-rebalance');
   });
 });
 

@@ -7,6 +7,7 @@ import type { FleetConfig } from '../config.ts';
 import type { ForecastModel } from '../forecast/index.ts';
 import type { ImageView } from '../images/roll.ts';
 import type { LoadPoint, PredictiveState } from '../load-history.ts';
+import type { MixView } from '../mix/view.ts';
 import type { Command, FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from '../model.ts';
 import type { SubnetPlacement } from '../placement.ts';
 import type { ScalingDirection } from '../scaling.ts';
@@ -35,6 +36,8 @@ export interface StepInput {
   readonly loggedStep?: number;
   /** What the shell read for rightsizing a singleton fleet, inside its maintenance window. */
   readonly rightsizing?: RightsizingView;
+  /** The fleet's exact mix, solved by the shell this step, for fleets with a mix section. */
+  readonly mix?: MixView;
 }
 
 export interface CapacitySnapshot {
@@ -90,6 +93,8 @@ export interface StepContext {
   readonly observedById: ReadonlyMap<string, ObservedInstance>;
   /** What the signals say of each instance, by id (most instances have none). */
   readonly signalsById: ReadonlyMap<string, readonly InstanceSignal[]>;
+  /** The fleet's exact mix this step, when it has one (see StepInput.mix). */
+  readonly mix?: MixView;
 }
 
 function bySubject(signals: readonly InstanceSignal[]): Map<string, InstanceSignal[]> {
@@ -123,6 +128,7 @@ export function stepContext(input: StepInput): StepContext {
     ownership,
     observedById: byInstanceId(ownership.managed),
     signalsById: bySubject(input.signals ?? []),
+    ...(input.mix === undefined ? {} : { mix: input.mix }),
   };
 }
 

@@ -45,6 +45,9 @@ function forecastOutputs(input: StepInput, plan: CapacityPlan): Pick<StepDecisio
   return { ...(plan.loadPoint === undefined ? {} : { loadPoint: plan.loadPoint }), ...fitted };
 }
 
+/** The mix this step was solved to, and what its prices said, for the decision log. */
+const mixNotes = ({ mix }: StepContext): string[] => (mix === undefined ? [] : [...mix.notes, mix.decision.reason]);
+
 export function decideStep(input: StepInput): StepDecision {
   const context = stepContext(input);
   const { fleet } = context;
@@ -69,8 +72,12 @@ export function decideStep(input: StepInput): StepDecision {
   const roll = planRoll(context, input.images, healthy, draining);
   const maintenanceWindow = insideMaintenanceWindow(fleet, context.nowMs);
   const zones = launchZones(context, health.degraded, evacuating);
-  const rightsizing = input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing };
-  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, zones, budgets, disrupting: draining.length, maintenanceWindow, ...(roll.plan === undefined ? {} : { roll: roll.plan }), ...rightsizing });
+  const optional = {
+    ...(roll.plan === undefined ? {} : { roll: roll.plan }),
+    ...(input.rightsizing === undefined ? {} : { rightsizing: input.rightsizing }),
+    ...(context.mix === undefined ? {} : { mix: context.mix }),
+  };
+  const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, zones, budgets, disrupting: draining.length, degraded: health.degraded, maintenanceWindow, ...optional });
   const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
@@ -82,7 +89,7 @@ export function decideStep(input: StepInput): StepDecision {
     ...(decision.recommendation === undefined ? {} : { recommendation: decision.recommendation }),
     capacity: capacity.snapshot,
     commands: withRollImage([...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances], roll.state, input.images),
-    notes: [...unowned.notes, ...health.notes, ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
+    notes: [...unowned.notes, ...health.notes, ...mixNotes(context), ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
     nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs, scheduledDesiredAtMs: capacity.scheduledDesiredAtMs }, decision),
     ...forecastOutputs(input, capacity),

@@ -2,7 +2,14 @@
 import type { BudgetWindowCount, RollState } from '../model.ts';
 import { type CapacityDecision, scalingStatusAfter } from '../scaling.ts';
 import type { Evacuation, NextStatus, StepContext } from './context.ts';
+import { mergeExclusions } from '../mix/exclusions.ts';
 import { UNOWNED_REMEMBERED } from './ownership.ts';
+
+/** The capacity-error exclusions not expired yet. */
+function mixExclusionsAfter(status: StepContext['status'], nowMs: number): Pick<NextStatus, 'mixExclusions'> {
+  const live = mergeExclusions(status?.mixExclusions ?? [], [], nowMs);
+  return live.length === 0 ? {} : { mixExclusions: live };
+}
 
 export function nextStatus(
   context: StepContext,
@@ -27,5 +34,6 @@ export function nextStatus(
     ...(budgetWindows.length === 0 ? {} : { budgetWindows }),
     ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
     ...(scheduledDesiredAtMs === undefined ? {} : { scheduledDesiredAtMs }),
+    ...mixExclusionsAfter(status, nowMs),
   };
 }

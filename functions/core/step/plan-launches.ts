@@ -1,13 +1,16 @@
 /**
  * Phase six: launch what the fleet is missing. The gap is desired capacity less what stays in
- * service and what failovers are replacing; it is closed in whole instances of the first type,
- * within capacity.max, spread over the zones that are neither degraded nor evacuated, unless
- * launching is backing off after failures.
+ * service and what failovers are replacing, within capacity.max, into the subnets whose zones are
+ * neither degraded nor evacuated, unless launching is backing off after failures. With a mix, the
+ * gap goes to the cells where the fleet is short of it (./mix-launches.ts); without one, or for
+ * what the mix's cells cannot take, it is closed in whole instances of the first type, spread to
+ * balance zones.
  */
 import { stepCommandId } from '../command-ids.ts';
 import type { Command, LaunchFailures } from '../model.ts';
-import { type Member, spreadLaunches, sumUnits } from '../placement.ts';
+import { type Member, type SubnetPlacement, spreadLaunches, sumUnits } from '../placement.ts';
 import { type Evacuation, type StepContext, isEvacuated } from './context.ts';
+import { mixLaunches } from './mix-launches.ts';
 
 export interface LaunchInput {
   readonly desired: number;
@@ -23,6 +26,17 @@ export interface LaunchPlan {
   readonly notes: readonly string[];
 }
 
+/** What is missing and where it may go. */
+export interface LaunchGap {
+  readonly currentUnits: number;
+  readonly deficit: number;
+  /** Units capacity.max still allows. */
+  readonly headroom: number;
+  readonly launchSubnets: readonly SubnetPlacement[];
+  /** " (+N being replaced)" when failovers are replacing units, for the reasons. */
+  readonly replacing: string;
+}
+
 /** Seconds to wait after the n-th consecutive launch failure: 60, 120, 240 … at most 900. */
 export function launchBackoffSeconds(failures: number): number {
   return Math.min(900, 60 * 2 ** Math.max(0, failures - 1));
@@ -35,26 +49,19 @@ function backingOff(failures: LaunchFailures | undefined, nowMs: number): string
   return `launching is backing off for ${Math.ceil((retryAtMs - nowMs) / 1000)} s after ${failures.count} failed launch(es): ${failures.lastError}`;
 }
 
-export function planLaunches(context: StepContext, input: LaunchInput): LaunchPlan {
-  const { fleet, nowMs } = context;
-  const currentUnits = sumUnits(input.staying);
-  const deficit = input.desired - currentUnits - input.unitsInFlight;
+/** The gap in whole instances of the first listed type, spread to balance zones. */
+function firstTypeLaunches(context: StepContext, input: LaunchInput, gap: LaunchGap): LaunchPlan {
+  const { fleet } = context;
   const first = fleet.instanceTypes[0];
-  if (deficit <= 0 || first === undefined) return { commands: [], notes: [] };
-  const backoff = backingOff(context.status?.launchFailures, nowMs);
-  if (backoff !== undefined) return { commands: [], notes: [backoff] };
+  if (first === undefined || gap.deficit <= 0) return { commands: [], notes: [] };
   const notes: string[] = [];
-  const headroom = fleet.capacity.max - currentUnits - input.unitsInFlight;
-  const instances = Math.max(0, Math.min(Math.ceil(deficit / first.weight), Math.floor(headroom / first.weight)));
+  const instances = Math.max(0, Math.min(Math.ceil(gap.deficit / first.weight), Math.floor(gap.headroom / first.weight)));
   if (instances === 0) notes.push(`a ${first.type} (weight ${first.weight}) would take the fleet past capacity.max ${fleet.capacity.max}`);
   const launchUnits = instances * first.weight;
-  if (instances > 0 && launchUnits < deficit) {
-    notes.push(`launching ${launchUnits} of the ${deficit} missing units: another ${first.type} (weight ${first.weight}) would pass capacity.max ${fleet.capacity.max}`);
+  if (instances > 0 && launchUnits < gap.deficit) {
+    notes.push(`launching ${launchUnits} of the ${gap.deficit} missing units: another ${first.type} (weight ${first.weight}) would pass capacity.max ${fleet.capacity.max}`);
   }
-  const healthySubnets = context.subnets.filter((subnet) => !input.degraded.has(subnet.availabilityZone) && !isEvacuated(input.evacuating, subnet));
-  const launchSubnets = healthySubnets.length > 0 ? healthySubnets : context.subnets;
-  const replacing = input.unitsInFlight > 0 ? ` (+${input.unitsInFlight} being replaced)` : '';
-  const commands = spreadLaunches(instances, launchSubnets, input.staying).map(
+  const commands = spreadLaunches(instances, gap.launchSubnets, input.staying).map(
     (share): Command => ({
       kind: 'launch',
       id: stepCommandId(fleet.name, context.step, 'launch', share.subnet.subnetId),
@@ -62,8 +69,29 @@ export function planLaunches(context: StepContext, input: LaunchInput): LaunchPl
       availabilityZone: share.subnet.availabilityZone,
       capacityUnits: share.instances * first.weight,
       instanceTypes: fleet.instanceTypes,
-      reason: `capacity ${currentUnits}${replacing} is below desired ${input.desired}: ${share.instances} instance(s) in ${share.subnet.availabilityZone} to balance zones`,
+      reason: `capacity ${gap.currentUnits}${gap.replacing} is below desired ${input.desired}: ${share.instances} instance(s) in ${share.subnet.availabilityZone} to balance zones`,
     }),
   );
   return { commands, notes };
+}
+
+export function planLaunches(context: StepContext, input: LaunchInput): LaunchPlan {
+  const { fleet, nowMs } = context;
+  const currentUnits = sumUnits(input.staying);
+  const deficit = input.desired - currentUnits - input.unitsInFlight;
+  if (deficit <= 0 || fleet.instanceTypes.length === 0) return { commands: [], notes: [] };
+  const backoff = backingOff(context.status?.launchFailures, nowMs);
+  if (backoff !== undefined) return { commands: [], notes: [backoff] };
+  const healthySubnets = context.subnets.filter((subnet) => !input.degraded.has(subnet.availabilityZone) && !isEvacuated(input.evacuating, subnet));
+  const gap: LaunchGap = {
+    currentUnits,
+    deficit,
+    headroom: fleet.capacity.max - currentUnits - input.unitsInFlight,
+    launchSubnets: healthySubnets.length > 0 ? healthySubnets : context.subnets,
+    replacing: input.unitsInFlight > 0 ? ` (+${input.unitsInFlight} being replaced)` : '',
+  };
+  if (fleet.mix === undefined || context.mix === undefined) return firstTypeLaunches(context, input, gap);
+  const planned = mixLaunches(context, input, gap, context.mix);
+  const rest = firstTypeLaunches(context, input, { ...gap, deficit: gap.deficit - planned.units, headroom: gap.headroom - planned.units });
+  return { commands: [...planned.commands, ...rest.commands], notes: [...planned.notes, ...rest.notes] };
 }

@@ -36,6 +36,7 @@ function memberOf(context: StepContext, instance: ObservedInstance, record: Inst
     maintenance: instance.maintenance,
     doNotDisrupt: instance.doNotDisrupt,
     imageId: instance.imageId,
+    market: instance.market,
     targetHealth: instance.targetHealth,
     identity: instance.identity,
     units: unitsOf(instance.instanceType, context.fleet.instanceTypes),

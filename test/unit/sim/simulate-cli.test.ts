@@ -35,6 +35,8 @@ describe('fleetward simulate', () => {
       ['static', '-', '150', expect.any(String)],
       ['oracle', '-', expect.any(String), '1.000'],
     ]);
+    expect(result.stdout).toContain('cost at $0.0816/h for m7g.large on-demand (prices: ');
+    expect(result.stdout).toContain('  static           150 inst-h  $12.24\n');
     expect(result.stdout).toContain(`report: ${join(dir, 'out', 'load.html')}`);
     const json = JSON.parse(readFileSync(join(dir, 'out', 'load.json'), 'utf8')) as { mode: unknown; policies: Array<{ policy: string; target: number | null }> };
     expect(json.mode).toEqual({ kind: 'target', target: 0.8 });
@@ -43,6 +45,23 @@ describe('fleetward simulate', () => {
       ['static', null],
       ['oracle', null],
     ]);
+  });
+
+  it('prices instance-hours with --prices and --instance-type, and refuses a price table it cannot use', async () => {
+    const { dir, path } = traceFile(STEADY);
+    const prices = join(dir, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ source: 'fixture', date: '2026-12-01', region: 'eu-west-1', onDemand: { 'c7g.large': 0.1 } }));
+    const args = ['--trace', path, '--policy', 'static', '--peak-instances', '20', '--out', join(dir, 'out'), '--prices', prices];
+    const result = await simulate([...args, '--instance-type', 'c7g.large']);
+    expect(result.stdout).toContain('cost at $0.1/h for c7g.large on-demand (prices: fixture, eu-west-1, 2026-12-01):\n  static  150 inst-h  $15.00\n');
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'load.json'), 'utf8')) as { cost: unknown };
+    expect(json.cost).toEqual({ instanceType: 'c7g.large', perHour: 0.1, prices: 'fixture, eu-west-1, 2026-12-01', rows: [{ policy: 'static', instanceHours: 150, usd: 15 }, { policy: 'oracle', instanceHours: expect.any(Number) as number, usd: expect.any(Number) as number }] });
+    const unpriced = await simulate(args);
+    expect(unpriced.code).not.toBe(0);
+    expect(unpriced.stderr).toContain('the price table (fixture, 2026-12-01) has no on-demand price for m7g.large: choose another --instance-type or --prices');
+    writeFileSync(prices, JSON.stringify({ source: 'fixture', region: 'eu-west-1', onDemand: {} }));
+    const invalid = await simulate(args);
+    expect(invalid.stderr).toContain(`the price table ${prices} is not valid: date: `);
   });
 
   it("writes fleetward's decision log: each change of desired capacity with its time and reason", async () => {

@@ -66,7 +66,7 @@ interface LoopState {
 }
 
 function runMethod(method: DisruptionMethod, input: DisruptionInput, gates: GateContext, state: LoopState): LoopState {
-  const proposal = method.propose({ ...input, members: withDoNotDisruptProtected(state.staying) });
+  const proposal = method.propose({ ...input, members: withDoNotDisruptProtected(state.staying), disrupting: state.disrupting });
   const gated = gateMoves(method.reason, proposal, gates);
   const limit = proposal.unbounded === true ? UNBOUNDED : allowance(input.budgets, method.reason, state.disrupting);
   const granted = gated.moves.slice(0, limit.allowed);

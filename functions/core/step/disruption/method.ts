@@ -7,6 +7,7 @@ import type { MaintenanceWindow } from '../../calendar/maintenance-window.ts';
 import type { FleetConfig } from '../../config.ts';
 import type { RollPlan } from '../../images/roll.ts';
 import type { RightsizingView } from '../../rightsizing/view.ts';
+import type { MixView } from '../../mix/view.ts';
 import type { Member } from '../../placement.ts';
 import type { Evacuation } from '../context.ts';
 import type { DrainStart } from '../drains.ts';
@@ -28,6 +29,12 @@ export interface DisruptionContext {
   readonly zones?: readonly string[];
   /** On-demand USD an hour per instance type, for estimated savings; the shipped price table when absent. */
   readonly hourlyPrices?: Readonly<Record<string, number>>;
+  /** The fleet's exact mix this step, for fleets with one. */
+  readonly mix?: MixView;
+  /** Zones failover found degraded: nothing is moved into them. */
+  readonly degraded?: ReadonlySet<string>;
+  /** Instances out of service already, this step's earlier moves included. */
+  readonly disrupting?: number;
 }
 
 /** One instance a method would take out, and what taking it out saves, when the method knows. */

@@ -7,10 +7,11 @@ import { evacuation } from './evacuation.ts';
 import { expiry } from './expiry.ts';
 import type { DisruptionMethod } from './method.ts';
 import { rightsizing } from './rightsizing.ts';
+import { mix } from './mix.ts';
 import { roll } from './roll.ts';
 import { scaleIn } from './scale-in.ts';
 import { zoneRebalance } from './zone-rebalance.ts';
 
-export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, consolidation, scaleIn, roll, expiry, rightsizing, zoneRebalance];
+export const DISRUPTION_METHODS: readonly DisruptionMethod[] = [evacuation, consolidation, scaleIn, roll, expiry, rightsizing, mix, zoneRebalance];
 
 export const DISRUPTION_REASONS: readonly string[] = DISRUPTION_METHODS.map((method) => method.reason);

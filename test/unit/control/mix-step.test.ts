@@ -1,0 +1,78 @@
+// The exact mix in the control step, over the in-memory ports: launches go to the mix's cells
+// (Spot through the command's market), a capacity error leaves its cell out of the next solves
+// instead of backing launches off, and an interrupted Spot instance is replaced into the mix.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MixPorts } from '../../../functions/control/step-mix.ts';
+import { FixedPriceFeed, MemoryPriceCache } from '../../../functions/memory/prices.ts';
+import type { LinearSolver } from '../../../functions/ports/solver.ts';
+import { loadHighsSolver } from '../../../functions/solver/highs-solver.ts';
+import { A, B } from '../memory/fixtures.ts';
+import { ControlWorld } from './world.ts';
+
+const PRICES = { onDemand: { 'm7g.large': 0.0816, 'm6g.large': 0.077 }, spot: { 'm7g.large': { 'us-east-1a': 0.025, 'us-east-1b': 0.03 }, 'm6g.large': { 'us-east-1a': 0.04, 'us-east-1b': 0.041 } } };
+
+let solver: LinearSolver;
+beforeAll(async () => {
+  solver = await loadHighsSolver();
+});
+
+const mixPorts = (): MixPorts => ({ prices: { feed: new FixedPriceFeed(PRICES), cache: new MemoryPriceCache() }, region: 'us-east-1', solver: async () => solver });
+
+function mixWorld(mix: Record<string, unknown>) {
+  const world = new ControlWorld({ fleet: { instanceTypes: [{ type: 'm7g.large' }, { type: 'm6g.large' }], mix: { prices: { source: 'aws' }, ...mix } } });
+  const ports = mixPorts();
+  return { world, step: (signals = {}) => world.step({ ...signals, ports: (deps) => ({ ...deps, mix: ports }) }) };
+}
+
+const alive = (world: ControlWorld) =>
+  world.compute
+    .describeFleetInstances('web')
+    .then((instances) => instances.filter((i) => i.state === 'pending' || i.state === 'running').map((i) => `${i.instanceType} ${i.market ?? 'on-demand'} in ${i.availabilityZone}`).sort());
+
+describe('the control step with a mix', () => {
+  it('launches Spot into the mix cells, and on a capacity error leaves the cell out and launches elsewhere next step, without backing off', async () => {
+    const { world, step } = mixWorld({ maxSpotShare: 1, maxTypeZoneShare: 0.5 });
+    world.setLoad(40);
+    world.compute.removeCapacity('m7g.large', A.availabilityZone, 'InsufficientInstanceCapacity', 'spot');
+
+    const first = await step();
+    expect(first).toMatchObject({ outcome: 'done', launchFailed: false });
+    const status = await world.state.records.getStatus('web');
+    expect(status?.mixExclusions).toEqual([{ type: 'm7g.large', zone: 'us-east-1a', market: 'spot', untilMs: world.clock.now() + 15 * 60_000 }]);
+    expect(status?.launchFailures).toBeUndefined();
+    const failed = (await world.lastDecision())?.actions.find((action) => action.outcome.startsWith('failed'));
+    expect(failed?.outcome).toBe(
+      'failed: no capacity in subnet-a for any allowed type: m7g.large (InsufficientInstanceCapacity); the mix leaves out m7g.large spot in us-east-1a for 15 min and solves again next step',
+    );
+    expect(await alive(world)).toEqual(['m7g.large spot in us-east-1b', 'm7g.large spot in us-east-1b']);
+
+    world.clock.advance(60_000);
+    await step();
+    expect(await alive(world)).toEqual(['m6g.large spot in us-east-1a', 'm6g.large spot in us-east-1a', 'm7g.large spot in us-east-1b', 'm7g.large spot in us-east-1b']);
+  });
+
+  it('replaces an interrupted Spot instance at once by failover, on-demand in its zone (the mix moves it back later)', async () => {
+    const { world, step } = mixWorld({ maxSpotShare: 1 });
+    world.setLoad(20);
+    const [interrupted] = await world.seedInService(1, { subnetId: A.subnetId, market: 'spot' });
+    await world.seedInService(1, { subnetId: B.subnetId, market: 'spot' });
+    await step({ signals: [{ instanceId: interrupted ?? '', kind: 'spot-interruption', detail: 'instance action terminate' }] });
+    expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1a', 'm7g.large spot in us-east-1b']);
+    expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual(['EC2 Spot interruption warning: instance action terminate: replace it in us-east-1a to balance zones, then terminate it']);
+  });
+
+  it('without failover, replaces an interrupted Spot instance into its mix cell once EC2 has taken it', async () => {
+    const world = new ControlWorld({ fleet: { instanceTypes: [{ type: 'm7g.large' }, { type: 'm6g.large' }], failover: { enabled: false }, mix: { prices: { source: 'aws' }, maxSpotShare: 1 } } });
+    const ports = mixPorts();
+    world.setLoad(20);
+    const [interrupted] = await world.seedInService(1, { subnetId: A.subnetId, market: 'spot' });
+    await world.seedInService(1, { subnetId: B.subnetId, market: 'spot' });
+    world.compute.fail(interrupted ?? '', 'terminated');
+    await world.step({ ports: (deps) => ({ ...deps, mix: ports }) });
+    expect(await alive(world)).toEqual(['m7g.large spot in us-east-1a', 'm7g.large spot in us-east-1b']);
+    const launch = (await world.lastDecision())?.actions.find((action) => action.kind === 'launch');
+    expect(launch?.reason).toBe(
+      'capacity 1 is below desired 2: 1 x m7g.large spot in us-east-1a, where the mix wants 1 and 0 run; mix $0.0550/h for 2 units (LP bound $0.0525/h, gap 0, proven optimal)',
+    );
+  });
+});
