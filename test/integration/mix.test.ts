@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoPriceCache } from '../../functions/aws/state/price-cache-store.ts';
 import { TableClient } from '../../functions/aws/state/table-client.ts';
+import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { mixConfigSchema } from '../../functions/core/mix/config.ts';
 import { FleetHarness } from './harness.ts';
 
@@ -32,7 +33,7 @@ describe('an on-demand fleet moving to a cheaper mix', () => {
     expect(onDemand.map((i) => i.InstanceLifecycle ?? 'on-demand')).toEqual(['on-demand', 'on-demand', 'on-demand']);
 
     await cacheFixturePrices(fleet);
-    fleet.configure({ instanceTypes: [{ type: TYPE, weight: 1 }], mix: mixConfigSchema.parse({ maxSpotShare: 1 }), disruption: { budgets: [{ max: 1, reasons: ['mix'] }] } });
+    fleet.configure({ instanceTypes: [{ type: TYPE, weight: 1 }], mix: mixConfigSchema.parse({ maxSpotShare: 1 }), optimization: optimizationConfigSchema.parse({ mode: 'act' }), disruption: { budgets: [{ max: 1 }] } });
     const inService: number[] = [];
     const draining: number[] = [];
     for (let step = 0; step < 14; step++) {

@@ -3,6 +3,7 @@
 // estimated monthly saving in its reason and as a number.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mixConfigSchema } from '../../../functions/core/mix/config.ts';
+import { optimizationConfigSchema } from '../../../functions/core/optimization-config.ts';
 import type { Command } from '../../../functions/core/model.ts';
 import { mix } from '../../../functions/core/step/disruption/mix.ts';
 import type { StepInput } from '../../../functions/core/step/index.ts';
@@ -29,7 +30,7 @@ function driftInput(changes: { budgets?: { max: number; reasons?: string[] }[]; 
   return {
     ...stepInput({ observed }),
     records: changes.records ?? observed.map((o) => record(o.instanceId, { launchedAtMs: o.launchTimeMs })),
-    fleet: { ...base, mix: mixConfigSchema.parse({ prices: { source: 'aws' }, maxSpotShare: changes.maxSpotShare ?? 1 }) },
+    fleet: { ...base, mix: mixConfigSchema.parse({ prices: { source: 'aws' }, maxSpotShare: changes.maxSpotShare ?? 1 }), optimization: optimizationConfigSchema.parse({ mode: 'act' }) },
     status: status(3),
   };
 }
@@ -43,7 +44,7 @@ describe('the mix drift method', () => {
     expect(drains(decision.commands)).toEqual([
       [
         'i-old-a',
-        'm7g.large on-demand in us-east-1a -> m7g.large spot: saves $36.94/month (the mix wants 0 m7g.large on-demand in us-east-1a and 2 m7g.large spot in us-east-1a; mix $0.0950/h for 3 units (LP bound $0.0950/h, gap 0, proven optimal)); within the disruption budget disruption.budgets[0] (1)',
+        'm7g.large on-demand in us-east-1a -> m7g.large spot: saves $36.94/month (the mix wants 0 m7g.large on-demand in us-east-1a and 2 m7g.large spot in us-east-1a; mix $0.0950/h for 3 units (LP bound $0.0950/h, gap 0, proven optimal)); estimated saving $36.94/month; within the disruption budget disruption.budgets[0] (1)',
       ],
     ]);
     expect(decision.notes).toContain('mix: 2 of 3 instances held back by the disruption budget disruption.budgets[0] (1), with 0 disrupting already');
