@@ -40,7 +40,8 @@ describe("the stack on LocalStack's CloudFormation", () => {
   afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
   it('bootstraps with cdklocal and deploys until the table, which fails offline, and rolls back', async () => {
-    const bootstrap = await cdklocal(['bootstrap']);
+    // From the synthesized assembly: without --app, bootstrap synthesizes the app again, into ./cdk.out.
+    const bootstrap = await cdklocal(['bootstrap', '--app', assembly]);
     expect(bootstrap, bootstrap.output).toMatchObject({ code: 0 });
 
     const deploy = await cdklocal(['deploy', '--app', assembly, '--require-approval', 'never', '--no-rollback']);
