@@ -40,10 +40,21 @@ export async function defaultSubnets(ec2: EC2Client, zones = 3): Promise<Network
   return { subnets };
 }
 
+/** Amazon Linux 2022 on arm64 (t4g is Graviton): moto 5.2 ships one such image, LocalStack two. */
+const IMAGE_FILTERS = [
+  { Name: 'architecture', Values: ['arm64'] },
+  { Name: 'name', Values: ['al2022-ami-*'] },
+];
+
+/**
+ * A launch template for t4g.micro with an Amazon Linux arm64 image. The filters also keep the
+ * answer small: LocalStack takes 3-10 s to list its 1,173 Amazon images, 0.7-1 s for its 291
+ * arm64 ones, and 10-30 ms for these two.
+ */
 export async function createLaunchTemplate(ec2: EC2Client, name: string): Promise<string> {
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: IMAGE_FILTERS }));
   const imageId = images.Images?.[0]?.ImageId;
-  if (imageId === undefined) throw new EmulatorError('the emulator offers no image to launch');
+  if (imageId === undefined) throw new EmulatorError('the emulator offers no Amazon Linux 2022 arm64 image to launch');
   const result = await ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: name,

@@ -5,19 +5,22 @@
 import { TestRunner, inject } from 'vitest';
 import type { EmulatorTarget } from './emulator-target.ts';
 
-export type Capability = 'load balancing' | 'forced failures' | 'moto pricing answer';
+export type Capability = 'load balancing' | 'forced failures' | 'moto pricing answer' | 'moto instance types';
 
 const LACKING: Record<EmulatorTarget, Partial<Record<Capability, string>>> = {
   'moto-launcher': {},
   external: {
     'forced failures':
       'needs the test launcher (test/emulator/moto_launcher.py) to force an impaired status or an unhealthy target; AWS_ENDPOINT_URL names another endpoint',
+    'moto instance types': "compares DescribeInstanceTypes with the shipped list, which was read from moto 5.2.5; AWS_ENDPOINT_URL may name another emulator's list",
   },
   localstack: {
     'load balancing': 'needs ELBv2 target groups; LocalStack community answers 501 for ELBv2',
     'forced failures':
       'needs the moto test launcher to force an impaired status or an unhealthy target; LocalStack reports every instance ok',
     'moto pricing answer': "asserts moto's HTTP 500 for the Price List API (no Pricing backend); LocalStack community answers it otherwise",
+    'moto instance types':
+      "compares DescribeInstanceTypes with the shipped list, which was read from moto 5.2.5 (1,395 types); LocalStack's EC2 is moto-ext 5.1, whose list has 1,187 (no c8ib, c8in, ...)",
   },
 };
 

@@ -16,6 +16,7 @@ import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
 import { requires } from './capabilities.ts';
 
 async function fleetOfThree(stopInMaintenance: boolean, withTargetGroup = true) {
+  if (withTargetGroup) requires('load balancing');
   const fleet = await FleetHarness.create({}, 2);
   if (!withTargetGroup) {
     fleet.configure({ drain: { ...DRAIN_DEFAULTS, stopInMaintenance } });
@@ -23,7 +24,6 @@ async function fleetOfThree(stopInMaintenance: boolean, withTargetGroup = true) 
     return { fleet, targetGroupArn: undefined };
   }
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
-  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );

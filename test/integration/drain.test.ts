@@ -28,9 +28,9 @@ async function lifecycleOf(fleet: FleetHarness, instanceId: string) {
 }
 
 async function withTargetGroup(overrides: Overrides = {}): Promise<{ fleet: FleetHarness; targetGroupArn: string }> {
+  requires('load balancing');
   const fleet = await FleetHarness.create(overrides, 2);
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
-  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );

@@ -61,11 +61,11 @@ interface Pet {
 
 /** A singleton fleet (min = max = 1) whose instance has an Elastic IP, a secondary ENI, a data volume and a target group. */
 async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones = 1): Promise<Pet> {
+  requires('load balancing');
   const fleet = await FleetHarness.create({}, 2);
   const subnet = fleet.subnets[0];
   if (subnet === undefined) throw new Error('no subnet');
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.subnetId] }));
-  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `pets-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );
@@ -238,6 +238,7 @@ describe('failover', () => {
   });
 
   it('keeps new capacity out of a degraded zone, and uses it again once it recovers', async () => {
+    requires('forced failures');
     const fleet = await FleetHarness.create({
       capacity: { min: 0, max: 20 },
       failover: {
@@ -253,7 +254,6 @@ describe('failover', () => {
     await fleet.step(60);
     const inA = (await fleet.instances()).filter((i) => i.Placement?.AvailabilityZone === 'us-east-1a').map((i) => i.InstanceId ?? '');
     expect(inA).toHaveLength(2);
-    requires('forced failures');
     await fleet.ec2.send(new CreateTagsCommand({ Resources: inA, Tags: [IMPAIRED] }));
 
     const degraded = await fleet.step(90);

@@ -56,9 +56,9 @@ function rebalanceEvent(instanceId: string) {
 
 /** A fleet of two behind a target group, failover without a grace period. */
 async function servedFleet(failover: Partial<FleetConfig['failover']> = {}, overrides: Overrides = {}) {
+  requires('load balancing');
   const fleet = await FleetHarness.create({}, 2);
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
-  requires('load balancing');
   const group = await fleet.elbv2.send(
     new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
   );

@@ -8,13 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateImageCommand, CreateTagsCommand, DeleteTagsCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateTagsCommand, DeleteTagsCommand, DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../bin/fleetward.ts';
 import type { RollState } from '../../functions/core/model.ts';
 import { FleetHarness } from './harness.ts';
-
-const ACCOUNT = '123456789012';
 
 interface Rolling {
   readonly fleet: FleetHarness;
@@ -34,12 +32,14 @@ async function rollingFleet(): Promise<Rolling> {
   const prefix = `roll-${randomUUID().slice(0, 8)}`;
   const created = await fleet.ec2.send(new CreateImageCommand({ InstanceId: instances[0]?.InstanceId, Name: `${prefix}-2026-12-01` }));
   const newImage = created.ImageId ?? '';
+  // The emulator's account owns the new image: moto's is 123456789012, LocalStack's 000000000000.
+  const owner = (await fleet.ec2.send(new DescribeImagesCommand({ ImageIds: [newImage] }))).Images?.[0]?.OwnerId ?? '';
   await fleet.ec2.send(new CreateTagsCommand({ Resources: [oldImage, newImage], Tags: [{ Key: 'approved', Value: 'true' }] }));
   const alarm = `${prefix}-errors`;
   await fleet.cloudwatch.send(
     new PutMetricAlarmCommand({ AlarmName: alarm, Namespace: 'Test/App', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
   );
-  const roll = { source: { namePattern: `${prefix}-*`, owners: [ACCOUNT] }, checkpoints: [10, 50, 100], bakeSeconds: 300, alarm };
+  const roll = { source: { namePattern: `${prefix}-*`, owners: [owner] }, checkpoints: [10, 50, 100], bakeSeconds: 300, alarm };
   fleet.configure({ capacity: { min: 0, max: 10 }, images: { requiredTags: { approved: 'true' }, refuseDeprecated: true, respectAllowedImages: false, roll } });
   return { fleet, oldImage, newImage, alarm };
 }
@@ -120,6 +120,9 @@ describe('a roll onto the newest approved image', () => {
     expect((await rolling.fleet.records().getStatus(rolling.fleet.fleet.name))?.roll?.phase).toBe('rolled-back');
   });
 });
+
+/** The account the warning names: metadata only, the handler reads the instance id. */
+const ACCOUNT = '123456789012';
 
 function spotWarning(instanceId: string) {
   return {

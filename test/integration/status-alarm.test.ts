@@ -82,8 +82,8 @@ describe('status check alarms', () => {
   });
 
   it('fails over on an alarm of any name, whichever of its metrics is the status check, once DescribeInstanceStatus confirms the instance impaired', async () => {
-    const { fleet, sick } = await fleetOfTwo();
     requires('forced failures');
+    const { fleet, sick } = await fleetOfTwo();
     await fleet.ec2.send(new CreateTagsCommand({ Resources: [sick], Tags: [IMPAIRED] }));
 
     const result = await fleet.invoke(await forceStatusAlarm(fleet, 'web-1-status', sick));

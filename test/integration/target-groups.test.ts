@@ -14,11 +14,11 @@ import { requires } from './capabilities.ts';
 type Overrides = Parameters<typeof FleetHarness.create>[0];
 
 async function withTargetGroups(count: number, overrides: Overrides = {}): Promise<{ fleet: FleetHarness; groups: string[] }> {
+  if (count > 0) requires('load balancing');
   const fleet = await FleetHarness.create(overrides, 2);
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [fleet.subnets[0]?.subnetId ?? ''] }));
   const groups: string[] = [];
   for (let k = 0; k < count; k++) {
-    requires('load balancing');
     const group = await fleet.elbv2.send(
       new CreateTargetGroupCommand({ Name: `web-${randomUUID().slice(0, 8)}`, Protocol: 'HTTP', Port: 80, VpcId: vpc.Subnets?.[0]?.VpcId, TargetType: 'instance' }),
     );
