@@ -98,7 +98,7 @@ describe('the packed package', () => {
     const assets = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.'));
     expect(assets).toEqual([`asset.${String(scale?.Properties.Code && (scale.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '')}`]);
     const asset = join(app, 'cdk.out', assets[0] ?? '');
-    expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(asset).sort()).toEqual(['highs.wasm', 'index.mjs', 'index.mjs.map']);
     expect(statSync(join(asset, 'index.mjs')).size).toBe(statSync(join(modules, 'fleetward/dist/lambda/scale/index.mjs')).size);
     // The deployed code loads on its own, with the environment the template gives it.
     const variables = (scale?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
