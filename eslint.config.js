@@ -14,6 +14,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['functions/**/*.ts'],
+    rules: {
+      // The named export pulls zod's every locale into the Lambda bundle (about 350 KB); the namespace import does not.
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']", message: "import * as z from 'zod' keeps zod's locales out of the Lambda bundle." }],
+    },
+  },
+  {
     files: ['functions/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

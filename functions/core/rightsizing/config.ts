@@ -3,7 +3,7 @@
  * percentile it sizes on, the share of the new type that percentile may use, and whether memory
  * (published by the CloudWatch agent) must be measured before a type with less memory is chosen.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const rightsizingSchema = z.strictObject({
   /** Days of utilisation history to size on (CloudWatch keeps 5-minute datapoints 63 days). */
