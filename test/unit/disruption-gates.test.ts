@@ -12,6 +12,7 @@ import { churnOf, doNotDisrupt, gateContext, gateMoves, minimumSavings, savingsP
 import type { Move } from '../../functions/core/step/disruption/method.ts';
 import { fleetMonthlyCost, monthlyUsd } from '../../functions/core/step/disruption/savings.ts';
 import { LONG_AGO, SUBNET_A, SUBNET_B, cpu, fleet, instance, record, status, stepInput } from './step-fixtures.ts';
+import { rawConfigWith } from './fixtures.ts';
 
 const member = (instanceId: string, extra: Partial<Member> = {}): Member => ({ ...instance(instanceId, SUBNET_A), units: 1, launchedAtMs: LONG_AGO, ...extra });
 const move = (instanceId: string, extra: Partial<Move> = {}): Move => ({ instanceId, launchedAtMs: LONG_AGO, reason: 'because', keepCapacity: false, ...extra });
@@ -142,19 +143,7 @@ describe('recommend-only', () => {
 });
 
 describe('the optimization section of the config', () => {
-  const raw = (optimizationSection: unknown) => ({
-    fleets: [
-      {
-        name: 'web',
-        launchTemplate: { name: 'web-server' },
-        subnets: ['subnet-0123456789abcdef0'],
-        instanceTypes: [{ type: 'm7g.large' }],
-        capacity: { min: 0, max: 4 },
-        scaling: { metric: { namespace: 'N', name: 'M', statistic: 'Average' }, metricType: 'total', target: 1 },
-        optimization: optimizationSection,
-      },
-    ],
-  });
+  const raw = (optimizationSection: unknown) => rawConfigWith({ optimization: optimizationSection });
 
   it('defaults to recommend-only with the documented gates', () => {
     expect(validateConfig(raw({})).fleets[0]?.optimization).toEqual({

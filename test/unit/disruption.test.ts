@@ -7,6 +7,7 @@ import { decideStep } from '../../functions/core/step/index.ts';
 import { allowance, budgetLimit, disruptionBudgets, limitFor } from '../../functions/core/step/disruption/budget.ts';
 import { DISRUPTION_METHODS, DISRUPTION_REASONS } from '../../functions/core/step/disruption/methods.ts';
 import { LONG_AGO, NOW, SUBNET_A, SUBNET_B, cpu, fleet, instance, record, status, stepInput } from './step-fixtures.ts';
+import { rawConfigWith } from './fixtures.ts';
 
 describe('budgetLimit', () => {
   it.each([
@@ -51,19 +52,7 @@ describe('the disruption methods', () => {
   it('run evacuation, consolidation, scale-in, the roll, expiry, rightsizing, the mix drift, then zone rebalance, and the config accepts exactly their reasons', () => {
     expect(DISRUPTION_METHODS.map((method) => method.reason)).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'mix', 'zone-rebalance']);
     expect(DISRUPTION_REASONS).toEqual(['evacuation', 'consolidation', 'scale-in', 'roll', 'expiry', 'rightsizing', 'mix', 'zone-rebalance']);
-    const raw = (reasons: string[]) => ({
-      fleets: [
-        {
-          name: 'web',
-          launchTemplate: { name: 'web-server' },
-          subnets: ['subnet-0123456789abcdef0'],
-          instanceTypes: [{ type: 'm7g.large' }],
-          capacity: { min: 0, max: 4 },
-          scaling: { metric: { namespace: 'N', name: 'M', statistic: 'Average' }, metricType: 'total', target: 1 },
-          disruption: { budgets: [{ max: '10%', reasons }] },
-        },
-      ],
-    });
+    const raw = (reasons: string[]) => rawConfigWith({ disruption: { budgets: [{ max: '10%', reasons }] } });
     expect(validateConfig(raw(['scale-in'])).fleets[0]?.disruption).toEqual({ budgets: [{ max: '10%', reasons: ['scale-in'] }] });
     expect(() => validateConfig(raw(['defragment']))).toThrow('fleets[0].disruption.budgets[0].reasons[0]: must be one of evacuation, consolidation, scale-in, roll, expiry, rightsizing, mix, zone-rebalance');
   });

@@ -63,3 +63,20 @@ export function observedInstance(
     ...extra,
   };
 }
+
+/** A config of one fleet as a user writes it (before validation), with `extra` fields of that fleet. */
+export function rawConfigWith(extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    fleets: [
+      {
+        name: 'web',
+        launchTemplate: { name: 'web-server' },
+        subnets: ['subnet-0123456789abcdef0'],
+        instanceTypes: [{ type: 'm7g.large' }],
+        capacity: { min: 0, max: 4 },
+        scaling: { metric: { namespace: 'N', name: 'M', statistic: 'Average' }, metricType: 'total', target: 1 },
+        ...extra,
+      },
+    ],
+  };
+}
