@@ -447,6 +447,15 @@ export class Fleetward extends Construct {
       // A mix's Spot launch also creates a one-time Spot request, which RunInstances does not tag.
       resources: [...subnets, ...USED_BY_LAUNCH.map((resource) => ec2Arn(resource)), ...(launchesSpot ? [ec2Arn('spot-instances-request')] : [])],
     });
+    // EC2 creates its Spot service-linked role at an account's first Spot launch, as the caller.
+    if (launchesSpot) {
+      allow({
+        sid: 'CreateOnlyTheSpotServiceLinkedRole',
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot`],
+        conditions: { StringLike: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+      });
+    }
     allow({
       sid: 'TagOnlyWhenCreating',
       actions: ['ec2:CreateTags'],

@@ -28,4 +28,12 @@ describe('the mix grants', () => {
     expect(spotRequests(withMix({ maxSpotShare: 0 }))).toEqual([]);
     expect(spotRequests()).toEqual([]);
   });
+
+  it('may create only the Spot service-linked role, and only when a mix may launch Spot', () => {
+    const createsRole = (config: typeof exampleConfig) => actionsOf(config).filter((a) => a.action === 'iam:CreateServiceLinkedRole');
+    const [grant] = createsRole(withMix({ maxSpotShare: 0.5 }));
+    expect(JSON.stringify(grant?.resources)).toContain(':role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot');
+    expect(createsRole(withMix({ maxSpotShare: 0 }))).toEqual([]);
+    expect(createsRole(exampleConfig)).toEqual([]);
+  });
 });

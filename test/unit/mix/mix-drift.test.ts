@@ -44,7 +44,7 @@ describe('the mix drift method', () => {
     expect(drains(decision.commands)).toEqual([
       [
         'i-old-a',
-        'm7g.large on-demand in us-east-1a -> m7g.large spot: saves $36.94/month (the mix wants 0 m7g.large on-demand in us-east-1a and 2 m7g.large spot in us-east-1a; mix $0.0950/h for 3 units (LP bound $0.0950/h, gap 0, proven optimal)); estimated saving $36.94/month; within the disruption budget disruption.budgets[0] (1)',
+        'm7g.large on-demand in us-east-1a -> m7g.large spot (the mix wants 0 m7g.large on-demand in us-east-1a and 2 m7g.large spot in us-east-1a; mix $0.0950/h for 3 units (LP bound $0.0950/h, gap 0, proven optimal)); estimated saving $36.94/month; within the disruption budget disruption.budgets[0] (1)',
       ],
     ]);
     expect(decision.notes).toContain('mix: 2 of 3 instances held back by the disruption budget disruption.budgets[0] (1), with 0 disrupting already');

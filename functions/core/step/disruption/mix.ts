@@ -50,7 +50,7 @@ function propose(context: DisruptionContext): Proposal {
     moves.push({
       instanceId: member.instanceId,
       launchedAtMs: member.launchedAtMs,
-      reason: `${key} -> ${to.type} ${to.market}: saves $${saving.toFixed(2)}/month (the mix wants ${from.wanted} ${key} and ${to.wanted} ${cellKey(to.type, to.zone, to.market)}; ${mixSummary(view)})`,
+      reason: `${key} -> ${to.type} ${to.market} (the mix wants ${from.wanted} ${key} and ${to.wanted} ${cellKey(to.type, to.zone, to.market)}; ${mixSummary(view)})`,
       keepCapacity: true,
       monthlySavingUsd: saving,
     });
