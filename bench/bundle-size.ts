@@ -1,6 +1,6 @@
 /**
- * Bundles the scale function the way the CDK stack does (esbuild, ESM, module entry points
- * first, minified, Node 22, every dependency included) and prints its size in bytes, raw and
+ * Bundles the scale function the way the CDK stack does (scripts/scale-bundle.ts's options and
+ * plugin; `--no-static-keys` without the plugin, to show what it saves) and prints its size in bytes, raw and
  * gzipped, the packages that take the most of it, and its cold import time: a new Node process
  * importing the bundle (with the example config in its environment), median and max of 15.
  * The mix's solver reads highs.wasm, shipped beside the bundle (lib/fleetward.ts): its size, and
@@ -15,23 +15,15 @@ import { type BuildOptions, build } from 'esbuild';
 import { parseConfig } from '../functions/core/config-text.ts';
 import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
 import { HIGHS_WASM } from '../lib/scale-code.ts';
+import { SCALE_BUILD_OPTIONS } from '../scripts/scale-bundle.ts';
 
 const IMPORTS = 15;
 const COLD_SOLVES = 7;
 
-const BUNDLING = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  write: false as const,
-  metafile: true as const,
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-} satisfies BuildOptions;
+const BUNDLING = { ...SCALE_BUILD_OPTIONS, write: false as const, metafile: true as const } satisfies BuildOptions;
 
-const result = await build({ ...BUNDLING, entryPoints: ['functions/handlers/scale.ts'] });
+const plugins = process.argv.includes('--no-static-keys') ? [] : BUNDLING.plugins;
+const result = await build({ ...BUNDLING, plugins, entryPoints: ['functions/handlers/scale.ts'] });
 
 const output = result.outputFiles[0];
 if (output === undefined) throw new Error('esbuild produced no output');
