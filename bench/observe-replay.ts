@@ -4,8 +4,9 @@
  * fleet (every instance with a fleet-tagged root volume and primary interface, as launches tag
  * them; a few with an Elastic IP, a kept secondary interface, a kept data volume). Each size runs
  * in a new process and prints the XML bytes the SDK parsed, the calls by action, the CPU time
- * (the fleet's answers are prebuilt, so this is the SDK's parsing and the adapter), the peak heap
- * (sampled every millisecond and at each request, so a lower bound) and the growth of peak RSS, and the identity found.
+ * (the fleet's answers are prebuilt, so this is the SDK's parsing and the adapter), the growth of
+ * the heap to its peak (sampled every millisecond and at each request, so a lower bound) and of
+ * peak RSS, above the prebuilt fleet, and the identity found.
  *
  *   npx tsx bench/observe-replay.ts [--sizes 1000,10000] [--adapter <path to an ec2-compute.ts>]
  *
@@ -28,7 +29,7 @@ interface Figures {
   readonly xmlBytes: number;
   readonly calls: Record<string, number>;
   readonly cpuMs: number;
-  readonly peakHeapMb: number;
+  readonly peakHeapGrowthMb: number;
   readonly peakRssGrowthMb: number;
   readonly identity: { elasticIps: number; networkInterfaces: number; volumes: number };
 }
@@ -38,7 +39,8 @@ async function measure(instances: number, adapterPath: string): Promise<Figures>
   const { Ec2Compute } = (await import(adapterPath)) as { Ec2Compute: new (client: EC2Client) => ComputePort };
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  let peakHeap = process.memoryUsage().heapUsed;
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peakHeap = heapBefore;
   const sample = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
   const figures = { xmlBytes: 0, calls: {} as Record<string, number> };
   const compute = new Ec2Compute(
@@ -60,7 +62,7 @@ async function measure(instances: number, adapterPath: string): Promise<Figures>
     xmlBytes: figures.xmlBytes,
     calls: figures.calls,
     cpuMs: (used.user + used.system) / 1000,
-    peakHeapMb: peakHeap / 2 ** 20,
+    peakHeapGrowthMb: (peakHeap - heapBefore) / 2 ** 20,
     peakRssGrowthMb: (process.resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20,
     identity: { elasticIps: count((i) => i.identity.elasticIps), networkInterfaces: count((i) => i.identity.networkInterfaces), volumes: count((i) => i.identity.volumes) },
   };
@@ -77,7 +79,7 @@ if (child !== undefined) {
 } else {
   const sizes = (option('--sizes') ?? '1000,10000').split(',').map(Number);
   console.log(`adapter: ${adapter}`);
-  console.log('| instances | XML parsed | calls | CPU | peak heap (sampled) | peak RSS growth | identity found (EIP / ENI / volume) |');
+  console.log('| instances | XML parsed | calls | CPU | peak heap growth (sampled) | peak RSS growth | identity found (EIP / ENI / volume) |');
   console.log('|---|---|---|---|---|---|---|');
   for (const size of sizes) {
     const script = fileURLToPath(import.meta.url);
@@ -85,7 +87,7 @@ if (child !== undefined) {
     const f = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Figures;
     const calls = Object.entries(f.calls).map(([action, n]) => `${action.replace('Describe', '')} ${n}`).join(', ');
     console.log(
-      `| ${f.instances.toLocaleString('en')} | ${(f.xmlBytes / 1e6).toFixed(1)} MB | ${calls} | ${f.cpuMs.toFixed(0)} ms | ${f.peakHeapMb.toFixed(0)} MB | ${f.peakRssGrowthMb.toFixed(0)} MB | ${f.identity.elasticIps} / ${f.identity.networkInterfaces} / ${f.identity.volumes} |`,
+      `| ${f.instances.toLocaleString('en')} | ${(f.xmlBytes / 1e6).toFixed(1)} MB | ${calls} | ${f.cpuMs.toFixed(0)} ms | ${f.peakHeapGrowthMb.toFixed(0)} MB | ${f.peakRssGrowthMb.toFixed(0)} MB | ${f.identity.elasticIps} / ${f.identity.networkInterfaces} / ${f.identity.volumes} |`,
     );
   }
 }
