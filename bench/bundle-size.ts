@@ -1,6 +1,7 @@
 /**
  * Bundles the scale function the way the CDK stack does (scripts/scale-bundle.ts's options and
- * plugin; `--no-static-keys` without the plugin, to show what it saves) and prints its size in bytes, raw and
+ * plugin; `--no-static-keys` without the plugin, to show what it saves; `--compare` imports both
+ * in turn) and prints its size in bytes, raw and
  * gzipped, the packages that take the most of it, and its cold import time: a new Node process
  * importing the bundle (with the example config in its environment), median and max of 15.
  * The mix's solver reads highs.wasm, shipped beside the bundle (lib/fleetward.ts): its size, and
@@ -52,12 +53,33 @@ const environment = {
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
-const probe = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
-const times = Array.from({ length: IMPORTS }, () =>
-  Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env: environment, encoding: 'utf8' })),
-).sort((a, b) => a - b);
+const importMs = (file: string) =>
+  Number(
+    execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
+      env: environment,
+      encoding: 'utf8',
+    }),
+  );
 const milliseconds = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(0)} ms`;
-console.log(`cold import of the bundle: median ${milliseconds(times[Math.floor(IMPORTS / 2)])}, max ${milliseconds(times.at(-1))} (${IMPORTS} new processes)`);
+const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `median ${milliseconds(sorted[Math.floor(sorted.length / 2)])}, max ${milliseconds(sorted.at(-1))} (${sorted.length} new processes)`;
+};
+// With --compare, the bundle built without the schema plugin is imported in turn with this one, so both see the same load.
+const unshaken = process.argv.includes('--compare') ? join(directory, 'unshaken.mjs') : undefined;
+if (unshaken !== undefined) {
+  const without = await build({ ...BUNDLING, plugins: [], entryPoints: ['functions/handlers/scale.ts'] });
+  writeFileSync(unshaken, without.outputFiles[0]?.contents ?? '');
+  console.log(`without the schema plugin: ${without.outputFiles[0]?.contents.byteLength ?? 0} bytes minified`);
+}
+const times: number[] = [];
+const unshakenTimes: number[] = [];
+for (let i = 0; i < IMPORTS; i++) {
+  times.push(importMs(bundle));
+  if (unshaken !== undefined) unshakenTimes.push(importMs(unshaken));
+}
+console.log(`cold import of the bundle: ${summary(times)}`);
+if (unshaken !== undefined) console.log(`cold import without the schema plugin, in turn: ${summary(unshakenTimes)}`);
 
 // The solver as the bundle runs it: bundled, with highs.wasm beside it, in a new process each time.
 copyFileSync(HIGHS_WASM, join(directory, 'highs.wasm'));
