@@ -1,6 +1,7 @@
 /**
- * Bundles the scale function the way the CDK stack does (esbuild, ESM, module entry points
- * first, minified, Node 22, every dependency included) and prints its size in bytes, raw and
+ * Bundles the scale function the way the CDK stack does (scripts/scale-bundle.ts's options and
+ * plugin; `--no-static-keys` without the plugin, to show what it saves; `--compare` imports both
+ * in turn) and prints its size in bytes, raw and
  * gzipped, the packages that take the most of it, and its cold import time: a new Node process
  * importing the bundle (with the example config in its environment), median and max of 15.
  * The mix's solver reads highs.wasm, shipped beside the bundle (lib/fleetward.ts): its size, and
@@ -15,23 +16,15 @@ import { type BuildOptions, build } from 'esbuild';
 import { parseConfig } from '../functions/core/config-text.ts';
 import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
 import { HIGHS_WASM } from '../lib/scale-code.ts';
+import { SCALE_BUILD_OPTIONS } from '../scripts/scale-bundle.ts';
 
 const IMPORTS = 15;
 const COLD_SOLVES = 7;
 
-const BUNDLING = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  write: false as const,
-  metafile: true as const,
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-} satisfies BuildOptions;
+const BUNDLING = { ...SCALE_BUILD_OPTIONS, write: false as const, metafile: true as const } satisfies BuildOptions;
 
-const result = await build({ ...BUNDLING, entryPoints: ['functions/handlers/scale.ts'] });
+const plugins = process.argv.includes('--no-static-keys') ? [] : BUNDLING.plugins;
+const result = await build({ ...BUNDLING, plugins, entryPoints: ['functions/handlers/scale.ts'] });
 
 const output = result.outputFiles[0];
 if (output === undefined) throw new Error('esbuild produced no output');
@@ -60,12 +53,33 @@ const environment = {
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
-const probe = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
-const times = Array.from({ length: IMPORTS }, () =>
-  Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env: environment, encoding: 'utf8' })),
-).sort((a, b) => a - b);
+const importMs = (file: string) =>
+  Number(
+    execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
+      env: environment,
+      encoding: 'utf8',
+    }),
+  );
 const milliseconds = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(0)} ms`;
-console.log(`cold import of the bundle: median ${milliseconds(times[Math.floor(IMPORTS / 2)])}, max ${milliseconds(times.at(-1))} (${IMPORTS} new processes)`);
+const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `median ${milliseconds(sorted[Math.floor(sorted.length / 2)])}, max ${milliseconds(sorted.at(-1))} (${sorted.length} new processes)`;
+};
+// With --compare, the bundle built without the schema plugin is imported in turn with this one, so both see the same load.
+const unshaken = process.argv.includes('--compare') ? join(directory, 'unshaken.mjs') : undefined;
+if (unshaken !== undefined) {
+  const without = await build({ ...BUNDLING, plugins: [], entryPoints: ['functions/handlers/scale.ts'] });
+  writeFileSync(unshaken, without.outputFiles[0]?.contents ?? '');
+  console.log(`without the schema plugin: ${without.outputFiles[0]?.contents.byteLength ?? 0} bytes minified`);
+}
+const times: number[] = [];
+const unshakenTimes: number[] = [];
+for (let i = 0; i < IMPORTS; i++) {
+  times.push(importMs(bundle));
+  if (unshaken !== undefined) unshakenTimes.push(importMs(unshaken));
+}
+console.log(`cold import of the bundle: ${summary(times)}`);
+if (unshaken !== undefined) console.log(`cold import without the schema plugin, in turn: ${summary(unshakenTimes)}`);
 
 // The solver as the bundle runs it: bundled, with highs.wasm beside it, in a new process each time.
 copyFileSync(HIGHS_WASM, join(directory, 'highs.wasm'));

@@ -1,15 +1,15 @@
 /**
  * Where the scale function's code comes from: the bundle prebuilt into the package (`npm run
- * build` writes it to dist/lambda/scale), or, from the TypeScript sources, NodejsFunction
- * bundling them at synthesis. Both use the same esbuild options, and both ship highs.wasm beside
- * the bundle.
+ * build` writes it to dist/lambda/scale), or, from the TypeScript sources, the same build
+ * (scripts/scale-bundle.ts) run at synthesis. Both ship highs.wasm beside the bundle.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The handler module, relative to the repository root. */
 export const SCALE_ENTRY_SOURCE = 'functions/handlers/scale.ts';
@@ -18,21 +18,10 @@ export const SCALE_BUNDLE_DIRECTORY = 'lambda/scale';
 /** The bundle's file name: Lambda loads `index.mjs` as an ES module for the handler `index.handler`. */
 export const SCALE_BUNDLE_FILE = 'index.mjs';
 
-/** esbuild's options for the scale function, in NodejsFunction's names; every dependency bundled. */
-export const SCALE_BUNDLING = {
-  format: nodejs.OutputFormat.ESM,
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  externalModules: [],
-} satisfies nodejs.BundlingOptions;
-
 const PREBUILT = fileURLToPath(new URL(`../${SCALE_BUNDLE_DIRECTORY}/`, import.meta.url));
-const SOURCE_ENTRY = fileURLToPath(new URL(`../${SCALE_ENTRY_SOURCE}`, import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Builds the bundle from the sources (esbuild with the SDK schema plugin, which NodejsFunction cannot run). */
+const BUNDLE_SCRIPT = 'scripts/scale-bundle.ts';
 
 /** HiGHS's WebAssembly, relative to the project root: the mix's solver reads it beside the bundle (new URL('highs.wasm', import.meta.url)). */
 export const HIGHS_WASM = 'node_modules/highs/build/highs.wasm';
@@ -50,18 +39,22 @@ export function newScaleFunction(scope: Construct, id: string, settings: ScaleFu
   if (hasPrebuiltBundle()) {
     return new lambda.Function(scope, id, { ...settings, code: lambda.Code.fromAsset(PREBUILT), handler: 'index.handler' });
   }
-  return new nodejs.NodejsFunction(scope, id, {
+  return new lambda.Function(scope, id, {
     ...settings,
-    entry: SOURCE_ENTRY,
-    handler: 'handler',
-    depsLockFilePath: LOCK_FILE,
-    bundling: {
-      ...SCALE_BUNDLING,
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/${HIGHS_WASM}" "${outputDir}/highs.wasm"`],
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(ROOT, {
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Required by the API, never run: the local build either succeeds or throws.
+        image: DockerImage.fromRegistry('node:22-slim'),
+        local: { tryBundle: bundleLocally },
       },
-    },
+    }),
   });
+}
+
+/** Runs the bundle script in this checkout: its dependencies are installed here. */
+function bundleLocally(outputDirectory: string): boolean {
+  execFileSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, BUNDLE_SCRIPT), outputDirectory], { cwd: ROOT, stdio: 'inherit' });
+  return true;
 }

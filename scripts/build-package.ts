@@ -5,11 +5,11 @@
  * dist/lambda/scale, which the construct deploys when it runs from the package.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { HIGHS_WASM, SCALE_BUNDLE_DIRECTORY, SCALE_BUNDLE_FILE, SCALE_BUNDLING, SCALE_ENTRY_SOURCE } from '../lib/scale-code.ts';
+import { SCALE_BUNDLE_DIRECTORY } from '../lib/scale-code.ts';
+import { bundleScaleFunction } from './scale-bundle.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -32,20 +32,5 @@ for (const file of declarationFiles(dist)) {
 const cli = join(dist, 'bin', 'fleetward.js');
 writeFileSync(cli, readFileSync(cli, 'utf8').replace(/^#!.*\n/, '#!/usr/bin/env node\n'));
 chmodSync(cli, 0o755);
-await build({
-  entryPoints: [join(root, SCALE_ENTRY_SOURCE)],
-  outfile: join(dist, SCALE_BUNDLE_DIRECTORY, SCALE_BUNDLE_FILE),
-  bundle: true,
-  platform: 'node',
-  format: SCALE_BUNDLING.format,
-  target: SCALE_BUNDLING.target,
-  mainFields: SCALE_BUNDLING.mainFields,
-  banner: { js: SCALE_BUNDLING.banner },
-  minify: SCALE_BUNDLING.minify,
-  sourcemap: SCALE_BUNDLING.sourceMap,
-  sourcesContent: SCALE_BUNDLING.sourcesContent,
-  external: SCALE_BUNDLING.externalModules,
-  logLevel: 'warning',
-});
-copyFileSync(join(root, HIGHS_WASM), join(dist, SCALE_BUNDLE_DIRECTORY, 'highs.wasm'));
+await bundleScaleFunction(join(dist, SCALE_BUNDLE_DIRECTORY));
 console.log(`built ${dist}`);

@@ -52,6 +52,28 @@ export function clientToken(commandId: string, instanceType: string): string {
   return createHash('sha256').update(`${commandId}|${instanceType}`).digest('hex').slice(0, 64);
 }
 
+interface IdentityCandidates {
+  readonly volumeIds: readonly string[];
+  readonly interfaceIds: readonly string[];
+}
+
+/**
+ * Up to this many candidates are described by id (200 a call); beyond, the fleet tag alone, in
+ * pages, as before: the calls stay bounded when every instance keeps a data volume.
+ */
+export const IDENTITY_BY_ID_LIMIT = 1_000;
+
+/** The filters that find the fleet's tagged resources among `ids` (by `idFilter`), in calls of at most 200 ids. */
+export function identityFilters(fleet: string, idFilter: string, ids: readonly string[]): Filter[][] {
+  const tagged = { Name: `tag:${FLEET_TAG}`, Values: [fleet] };
+  if (ids.length > IDENTITY_BY_ID_LIMIT) return [[tagged]];
+  const calls: Filter[][] = [];
+  for (let start = 0; start < ids.length; start += MAX_FILTER_VALUES) {
+    calls.push([tagged, { Name: idFilter, Values: ids.slice(start, start + MAX_FILTER_VALUES) }]);
+  }
+  return calls;
+}
+
 interface FleetResources {
   readonly addresses: Map<string, InstanceIdentity['elasticIps'][number][]>;
   readonly interfaces: Map<string, InstanceIdentity['networkInterfaces'][number][]>;
@@ -63,14 +85,35 @@ function push<T>(map: Map<string, T[]>, key: string | undefined, value: T) {
   map.set(key, [...(map.get(key) ?? []), value]);
 }
 
+/** A volume that outlives the instance and is not its root: identity if it carries the fleet tag. */
+function keptDataVolumes(instance: Instance) {
+  return (instance.BlockDeviceMappings ?? []).filter((m) => m.DeviceName !== instance.RootDeviceName && m.Ebs?.DeleteOnTermination === false);
+}
+
+/** A secondary interface that outlives the instance: identity if it carries the fleet tag. */
+function keptSecondaryInterfaces(instance: Instance) {
+  return (instance.NetworkInterfaces ?? []).filter((n) => n.Attachment?.DeleteOnTermination === false && (n.Attachment.DeviceIndex ?? 0) >= 1);
+}
+
+/**
+ * The volumes and interfaces that may be identity, from the instances' own answer: only these
+ * are described (by id and the fleet tag), not every root volume and primary interface launches
+ * tag with the fleet.
+ */
+function identityCandidates(instances: readonly Instance[]): IdentityCandidates {
+  return {
+    volumeIds: instances.flatMap((i) => keptDataVolumes(i).map((m) => m.Ebs?.VolumeId ?? '')),
+    interfaceIds: instances.flatMap((i) => keptSecondaryInterfaces(i).map((n) => n.NetworkInterfaceId ?? '')),
+  };
+}
+
 /** Only resources carrying the fleet tag, and only those that outlive the instance, are identity. */
 function identityOf(instance: Instance, resources: FleetResources | undefined): InstanceIdentity {
   const id = instance.InstanceId ?? '';
   return {
     elasticIps: resources?.addresses.get(id) ?? [],
     networkInterfaces: resources?.interfaces.get(id) ?? [],
-    volumes: (instance.BlockDeviceMappings ?? [])
-      .filter((m) => m.DeviceName !== instance.RootDeviceName && m.Ebs?.DeleteOnTermination === false)
+    volumes: keptDataVolumes(instance)
       .filter((m) => resources?.volumeIds.has(m.Ebs?.VolumeId ?? '') ?? false)
       .map((m) => ({ volumeId: m.Ebs?.VolumeId ?? '', device: m.DeviceName ?? '' })),
   };
@@ -123,39 +166,45 @@ export class Ec2Compute implements ComputePort {
     return instances;
   }
 
-  /** The fleet's tagged Elastic IPs, secondary interfaces and volumes: three calls per step. */
-  private async fleetResources(fleet: string): Promise<FleetResources> {
-    const filter = [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }];
+  /**
+   * The fleet's tagged Elastic IPs (one call: launches tag none, so the answer holds only the
+   * operator's), and those of the candidate interfaces and volumes that carry the fleet tag (no
+   * call when there are none).
+   */
+  private async fleetResources(fleet: string, candidates: IdentityCandidates): Promise<FleetResources> {
     const addresses = new Map<string, InstanceIdentity['elasticIps'][number][]>();
     const interfaces = new Map<string, InstanceIdentity['networkInterfaces'][number][]>();
     const volumeIds = new Set<string>();
-    const described = await this.ec2.send(new DescribeAddressesCommand({ Filters: filter }));
+    const described = await this.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }));
     for (const address of described.Addresses ?? []) {
       push(addresses, address.InstanceId, { allocationId: address.AllocationId ?? '', publicIp: address.PublicIp ?? '' });
     }
-    for await (const page of paginateDescribeNetworkInterfaces({ client: this.ec2 }, { Filters: filter })) {
-      for (const eni of page.NetworkInterfaces ?? []) {
-        const attachment = eni.Attachment;
-        if (attachment?.DeleteOnTermination !== false || (attachment.DeviceIndex ?? 0) < 1) continue;
-        push(interfaces, attachment.InstanceId, { networkInterfaceId: eni.NetworkInterfaceId ?? '', deviceIndex: attachment.DeviceIndex ?? 1 });
+    for (const filters of identityFilters(fleet, 'network-interface-id', candidates.interfaceIds)) {
+      for await (const page of paginateDescribeNetworkInterfaces({ client: this.ec2 }, { Filters: filters })) {
+        for (const eni of page.NetworkInterfaces ?? []) {
+          const attachment = eni.Attachment;
+          if (attachment?.DeleteOnTermination !== false || (attachment.DeviceIndex ?? 0) < 1) continue;
+          push(interfaces, attachment.InstanceId, { networkInterfaceId: eni.NetworkInterfaceId ?? '', deviceIndex: attachment.DeviceIndex ?? 1 });
+        }
       }
     }
-    for await (const page of paginateDescribeVolumes({ client: this.ec2 }, { Filters: filter })) {
-      for (const volume of page.Volumes ?? []) volumeIds.add(volume.VolumeId ?? '');
+    for (const filters of identityFilters(fleet, 'volume-id', candidates.volumeIds)) {
+      for await (const page of paginateDescribeVolumes({ client: this.ec2 }, { Filters: filters })) {
+        for (const volume of page.Volumes ?? []) volumeIds.add(volume.VolumeId ?? '');
+      }
     }
     return { addresses, interfaces, volumeIds };
   }
 
   private async observe(filters: Filter[], fleet?: string): Promise<ComputeInstance[]> {
-    const [instances, resources] = await Promise.all([
-      this.describe(filters),
-      fleet === undefined ? Promise.resolve(undefined) : this.fleetResources(fleet),
-    ]);
+    const instances = await this.describe(filters);
     const running = instances.filter((i) => i.State?.Name === 'running').map((i) => ({ instanceId: i.InstanceId ?? '', launchTimeMs: i.LaunchTime?.getTime() ?? 0 }));
-    const health = await readInstanceHealth(this.ec2, running, this.clock.now());
+    const [health, resources] = await Promise.all([
+      readInstanceHealth(this.ec2, running, this.clock.now()),
+      fleet === undefined ? Promise.resolve(undefined) : this.fleetResources(fleet, identityCandidates(instances)),
+    ]);
     return instances.map((i) => toObserved(i, health.get(i.InstanceId ?? '') ?? 'unknown', resources));
   }
-
   async describeFleetInstances(fleet: string): Promise<ComputeInstance[]> {
     return this.observe([{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }], fleet);
   }

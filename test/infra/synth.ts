@@ -1,6 +1,6 @@
 /**
  * Builds the fleetward stack for infra tests the way `cdk synth` does (cdk.json's context), but
- * with bundling skipped: NodejsFunction gets a stub asset, so a synth takes well under a second.
+ * with bundling skipped: the scale function gets a stub asset, so a synth takes well under a second.
  */
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
