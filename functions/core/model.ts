@@ -79,6 +79,8 @@ export interface DrainState {
   readonly purpose: 'maintenance' | 'terminate' | 'resize';
   /** For resize: the instance type it gets while stopped. */
   readonly resizeTo?: string;
+  /** For a drain that keeps capacity: the type its replacement launches as (rightsizing a fleet); absent: the usual launch path chooses. */
+  readonly replaceWith?: string;
   readonly reason: string;
   readonly startedAtMs: number;
   /** Wait until the rest of the fleet is back at desired capacity before taking it out (not for scale-in). */

@@ -45,6 +45,7 @@ export const identitySchema = z.object({
 export const drainSchema = z.object({
   purpose: z.enum(['maintenance', 'terminate', 'resize']),
   resizeTo: z.string().optional(),
+  replaceWith: z.string().optional(),
   reason: z.string(),
   startedAtMs: z.number(),
   keepCapacity: z.boolean(),
