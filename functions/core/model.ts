@@ -117,6 +117,8 @@ export interface FailoverPlan {
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly instanceType: string;
+  /** A Spot replacement (the mix's cell); absent: on-demand. */
+  readonly market?: 'spot';
   readonly units: number;
   readonly identity: InstanceIdentity;
   /** Data volumes are restored from their latest snapshot in the replacement's zone. */

@@ -61,6 +61,7 @@ export const failoverPlanSchema = z.object({
   subnetId: z.string(),
   availabilityZone: z.string(),
   instanceType: z.string(),
+  market: z.literal('spot').optional(),
   units: z.number(),
   identity: identitySchema,
   restoreVolumes: z.boolean(),

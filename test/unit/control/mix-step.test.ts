@@ -1,6 +1,7 @@
 // The exact mix in the control step, over the in-memory ports: launches go to the mix's cells
 // (Spot through the command's market), a capacity error leaves its cell out of the next solves
-// instead of backing launches off, and an interrupted Spot instance is replaced into the mix.
+// instead of backing launches off, a failover's replacement takes its cell from the mix (never an
+// interrupted Spot instance's own cell), and an interrupted Spot instance is replaced into the mix.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MixPorts } from '../../../functions/control/step-mix.ts';
 import { FixedPriceFeed, MemoryPriceCache } from '../../../functions/memory/prices.ts';
@@ -51,7 +52,7 @@ describe('the control step with a mix', () => {
     expect(await alive(world)).toEqual(['m6g.large spot in us-east-1a', 'm6g.large spot in us-east-1a', 'm7g.large spot in us-east-1b', 'm7g.large spot in us-east-1b']);
   });
 
-  it('replaces an interrupted Spot instance at once by failover, on-demand in its zone (the mix moves it back later)', async () => {
+  it('replaces an interrupted Spot instance at once by failover, not into its own Spot cell: on-demand in its zone (the mix moves it back later)', async () => {
     const { world, step } = mixWorld({ maxSpotShare: 1 });
     world.setLoad(20);
     const [interrupted] = await world.seedInService(1, { subnetId: A.subnetId, market: 'spot' });
@@ -59,6 +60,19 @@ describe('the control step with a mix', () => {
     await step({ signals: [{ instanceId: interrupted ?? '', kind: 'spot-interruption', detail: 'instance action terminate' }] });
     expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1a', 'm7g.large spot in us-east-1b']);
     expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual(['EC2 Spot interruption warning: instance action terminate: replace it in us-east-1a to balance zones, then terminate it']);
+  });
+
+  it('replaces a failed on-demand instance into the mix cell the fleet is short of, Spot, and says so', async () => {
+    const { world, step } = mixWorld({ maxSpotShare: 1 });
+    world.setLoad(20);
+    const [failed] = await world.seedInService(1, { subnetId: A.subnetId });
+    await world.seedInService(1, { subnetId: B.subnetId });
+    world.compute.fail(failed ?? '', 'stopped');
+    await step();
+    expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1b', 'm7g.large spot in us-east-1a']);
+    expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual([
+      'it is stopped and fleetward did not ask for it: replace it in us-east-1a as a m7g.large spot, where the mix wants 1 and 0 run (mix $0.0550/h for 2 units (LP bound $0.0525/h, gap 0, proven optimal)), then terminate it',
+    ]);
   });
 
   it('without failover, replaces an interrupted Spot instance into its mix cell once EC2 has taken it', async () => {
