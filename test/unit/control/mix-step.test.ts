@@ -1,8 +1,9 @@
 // The exact mix in the control step, over the in-memory ports: launches go to the mix's cells
 // (Spot through the command's market), a capacity error leaves its cell out of the next solves
 // instead of backing launches off, a failover's replacement takes its cell from the mix (never an
-// interrupted Spot instance's own cell), and an interrupted Spot instance is replaced into the mix.
-import { beforeAll, describe, expect, it } from 'vitest';
+// interrupted Spot instance's own cell), an interrupted Spot instance is replaced into the mix,
+// and open capacity reservations are used first.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MixPorts } from '../../../functions/control/step-mix.ts';
 import { FixedPriceFeed, MemoryPriceCache } from '../../../functions/memory/prices.ts';
 import type { LinearSolver } from '../../../functions/ports/solver.ts';
@@ -88,5 +89,24 @@ describe('the control step with a mix', () => {
     expect(launch?.reason).toBe(
       'capacity 1 is below desired 2: 1 x m7g.large spot in us-east-1a, where the mix wants 1 and 0 run; mix $0.0550/h for 2 units (LP bound $0.0525/h, gap 0, proven optimal)',
     );
+  });
+
+  it('uses an open capacity reservation first, names it in the log, and solves without it when the read fails', async () => {
+    const { world, step } = mixWorld({});
+    world.setLoad(20);
+    world.compute.addCapacityReservation({ type: 'm7g.large', zone: B.availabilityZone, available: 1 });
+    world.compute.addCapacityReservation({ type: 'm7g.large', zone: A.availabilityZone, available: 1, InstanceMatchCriteria: 'targeted' });
+    await step();
+    expect(await alive(world)).toEqual(['m6g.large on-demand in us-east-1a', 'm7g.large on-demand in us-east-1b']);
+    const notes = (await world.lastDecision())?.decision.notes ?? [];
+    expect(notes).toContain('open capacity reservations (used first, already paid): 1 x m7g.large in us-east-1b');
+    expect(notes.find((note) => note.startsWith('mix for 2 units'))).toMatch(/1 x m7g\.large reserved in us-east-1b/);
+
+    const failing = mixWorld({});
+    failing.world.setLoad(20);
+    vi.spyOn(failing.world.compute, 'describeOpenCapacityReservations').mockRejectedValue(new Error('UnauthorizedOperation'));
+    await failing.step();
+    expect(await alive(failing.world)).toEqual(['m6g.large on-demand in us-east-1a', 'm6g.large on-demand in us-east-1b']);
+    expect((await failing.world.lastDecision())?.decision.notes).toContain('open capacity reservations not read (UnauthorizedOperation): the mix is solved without them');
   });
 });
