@@ -104,6 +104,14 @@ describe('rightsizing a fleet of more than one', () => {
     expect(advances(decision)[0]?.reason).toMatch(/^rightsizing i-mid: m7g\.2xlarge p95 CPU 20\.0% \(1\.60 of 8 vCPUs\), memory 20\.0% \(6\.4 of 32\.0 GiB\) over 1 days: m7g\.xlarge holds it at 40\.0% \(<= 70%\), \$119\.14 instead of \$238\.27 a month \(test prices\); replaced by a m7g\.xlarge first; estimated saving \$119\.14\/month; /);
   });
 
+  it('once the old instance is deregistered (its replacement served), a new gap takes the usual path', () => {
+    const deregistered = records({
+      'i-old': { lifecycle: 'draining', drain: { purpose: 'terminate', replaceWith: 'm7g.large', reason: 'rightsizing', startedAtMs: NOW - 60_000, keepCapacity: true, stop: false, deregisteredAtMs: NOW - 30_000 } },
+    });
+    const decision = decide(web(), { records: deregistered });
+    expect(launches(decision).map((l) => (l.kind === 'launch' ? l.instanceTypes.map((t) => t.type) : []))).toEqual([['m7g.2xlarge', 'm7g.xlarge', 'm7g.large']]);
+  });
+
   it('moves as many as a budget naming rightsizing allows', () => {
     const budgeted = web({ disruption: { budgets: [{ max: 2, reasons: ['rightsizing'] }] } as FleetConfig['disruption'] });
     const decision = decide(budgeted);

@@ -34,9 +34,11 @@ const drainsOf = (context: StepContext, records: readonly InstanceRecord[], star
   return starts.map((start) => drainingRecord(byId.get(start.instanceId), start, context.nowMs));
 };
 
-/** The drains under way that name their replacement's type. */
+/** The drains under way that name their replacement's type and still wait for it (a deregistered one's replacement serves already). */
 const replacementsOf = (leaving: readonly InstanceRecord[]) =>
-  leaving.flatMap((r) => (r.lifecycle === 'draining' && r.drain?.replaceWith !== undefined ? [{ instanceId: r.instanceId, type: r.drain.replaceWith }] : []));
+  leaving.flatMap((r) =>
+    r.lifecycle === 'draining' && r.drain?.replaceWith !== undefined && r.drain.deregisteredAtMs === undefined ? [{ instanceId: r.instanceId, type: r.drain.replaceWith }] : [],
+  );
 
 /** The zones replacements may launch into: neither degraded nor evacuated, in config order. */
 const launchZones = (context: StepContext, degraded: ReadonlySet<string>, evacuating: Evacuation) => [
