@@ -3,8 +3,9 @@
  * the shipped on-demand prices, and running instances' CPU (and, when required, memory) 5-minute
  * averages over the window since each last started — two metrics an instance a step. A singleton
  * is read inside its maintenance windows; a larger fleet without a mix (inside a window when
- * rightsizing.inMaintenanceWindow) reads at most MAX_SIZED_PER_STEP instances old enough to be
- * sized, a different slice each minute. A read that fails is logged and rightsizing waits.
+ * rightsizing.inMaintenanceWindow) reads once every READ_EVERY_MINUTES, at most
+ * MAX_SIZED_PER_STEP instances old enough to be sized, a different slice each time (a verdict
+ * over days does not need reading each minute). A read that fails is logged and rightsizing waits.
  */
 import { insideMaintenanceWindow } from '../core/calendar/maintenance-window.ts';
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
@@ -39,7 +40,12 @@ async function usageOf(deps: StepDependencies, settings: RightsizingConfig, inst
 /** Instances of a larger fleet whose utilisation is read in one step at most. */
 export const MAX_SIZED_PER_STEP = 20;
 
-/** The instances read this step: a singleton's; in a larger fleet, those started long enough ago to be sized, one slice a minute. */
+/** A larger fleet's utilisation is read in the steps of one minute in this many. */
+export const READ_EVERY_MINUTES = 10;
+
+const readRound = (nowMs: number) => Math.floor(nowMs / (READ_EVERY_MINUTES * 60_000));
+
+/** The instances read this step: a singleton's; in a larger fleet, those started long enough ago to be sized, one slice a read. */
 function toRead(fleet: FleetConfig, settings: RightsizingConfig, running: readonly ObservedInstance[], nowMs: number): readonly ObservedInstance[] {
   if (fleet.capacity.max === 1) return running;
   const sizable = running
@@ -47,14 +53,15 @@ function toRead(fleet: FleetConfig, settings: RightsizingConfig, running: readon
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
   const slices = Math.ceil(sizable.length / MAX_SIZED_PER_STEP);
   if (slices <= 1) return sizable;
-  const slice = Math.floor(nowMs / 60_000) % slices;
+  const slice = readRound(nowMs) % slices;
   return sizable.slice(slice * MAX_SIZED_PER_STEP, (slice + 1) * MAX_SIZED_PER_STEP);
 }
 
 /** Whether rightsizing may act this step, so the shell reads for it. */
 function mayAct(fleet: FleetConfig, settings: RightsizingConfig, nowMs: number): boolean {
   if (fleet.capacity.max === 1) return insideMaintenanceWindow(fleet, nowMs).open;
-  return fleet.mix === undefined && (!settings.inMaintenanceWindow || insideMaintenanceWindow(fleet, nowMs).open);
+  const readsNow = Math.floor(nowMs / 60_000) % READ_EVERY_MINUTES === 0;
+  return fleet.mix === undefined && readsNow && (!settings.inMaintenanceWindow || insideMaintenanceWindow(fleet, nowMs).open);
 }
 
 async function read(deps: StepDependencies, fleet: FleetConfig, settings: RightsizingConfig, running: readonly ObservedInstance[], nowMs: number): Promise<RightsizingView> {

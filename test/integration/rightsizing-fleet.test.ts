@@ -1,12 +1,14 @@
 /**
  * Rightsizing a fleet of three against the emulator: three m5.2xlarge whose CPU and memory over
  * the window fit an m5.large are replaced one at a time, each by an m5.large launched first and
- * only then drained, so three instances serve at every step; in recommend-only mode nothing
+ * only then drained, so three instances serve at every step (utilisation is read one minute in
+ * ten, so a move starts at most every ten steps); in recommend-only mode nothing
  * changes and the decision log gives each move's saving.
  */
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
+import { READ_EVERY_MINUTES } from '../../functions/control/rightsizing-view.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
 import { FleetHarness } from './harness.ts';
 
@@ -29,6 +31,14 @@ async function publishDay(fleet: FleetHarness, namespace: string, name: string, 
   await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData }));
 }
 
+/** The clock set so that the next step (a minute on) falls in a minute the shell reads utilisation in (one in READ_EVERY_MINUTES). */
+function alignToRead(fleet: FleetHarness): void {
+  const period = READ_EVERY_MINUTES * 60_000;
+  const nextStep = fleet.clock.now() + 60_000;
+  const boundary = Math.ceil(nextStep / period) * period + 1000;
+  fleet.clock.advance((boundary - nextStep) / 1000);
+}
+
 /** Three m5.2xlarge a day old, with a day of 10% CPU and memory each, reconfigured in `mode`. */
 async function overSizedFleet(mode: 'act' | 'recommend-only'): Promise<{ fleet: FleetHarness; originals: string[] }> {
   const fleet = await FleetHarness.create({ capacity: { min: 3, max: 6 }, instanceTypes: TYPES });
@@ -40,6 +50,7 @@ async function overSizedFleet(mode: 'act' | 'recommend-only'): Promise<{ fleet: 
     await publishDay(fleet, 'CWAgent', 'mem_used_percent', id, 10);
   }
   fleet.configure({ capacity: { min: 3, max: 6 }, instanceTypes: TYPES, rightsizing: rightsizingSchema.parse({ windowDays: 1 }), optimization: optimizationConfigSchema.parse({ mode }) });
+  alignToRead(fleet);
   return { fleet, originals };
 }
 
@@ -56,7 +67,7 @@ describe('rightsizing a fleet of three', () => {
     expect(originals).toHaveLength(3);
     const counts: number[] = [];
     const moves: string[] = [];
-    for (let step = 0; step < 24; step += 1) {
+    for (let step = 0; step < 60; step += 1) {
       await fleet.step(30);
       counts.push(await serving(fleet));
       const draining = (await fleet.records().listInstances(fleet.name)).filter((r) => r.lifecycle === 'draining');
@@ -78,7 +89,7 @@ describe('rightsizing a fleet of three', () => {
 
   it('recommend-only changes nothing and logs each move with its saving', async () => {
     const { fleet, originals } = await overSizedFleet('recommend-only');
-    for (let step = 0; step < 3; step += 1) await fleet.step(30);
+    await fleet.step(30);
     expect((await fleet.instances()).map((i) => i.InstanceId ?? '').sort()).toEqual([...originals].sort());
     const [decision] = await fleet.records().listDecisions(fleet.name, 1);
     expect(decision?.actions).toEqual([]);

@@ -1,10 +1,11 @@
-// What the shell reads for rightsizing: a fleet of more than one reads only instances started
-// long enough ago to be sized, at most MAX_SIZED_PER_STEP a step (a different slice each
-// minute), nothing for a fleet with a mix or outside its window with inMaintenanceWindow; a
-// failed read leaves rightsizing without a view and logs why.
+// What the shell reads for rightsizing: a fleet of more than one reads one minute in
+// READ_EVERY_MINUTES, only instances started long enough ago to be sized, at most
+// MAX_SIZED_PER_STEP a read (a different slice each time), nothing for a fleet with a mix or
+// outside its window with inMaintenanceWindow; a failed read leaves rightsizing without a view
+// and logs why.
 import { describe, expect, it } from 'vitest';
 import type { StepDependencies } from '../../../functions/control/journal.ts';
-import { MAX_SIZED_PER_STEP, readRightsizingView } from '../../../functions/control/rightsizing-view.ts';
+import { MAX_SIZED_PER_STEP, READ_EVERY_MINUTES, readRightsizingView } from '../../../functions/control/rightsizing-view.ts';
 import type { FleetConfig, MetricConfig } from '../../../functions/core/config.ts';
 import { mixConfigSchema } from '../../../functions/core/mix/config.ts';
 import { rightsizingSchema } from '../../../functions/core/rightsizing/config.ts';
@@ -51,9 +52,12 @@ describe('reading for rightsizing a fleet', () => {
     expect(reads.sort()).toEqual(['CPUUtilization:i-000', 'CPUUtilization:i-001', 'mem_used_percent:i-000', 'mem_used_percent:i-001']);
   });
 
-  it(`reads at most ${MAX_SIZED_PER_STEP} instances a step, the next slice the next minute`, async () => {
+  it(`reads at most ${MAX_SIZED_PER_STEP} instances a read, the next slice ${READ_EVERY_MINUTES} minutes later, nothing between`, async () => {
     const fleetOf = aged(45);
-    const slices = await Promise.all([0, 1, 2, 3].map(async (minute) => Object.keys((await readRightsizingView(recordingDeps().deps, web({}, { memory: 'ignore' }), fleetOf, NOW + minute * 60_000))?.usage ?? {})));
+    const { deps, reads } = recordingDeps();
+    expect(await readRightsizingView(deps, web(), fleetOf, NOW + 60_000)).toBeUndefined();
+    expect(reads).toEqual([]);
+    const slices = await Promise.all([0, 10, 20, 30].map(async (minute) => Object.keys((await readRightsizingView(recordingDeps().deps, web({}, { memory: 'ignore' }), fleetOf, NOW + minute * 60_000))?.usage ?? {})));
     expect(slices.map((ids) => [ids.length, ids[0], ids.at(-1)])).toEqual([
       [20, 'i-000', 'i-019'],
       [20, 'i-020', 'i-039'],
