@@ -651,6 +651,8 @@ function observeActions(config: FleetwardConfig): string[] {
     ...(config.fleets.some((fleet) => fleet.images !== undefined) ? ['ec2:GetAllowedImagesSettings', 'ec2:GetEbsEncryptionByDefault'] : []),
     // The exact mix reads on-demand prices (Price List API) and Spot price history.
     ...(config.fleets.some((fleet) => fleet.mix !== undefined) ? ['pricing:GetProducts', 'ec2:DescribeSpotPriceHistory'] : []),
+    // ... and the open capacity reservations it uses first, when a fleet's mix may use them.
+    ...(config.fleets.some((fleet) => fleet.mix?.useReservations === true) ? ['ec2:DescribeCapacityReservations'] : []),
     // A roll reads its alarm's state.
     ...(config.fleets.some((fleet) => fleet.images?.roll?.alarm !== undefined) ? ['cloudwatch:DescribeAlarms'] : []),
   ];

@@ -26,6 +26,7 @@ import {
   type Tag,
   TerminateInstancesCommand,
   type _InstanceType,
+  paginateDescribeCapacityReservations,
   paginateDescribeInstanceTypes,
   paginateDescribeInstances,
   paginateDescribeNetworkInterfaces,
@@ -37,7 +38,9 @@ import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.t
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, DO_NOT_DISRUPT_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
 import { FleetwardError, ResourceNotFoundError } from '../ports/errors.ts';
-import type { Clock, ComputePort, ComputeInstance, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import type { Clock, ComputePort, ComputeInstance, LaunchRequest, LaunchResult, ReservationQuery, RestoredVolume } from '../ports/index.ts';
+import type { OpenReservation } from '../core/mix/problem.ts';
+import { reservationFilters, sumReservations } from './capacity-reservations.ts';
 import { readInstanceHealth } from './instance-health.ts';
 import { launchTryingTypes } from './launch-fallback.ts';
 import { QUARANTINE_TAG, quarantineTagValue } from './quarantine-tag.ts';
@@ -304,6 +307,13 @@ export class Ec2Compute implements ComputePort {
       }
     }
     return sizes;
+  }
+
+  async describeOpenCapacityReservations(query: ReservationQuery): Promise<OpenReservation[]> {
+    if (query.instanceTypes.length === 0 || query.zones.length === 0) return [];
+    const found = [];
+    for await (const page of paginateDescribeCapacityReservations({ client: this.ec2 }, { Filters: reservationFilters(query) })) found.push(...(page.CapacityReservations ?? []));
+    return sumReservations(found, query);
   }
 
   async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {

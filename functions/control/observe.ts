@@ -128,7 +128,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     ...(loggedStep === undefined ? {} : { loggedStep }),
   };
   // A plan (storeBackfill false) writes nothing: the prices it fetches are not cached either.
-  const decided = await decideWithMix(deps.mix, input, storeBackfill);
+  const decided = await decideWithMix(deps.mix, input, storeBackfill, deps.compute);
   const decision = note === undefined ? decided : { ...decided, notes: [note, ...decided.notes] };
   return { fleet, status, records, requests, observed, membership, metric, nowMs, decision };
 }

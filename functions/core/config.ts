@@ -336,7 +336,7 @@ const fleetSchema = z
     images: imagesSchema.optional(),
     /** The exact instance mix (docs/optimization.md); absent: the first listed type with capacity. */
     mix: mixConfigSchema.optional(),
-    /** Rightsizing a singleton fleet from its utilisation (docs/optimization.md#rightsizing); absent: never. */
+    /** Rightsizing from per-instance utilisation: a singleton resized in place, a larger fleet replaced first (docs/optimization.md#rightsizing); absent: never. */
     rightsizing: rightsizingSchema.optional(),
     /** Scheduled capacity (docs/optimization.md#schedules-and-lifetimes). */
     schedules: schedulesSchema.optional(),

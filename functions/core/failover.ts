@@ -6,6 +6,7 @@
 import type { FailoverConfig, FleetConfig } from './config.ts';
 import type { FailoverPlan, InstanceIdentity, InstanceRecord, InstanceSignal, ObservedInstance } from './model.ts';
 import { NO_IDENTITY } from './model.ts';
+import type { FailoverCell } from './mix/failover-cell.ts';
 import { type Member, type SubnetPlacement, spreadLaunches, unitsOf } from './placement.ts';
 
 export interface DegradedZone {
@@ -99,44 +100,58 @@ export interface ReplacementInput {
   readonly subnets: readonly SubnetPlacement[];
   readonly members: readonly Member[];
   readonly nowMs: number;
+  /** The fleet's mix chose the replacement's cell (a fleet with a mix; not for an instance bound to its zone). */
+  readonly mixCell?: FailoverCell;
+}
+
+interface Placement {
+  readonly subnet: SubnetPlacement;
+  readonly where: string;
+  readonly restoreVolumes?: boolean;
+  /** The mix cell it launches into, which gives its type and market. */
+  readonly cell?: FailoverCell['cell'];
+}
+
+/** An instance bound to its zone by volumes or interfaces: its own zone, unless degraded and crossAzRestore allows another. */
+function zoneBoundPlacement(input: ReplacementInput, own: SubnetPlacement, healthy: readonly SubnetPlacement[]): Placement {
+  const { identity } = input;
+  if (!input.degraded.has(own.availabilityZone)) return { subnet: own, where: `in its own zone ${own.availabilityZone}, where its volumes and interfaces are` };
+  if (!input.fleet.failover.crossAzRestore || healthy.length === 0) {
+    return { subnet: own, where: `in its own zone ${own.availabilityZone} although it is degraded: its volumes and interfaces cannot leave the zone unless failover.crossAzRestore is set` };
+  }
+  const subnet = spreadLaunches(1, healthy, input.members)[0]?.subnet ?? own;
+  const lost = identity.networkInterfaces.length > 0 ? '; its secondary interfaces cannot leave their subnet and stay behind' : '';
+  const where = `in ${subnet.availabilityZone} because ${own.availabilityZone} is degraded; data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk${lost}`;
+  return { subnet, where, restoreVolumes: identity.volumes.length > 0 };
+}
+
+/** A free instance: into the mix's cell when the fleet has a mix that chose one, else the zone that balances the fleet. */
+function freePlacement(input: ReplacementInput, own: SubnetPlacement, healthy: readonly SubnetPlacement[]): Placement {
+  const chosen = input.mixCell;
+  const inCell = chosen === undefined ? undefined : spreadLaunches(1, input.subnets.filter((s) => s.availabilityZone === chosen.cell.zone), input.members)[0]?.subnet;
+  if (chosen !== undefined && inCell !== undefined) return { subnet: inCell, where: `in ${inCell.availabilityZone} ${chosen.why}`, cell: chosen.cell };
+  const subnet = spreadLaunches(1, healthy.length > 0 ? healthy : input.subnets, input.members)[0]?.subnet ?? own;
+  return { subnet, where: `in ${subnet.availabilityZone} to balance zones${input.degraded.has(own.availabilityZone) ? ` (${own.availabilityZone} is degraded)` : ''}` };
 }
 
 /** Where the replacement goes, and how the identity follows; the reason says both. */
 export function planReplacement(input: ReplacementInput): { plan: FailoverPlan; reason: string } {
-  const { fleet, identity, degraded } = input;
+  const { fleet, identity } = input;
   const zoneBound = identity.volumes.length > 0 || identity.networkInterfaces.length > 0;
-  const own = input.subnets.find((s) => s.subnetId === input.subnetId) ?? {
-    subnetId: input.subnetId,
-    availabilityZone: input.availabilityZone,
-  };
-  const healthy = input.subnets.filter((s) => !degraded.has(s.availabilityZone));
-  const ownZoneDegraded = degraded.has(own.availabilityZone);
-  let subnet: SubnetPlacement = own;
-  let restoreVolumes = false;
-  let where: string;
-  if (zoneBound && !ownZoneDegraded) {
-    where = `in its own zone ${own.availabilityZone}, where its volumes and interfaces are`;
-  } else if (zoneBound && fleet.failover.crossAzRestore && healthy.length > 0) {
-    subnet = spreadLaunches(1, healthy, input.members)[0]?.subnet ?? own;
-    restoreVolumes = identity.volumes.length > 0;
-    const lost = identity.networkInterfaces.length > 0 ? '; its secondary interfaces cannot leave their subnet and stay behind' : '';
-    where = `in ${subnet.availabilityZone} because ${own.availabilityZone} is degraded; data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk${lost}`;
-  } else if (zoneBound) {
-    where = `in its own zone ${own.availabilityZone} although it is degraded: its volumes and interfaces cannot leave the zone unless failover.crossAzRestore is set`;
-  } else {
-    const candidates = healthy.length > 0 ? healthy : input.subnets;
-    subnet = spreadLaunches(1, candidates, input.members)[0]?.subnet ?? own;
-    where = `in ${subnet.availabilityZone} to balance zones${ownZoneDegraded ? ` (${own.availabilityZone} is degraded)` : ''}`;
-  }
+  const own = input.subnets.find((s) => s.subnetId === input.subnetId) ?? { subnetId: input.subnetId, availabilityZone: input.availabilityZone };
+  const healthy = input.subnets.filter((s) => !input.degraded.has(s.availabilityZone));
+  const { subnet, where, restoreVolumes, cell } = zoneBound ? zoneBoundPlacement(input, own, healthy) : freePlacement(input, own, healthy);
   const retire = fleet.failover.onFailure;
+  const instanceType = cell?.type ?? input.instanceType;
   const plan: FailoverPlan = {
     cause: input.cause,
     subnetId: subnet.subnetId,
     availabilityZone: subnet.availabilityZone,
-    instanceType: input.instanceType,
-    units: unitsOf(input.instanceType, fleet.instanceTypes),
+    instanceType,
+    ...(cell?.market === 'spot' ? { market: 'spot' as const } : {}),
+    units: cell?.weight ?? unitsOf(instanceType, fleet.instanceTypes),
     identity,
-    restoreVolumes,
+    restoreVolumes: restoreVolumes ?? false,
     retire,
     decidedAtMs: input.nowMs,
   };

@@ -79,6 +79,8 @@ export interface DrainState {
   readonly purpose: 'maintenance' | 'terminate' | 'resize';
   /** For resize: the instance type it gets while stopped. */
   readonly resizeTo?: string;
+  /** For a drain that keeps capacity: the type its replacement launches as (rightsizing a fleet); absent: the usual launch path chooses. */
+  readonly replaceWith?: string;
   readonly reason: string;
   readonly startedAtMs: number;
   /** Wait until the rest of the fleet is back at desired capacity before taking it out (not for scale-in). */
@@ -115,6 +117,8 @@ export interface FailoverPlan {
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly instanceType: string;
+  /** A Spot replacement (the mix's cell); absent: on-demand. */
+  readonly market?: 'spot';
   readonly units: number;
   readonly identity: InstanceIdentity;
   /** Data volumes are restored from their latest snapshot in the replacement's zone. */

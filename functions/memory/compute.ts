@@ -2,17 +2,20 @@
  * The ComputePort in memory, on a virtual clock: EC2's instance states with boot, stop and
  * termination delays, launches that fall back through the types by the EC2 adapter's own rules,
  * the fleet's Elastic IPs, interfaces and volumes and their moves, quarantine. For tests and the
- * simulator: seeding, failures, capacity shortages, inspection, and the counts and billed time
+ * simulator: seeding, failures, capacity shortages and reservations, inspection, and the counts and billed time
  * of live instances, none of it costing more than the instances that changed.
  */
 import { NO_IDENTITY } from '../core/model.ts';
 import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { SubnetPlacement } from '../core/placement.ts';
 import { COMMAND_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
+import type { CapacityReservation } from '@aws-sdk/client-ec2';
+import { sumReservations } from '../aws/capacity-reservations.ts';
 import { type CapacityErrorCode, launchTryingTypes } from '../aws/launch-fallback.ts';
+import type { OpenReservation } from '../core/mix/problem.ts';
 import { QUARANTINE_TAG, quarantineTagValue } from '../aws/quarantine-tag.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
-import type { Clock, ComputeInstance, ComputePort, LaunchRequest, LaunchResult, RestoredVolume } from '../ports/index.ts';
+import type { Clock, ComputeInstance, ComputePort, LaunchRequest, LaunchResult, ReservationQuery, RestoredVolume } from '../ports/index.ts';
 import type { AttachableKind } from './attachments.ts';
 import { AwsApiError } from './aws-error.ts';
 import { IdSequence } from './ids.ts';
@@ -95,6 +98,7 @@ export class MemoryCompute implements ComputePort {
   private readonly subnetZones: ReadonlyMap<string, string>;
   /** Types without capacity, by "type" or "type zone". */
   private readonly shortages = new Map<string, CapacityErrorCode>();
+  private readonly reservations: CapacityReservation[] = [];
   private readonly delays: { readonly boot: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
   private readonly authorized: ReadonlySet<string> | undefined;
   private readonly authorizedOwner: string | undefined;
@@ -174,6 +178,10 @@ export class MemoryCompute implements ComputePort {
 
   async describeInstanceTypes(instanceTypes: readonly string[]): Promise<Record<string, TypeSize>> {
     return Object.fromEntries(instanceTypes.map((type) => [type, sizeByName(type)]));
+  }
+
+  async describeOpenCapacityReservations(query: ReservationQuery): Promise<OpenReservation[]> {
+    return sumReservations(this.reservations, query);
   }
 
   async modifyInstanceType(instanceId: string, instanceType: string): Promise<void> {
@@ -304,6 +312,12 @@ export class MemoryCompute implements ComputePort {
   /** Sets (or, with undefined, removes) any tag, as a third party might. */
   setTag(instanceId: string, key: string, value: string | undefined): void {
     this.table.change(this.known(instanceId), (i) => (value === undefined ? i.tags.delete(key) : i.tags.set(key, value)));
+  }
+
+  /** A capacity reservation in the account, as DescribeCapacityReservations would answer it (active, open, Linux/UNIX, default tenancy unless told). */
+  addCapacityReservation(reservation: { readonly type: string; readonly zone: string; readonly available: number } & Partial<Pick<CapacityReservation, 'State' | 'InstanceMatchCriteria' | 'InstancePlatform' | 'Tenancy'>>): void {
+    const { type, zone, available, ...rest } = reservation;
+    this.reservations.push({ InstanceType: type, AvailabilityZone: zone, AvailableInstanceCount: available, State: 'active', InstanceMatchCriteria: 'open', InstancePlatform: 'Linux/UNIX', Tenancy: 'default', ...rest });
   }
 
   /** EC2 has no capacity for the type (in one zone, or anywhere; with market spot, only for Spot there): launches of it fail with `code`. */

@@ -3,6 +3,7 @@
  * Lambda; the simulator implements them in memory. The state ports are in ./state.ts, the
  * errors they throw in ./errors.ts.
  */
+import type { OpenReservation } from '../core/mix/problem.ts';
 import type { TypeSize } from '../core/rightsizing/view.ts';
 import type { FleetConfig, MetricConfig } from '../core/config.ts';
 import type { Command, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
@@ -42,6 +43,14 @@ export interface RestoredVolume {
   readonly snapshotStartMs: number;
 }
 
+/** Which open capacity reservations a fleet's launches would match: its types, zones, platform and tenancy. */
+export interface ReservationQuery {
+  readonly instanceTypes: readonly string[];
+  readonly zones: readonly string[];
+  readonly platform: string;
+  readonly tenancy: 'default' | 'dedicated';
+}
+
 export interface ComputePort {
   /** Every instance carrying the fleet's tag, in any state, with its identity. */
   describeFleetInstances(fleet: string): Promise<ComputeInstance[]>;
@@ -58,6 +67,8 @@ export interface ComputePort {
   start(instanceIds: readonly string[]): Promise<void>;
   /** vCPUs and memory of each type (DescribeInstanceTypes); a type EC2 does not know fails the call. */
   describeInstanceTypes(instanceTypes: readonly string[]): Promise<Record<string, TypeSize>>;
+  /** Active capacity reservations with open matching and instances available for the query (DescribeCapacityReservations, every page), summed per type and zone. */
+  describeOpenCapacityReservations(query: ReservationQuery): Promise<OpenReservation[]>;
   /** Changes a stopped instance's type (rightsizing); EC2 refuses it while the instance is not stopped. */
   modifyInstanceType(instanceId: string, instanceType: string): Promise<void>;
   /** Re-associates an Elastic IP with another instance. */

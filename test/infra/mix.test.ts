@@ -1,5 +1,5 @@
 // The scale function's grants for the exact mix: the price reads only when a fleet has a mix
-// section, on "*" (they have no resources), and RunInstances on Spot requests only when a mix may
+// section (capacity reservations when it may use them), on "*" (they have no resources), and RunInstances on Spot requests only when a mix may
 // launch Spot; and the bundle's hook that ships highs.wasm beside it.
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../functions/core/config.ts';
@@ -21,6 +21,13 @@ describe('the mix grants', () => {
   it('reads prices only when a fleet has a mix', () => {
     expect(actionsOf(withMix({})).filter((a) => PRICE_READS.includes(a.action))).toEqual(PRICE_READS.map((action) => ({ action, resources: ['*'] })));
     expect(actionsOf().filter((a) => PRICE_READS.includes(a.action))).toEqual([]);
+  });
+
+  it('reads capacity reservations only when a mix may use them', () => {
+    const reads = (config = exampleConfig) => actionsOf(config).filter((a) => a.action === 'ec2:DescribeCapacityReservations');
+    expect(reads(withMix({}))).toEqual([{ action: 'ec2:DescribeCapacityReservations', resources: ['*'] }]);
+    expect(reads(withMix({ useReservations: false }))).toEqual([]);
+    expect(reads()).toEqual([]);
   });
 
   it('launches Spot requests only when a mix may launch Spot', () => {

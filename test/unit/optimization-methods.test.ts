@@ -131,6 +131,12 @@ describe('zone rebalance', () => {
     expect(summary(zoneRebalance.propose(context(members, members.length, optimized({ zoneRebalance: { maxSkew } }))))).toEqual(expected);
   });
 
+  it('waits while an instance is out of service: its replacement fills the emptiest zone anyway', () => {
+    const members = [inZone('i-a1', SUBNET_A), inZone('i-a2', SUBNET_A), inZone('i-a3', SUBNET_A), inZone('i-b1', SUBNET_B)];
+    expect(zoneRebalance.propose({ ...context(members, 4), zones: ['us-east-1a', 'us-east-1b'] }).moves).toHaveLength(1);
+    expect(zoneRebalance.propose({ ...context(members, 4), zones: ['us-east-1a', 'us-east-1b'], disrupting: 1 })).toEqual({ moves: [], notes: [] });
+  });
+
   it('counts only the zones launches may use (a degraded or evacuated zone is left out)', () => {
     const members = [inZone('i-a1', SUBNET_A), inZone('i-a2', SUBNET_A), inZone('i-a3', SUBNET_A), inZone('i-b1', SUBNET_B)];
     expect(zoneRebalance.propose({ ...context(members, 4), zones: ['us-east-1b', 'us-east-1c'] }).moves).toEqual([]);

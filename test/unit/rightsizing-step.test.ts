@@ -1,6 +1,6 @@
 // Rightsizing a singleton through decideStep: inside its maintenance window it drains to resize
-// (no replacement launched, the reason with its numbers); outside it, or in a fleet larger than
-// one, it does nothing; while resizing, its units count as in flight.
+// (no replacement launched, the reason with its numbers); outside it it does nothing; a fleet
+// larger than one is replaced first instead; while resizing, its units count as in flight.
 import { describe, expect, it } from 'vitest';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
@@ -47,10 +47,10 @@ describe('rightsizing a singleton', () => {
     expect(decision.notes.find((n) => n.startsWith('rightsizing i-pet:'))).toMatch(/; waits for a maintenance window: outside the maintenance windows/);
   });
 
-  it('leaves a fleet that may hold more than one instance to the mix', () => {
+  it('replaces, not resizes, in a fleet that may hold more than one instance (test/unit/rightsizing-fleet.test.ts)', () => {
     const decision = decideStep(stepInput({ fleet: pet(hour, 3), observed, status: status(1), metric: cpu(10), rightsizing: VIEW }));
-    expect(decision.commands.filter((c) => c.kind === 'advance')).toEqual([]);
-    expect(decision.notes.filter((n) => n.startsWith('rightsizing'))).toEqual([]);
+    expect(decision.commands.find((c) => c.kind === 'advance')).toMatchObject({ instanceId: 'i-pet', drain: { purpose: 'terminate', replaceWith: 'm7g.large', keepCapacity: true } });
+    expect(decision.commands.filter((c) => c.kind === 'launch')).toMatchObject([{ instanceTypes: [{ type: 'm7g.large', weight: 1 }] }]);
   });
 
   it('counts a resizing instance as in flight: nothing is launched while it is stopped', () => {

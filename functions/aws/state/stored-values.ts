@@ -45,6 +45,7 @@ export const identitySchema = z.object({
 export const drainSchema = z.object({
   purpose: z.enum(['maintenance', 'terminate', 'resize']),
   resizeTo: z.string().optional(),
+  replaceWith: z.string().optional(),
   reason: z.string(),
   startedAtMs: z.number(),
   keepCapacity: z.boolean(),
@@ -60,6 +61,7 @@ export const failoverPlanSchema = z.object({
   subnetId: z.string(),
   availabilityZone: z.string(),
   instanceType: z.string(),
+  market: z.literal('spot').optional(),
   units: z.number(),
   identity: identitySchema,
   restoreVolumes: z.boolean(),

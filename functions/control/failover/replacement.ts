@@ -1,7 +1,8 @@
 /**
  * The replacement of a failed instance: launched once (the plan remembers it), in the plan's
- * zone, trying the failed instance's type first, from the image the step chose (a roll's, else the
- * template's), through the image gate like every launch; then waited for until it runs.
+ * zone and market, trying the plan's type first (the mix's cell, else the failed instance's),
+ * from the image the step chose (a roll's, else the template's), through the image gate like
+ * every launch; then waited for until it runs.
  */
 import { partId } from '../../core/command-ids.ts';
 import type { ComputeInstance, LaunchCommand } from '../../ports/index.ts';
@@ -21,6 +22,7 @@ function replacementLaunch(run: FailoverRun): LaunchCommand {
     availabilityZone: plan.availabilityZone,
     capacityUnits: plan.units,
     instanceTypes: types.length > 0 ? types : fleet.instanceTypes,
+    ...(plan.market === undefined ? {} : { market: plan.market }),
     ...(run.command.imageId === undefined ? {} : { imageId: run.command.imageId }),
     reason: `replacement for ${run.failed}: ${plan.cause}`,
   };

@@ -20,6 +20,10 @@ export const mixConfigSchema = z.strictObject({
   zoneBalance: z.enum(['balanced-only', 'best-effort']).default('best-effort'),
   /** Use the account's open capacity reservations (for the fleet's types and zones) before buying. */
   useReservations: z.boolean().default(true),
+  /** What the fleet's launches are, for matching reservations: EC2's instance platform (e.g. "Linux/UNIX", "Windows") and tenancy. */
+  reservations: z
+    .strictObject({ platform: z.string().min(1).default('Linux/UNIX'), tenancy: z.enum(['default', 'dedicated']).default('default') })
+    .prefault({}),
   prices: z
     .strictObject({
       /** aws: the Price List Query API and Spot price history, cached in the table; table: only the shipped price table. */

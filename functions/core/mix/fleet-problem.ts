@@ -1,13 +1,14 @@
 /**
  * A fleet's mix problem: its allowed types in the zones of its subnets, priced by what the shell
  * chose this step (a type without an on-demand price is left out, said in a note), the capacity
- * errors it still remembers, and its mix policy.
+ * errors it still remembers, the open capacity reservations of its types in its zones (used first:
+ * they are paid already), and its mix policy.
  */
 import type { InstanceTypeChoice } from '../model.ts';
 import type { MixConfig } from './config.ts';
 import { mixPolicy } from './config.ts';
 import type { TypePrices } from './price-choice.ts';
-import type { CapacityExclusion, MixOffer, MixProblem } from './problem.ts';
+import type { CapacityExclusion, MixOffer, MixProblem, OpenReservation } from './problem.ts';
 
 export interface FleetMixInput {
   readonly mix: MixConfig;
@@ -15,6 +16,8 @@ export interface FleetMixInput {
   readonly zones: readonly string[];
   readonly prices: ReadonlyMap<string, TypePrices>;
   readonly exclusions: readonly CapacityExclusion[];
+  /** Open capacity reservations the shell read (none when it did not). */
+  readonly reservations?: readonly OpenReservation[];
   readonly neededUnits: number;
   readonly nowMs: number;
 }
@@ -40,6 +43,8 @@ export function fleetMixProblem(input: FleetMixInput): FleetMixProblem {
     }
   }
   const exclusions = input.exclusions.filter((exclusion) => input.nowMs < exclusion.untilMs);
-  const problem: MixProblem = { neededUnits: input.neededUnits, offers, exclusions, reservations: [], policy: mixPolicy(input.mix), nowMs: input.nowMs };
+  const offered = new Set(offers.map((offer) => `${offer.type} ${offer.zone}`));
+  const reservations = (input.reservations ?? []).filter((r) => r.available > 0 && offered.has(`${r.type} ${r.zone}`));
+  const problem: MixProblem = { neededUnits: input.neededUnits, offers, exclusions, reservations, policy: mixPolicy(input.mix), nowMs: input.nowMs };
   return { problem, notes };
 }

@@ -1,7 +1,8 @@
 /**
  * A fleet's rightsizing settings (docs/optimization.md#rightsizing): the utilisation window and
- * percentile it sizes on, the share of the new type that percentile may use, and whether memory
- * (published by the CloudWatch agent) must be measured before a type with less memory is chosen.
+ * percentile it sizes on, the share of the new type that percentile may use, whether memory
+ * (published by the CloudWatch agent) must be measured before a type with less memory is chosen,
+ * and whether a fleet of more than one waits for a maintenance window.
  */
 import * as z from 'zod';
 
@@ -12,6 +13,8 @@ export const rightsizingSchema = z.strictObject({
   percentile: z.number().min(50).max(100).default(95),
   /** At most this share (percent) of the new type's vCPUs and memory may that percentile use. */
   maxUtilizationPercent: z.number().min(10).max(100).default(70),
+  /** A fleet of more than one: replace over-sized instances only inside one of the fleet's maintenanceWindows (a singleton always waits for one). */
+  inMaintenanceWindow: z.boolean().default(false),
   /** required: no resize without memory datapoints; ignore: size on CPU alone (a smaller type may run out of memory). */
   memory: z.enum(['required', 'ignore']).default('required'),
   /** The memory metric (percent used) per instance, as the CloudWatch agent publishes it with an InstanceId dimension. */

@@ -15,7 +15,7 @@ export type ResizeVerdict =
 export const HOURS_PER_MONTH = 730;
 
 /** The window must be this well covered by datapoints (an instance younger than it is not sized yet). */
-const MIN_COVERAGE = 0.8;
+export const MIN_COVERAGE = 0.8;
 
 const percentileOf = (samples: readonly number[], percentile: number) => select(Float64Array.from(samples), rankOf(percentile / 100, samples.length));
 

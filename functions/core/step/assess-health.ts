@@ -1,11 +1,13 @@
 /**
  * Phase three: high availability. Which zones are degraded, which in-service instances have
- * failed and must fail over (and where their replacement goes), which failovers decided earlier
+ * failed and must fail over (and where their replacement goes: with a mix, its cell), which failovers decided earlier
  * continue, which instances drain ahead of an AWS Health scheduled event, and which health
  * observations to remember. All of it is involuntary: no disruption budget holds it back.
  */
 import { failoverId, stepCommandId } from '../command-ids.ts';
 import { assessFailure, degradedZones, identityOf, planReplacement, sameIdentity } from '../failover.ts';
+import { type FailoverCell, failoverCell } from '../mix/failover-cell.ts';
+import { cellKey } from '../mix/fleet-cells.ts';
 import type { Command, InstanceRecord, InstanceSignal, ObservedInstance } from '../model.ts';
 import type { Member } from '../placement.ts';
 import { screenSignals } from '../status-alarm.ts';
@@ -78,6 +80,7 @@ function judge(
       subnets: context.subnets,
       members: candidates,
       nowMs,
+      ...mixCellFor(context, instance, candidates, degraded),
     });
     return { command: { kind: 'failover', id: failoverId(fleet.name, record.instanceId), instanceId: record.instanceId, plan, reason }, units: plan.units };
   }
@@ -86,6 +89,15 @@ function judge(
   const reason = failing ? `failing observation ${assessment.failedObservations} of ${fleet.failover.unhealthyThreshold} before failover` : 'its health or identity changed';
   const id = stepCommandId(fleet.name, context.step, 'track', record.instanceId);
   return { command: { kind: 'track', id, instanceId: record.instanceId, failedObservations: assessment.failedObservations, identity, reason } };
+}
+
+/** The mix's cell for a failed instance's replacement, in a fleet with a mix; a Spot instance's own Spot cell is left out. */
+function mixCellFor(context: StepContext, failed: ObservedInstance | undefined, candidates: readonly Member[], degraded: ReadonlySet<string>): { mixCell?: FailoverCell } {
+  if (context.fleet.mix === undefined || context.mix === undefined || failed === undefined) return {};
+  const zones = new Set(context.subnets.map((s) => s.availabilityZone).filter((zone) => !degraded.has(zone)));
+  const avoid = failed.market === 'spot' ? cellKey(failed.instanceType, failed.availabilityZone, 'spot') : undefined;
+  const mixCell = failoverCell({ view: context.mix, remaining: candidates.filter((m) => m.instanceId !== failed.instanceId), zones, ...(avoid === undefined ? {} : { avoid }) });
+  return mixCell === undefined ? {} : { mixCell };
 }
 
 /** The judgement of one record, after a note for each status-check alarm not believed. */

@@ -34,6 +34,12 @@ const drainsOf = (context: StepContext, records: readonly InstanceRecord[], star
   return starts.map((start) => drainingRecord(byId.get(start.instanceId), start, context.nowMs));
 };
 
+/** The drains under way that name their replacement's type and still wait for it (a deregistered one's replacement serves already). */
+const replacementsOf = (leaving: readonly InstanceRecord[]) =>
+  leaving.flatMap((r) =>
+    r.lifecycle === 'draining' && r.drain?.replaceWith !== undefined && r.drain.deregisteredAtMs === undefined ? [{ instanceId: r.instanceId, type: r.drain.replaceWith }] : [],
+  );
+
 /** The zones replacements may launch into: neither degraded nor evacuated, in config order. */
 const launchZones = (context: StepContext, degraded: ReadonlySet<string>, evacuating: Evacuation) => [
   ...new Set(context.subnets.filter((s) => !degraded.has(s.availabilityZone) && !isEvacuated(evacuating, s)).map((s) => s.availabilityZone)),
@@ -78,8 +84,9 @@ export function decideStep(input: StepInput): StepDecision {
     ...(context.mix === undefined ? {} : { mix: context.mix }),
   };
   const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, zones, budgets, disrupting: draining.length, degraded: health.degraded, maintenanceWindow, ...optional });
-  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
+  const replacements = replacementsOf(leaving);
+  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating, replacements });
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
   return {
     step: context.step,

@@ -1,7 +1,8 @@
 /**
  * Phase six: launch what the fleet is missing. The gap is desired capacity less what stays in
  * service and what failovers are replacing, within capacity.max, into the subnets whose zones are
- * neither degraded nor evacuated, unless launching is backing off after failures. With a mix, the
+ * neither degraded nor evacuated, unless launching is backing off after failures. A drain that
+ * names its replacement's type (rightsizing) gets it first (./replacement-launches.ts). With a mix, the
  * gap goes to the cells where the fleet is short of it (./mix-launches.ts); without one, or for
  * what the mix's cells cannot take, it is closed in whole instances of the first type, spread to
  * balance zones.
@@ -11,6 +12,7 @@ import type { Command, LaunchFailures } from '../model.ts';
 import { type Member, type SubnetPlacement, spreadLaunches, sumUnits } from '../placement.ts';
 import { type Evacuation, type StepContext, isEvacuated } from './context.ts';
 import { mixLaunches } from './mix-launches.ts';
+import { type Replacement, replacementLaunches } from './replacement-launches.ts';
 
 export interface LaunchInput {
   readonly desired: number;
@@ -19,6 +21,8 @@ export interface LaunchInput {
   readonly unitsInFlight: number;
   readonly degraded: ReadonlySet<string>;
   readonly evacuating: Evacuation;
+  /** Drains under way whose replacement has a type of its own (rightsizing a fleet). */
+  readonly replacements?: readonly Replacement[];
 }
 
 export interface LaunchPlan {
@@ -90,8 +94,13 @@ export function planLaunches(context: StepContext, input: LaunchInput): LaunchPl
     launchSubnets: healthySubnets.length > 0 ? healthySubnets : context.subnets,
     replacing: input.unitsInFlight > 0 ? ` (+${input.unitsInFlight} being replaced)` : '',
   };
-  if (fleet.mix === undefined || context.mix === undefined) return firstTypeLaunches(context, input, gap);
-  const planned = mixLaunches(context, input, gap, context.mix);
-  const rest = firstTypeLaunches(context, input, { ...gap, deficit: gap.deficit - planned.units, headroom: gap.headroom - planned.units });
-  return { commands: [...planned.commands, ...rest.commands], notes: [...planned.notes, ...rest.notes] };
+  const replacing = replacementLaunches(context, input, gap);
+  const open = { ...gap, deficit: gap.deficit - replacing.units, headroom: gap.headroom - replacing.units };
+  if (fleet.mix === undefined || context.mix === undefined) {
+    const rest = firstTypeLaunches(context, input, open);
+    return { commands: [...replacing.commands, ...rest.commands], notes: rest.notes };
+  }
+  const planned = mixLaunches(context, input, open, context.mix);
+  const rest = firstTypeLaunches(context, input, { ...open, deficit: open.deficit - planned.units, headroom: open.headroom - planned.units });
+  return { commands: [...replacing.commands, ...planned.commands, ...rest.commands], notes: [...planned.notes, ...rest.notes] };
 }

@@ -1,7 +1,9 @@
 // The exact mix in the control step, over the in-memory ports: launches go to the mix's cells
 // (Spot through the command's market), a capacity error leaves its cell out of the next solves
-// instead of backing launches off, and an interrupted Spot instance is replaced into the mix.
-import { beforeAll, describe, expect, it } from 'vitest';
+// instead of backing launches off, a failover's replacement takes its cell from the mix (never an
+// interrupted Spot instance's own cell), an interrupted Spot instance is replaced into the mix,
+// and open capacity reservations are used first.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MixPorts } from '../../../functions/control/step-mix.ts';
 import { FixedPriceFeed, MemoryPriceCache } from '../../../functions/memory/prices.ts';
 import type { LinearSolver } from '../../../functions/ports/solver.ts';
@@ -51,7 +53,7 @@ describe('the control step with a mix', () => {
     expect(await alive(world)).toEqual(['m6g.large spot in us-east-1a', 'm6g.large spot in us-east-1a', 'm7g.large spot in us-east-1b', 'm7g.large spot in us-east-1b']);
   });
 
-  it('replaces an interrupted Spot instance at once by failover, on-demand in its zone (the mix moves it back later)', async () => {
+  it('replaces an interrupted Spot instance at once by failover, not into its own Spot cell: on-demand in its zone (the mix moves it back later)', async () => {
     const { world, step } = mixWorld({ maxSpotShare: 1 });
     world.setLoad(20);
     const [interrupted] = await world.seedInService(1, { subnetId: A.subnetId, market: 'spot' });
@@ -59,6 +61,19 @@ describe('the control step with a mix', () => {
     await step({ signals: [{ instanceId: interrupted ?? '', kind: 'spot-interruption', detail: 'instance action terminate' }] });
     expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1a', 'm7g.large spot in us-east-1b']);
     expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual(['EC2 Spot interruption warning: instance action terminate: replace it in us-east-1a to balance zones, then terminate it']);
+  });
+
+  it('replaces a failed on-demand instance into the mix cell the fleet is short of, Spot, and says so', async () => {
+    const { world, step } = mixWorld({ maxSpotShare: 1 });
+    world.setLoad(20);
+    const [failed] = await world.seedInService(1, { subnetId: A.subnetId });
+    await world.seedInService(1, { subnetId: B.subnetId });
+    world.compute.fail(failed ?? '', 'stopped');
+    await step();
+    expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1b', 'm7g.large spot in us-east-1a']);
+    expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual([
+      'it is stopped and fleetward did not ask for it: replace it in us-east-1a as a m7g.large spot, where the mix wants 1 and 0 run (mix $0.0550/h for 2 units (LP bound $0.0525/h, gap 0, proven optimal)), then terminate it',
+    ]);
   });
 
   it('without failover, replaces an interrupted Spot instance into its mix cell once EC2 has taken it', async () => {
@@ -74,5 +89,24 @@ describe('the control step with a mix', () => {
     expect(launch?.reason).toBe(
       'capacity 1 is below desired 2: 1 x m7g.large spot in us-east-1a, where the mix wants 1 and 0 run; mix $0.0550/h for 2 units (LP bound $0.0525/h, gap 0, proven optimal)',
     );
+  });
+
+  it('uses an open capacity reservation first, names it in the log, and solves without it when the read fails', async () => {
+    const { world, step } = mixWorld({});
+    world.setLoad(20);
+    world.compute.addCapacityReservation({ type: 'm7g.large', zone: B.availabilityZone, available: 1 });
+    world.compute.addCapacityReservation({ type: 'm7g.large', zone: A.availabilityZone, available: 1, InstanceMatchCriteria: 'targeted' });
+    await step();
+    expect(await alive(world)).toEqual(['m6g.large on-demand in us-east-1a', 'm7g.large on-demand in us-east-1b']);
+    const notes = (await world.lastDecision())?.decision.notes ?? [];
+    expect(notes).toContain('open capacity reservations (used first, already paid): 1 x m7g.large in us-east-1b');
+    expect(notes.find((note) => note.startsWith('mix for 2 units'))).toMatch(/1 x m7g\.large reserved in us-east-1b/);
+
+    const failing = mixWorld({});
+    failing.world.setLoad(20);
+    vi.spyOn(failing.world.compute, 'describeOpenCapacityReservations').mockRejectedValue(new Error('UnauthorizedOperation'));
+    await failing.step();
+    expect(await alive(failing.world)).toEqual(['m6g.large on-demand in us-east-1a', 'm6g.large on-demand in us-east-1b']);
+    expect((await failing.world.lastDecision())?.decision.notes).toContain('open capacity reservations not read (UnauthorizedOperation): the mix is solved without them');
   });
 });

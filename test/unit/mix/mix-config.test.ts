@@ -1,4 +1,5 @@
-// The fleet's mix section: absent by default, defaults when empty, and every bad field named at once.
+// The fleet's mix section: absent by default, defaults when empty, and every bad field named at once;
+// and rightsizing.inMaintenanceWindow beside it.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../../functions/core/config.ts';
 import { mixPolicy } from '../../../functions/core/mix/config.ts';
@@ -37,21 +38,30 @@ describe('fleets[].mix', () => {
       maxTypeZoneShare: 1,
       zoneBalance: 'best-effort',
       useReservations: true,
+      reservations: { platform: 'Linux/UNIX', tenancy: 'default' },
       prices: { source: 'aws', onDemandMaxAgeHours: 24, spotMaxAgeMinutes: 60 },
     });
     expect(mix && mixPolicy(mix)).toEqual({ onDemandBaseUnits: 0, maxSpotShare: 0, maxTypeShare: 1, maxTypeZoneShare: 1, zoneBalance: 'best-effort', useReservations: true });
   });
 
   it('names every bad field at once', () => {
-    const mix = { onDemandBase: -1, maxSpotShare: 1.5, maxTypeShare: 0, zoneBalance: 'even', prices: { source: 'guess', spotMaxAgeMinutes: 1 }, spot: true };
+    const mix = { onDemandBase: -1, maxSpotShare: 1.5, maxTypeShare: 0, zoneBalance: 'even', prices: { source: 'guess', spotMaxAgeMinutes: 1 }, reservations: { tenancy: 'host' }, spot: true };
     expect([...problemsOf({ fleets: [fleet({ mix })] })].sort()).toEqual([
       'fleets[0].mix.maxSpotShare: Too big: expected number to be <=1',
       'fleets[0].mix.maxTypeShare: Too small: expected number to be >0',
       'fleets[0].mix.onDemandBase: Too small: expected number to be >=0',
       'fleets[0].mix.prices.source: Invalid option: expected one of "aws"|"table"',
       'fleets[0].mix.prices.spotMaxAgeMinutes: Too small: expected number to be >=5',
+      'fleets[0].mix.reservations.tenancy: Invalid option: expected one of "default"|"dedicated"',
       'fleets[0].mix.spot: unknown field',
       'fleets[0].mix.zoneBalance: Invalid option: expected one of "balanced-only"|"best-effort"',
     ]);
+  });
+});
+
+describe('fleets[].rightsizing.inMaintenanceWindow', () => {
+  it('defaults to false (a fleet of more than one replaces at any time) and must be a boolean, named', () => {
+    expect(validateConfig({ fleets: [fleet({ rightsizing: {} })] }).fleets[0]?.rightsizing?.inMaintenanceWindow).toBe(false);
+    expect(problemsOf({ fleets: [fleet({ rightsizing: { inMaintenanceWindow: 'yes' } })] })).toEqual(['fleets[0].rightsizing.inMaintenanceWindow: Invalid input: expected boolean, received string']);
   });
 });

@@ -154,6 +154,24 @@ describe('the mix against independent definitions', () => {
     );
   });
 
+  it('with up to three reservation cells, costs exactly the enumerated optimum (reserved capacity at price 0, used first)', () => {
+    const reserved = fc.uniqueArray(fc.record({ type: fc.constantFrom('m7g.large', 'c7g.large'), zone: fc.constantFrom('a', 'b'), available: fc.integer({ min: 1, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (r) => `${r.type} ${r.zone}`,
+    });
+    const withReservations = fc.tuple(smallProblem, reserved).map(([input, reservations]) => ({ ...input, reservations, policy: { ...input.policy, useReservations: true } }));
+    fc.assert(
+      fc.property(withReservations, (input) => {
+        const mix = solveMix(input, solver);
+        const optimum = bruteForceCost(input);
+        if (optimum === undefined) return !mix.feasible && mix.reason.startsWith('infeasible: ');
+        return mix.feasible && Math.abs(mix.costPerHour - optimum) < 1e-5 && mix.gap === 0 && violations(input, mix.allocations).length === 0;
+      }),
+      { seed: 15, numRuns: 200 },
+    );
+  });
+
   it('keeps every constraint and never costs more than the greedy mix', () => {
     const largerProblem = smallProblem.map((input) => ({ ...input, neededUnits: input.neededUnits * 7 }));
     fc.assert(

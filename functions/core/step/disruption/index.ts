@@ -49,7 +49,8 @@ function reasonOf(method: DisruptionMethod, move: Move, limit: Allowance, held: 
 
 function recommendations(method: string, moves: readonly Move[]): string[] {
   const listed = moves.slice(0, MAX_RECOMMENDATIONS).map((move) => {
-    const what = move.resizeTo !== undefined ? `resize ${move.instanceId} to ${move.resizeTo}` : `${move.keepCapacity ? 'replace' : 'remove'} ${move.instanceId}`;
+    const replacement = move.replaceWith === undefined ? '' : ` with a ${move.replaceWith}`;
+    const what = move.resizeTo !== undefined ? `resize ${move.instanceId} to ${move.resizeTo}` : `${move.keepCapacity ? 'replace' : 'remove'} ${move.instanceId}${replacement}`;
     return `recommend-only (optimization.mode): ${method} would ${what}: ${move.reason}`;
   });
   const more = moves.length - listed.length;
@@ -69,10 +70,11 @@ function runMethod(method: DisruptionMethod, input: DisruptionInput, gates: Gate
   const proposal = method.propose({ ...input, members: withDoNotDisruptProtected(state.staying), disrupting: state.disrupting });
   const gated = gateMoves(method.reason, proposal, gates);
   const limit = proposal.unbounded === true ? UNBOUNDED : allowance(input.budgets, method.reason, state.disrupting);
-  const granted = gated.moves.slice(0, limit.allowed);
-  const held = gated.moves.length - granted.length;
+  const wanted = Math.min(gated.moves.length, proposal.atMost ?? Number.POSITIVE_INFINITY);
+  const granted = gated.moves.slice(0, Math.min(wanted, limit.allowed));
+  const held = wanted - granted.length;
   const notes = [...state.notes, ...proposal.notes, ...gated.notes];
-  if (held > 0) notes.push(heldBack(method.reason, held, gated.moves.length, limit, state.disrupting));
+  if (held > 0) notes.push(heldBack(method.reason, held, wanted, limit, state.disrupting));
   const moves = granted.map((move) => ({ ...move, reason: reasonOf(method, move, limit, held) }));
   if (method.optimization === true && input.fleet.optimization?.mode !== 'act') return { ...state, notes: [...notes, ...recommendations(method.reason, moves)] };
   const leaving = new Set(moves.map((move) => move.instanceId));

@@ -50,6 +50,8 @@ export interface Proposal {
   readonly notes: readonly string[];
   /** The budgets do not hold these moves back (a roll past its forced-patch deadline). */
   readonly unbounded?: boolean;
+  /** At most this many of the moves that pass the gates go this step, whatever the budgets allow (one at a time). */
+  readonly atMost?: number;
 }
 
 export interface DisruptionMethod {

@@ -2,7 +2,9 @@
  * Voluntary disruption, an optimization method: when the fleet's zones drift apart by more than
  * optimization.zoneRebalance.maxSkew instances, replace the oldest instances of the fullest zone,
  * replacement first; launches go to the zone with the fewest, so each move fills the emptiest.
- * Only the zones launches may use count (neither degraded nor evacuated).
+ * Only the zones launches may use count (neither degraded nor evacuated). It waits while any
+ * instance is out of service: a replacement under way launches into the emptiest zone anyway, and
+ * rebalancing around the gap it leaves would replace a second instance for nothing.
  */
 import type { Member } from '../../placement.ts';
 import { type DisruptionContext, type DisruptionMethod, type Move, NOTHING, type Proposal } from './method.ts';
@@ -20,8 +22,8 @@ function extremes(zones: readonly string[], counts: ReadonlyMap<string, number>)
   return { fullest, emptiest };
 }
 
-function propose({ fleet, members, zones }: DisruptionContext): Proposal {
-  if (fleet.optimization === undefined || zones === undefined || zones.length < 2) return NOTHING;
+function propose({ fleet, members, zones, disrupting }: DisruptionContext): Proposal {
+  if (fleet.optimization === undefined || zones === undefined || zones.length < 2 || (disrupting ?? 0) > 0) return NOTHING;
   const { maxSkew } = fleet.optimization.zoneRebalance;
   const counts = new Map<string, number>(zones.map((zone) => [zone, 0]));
   const movable = new Map<string, Member[]>(zones.map((zone) => [zone, []]));
