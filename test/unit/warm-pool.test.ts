@@ -77,6 +77,25 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: 'a member that is impaired, or not prepared within prepareSeconds + 600 s, is terminated; one still within it waits',
+    fleet: pooledFleet({ size: 3 }),
+    desired: 2,
+    observed: [
+      ...serving,
+      instance('i-p1', SUBNET_A, { commandId: POOL_LAUNCHED, health: 'impaired' }),
+      instance('i-p2', SUBNET_A, { commandId: POOL_LAUNCHED, health: 'unknown' }),
+      instance('i-p3', SUBNET_B, { commandId: POOL_LAUNCHED, health: 'unknown' }),
+    ],
+    records: [record('i-a'), record('i-b'), pooled('i-p1', { launchedAtMs: NOW - sec(60) }), pooled('i-p2', { launchedAtMs: NOW - sec(721) }), pooled('i-p3', { launchedAtMs: NOW - sec(720) })],
+    commands: [
+      {
+        kind: 'pool',
+        reason: 'not prepared: impaired, or not running with its status checks passed within 720 s (warmPool.prepareSeconds + 600) of launch: terminating 2, to be replaced',
+        instanceIds: ['i-p1', 'i-p2'],
+      },
+    ],
+  },
+  {
     name: 'a stopped pool member without a record is adopted back into the pool, not as capacity',
     fleet: pooledFleet({ size: 1 }),
     desired: 2,
@@ -92,6 +111,12 @@ describe('the warm pool', () => {
     expect(decision.desiredCapacity).toBe(c.desired);
     expect(decision.commands.map(shape)).toEqual(c.commands);
     expect(decision.capacity.instances).toBe(2);
+  });
+
+  it('gives each pool command of a step its own id, as the journal runs an id once', () => {
+    const stale = CASES.find((c) => c.name.startsWith('a stale member')) as Case;
+    const decision = decideStep(stepInput({ fleet: stale.fleet, status: status(stale.desired), observed: stale.observed, records: stale.records }));
+    expect(decision.commands.map((c) => c.id)).toEqual(['web/42/pool-terminate/stale', 'web/42/pool-terminate/surplus']);
   });
 
   it('without warmPool, nothing about a pool is decided', () => {

@@ -1,6 +1,7 @@
 /**
  * The warm pool's upkeep, in the background of every step: members launched into the pool are
- * stopped once prepared (running, status checks passed, warmPool.prepareSeconds since launch);
+ * stopped once prepared (running, status checks passed, warmPool.prepareSeconds since launch),
+ * terminated if they are impaired or not prepared within a grace of 600 s more;
  * ready members past warmPool.maxPreparedAgeSeconds, or beyond the pool's size (it shrank, or was
  * removed), are terminated; and the pool is refilled to its size with launches marked as pool
  * launches, unless launching is backing off.
@@ -12,19 +13,27 @@ import { type StepContext, isEvacuated } from './context.ts';
 import { type LaunchInput, type LaunchPlan, backingOff } from './plan-launches.ts';
 import { type PoolMember, type WarmPool, isStale } from './warm-pool.ts';
 
-const poolCommand = (context: StepContext, action: 'stop' | 'terminate', members: readonly PoolMember[], reason: string): Command[] =>
+/** One command for the members, its id naming the action and why (`prepared`, `unprepared`, `stale`, `surplus`): one per id and step. */
+const poolCommand = (context: StepContext, action: 'stop' | 'terminate', why: string, members: readonly PoolMember[], reason: string): Command[] =>
   members.length === 0
     ? []
-    : [{ kind: 'pool', id: stepCommandId(context.fleet.name, context.step, `pool-${action}`, 'members'), action, instanceIds: members.map((m) => m.instance.instanceId), reason }];
+    : [{ kind: 'pool', id: stepCommandId(context.fleet.name, context.step, `pool-${action}`, why), action, instanceIds: members.map((m) => m.instance.instanceId), reason }];
 
-/** Members being prepared that are ready to stop. */
-function preparedStops(context: StepContext, pool: WarmPool): Command[] {
+/** How long past warmPool.prepareSeconds a member may take to pass its status checks before it is given up on. */
+export const PREPARE_GRACE_SECONDS = 600;
+
+/** Members being prepared that are ready to stop, and those that failed to prepare (impaired, or not ready in time). */
+function preparation(context: StepContext, pool: WarmPool): Command[] {
   const prepareSeconds = context.fleet.warmPool?.prepareSeconds ?? 0;
-  const prepared = pool.preparing.filter(
-    (m) => m.instance.state === 'running' && m.instance.health === 'ok' && m.record.launchedAtMs + prepareSeconds * 1000 <= context.nowMs,
-  );
-  const reason = `prepared: running, status checks passed, ${prepareSeconds} s (warmPool.prepareSeconds) since launch: stopping ${prepared.length} into the warm pool of size ${pool.size}`;
-  return poolCommand(context, 'stop', prepared, reason);
+  const ageSeconds = (m: PoolMember) => (context.nowMs - m.record.launchedAtMs) / 1000;
+  const running = pool.preparing.filter((m) => m.instance.state === 'running' || m.instance.state === 'pending');
+  const prepared = running.filter((m) => m.instance.state === 'running' && m.instance.health === 'ok' && ageSeconds(m) >= prepareSeconds);
+  const failed = running.filter((m) => !prepared.includes(m) && (m.instance.health === 'impaired' || ageSeconds(m) > prepareSeconds + PREPARE_GRACE_SECONDS));
+  const limit = prepareSeconds + PREPARE_GRACE_SECONDS;
+  return [
+    ...poolCommand(context, 'stop', 'prepared', prepared, `prepared: running, status checks passed, ${prepareSeconds} s (warmPool.prepareSeconds) since launch: stopping ${prepared.length} into the warm pool of size ${pool.size}`),
+    ...poolCommand(context, 'terminate', 'unprepared', failed, `not prepared: impaired, or not running with its status checks passed within ${limit} s (warmPool.prepareSeconds + ${PREPARE_GRACE_SECONDS}) of launch: terminating ${failed.length}, to be replaced`),
+  ];
 }
 
 /** Ready members that leave: stale ones, and those beyond the pool's size. */
@@ -34,8 +43,8 @@ function retirements(context: StepContext, pool: WarmPool, staying: readonly Poo
   const surplus = fresh.slice(0, Math.max(0, fresh.length + pool.preparing.length - pool.size));
   const maxAge = context.fleet.warmPool?.maxPreparedAgeSeconds;
   const commands = [
-    ...poolCommand(context, 'terminate', stale, `launched more than ${maxAge ?? 0} s (warmPool.maxPreparedAgeSeconds) ago: terminating ${stale.length} stale warm pool member(s), to be replaced`),
-    ...poolCommand(context, 'terminate', surplus, `the warm pool holds ${fresh.length + pool.preparing.length}, more than its size ${pool.size}: terminating ${surplus.length}`),
+    ...poolCommand(context, 'terminate', 'stale', stale, `launched more than ${maxAge ?? 0} s (warmPool.maxPreparedAgeSeconds) ago: terminating ${stale.length} stale warm pool member(s), to be replaced`),
+    ...poolCommand(context, 'terminate', 'surplus', surplus, `the warm pool holds ${fresh.length + pool.preparing.length}, more than its size ${pool.size}: terminating ${surplus.length}`),
   ];
   return { commands, kept: fresh.length - surplus.length };
 }
@@ -68,5 +77,5 @@ export function poolUpkeep(context: StepContext, pool: WarmPool, started: Readon
   const staying = pool.ready.filter((m) => !started.has(m.instance.instanceId));
   const retired = retirements(context, pool, staying);
   const refilled = refill(context, pool, retired.kept + pool.preparing.length, input);
-  return { commands: [...preparedStops(context, pool), ...retired.commands, ...refilled.commands], notes: refilled.notes };
+  return { commands: [...preparation(context, pool), ...retired.commands, ...refilled.commands], notes: refilled.notes };
 }
