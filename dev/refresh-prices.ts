@@ -14,6 +14,6 @@ const region = process.env.FLEETWARD_PRICE_REGION ?? SHIPPED_PRICES.region;
 const feed = new AwsPriceFeed(new PricingClient({ region: 'us-east-1' }), new EC2Client({ region }));
 const quotes = await feed.onDemand(region, Object.keys(SHIPPED_PRICES.onDemand), Date.now());
 const onDemand = Object.fromEntries(quotes.map((quote) => [quote.type, quote.perHour]));
-const table = { source: `AWS Price List Query API (GetProducts), ${region}, Linux, shared tenancy`, date: new Date().toISOString().slice(0, 10), region, onDemand };
+const table = { source: `AWS Price List Query API (GetProducts), ${region}, Linux, shared tenancy`, date: new Date().toISOString().slice(0, 10), region, ...(SHIPPED_PRICES.ebsGbMonth === undefined ? {} : { ebsGbMonth: SHIPPED_PRICES.ebsGbMonth }), onDemand };
 writeFileSync(FILE, `${JSON.stringify(table, null, 1)}\n`);
 console.log(`wrote ${quotes.length} on-demand prices in ${region} to ${FILE.pathname}`);

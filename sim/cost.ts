@@ -12,7 +12,24 @@ export const priceTableSchema = z.strictObject({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   region: z.string().min(1),
   onDemand: z.record(z.string(), z.number().positive()),
+  ebsGbMonth: z.number().positive().optional(),
 });
+
+/** Hours in a month, as AWS prices a GB-month. */
+const HOURS_PER_MONTH = 730;
+
+/** The root volume a stopped warm pool member keeps, in GB (the simulator's assumption). */
+export const POOL_VOLUME_GB = 8;
+
+/**
+ * What an hour stopped costs as a share of an hour running: the volumes (volumeGb at the table's
+ * ebsGbMonth) over the type's on-demand price; undefined when the table lacks either.
+ */
+export function stoppedHourShare(table: PriceTable, instanceType: string, volumeGb = POOL_VOLUME_GB): number | undefined {
+  const perHour = table.onDemand[instanceType];
+  if (perHour === undefined || table.ebsGbMonth === undefined) return undefined;
+  return (table.ebsGbMonth * volumeGb) / HOURS_PER_MONTH / perHour;
+}
 
 export interface PricedRow {
   readonly policy: string;

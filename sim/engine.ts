@@ -24,6 +24,13 @@ export interface SimSettings {
   /** The fleet's bounds, in instances. */
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** fleetward's warm pool (the baselines have none): its size, and the seconds from start until a member serves. */
+  readonly warmPool?: SimWarmPool;
+}
+
+export interface SimWarmPool {
+  readonly size: number;
+  readonly startS: number;
 }
 
 /** A baseline's knobs that depend on the run: its target utilisation (0..1) and the control step. */
@@ -79,6 +86,8 @@ export interface StepActivity {
   readonly terminated: number;
   /** Seconds billed beyond the lifetimes of the instances terminated, by the billing minimum. */
   readonly minimumChargeS: number;
+  /** Instance-seconds spent stopped during the step (a warm pool's members). */
+  readonly stoppedS?: number;
 }
 
 /** A running policy with the fleet it acts on. */
@@ -161,6 +170,7 @@ export async function simulate(
       metrics.addLaunches(activity.launched);
       metrics.addTerminations(activity.terminated);
       metrics.addBilling(activity.minimumChargeS);
+      metrics.addStopped(activity.stoppedS ?? 0);
       metrics.addStep(demandNow, serving, fleet.aliveCount * stepS);
     }
     previousSupply = serving;

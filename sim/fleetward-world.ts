@@ -1,6 +1,6 @@
 /**
  * The world fleetward's policy runs in inside the simulator: the product's in-memory ports
- * (compute whose instances boot for the configured delay, state, load balancer, events) on the
+ * (compute whose instances boot for the configured delay, from a launch or from a warm pool's stop, state, load balancer, events) on the
  * virtual clock, a metric port that reads the simulated utilisation, and one control step per
  * simulated step through the product's own runFleetStep.
  */
@@ -44,6 +44,8 @@ const SILENT: StepLogger = { info: () => undefined, warn: () => undefined, error
 
 export interface WorldOptions {
   readonly bootMs: number;
+  /** From start until running, for a stopped warm pool member; default bootMs. */
+  readonly startMs?: number;
   readonly stepMs: number;
   /** Instances already serving when the simulation starts. */
   readonly initialInstances: number;
@@ -64,6 +66,9 @@ export interface SimulatedFleetward {
   step(observation: Observation): Promise<WorldStep>;
 }
 
+/** The instance-seconds spent stopped over one step (a warm pool's members), when there are any. */
+const stoppedSeconds = (stopped: number, stepMs: number) => (stopped === 0 ? {} : { stoppedS: (stopped * stepMs) / 1000 });
+
 /** The simulated deployment's owner identity: the instances it starts with are its own. */
 const SIM_OWNER = 'simulator';
 
@@ -71,7 +76,7 @@ const SIM_OWNER = 'simulator';
 const LONG_AGO_MS = -86_400_000;
 
 export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: WorldOptions): SimulatedFleetward {
-  const compute = new MemoryCompute({ clock, subnets: [SIMULATED_SUBNET], bootMs: options.bootMs, terminatedVisibleMs: 0 });
+  const compute = new MemoryCompute({ clock, subnets: [SIMULATED_SUBNET], bootMs: options.bootMs, startMs: options.startMs ?? options.bootMs, terminatedVisibleMs: 0 });
   for (let i = 0; i < options.initialInstances; i++) {
     compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, owner: SIM_OWNER, commandId: `seeded/${i}`, instanceType: 'sim.unit', launchTimeMs: LONG_AGO_MS });
   }
@@ -110,7 +115,7 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
       return {
         desiredCapacity: outcome.desiredCapacity,
         reason: outcome.reason,
-        activity: { launched: outcome.launched.length, terminated: outcome.terminated.length, minimumChargeS },
+        activity: { launched: outcome.launched.length, terminated: outcome.terminated.length, minimumChargeS, ...stoppedSeconds(compute.stoppedCount, options.stepMs) },
         outcome,
       };
     },

@@ -13,6 +13,8 @@ export interface ElasticityMetrics {
   readonly steps: number;
   /** Instance-hours billed over the counted steps. */
   readonly instanceHours: number;
+  /** Instance-hours spent stopped (a warm pool's members: their volumes are billed, not the instance). */
+  readonly stoppedInstanceHours?: number;
   /** τU: % of time supply < demand. */
   readonly underTimeshare: number;
   /** θU: mean of (r - s)+ / r, in %. */
@@ -37,6 +39,7 @@ const EPSILON = 1e-9;
 export class MetricsAccumulator {
   private steps = 0;
   private billedSeconds = 0;
+  private stoppedSeconds = 0;
   private underSteps = 0;
   private overSteps = 0;
   private underShare = 0;
@@ -81,6 +84,11 @@ export class MetricsAccumulator {
     this.billedSeconds += seconds;
   }
 
+  /** Instance-seconds spent stopped in a counted step (a warm pool). */
+  addStopped(seconds: number): void {
+    this.stoppedSeconds += seconds;
+  }
+
   addLaunches(count: number): void {
     this.launches += count;
   }
@@ -94,6 +102,7 @@ export class MetricsAccumulator {
     return {
       steps: this.steps,
       instanceHours: this.billedSeconds / 3600,
+      ...(this.stoppedSeconds === 0 ? {} : { stoppedInstanceHours: this.stoppedSeconds / 3600 }),
       underTimeshare: percent(this.underSteps, this.steps),
       underAccuracy: percent(this.underShare, this.steps),
       overTimeshare: percent(this.overSteps, this.steps),

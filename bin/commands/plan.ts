@@ -31,7 +31,9 @@ function metricLine(metric: MetricReading): string {
 export function commandLine(command: Command): string {
   switch (command.kind) {
     case 'launch':
-      return `launch ${command.capacityUnits} unit(s) in ${command.subnetId} (${command.availabilityZone}): ${command.reason}`;
+      return `launch ${command.capacityUnits} unit(s)${command.pool === true ? ' into the warm pool' : ''} in ${command.subnetId} (${command.availabilityZone}): ${command.reason}`;
+    case 'pool':
+      return `${command.action} warm pool member(s) ${command.instanceIds.join(', ')}: ${command.reason}`;
     case 'advance':
       return `advance ${command.instanceId}: ${command.reason} -> ${[...command.actions, command.lifecycle].join(', ')}`;
     case 'settle':

@@ -100,7 +100,7 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
       for (const instanceId of result.instanceIds) {
         await deps.records.putInstance(
           fleet.name,
-          { instanceId, lifecycle: 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
+          { instanceId, lifecycle: command.pool === true ? 'pooled' : 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
           undefined,
         );
       }

@@ -6,6 +6,12 @@
 /** A command decided by step `step`: `<fleet>/<step>/<kind>/<subject>`. */
 export const stepCommandId = (fleet: string, step: number, kind: string, subject: string) => `${fleet}/${step}/${kind}/${subject}`;
 
+/** The kind of a warm pool launch's command id: the instances it makes carry it in their command-id tag. */
+export const POOL_LAUNCH = 'pool-launch';
+
+/** Whether a command id (an instance's fleetward:command-id tag) is a warm pool launch's. */
+export const isPoolLaunch = (commandId: string | undefined) => commandId !== undefined && commandId.split('/')[2] === POOL_LAUNCH;
+
 /** A failover, the same in every step until it is done: `<fleet>/failover/<instance>`. */
 export const failoverId = (fleet: string, instanceId: string) => `${fleet}/failover/${instanceId}`;
 

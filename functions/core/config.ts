@@ -190,6 +190,19 @@ const adoptionSchema = z.strictObject({
   foreign: z.enum(['ignore', 'keep', 'manage']).default('ignore'),
 });
 
+/**
+ * A warm pool (docs/configuration.md#warm-pool): instances launched, prepared and stopped ahead
+ * of demand, that scale-out starts before it launches. Absent or size 0: no pool.
+ */
+const warmPoolSchema = z.strictObject({
+  /** Stopped, prepared instances of the first listed type kept ready; they are not capacity. */
+  size: z.number().int().min(0).max(1000),
+  /** Seconds a pool instance runs after launch, its status checks passed, before it is stopped: its initialisation. */
+  prepareSeconds: nonNegativeSeconds.default(120),
+  /** A pool instance launched longer ago than this is terminated and replaced (a stale image); absent: kept. */
+  maxPreparedAgeSeconds: z.number().int().min(3600).max(365 * 86_400).optional(),
+});
+
 const launchTemplateSchema = z
   .strictObject({
     id: z.string().regex(/^lt-[0-9a-f]+$/, 'must look like lt-0123456789abcdef0').optional(),
@@ -348,6 +361,8 @@ const fleetSchema = z
     optimization: optimizationConfigSchema.optional(),
     /** Scale to zero after this long without load (a time-to-live fleet); absent, capacity.min holds. */
     idle: idleSchema.optional(),
+    /** Stopped, prepared instances that scale-out starts first; absent: none. */
+    warmPool: warmPoolSchema.optional(),
     dryRun: z.boolean().default(false),
     tags: z
       .record(

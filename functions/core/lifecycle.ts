@@ -15,6 +15,7 @@ const TRANSITIONS: Readonly<Record<Lifecycle, readonly Lifecycle[]>> = {
   returning: ['in-service'],
   terminating: [],
   'failing-over': [],
+  pooled: ['in-service'],
 };
 
 export function checkTransition(instanceId: string, from: Lifecycle, to: Lifecycle): string | undefined {

@@ -69,9 +69,10 @@ export interface ObservedInstance {
  * in-service: counted and managed; terminating: fleetward asked EC2 to terminate it;
  * failing-over: failed, its replacement and identity move are under way (see FailoverPlan);
  * draining: being taken out of service (see DrainState); maintenance: out of service, touched by
- * nothing; returning: coming back from maintenance.
+ * nothing; returning: coming back from maintenance; pooled: a member of the fleet's warm pool
+ * (being prepared, or stopped and ready), not in service and not counted as capacity.
  */
-export type Lifecycle = 'in-service' | 'terminating' | 'failing-over' | 'draining' | 'maintenance' | 'returning';
+export type Lifecycle = 'in-service' | 'terminating' | 'failing-over' | 'draining' | 'maintenance' | 'returning' | 'pooled';
 
 /** A drain under way, checkpointed in the instance's record so that it outlives one invocation. */
 export interface DrainState {
@@ -233,6 +234,19 @@ export type Command =
       readonly imageId?: string;
       /** Launch Spot instances (InstanceMarketOptions); absent: on-demand. */
       readonly market?: 'spot';
+      /** Launch into the warm pool: recorded as pooled, never registered, stopped once prepared. */
+      readonly pool?: true;
+      readonly reason: string;
+    }
+  /**
+   * Act on warm pool members: start stopped ones into service (recorded in service, warming up
+   * from now), stop prepared ones into the pool, or terminate ones past warmPool.maxPreparedAgeSeconds.
+   */
+  | {
+      readonly kind: 'pool';
+      readonly id: string;
+      readonly action: 'start' | 'stop' | 'terminate';
+      readonly instanceIds: readonly string[];
       readonly reason: string;
     }
   /** Settle an operator request: apply its change to the record, or refuse it with the reason. */
@@ -261,13 +275,13 @@ export type Command =
       readonly lifecycle: Lifecycle | 'forget';
       readonly reason: string;
     }
-  /** Record a live instance that has no record: in service, or in maintenance when its tag says so. */
+  /** Record a live instance that has no record: in service, or in maintenance when its tag says so, or pooled when a pool launch made it and it is stopped. */
   | {
       readonly kind: 'adopt';
       readonly id: string;
       readonly instanceId: string;
       readonly launchedAtMs: number;
-      readonly lifecycle: 'in-service' | 'maintenance';
+      readonly lifecycle: 'in-service' | 'maintenance' | 'pooled';
       readonly reason: string;
     }
   | { readonly kind: 'forget'; readonly id: string; readonly instanceId: string; readonly reason: string }

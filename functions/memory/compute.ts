@@ -40,6 +40,8 @@ export interface MemoryComputeOptions {
   readonly subnets: readonly SubnetPlacement[];
   /** From launch or start until running (EC2: tens of seconds). Default 0: running at the next call. */
   readonly bootMs?: number;
+  /** From start (StartInstances) until running: a stopped instance's boot, shorter than a launch's. Default bootMs. */
+  readonly startMs?: number;
   /** From running until the status checks pass; health is `unknown` until then. Default 0. */
   readonly statusChecksMs?: number;
   /** From stopping to stopped. Default 0. */
@@ -99,7 +101,7 @@ export class MemoryCompute implements ComputePort {
   /** Types without capacity, by "type" or "type zone". */
   private readonly shortages = new Map<string, CapacityErrorCode>();
   private readonly reservations: CapacityReservation[] = [];
-  private readonly delays: { readonly boot: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
+  private readonly delays: { readonly boot: number; readonly start: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
   private readonly authorized: ReadonlySet<string> | undefined;
   private readonly authorizedOwner: string | undefined;
 
@@ -114,6 +116,7 @@ export class MemoryCompute implements ComputePort {
     this.table = new InstanceTable(this.timeline, options.minimumBilledSeconds ?? 60, (id, fleet) => this.resources.identity(id, fleet));
     this.delays = {
       boot: options.bootMs ?? 0,
+      start: options.startMs ?? options.bootMs ?? 0,
       statusChecks: options.statusChecksMs ?? 0,
       stop: options.stopMs ?? 0,
       terminate: options.terminateMs ?? 0,
@@ -366,6 +369,12 @@ export class MemoryCompute implements ComputePort {
     return this.table.billing.open;
   }
 
+  /** Instances stopped: not billed, their volumes are. */
+  get stoppedCount(): number {
+    this.timeline.catchUp();
+    return this.table.stoppedCount;
+  }
+
   /** Instances running with their status checks not failed. */
   get servingCount(): number {
     this.timeline.catchUp();
@@ -419,13 +428,13 @@ export class MemoryCompute implements ComputePort {
     return instance;
   }
 
-  private boot(instance: Instance): void {
+  private boot(instance: Instance, delayMs = this.delays.boot): void {
     const checksPass = (i: Instance) => (i.statusChecked = true);
     const running = (i: Instance) => {
       i.state = 'running';
       i.statusChecked = this.delays.statusChecks === 0;
     };
-    this.later(instance, this.delays.boot, running, () => {
+    this.later(instance, delayMs, running, () => {
       if (!instance.statusChecked) this.later(instance, this.delays.statusChecks, checksPass);
     });
   }
@@ -435,7 +444,7 @@ export class MemoryCompute implements ComputePort {
       i.state = 'pending';
       i.launchTimeMs = this.clock.now();
     });
-    this.boot(instance);
+    this.boot(instance, this.delays.start);
   }
 
   private beginStop(instance: Instance): void {

@@ -38,6 +38,7 @@ export interface Instance {
 
 const isAlive = (i: Instance) => i.state === 'pending' || i.state === 'running';
 const isServing = (i: Instance) => i.state === 'running' && !i.impaired;
+const isStopped = (i: Instance) => i.state === 'stopped';
 
 /** As the EC2 adapter reads DescribeInstanceStatus: only a running instance has status checks. */
 function healthOf(i: Instance): InstanceHealth {
@@ -51,6 +52,7 @@ export class InstanceTable {
   private readonly byFleet = new Groups<Instance>();
   private readonly fleetViews = new Map<string, readonly ComputeInstance[]>();
   private serving = 0;
+  private stopped = 0;
   readonly billing: BilledTime;
 
   constructor(
@@ -63,6 +65,11 @@ export class InstanceTable {
 
   get servingCount(): number {
     return this.serving;
+  }
+
+  /** Instances stopped: not billed, their volumes are. */
+  get stoppedCount(): number {
+    return this.stopped;
   }
 
   get(instanceId: string): Instance | undefined {
@@ -82,6 +89,7 @@ export class InstanceTable {
     this.join(instance, instance.tags.get(FLEET_TAG));
     if (isAlive(instance)) this.billing.start(instance.billedSinceMs);
     if (isServing(instance)) this.serving += 1;
+    if (isStopped(instance)) this.stopped += 1;
   }
 
   /** Forgets an instance that is no longer billed (EC2 stops describing terminated ones). */
@@ -92,7 +100,7 @@ export class InstanceTable {
 
   /** The only way an instance changes: counts, billing, fleet membership and views follow. */
   change(instance: Instance, mutate: (instance: Instance) => void): void {
-    const [state, alive, serving, fleet] = [instance.state, isAlive(instance), isServing(instance), instance.tags.get(FLEET_TAG)];
+    const [state, alive, serving, stopped, fleet] = [instance.state, isAlive(instance), isServing(instance), isStopped(instance), instance.tags.get(FLEET_TAG)];
     mutate(instance);
     const nowMs = this.clock.now();
     if (instance.state !== state) instance.generation += 1;
@@ -102,6 +110,7 @@ export class InstanceTable {
       this.billing.start(nowMs);
     }
     this.serving += Number(isServing(instance)) - Number(serving);
+    this.stopped += Number(isStopped(instance)) - Number(stopped);
     const nextFleet = instance.tags.get(FLEET_TAG);
     if (nextFleet !== fleet) {
       this.leave(instance, fleet);

@@ -7,7 +7,7 @@
  */
 import { ConfigError, validateConfig, type FleetConfig } from '../../functions/core/config.ts';
 import { FleetwardError } from '../../functions/core/errors.ts';
-import type { Observation, ActingPolicy, PolicyDecision } from '../engine.ts';
+import type { Observation, ActingPolicy, PolicyDecision, SimWarmPool } from '../engine.ts';
 import { SIMULATED_SUBNET, simulatedFleetward } from '../fleetward-world.ts';
 
 export interface FleetwardSimOptions {
@@ -17,6 +17,8 @@ export interface FleetwardSimOptions {
   readonly bootS: number;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** A warm pool of this size whose members serve startS after a start; absent: none. */
+  readonly warmPool?: SimWarmPool;
   /**
    * A user's fleet (`simulate --config`): its capacity and scaling settings replace the defaults;
    * the metric stays the simulated utilisation, so the fleet must scale on a per-instance metric.
@@ -29,6 +31,15 @@ export function simulationRefusal(fleet: FleetConfig): string | undefined {
   return fleet.scaling.metricType === 'per-instance'
     ? undefined
     : `fleet ${fleet.name} scales on a total metric; the simulator models a per-instance utilisation metric in percent`;
+}
+
+/**
+ * The warm pool the simulated fleet runs with: a user's fleet's own, else the run's size, its
+ * members stopped as soon as they run (the simulated boot is their whole preparation).
+ */
+function warmPoolConfig(pool: SimWarmPool | undefined, user: FleetConfig | undefined): { warmPool?: unknown } {
+  if (user?.warmPool !== undefined) return { warmPool: user.warmPool };
+  return pool === undefined || pool.size === 0 ? {} : { warmPool: { size: pool.size, prepareSeconds: 0 } };
 }
 
 /**
@@ -67,6 +78,7 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
                 }
               : { ...user.scaling, metric, target, scaleOutAlarms: [] },
           ...(user === undefined ? {} : { failover: user.failover, drain: user.drain, ...(user.disruption === undefined ? {} : { disruption: user.disruption }) }),
+          ...warmPoolConfig(options.warmPool, user),
         },
       ],
     },
@@ -83,7 +95,8 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): ActingPolic
   return {
     name: 'fleetward',
     start(clock, initialInstances) {
-      const world = simulatedFleetward(fleet, clock, { bootMs: options.bootS * 1000, stepMs: options.stepS * 1000, initialInstances });
+      const startMs = options.warmPool === undefined ? {} : { startMs: options.warmPool.startS * 1000 };
+      const world = simulatedFleetward(fleet, clock, { bootMs: options.bootS * 1000, ...startMs, stepMs: options.stepS * 1000, initialInstances });
       let desired = initialInstances;
       return {
         fleet: world.fleet,

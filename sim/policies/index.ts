@@ -61,6 +61,7 @@ export function createPolicy(name: PolicyName, target: number, demand: Demand, s
           bootS: settings.bootS,
           minInstances: settings.minInstances,
           maxInstances: settings.maxInstances,
+          ...(settings.warmPool === undefined ? {} : { warmPool: settings.warmPool }),
           ...(fleet === undefined ? {} : { fleet }),
         }),
         initialInstances: first,

@@ -20,9 +20,10 @@ export const lifecycleSchema = oneOf<Lifecycle>({
   draining: true,
   maintenance: true,
   returning: true,
+  pooled: true,
 });
 
-export const commandKindSchema = oneOf<Command['kind']>({ launch: true, settle: true, advance: true, adopt: true, forget: true, track: true, failover: true });
+export const commandKindSchema = oneOf<Command['kind']>({ launch: true, settle: true, advance: true, adopt: true, forget: true, track: true, failover: true, pool: true });
 
 export const requestKindSchema = oneOf<OperatorRequest['kind']>({
   drain: true,

@@ -1,7 +1,7 @@
 /**
  * The executors of a step, in the order they run: settle the operator's requests, keep the
  * records (forget, track, adopt), then, once the victims are re-validated and the lease renewed,
- * act on instances (failovers, launches, drains), and register what serves unregistered.
+ * act on instances (failovers, warm pool starts, stops and terminations, launches, drains), and register what serves unregistered.
  */
 import { adoptInstance } from './adopt.ts';
 import { advance } from './advance.ts';
@@ -9,6 +9,7 @@ import { type Executor, forEachCommand } from './executor.ts';
 import { failOver } from './failover.ts';
 import { forgetRecord } from './forget.ts';
 import { launch } from './launch.ts';
+import { poolAction } from './pool.ts';
 import { registerUnregistered } from './register.ts';
 import { settleRequest } from './settle.ts';
 import { trackHealth } from './track.ts';
@@ -23,6 +24,7 @@ export const EXECUTORS: readonly Executor[] = [
   forEachCommand('track', trackHealth),
   forEachCommand('adopt', adoptInstance),
   forEachCommand('failover', failOver, ON_INSTANCES),
+  forEachCommand('pool', poolAction, ON_INSTANCES),
   forEachCommand('launch', launch, ON_INSTANCES),
   forEachCommand('advance', advance, ON_INSTANCES),
   registerUnregistered,

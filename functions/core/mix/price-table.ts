@@ -11,6 +11,8 @@ export interface PriceTable {
   readonly date: string;
   readonly region: string;
   readonly onDemand: Readonly<Record<string, number>>;
+  /** EBS gp3 storage, $ per GB-month: what a stopped instance (a warm pool member) costs, by its volumes. */
+  readonly ebsGbMonth?: number;
 }
 
 export const SHIPPED_PRICES: PriceTable = shipped;

@@ -2,7 +2,7 @@
  * One control step's decision for one fleet, as named pure phases in the order they run: sort
  * out whose instances they are, settle operator requests, reconcile records with EC2, assess
  * health (failover), decide the desired capacity, run the voluntary disruption methods within
- * the budget (a roll onto another image among them), launch what is missing, and advance everything out of service. Each phase reads
+ * the budget (a roll onto another image among them), start from the warm pool and launch what is missing, and advance everything out of service. Each phase reads
  * the context and returns what it decides.
  */
 import { type Evacuation, type StepContext, type StepDecision, type StepInput, byInstanceId, isEvacuated, stepContext } from './context.ts';
@@ -18,7 +18,7 @@ import { evacuationProgress } from './evacuation-progress.ts';
 import { nextStatus } from './next-status.ts';
 import { ownershipReport, releaseUnowned } from './ownership.ts';
 import { pausedDecision } from './paused.ts';
-import { planLaunches } from './plan-launches.ts';
+import { planScaleOut } from './warm-pool.ts';
 import { reconcile } from './reconcile.ts';
 import { resizingUnits, startingResizeUnits } from './resizing.ts';
 import { planRoll, withRollImage } from './roll-phase.ts';
@@ -86,7 +86,7 @@ export function decideStep(input: StepInput): StepDecision {
   const disruption = disrupt({ fleet, nowMs: context.nowMs, desired, members: healthy, evacuating, zones, budgets, disrupting: draining.length, degraded: health.degraded, maintenanceWindow, ...optional });
   const leaving = [...outOfService, ...drainsOf(context, settled.records, disruption.drains)];
   const replacements = replacementsOf(leaving);
-  const launches = planLaunches(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating, replacements });
+  const launches = planScaleOut(context, { desired, staying: disruption.staying, unitsInFlight: unitsInFlight + startingResizeUnits(healthy, disruption.drains), degraded: health.degraded, evacuating, replacements }, settled.records, reconciled.adoptions);
   const advances = advanceOutOfService(context, leaving, disruption.staying, desired);
   return {
     step: context.step,

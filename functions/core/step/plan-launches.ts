@@ -19,6 +19,8 @@ export interface LaunchInput {
   /** In-service members that no failover or disruption takes out. */
   readonly staying: readonly Member[];
   readonly unitsInFlight: number;
+  /** Units this step starts from the warm pool (./warm-pool.ts): on their way, like those in flight. */
+  readonly fromPoolUnits?: number;
   readonly degraded: ReadonlySet<string>;
   readonly evacuating: Evacuation;
   /** Drains under way whose replacement has a type of its own (rightsizing a fleet). */
@@ -46,7 +48,8 @@ export function launchBackoffSeconds(failures: number): number {
   return Math.min(900, 60 * 2 ** Math.max(0, failures - 1));
 }
 
-function backingOff(failures: LaunchFailures | undefined, nowMs: number): string | undefined {
+/** Why launching waits this step after failed launches, or undefined when it may launch. */
+export function backingOff(failures: LaunchFailures | undefined, nowMs: number): string | undefined {
   if (!failures) return undefined;
   const retryAtMs = failures.lastAtMs + launchBackoffSeconds(failures.count) * 1000;
   if (nowMs >= retryAtMs) return undefined;
@@ -82,7 +85,8 @@ function firstTypeLaunches(context: StepContext, input: LaunchInput, gap: Launch
 export function planLaunches(context: StepContext, input: LaunchInput): LaunchPlan {
   const { fleet, nowMs } = context;
   const currentUnits = sumUnits(input.staying);
-  const deficit = input.desired - currentUnits - input.unitsInFlight;
+  const fromPool = input.fromPoolUnits ?? 0;
+  const deficit = input.desired - currentUnits - input.unitsInFlight - fromPool;
   if (deficit <= 0 || fleet.instanceTypes.length === 0) return { commands: [], notes: [] };
   const backoff = backingOff(context.status?.launchFailures, nowMs);
   if (backoff !== undefined) return { commands: [], notes: [backoff] };
@@ -90,9 +94,9 @@ export function planLaunches(context: StepContext, input: LaunchInput): LaunchPl
   const gap: LaunchGap = {
     currentUnits,
     deficit,
-    headroom: fleet.capacity.max - currentUnits - input.unitsInFlight,
+    headroom: fleet.capacity.max - currentUnits - input.unitsInFlight - fromPool,
     launchSubnets: healthySubnets.length > 0 ? healthySubnets : context.subnets,
-    replacing: input.unitsInFlight > 0 ? ` (+${input.unitsInFlight} being replaced)` : '',
+    replacing: `${input.unitsInFlight > 0 ? ` (+${input.unitsInFlight} being replaced)` : ''}${fromPool > 0 ? ` (+${fromPool} starting from the warm pool)` : ''}`,
   };
   const replacing = replacementLaunches(context, input, gap);
   const open = { ...gap, deficit: gap.deficit - replacing.units, headroom: gap.headroom - replacing.units };

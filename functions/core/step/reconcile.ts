@@ -1,11 +1,11 @@
 /**
  * Phase two: reconcile fleetward's records with what EC2 reports. A live instance of this
  * deployment's that carries the fleet tag but has no record is adopted (in maintenance when its
- * maintenance tag says so); the record of an instance EC2 no longer runs is forgotten (unless
+ * maintenance tag says so, in the warm pool when a pool launch made it and it is stopped); the record of an instance EC2 no longer runs is forgotten (unless
  * failover or a drain still has to deal with it). The in-service instances, adopted ones
  * included, are the candidates every later phase works on.
  */
-import { stepCommandId } from '../command-ids.ts';
+import { isPoolLaunch, stepCommandId } from '../command-ids.ts';
 import type { Command, InstanceRecord, ObservedInstance } from '../model.ts';
 import { type Member, unitsOf } from '../placement.ts';
 import { MAINTENANCE_TAG } from '../tags.ts';
@@ -63,13 +63,17 @@ function forgets(context: StepContext, records: readonly InstanceRecord[]): Comm
   return commands;
 }
 
+/** A stopped instance a warm pool launch made: a pool member whose record was lost. */
+const stoppedPoolMember = (instance: ObservedInstance) => instance.state === 'stopped' && isPoolLaunch(instance.commandId);
+
 /** Why an instance without a record is adopted, and in which lifecycle. */
 function adoption(context: StepContext, instance: ObservedInstance): Extract<Command, { kind: 'adopt' }> {
-  const lifecycle = instance.maintenance === true ? 'maintenance' : 'in-service';
+  const lifecycle = instance.maintenance === true ? 'maintenance' : stoppedPoolMember(instance) ? 'pooled' : 'in-service';
   const foreign = launchedBy(context.owner, instance)
     ? ''
     : `; fleetward did not launch it, and adoption.foreign is ${context.fleet.adoption?.foreign ?? 'ignore'}${instance.protected ? ': it is never disrupted' : ''}`;
-  const tagged = lifecycle === 'maintenance' ? `; its ${MAINTENANCE_TAG} tag says it is in maintenance` : '';
+  const tagged =
+    lifecycle === 'maintenance' ? `; its ${MAINTENANCE_TAG} tag says it is in maintenance` : lifecycle === 'pooled' ? '; a warm pool launch made it: a pool member' : '';
   return {
     kind: 'adopt',
     id: stepCommandId(context.fleet.name, context.step, 'adopt', instance.instanceId),
@@ -80,8 +84,8 @@ function adoption(context: StepContext, instance: ObservedInstance): Extract<Com
   };
 }
 
-/** Live instances are adopted; a stopped one only when it is in maintenance (stopped there by its drain). */
-const adoptable = (instance: ObservedInstance) => ALIVE.has(instance.state) || (instance.state === 'stopped' && instance.maintenance === true);
+/** Live instances are adopted; a stopped one only when it is in maintenance (stopped there by its drain) or in the warm pool. */
+const adoptable = (instance: ObservedInstance) => ALIVE.has(instance.state) || (instance.state === 'stopped' && (instance.maintenance === true || isPoolLaunch(instance.commandId)));
 
 export function reconcile(context: StepContext, records: readonly InstanceRecord[]): Reconciliation {
   const recordById = byInstanceId(records);

@@ -10,6 +10,7 @@ describe('EXECUTORS', () => {
       ['track', false, false],
       ['adopt', false, false],
       ['failover', false, true],
+      ['pool', false, true],
       ['launch', false, true],
       ['advance', false, true],
       ['register', false, true],
