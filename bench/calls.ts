@@ -8,39 +8,19 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { DescribeSubnetsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
 import { resetEmulator, startEmulator, useEmulatorEnvironment } from '../dev/moto-server.ts';
 import { COMMAND_TAG, FLEET_TAG, OWNER_TAG } from '../functions/core/tags.ts';
 import { FleetHarness } from '../test/integration/harness.ts';
+import { byCommand, countCalls, tally, writesOf } from './call-counter.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000' } } });
 const sizes = values.sizes.split(',').map(Number);
-const DYNAMODB_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const emulator = await startEmulator();
 useEmulatorEnvironment(emulator.endpoint);
-
-interface ClientWithStack {
-  readonly middlewareStack: { use(pluggable: Pluggable<object, MetadataBearer>): void };
-}
-
-/** Counts every call (not every retried attempt) a client sends while `counting` is on. */
-function count(client: ClientWithStack, service: string, calls: string[], counting: () => boolean): void {
-  client.middlewareStack.use({
-    applyToStack: (stack) =>
-      stack.add(
-        <Output extends MetadataBearer>(next: InitializeHandler<object, Output>, context: HandlerExecutionContext) =>
-          (args: InitializeHandlerArguments<object>) => {
-            if (counting()) calls.push(`${service} ${context.commandName ?? '?'}`);
-            return next(args);
-          },
-        { step: 'initialize', name: `count-${service}` },
-      ),
-  });
-}
 
 async function fleetOf(size: number): Promise<FleetHarness> {
   const capacity = { min: size, max: size, initial: size };
@@ -71,7 +51,7 @@ async function steadyStepCalls(size: number): Promise<string[]> {
   const calls: string[] = [];
   let counting = false;
   for (const [service, client] of [['DynamoDB', fleet.dynamodb], ['EC2', fleet.ec2], ['ELBv2', fleet.elbv2], ['CloudWatch', fleet.cloudwatch], ['EventBridge', fleet.eventbridge]] as const) {
-    count(client, service, calls, () => counting);
+    countCalls(client, service, calls, () => counting);
   }
   for (let step = 0; step < 4; step += 1) await fleet.step(10 * size);
   if ((await fleet.instances()).length !== size) throw new Error(`the fleet did not reach ${size} instances`);
@@ -86,16 +66,13 @@ async function steadyStepCalls(size: number): Promise<string[]> {
   return calls;
 }
 
-const tally = (calls: readonly string[], prefix: string) => calls.filter((call) => call.startsWith(prefix)).length;
 const rows: string[] = [];
 for (const size of sizes) {
   await resetEmulator(emulator);
   const started = performance.now();
   const calls = await steadyStepCalls(size);
-  const writes = calls.filter((call) => DYNAMODB_WRITES.has(call.split(' ')[1] ?? '')).length;
-  const byCommand = [...new Set(calls)].map((call) => `${call} ×${calls.filter((c) => c === call).length}`).join(', ');
   rows.push(
-    `| ${size} | ${calls.length} | ${tally(calls, 'DynamoDB')} (${writes} writes) | ${tally(calls, 'EC2')} | ${tally(calls, 'ELBv2')} | ${tally(calls, 'CloudWatch')} | ${byCommand} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
+    `| ${size} | ${calls.length} | ${tally(calls, 'DynamoDB')} (${writesOf(calls)} writes) | ${tally(calls, 'EC2')} | ${tally(calls, 'ELBv2')} | ${tally(calls, 'CloudWatch')} | ${byCommand(calls)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
   );
 }
 await emulator.stop();

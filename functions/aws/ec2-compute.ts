@@ -218,11 +218,15 @@ export class Ec2Compute implements ComputePort {
     return (await this.describe([{ Name: 'tag-key', Values: [FLEET_TAG] }, live])).map((i) => toObserved(i, 'unknown', undefined));
   }
 
-  /** By id, at most MAX_FILTER_VALUES ids per call (EC2 refuses more values in one filter). */
+  /**
+   * By id, at most MAX_FILTER_VALUES ids per call (EC2 refuses more values in one filter); no
+   * status checks or identity are read (re-validation and registration need state and tags only).
+   */
   async describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]> {
     const found: ComputeInstance[] = [];
     for (let start = 0; start < instanceIds.length; start += MAX_FILTER_VALUES) {
-      found.push(...(await this.observe([{ Name: 'instance-id', Values: instanceIds.slice(start, start + MAX_FILTER_VALUES) }])));
+      const described = await this.describe([{ Name: 'instance-id', Values: instanceIds.slice(start, start + MAX_FILTER_VALUES) }]);
+      found.push(...described.map((i) => toObserved(i, 'unknown', undefined)));
     }
     return found;
   }

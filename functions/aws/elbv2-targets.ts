@@ -1,6 +1,6 @@
 /**
  * The LoadBalancerPort on ELBv2: target health per instance, registration (one instance, or a
- * batch in one group) and deregistration. An endpoint that does not implement ELBv2 (LocalStack
+ * batch in one group, in chunks) and deregistration. An endpoint that does not implement ELBv2 (LocalStack
  * community answers 501) fails as LoadBalancingUnavailableError, which the step degrades on.
  */
 import {
@@ -16,6 +16,13 @@ import { mergeTargetHealth } from '../core/target-health.ts';
 import { toTargetHealth } from './target-health.ts';
 
 const NOT_IMPLEMENTED = 501;
+
+/**
+ * The API reference sets no maximum of targets per RegisterTargets call (the quotas are per
+ * target group and load balancer, 1,000 instances a group for an Application Load Balancer);
+ * 500 keeps a request's size modest while a 1,000-instance launch takes two calls a group.
+ */
+export const REGISTER_TARGETS_PER_CALL = 500;
 
 /** The call's answer; a 501 answer (the endpoint does not implement ELBv2) as LoadBalancingUnavailableError. */
 async function unavailableOn501<T>(call: Promise<T>): Promise<T> {
@@ -48,9 +55,15 @@ export class Elbv2Targets implements LoadBalancerPort {
     }
   }
 
-  /** One call for the group: ELBv2 takes the whole batch or none of it (every instance must run). */
+  /**
+   * REGISTER_TARGETS_PER_CALL instances a call: ELBv2 takes each call's batch whole or none of it
+   * (every instance must run), so a failure leaves the later chunks for the next step.
+   */
   async registerTargets(targetGroupArn: string, instanceIds: readonly string[]): Promise<void> {
-    await unavailableOn501(this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) })));
+    for (let start = 0; start < instanceIds.length; start += REGISTER_TARGETS_PER_CALL) {
+      const Targets = instanceIds.slice(start, start + REGISTER_TARGETS_PER_CALL).map((Id) => ({ Id }));
+      await unavailableOn501(this.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets })));
+    }
   }
 
   /** Deregistering what is no longer registered (a retried step) counts as done. */

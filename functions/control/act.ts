@@ -32,6 +32,7 @@ export async function act(acting: Acting, input: ActInput): Promise<DecisionEntr
     records,
     requests: new Map(input.requests.map((r) => [r.requestId, r])),
     current,
+    launchedByLaunches: [],
     abandoned: new Map(),
     record: (command, outcome) => actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome }),
   };

@@ -85,8 +85,8 @@ export async function runJournaled(acting: Acting, command: Command, act: () => 
 }
 
 /**
- * Launches through the journal and records the new instances as in-service (registering them in
- * target groups waits until they run). The image gate checks each launch first. A failure is returned and noted for the backoff; a lost
+ * Launches through the journal and records the new instances as in-service, in batches
+ * (registering them in target groups waits until they run). The image gate checks each launch first. A failure is returned and noted for the backoff; a lost
  * race stops the step.
  */
 export async function launchAndRecord(acting: Acting, command: LaunchCommand): Promise<{ instanceIds: readonly string[]; outcome: string }> {
@@ -97,13 +97,9 @@ export async function launchAndRecord(acting: Acting, command: LaunchCommand): P
       const gated = gate.imageId === undefined ? command : { ...command, imageId: gate.imageId };
       const result = await deps.compute.launch({ fleet, command: gated, owner: deps.owner });
       const launchedAtMs = deps.clock.now();
-      for (const instanceId of result.instanceIds) {
-        await deps.records.putInstance(
-          fleet.name,
-          { instanceId, lifecycle: command.pool === true ? 'pooled' : 'in-service', launchedAtMs, reason: `launched by ${command.id}: ${command.reason}` },
-          undefined,
-        );
-      }
+      const reason = `launched by ${command.id}: ${command.reason}`;
+      const lifecycle = command.pool === true ? ('pooled' as const) : ('in-service' as const);
+      await deps.records.putNewInstances(fleet.name, result.instanceIds.map((instanceId) => ({ instanceId, lifecycle, launchedAtMs, reason })));
       acting.launched.push(...result.instanceIds);
       acting.launchSucceeded = true;
       const fallback = result.skipped.length > 0 ? ` after no capacity for ${result.skipped.join(', ')}` : '';

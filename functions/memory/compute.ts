@@ -145,7 +145,7 @@ export class MemoryCompute implements ComputePort {
     this.timeline.catchUp();
     return instanceIds.flatMap((id) => {
       const instance = this.table.get(id);
-      return instance === undefined ? [] : [{ ...this.table.view(instance), identity: NO_IDENTITY }];
+      return instance === undefined ? [] : [{ ...this.table.view(instance), health: 'unknown' as const, identity: NO_IDENTITY }];
     });
   }
 

@@ -138,6 +138,12 @@ export class MemoryFleetRecords implements FleetRecords {
     this.setInstance(state, { ...record, version: (expectedVersion ?? 0) + 1 });
   }
 
+  /** Unconditional, as the DynamoDB adapter's batch: a record already there is replaced. */
+  async putNewInstances(fleet: string, records: readonly Omit<InstanceRecord, 'version'>[]): Promise<void> {
+    const state = this.fleet(fleet);
+    for (const record of records) this.setInstance(state, { ...record, version: 1 });
+  }
+
   async updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number> {
     const state = this.fleet(fleet);
     const current = state.instances.get(instanceId);

@@ -56,7 +56,7 @@ export interface ComputePort {
   describeFleetInstances(fleet: string): Promise<ComputeInstance[]>;
   /** Every live instance carrying the fleet tag, whatever fleet it names, with its tag value (health unknown, no identity). */
   describeTaggedInstances(): Promise<ComputeInstance[]>;
-  /** Instances by id with their fleet tag value, to re-validate just before acting. */
+  /** Instances by id with their state and tags, to re-validate just before acting and to register what runs; health is not read ('unknown'). */
   describeInstances(instanceIds: readonly string[]): Promise<ComputeInstance[]>;
   /** The subnets' zones; throws ResourceNotFoundError naming any that do not exist. */
   describeSubnets(subnetIds: readonly string[]): Promise<SubnetPlacement[]>;

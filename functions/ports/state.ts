@@ -85,6 +85,12 @@ export interface FleetRecords {
   listInstances(fleet: string): Promise<readonly InstanceRecord[]>;
   /** Creates (expectedVersion undefined) or replaces a record if its version still matches. */
   putInstance(fleet: string, record: Omit<InstanceRecord, 'version'>, expectedVersion: number | undefined): Promise<void>;
+  /**
+   * Creates the records (version 1) of instances that have none, in batches and without a
+   * condition: for instances this run has just launched or found unrecorded under its lease, whose
+   * keys no other run writes (see the DynamoDB adapter for why that holds).
+   */
+  putNewInstances(fleet: string, records: readonly Omit<InstanceRecord, 'version'>[]): Promise<void>;
   /** Changes some fields of a record if its version still matches; returns the new version. */
   updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number>;
   deleteInstance(fleet: string, instanceId: string): Promise<void>;

@@ -160,6 +160,16 @@ function instancesContract(subject: StateContractSubject) {
       expect(await records.listInstances('other')).toEqual([]);
     });
 
+    it('of a launch are created in batches: 60 at version 1, then changed at that version like any other', async () => {
+      const { records } = await subject.create();
+      const launched = Array.from({ length: 60 }, (_, i) => ({ ...record(`i-${String(i).padStart(3, '0')}`), reason: 'launched by workers/1/launch/subnet-a' }));
+      await records.putNewInstances(FLEET, launched);
+      await records.putNewInstances(FLEET, []);
+      expect(await records.listInstances(FLEET)).toEqual(launched.map((r) => ({ ...r, version: 1 })));
+      expect(await records.updateInstance(FLEET, 'i-059', { lifecycle: 'draining', reason: 'scale in', drain }, 1)).toBe(2);
+      await expect(records.putInstance(FLEET, record('i-000'), undefined)).rejects.toMatchObject({ foundVersion: 1 });
+    });
+
     it('refuse a write at a version that is no longer there', async () => {
       const { records } = await subject.create();
       await records.putInstance(FLEET, record('i-a'), undefined);

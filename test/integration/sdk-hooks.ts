@@ -1,6 +1,7 @@
 /**
  * Middleware the moto tests put on the harness's SDK clients: counting calls by command, and a
- * crash right after a chosen command (every later call fails, as if the Lambda died there).
+ * crash right after a chosen command or after the n-th call (every later call fails, as if the
+ * Lambda died there).
  */
 import type { FleetHarness } from './harness.ts';
 
@@ -49,5 +50,26 @@ export function crashAfter(clients: readonly Client[], command: string) {
   return {
     crashed: () => crashed,
     recover: () => clients.forEach((client) => stackOf(client).remove('crash')),
+  };
+}
+
+/** Every call on the clients fails once `calls` of them have returned (counted together, in order): the Lambda died there. */
+export function crashAfterCalls(clients: readonly Client[], calls: number) {
+  const made: string[] = [];
+  for (const client of clients) {
+    stackOf(client).add(
+      (next, context) => async (args) => {
+        if (made.length >= calls) throw new Error(`simulated crash after call ${calls} (${made.at(-1) ?? 'none'})`);
+        const result = await next(args);
+        made.push(context.commandName ?? '');
+        return result;
+      },
+      { step: 'initialize', name: 'crashAfterCalls' },
+    );
+  }
+  return {
+    /** The calls that returned before the crash, in order. */
+    made,
+    recover: () => clients.forEach((client) => stackOf(client).remove('crashAfterCalls')),
   };
 }

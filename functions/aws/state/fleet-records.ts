@@ -52,6 +52,19 @@ export class DynamoFleetRecords implements FleetRecords {
     throw new ConcurrentUpdateError(name, this.versionFound(failure, instanceItem.schema, name));
   }
 
+  /**
+   * BatchWriteItem takes no condition, and none is needed for these records to be safe: they are
+   * of instances that have no record (just launched by this run's command, whose client token
+   * makes a retried launch return the same ids, or found unrecorded and adopted), keyed by instance
+   * id, and written by the run that holds the fleet's lease, which outlasts any run
+   * (../../control/step-timing.ts): no other run writes these keys while it holds it, and a later
+   * run reads them only after. A crash part-way leaves some unrecorded: the next step adopts them.
+   */
+  async putNewInstances(fleet: string, records: readonly Omit<InstanceRecord, 'version'>[]): Promise<void> {
+    const items = records.map((record) => ({ ...instanceItem.key(fleet, record.instanceId), ...record, version: 1 }));
+    await this.table.batchPut(items, `instance records of fleet ${fleet}`);
+  }
+
   async updateInstance(fleet: string, instanceId: string, changes: InstanceChanges, expectedVersion: number): Promise<number> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
     const names = Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field]));

@@ -3,7 +3,7 @@
  * periods per item (each step sets one attribute; a backfill writes whole items in batches),
  * read back and assembled as the forecast reads them, and the cached forecast model.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { type ForecastModel, LOAD_HISTORY_DAYS } from '../../core/forecast/index.ts';
 import { type LoadPoint, type StoredHistory, assembleHistory, historyStartMs, storedHistory } from '../../core/load-history.ts';
 import type { LoadHistoryStore } from '../../ports/state.ts';
@@ -11,9 +11,6 @@ import { LOAD_POINTS_PER_ITEM, TTL_ATTRIBUTE, forecastItem, loadChunkItem } from
 import type { StoredItem, TableClient } from './table-client.ts';
 
 const DAY_S = 86_400;
-/** BatchWriteItem takes at most 25 requests; unprocessed ones are retried this many times in all. */
-const BATCH_SIZE = 25;
-const BATCH_ATTEMPTS = 5;
 /** The highest chunk number a sort key can hold: the end of every chunk range. */
 const LAST_CHUNK = 10 ** 12 - 1;
 
@@ -66,22 +63,7 @@ export class DynamoLoadHistoryStore implements LoadHistoryStore {
       if (point.saturated === true) item[loadChunkItem.saturatedAttribute(index)] = loadChunkItem.saturatedValue(point);
       chunks.set(chunk, item);
     }
-    await this.batchPut([...chunks.values()]);
-  }
-
-  private async batchPut(items: readonly StoredItem[]): Promise<void> {
-    let requests = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === BATCH_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} load history items unwritten after ${BATCH_ATTEMPTS} attempts`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const unprocessed: typeof requests = [];
-      for (let start = 0; start < requests.length; start += BATCH_SIZE) {
-        const batch = { [this.table.name]: requests.slice(start, start + BATCH_SIZE) };
-        const result = await this.table.client.send(new BatchWriteCommand({ RequestItems: batch }));
-        unprocessed.push(...((result.UnprocessedItems?.[this.table.name] ?? []) as typeof requests));
-      }
-      requests = unprocessed;
-    }
+    await this.table.batchPut([...chunks.values()], 'load history items');
   }
 
   async recordLoad(fleet: string, periodSeconds: number, point: LoadPoint): Promise<void> {

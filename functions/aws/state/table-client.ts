@@ -5,11 +5,13 @@
  * (ReturnValuesOnConditionCheckFailure), so that no second read is needed to say why. Each
  * conditional put or update stores a fresh write token in its item: when the SDK retried a write
  * whose answer was lost, the item that fails the retry's condition carries that token, and the
- * write is known to be this one's own and succeeded.
+ * write is known to be this one's own and succeeded. Unconditional puts of many items go in
+ * BatchWriteItem calls of 25, what DynamoDB leaves unprocessed retried with backoff.
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DeleteCommandInput,
   type DynamoDBDocumentClient,
@@ -24,6 +26,12 @@ import type * as z from 'zod';
 import { UnreadableItemError } from '../../ports/errors.ts';
 
 export type StoredItem = Record<string, unknown>;
+
+/** BatchWriteItem takes at most 25 requests; what it leaves unprocessed is retried, this many attempts in all. */
+export const BATCH_WRITE_SIZE = 25;
+export const BATCH_WRITE_ATTEMPTS = 5;
+/** The wait before the n-th attempt (n ≥ 1) at what DynamoDB left unprocessed: 100, 200, 400, 800 ms. */
+export const batchWriteBackoffMs = (attempt: number) => 50 * 2 ** attempt;
 
 /** The attribute naming the conditional write that last put or updated an item. */
 export const WRITE_TOKEN = 'writeToken';
@@ -70,6 +78,26 @@ export class TableClient {
     );
     for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
+  }
+
+  /**
+   * Puts every item, unconditionally, BATCH_WRITE_SIZE a call; the requests DynamoDB leaves
+   * unprocessed (throttling) are sent again after a backoff, until BATCH_WRITE_ATTEMPTS attempts
+   * leave some still unwritten: an error that names `what` and how many.
+   */
+  async batchPut(items: readonly StoredItem[], what: string): Promise<void> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === BATCH_WRITE_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} of ${items.length} ${what} unwritten after ${BATCH_WRITE_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, batchWriteBackoffMs(attempt)));
+      const unprocessed: typeof requests = [];
+      for (let start = 0; start < requests.length; start += BATCH_WRITE_SIZE) {
+        const batch = { [this.name]: requests.slice(start, start + BATCH_WRITE_SIZE) };
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: batch }));
+        unprocessed.push(...((result.UnprocessedItems?.[this.name] ?? []) as typeof requests));
+      }
+      requests = unprocessed;
+    }
   }
 
   /** Puts the item if the condition holds (or this very write was applied already); otherwise returns what failed it. */

@@ -20,6 +20,8 @@ export interface ActRun {
   readonly requests: ReadonlyMap<string, OperatorRequest>;
   /** Each record as this step last read or wrote it. */
   readonly current: Map<string, { readonly version: number; readonly lifecycle: Lifecycle }>;
+  /** What this step's launch commands launched (failover replacements apart): the register chore registers them with the rest. */
+  readonly launchedByLaunches: string[];
   /** Drains starting this step that re-validation abandoned, by command id, with the reason. */
   readonly abandoned: Map<string, string>;
   /** Adds a command's outcome to the decision log. */

@@ -1,9 +1,10 @@
 /**
  * The executors of a step, in the order they run: settle the operator's requests, keep the
  * records (forget, track, adopt), then, once the victims are re-validated and the lease renewed,
- * act on instances (failovers, warm pool starts, stops and terminations, launches, drains), and register what serves unregistered.
+ * act on instances (failovers, warm pool starts, stops and terminations, launches, drains), and
+ * register what serves unregistered and what the launches started, one RegisterTargets per group.
  */
-import { adoptInstance } from './adopt.ts';
+import { adoptAll } from './adopt.ts';
 import { advance } from './advance.ts';
 import { type Executor, forEachCommand } from './executor.ts';
 import { failOver } from './failover.ts';
@@ -22,7 +23,7 @@ export const EXECUTORS: readonly Executor[] = [
   forEachCommand('settle', settleRequest, { inDryRun: true }),
   forEachCommand('forget', forgetRecord),
   forEachCommand('track', trackHealth),
-  forEachCommand('adopt', adoptInstance),
+  adoptAll,
   forEachCommand('failover', failOver, ON_INSTANCES),
   forEachCommand('pool', poolAction, ON_INSTANCES),
   forEachCommand('launch', launch, ON_INSTANCES),

@@ -1,7 +1,8 @@
 /**
- * Reconciling target-group membership on every step: each in-service instance that runs is
- * registered in every fleet target group it is missing from, with one RegisterTargets call per
- * group. RegisterTargets takes only running instances, so an instance launched pending is
+ * Reconciling target-group membership on every step: each in-service instance that runs, and
+ * each that this step's launches started and that already runs, is registered in every fleet
+ * target group it is missing from, with one RegisterTargets call per group (chunked by the
+ * adapter). RegisterTargets takes only running instances, so an instance launched pending is
  * registered by a later step; so are adopted instances, any whose registration a crash lost, and
  * any taken out of one group by hand. Instances out of service (draining, maintenance, failing
  * over) are never registered; those this step drains, fails over or settles, and failover
@@ -64,11 +65,14 @@ function toReconcile(run: ActRun): string[] {
     .map((o) => o.instanceId);
 }
 
-/** Works (re-validating, renewing the lease) only when some instance is missing from a group. */
+/**
+ * Works (re-validating, renewing the lease) only when some instance is missing from a group or
+ * the step launches: what the launches started and what was missing go in one call per group.
+ */
 export const registerUnregistered: Executor = {
   name: 'register',
   inDryRun: false,
   changesInstances: true,
-  hasWork: (run) => run.acting.fleet.targetGroups.length > 0 && toReconcile(run).length > 0,
-  execute: (run) => registerRunning(run.acting, toReconcile(run)),
+  hasWork: (run) => run.acting.fleet.targetGroups.length > 0 && (toReconcile(run).length > 0 || run.decision.commands.some((c) => c.kind === 'launch')),
+  execute: (run) => registerRunning(run.acting, [...new Set([...toReconcile(run), ...run.launchedByLaunches])]),
 };

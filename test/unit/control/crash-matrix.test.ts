@@ -249,7 +249,7 @@ for (const scenario of [scaleOut, scaleOutAfterLostStatus, scaleIn, scaleInAtOnc
 }
 
 /** State writes: one of them failing alone (the process lives on) must not double or lose anything either. */
-const WRITES = new Set(['records.putStatus', 'records.putInstance', 'records.updateInstance', 'records.deleteInstance', 'records.appendDecision', 'journal.begin', 'journal.finish']);
+const WRITES = new Set(['records.putStatus', 'records.putInstance', 'records.putNewInstances', 'records.updateInstance', 'records.deleteInstance', 'records.appendDecision', 'journal.begin', 'journal.finish']);
 
 for (const scenario of [scaleOut, scaleIn, scaleInAtOnce, failover, slowFailover, maintenanceEnter, maintenanceExit]) {
   describe(`failed-write matrix: ${scenario.name}`, async () => {

@@ -1,6 +1,6 @@
 // Tests of the action journal as the step uses it: a command carried out once whatever runs came
 // before, a failed one noted, a started launch recovered from its command-id tag, and launches
-// recorded, failing into the backoff, or stopping the step on a lost race.
+// recorded in one batch, failing into the backoff, or stopping the step on a lost race.
 import { describe, expect, it } from 'vitest';
 import type { Command, ObservedInstance } from '../../../functions/core/model.ts';
 import { type Acting, launchAndRecord, runJournaled } from '../../../functions/control/journal.ts';
@@ -105,9 +105,25 @@ describe('launchAndRecord', () => {
     expect(await entry(world, LAUNCH)).toMatchObject({ state: 'failed' });
   });
 
-  it('throws a lost race: another run wrote the record first', async () => {
+  it('records a launch of 300 in one batch of records, each at version 1', async () => {
     const world = new ControlWorld();
-    world.faults.records.failNext(new ConcurrentUpdateError('record of instance i-1 of fleet web', 1), { method: 'putInstance' });
+    const result = await launchAndRecord(acting(world), { ...LAUNCH, capacityUnits: 300 });
+    expect(world.faults.records.calls.filter((c) => c.method.startsWith('put')).map((c) => c.method)).toEqual(['putNewInstances']);
+    const records = await world.records();
+    expect([result.instanceIds.length, records.length, new Set(records.map((r) => r.version))]).toEqual([300, 300, new Set([1])]);
+  });
+
+  it('returns a launch whose records failed as failed, its instances left for the next step to adopt', async () => {
+    const world = new ControlWorld();
+    world.faults.records.failNext(new Error('throttled'), { method: 'putNewInstances' });
+    const state = acting(world);
+    const result = await launchAndRecord(state, LAUNCH);
+    expect([result, state.launchError, world.alive().length, (await world.records()).length]).toEqual([{ instanceIds: [], outcome: 'failed: throttled' }, 'throttled', 2, 0]);
+  });
+
+  it('throws a lost race met while recording: it stops the step', async () => {
+    const world = new ControlWorld();
+    world.faults.records.failNext(new ConcurrentUpdateError('record of instance i-1 of fleet web', 1), { method: 'putNewInstances' });
     await expect(launchAndRecord(acting(world), LAUNCH)).rejects.toBeInstanceOf(ConcurrentUpdateError);
   });
 });
