@@ -376,7 +376,7 @@ export class Fleetward extends Construct {
     });
 
     const fleetNames = config.fleets.map((fleet) => fleet.name);
-    this.alarms = new FleetwardAlarms(this, 'Alarms', { fleets: fleetNames, scaleFunction: this.scaleFunction });
+    this.alarms = new FleetwardAlarms(this, 'Alarms', { fleets: fleetNames, scaleFunction: this.scaleFunction, dispatchFunction: this.dispatchFunction });
     const alarms = [...this.alarms.all, this.deadLetterAlarm];
     if (alarmNotifications) for (const alarm of alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
     this.dashboard = new FleetwardDashboard(this, 'Dashboard', { fleets: fleetNames, scaleFunction: this.scaleFunction, deadLetterQueue: this.deadLetterQueue, alarms });
