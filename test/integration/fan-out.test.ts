@@ -102,3 +102,36 @@ describe('the tick of 50 fleets, fanned out', () => {
     expect(Math.max(...burst)).toBeGreaterThan(Math.max(...paced));
   });
 });
+
+describe('the dispatcher, on moto', () => {
+  it('rejects a tick that names a fleet, and reports a fleet it could not invoke while invoking the rest', async () => {
+    const harness = await FleetHarness.create();
+    const config = validateConfig({ fleets: [...harness.config.fleets, { ...harness.fleet, name: harness.unique('other') }] });
+    const clients = { ec2: harness.ec2, cloudwatch: harness.cloudwatch, dynamodb: harness.dynamodb, elbv2: harness.elbv2, eventbridge: harness.eventbridge };
+    const notified: string[] = [];
+    const invoked: string[] = [];
+    const invoker = {
+      invoke: async (event: FleetStepEvent) => {
+        if (event.fleet === harness.name) throw new Error('Rate Exceeded.');
+        invoked.push(event.fleet);
+      },
+    };
+    const dispatch = createDispatchHandler({
+      config,
+      tableName: harness.tableName,
+      clients,
+      logger: harness.logger,
+      metrics: harness.metrics,
+      notifier: { notify: async (subject, message) => void notified.push(`${subject}: ${message}`) },
+      invoker,
+    });
+
+    const named = await dispatch({ ...scheduleEvent('x-1'), fleet: harness.name }, lambdaContext());
+    expect(named).toEqual({ status: 'rejected', reason: `not the schedule's tick: fleet: the dispatcher takes the tick for every fleet, got one for ${harness.name}` });
+
+    const result = await dispatch(scheduleEvent('x-2'), lambdaContext());
+    expect(result).toMatchObject({ status: 'done', invoked: [harness.unique('other')], failed: [{ fleet: harness.name, reason: 'Rate Exceeded.' }] });
+    expect(invoked).toEqual([harness.unique('other')]);
+    expect(notified).toEqual([`fleetward: an event failed for fleet ${harness.name}: ${harness.name}: Rate Exceeded.`]);
+  });
+});
