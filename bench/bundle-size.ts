@@ -3,7 +3,7 @@
  * plugin; `--no-static-keys` without the plugin, to show what it saves; `--compare` imports both
  * in turn) and prints its size in bytes, raw and
  * gzipped, the packages that take the most of it, and its cold import time: a new Node process
- * importing the bundle (with the example config in its environment), median and max of 15.
+ * importing the bundle (with the example config in a file its environment names), median and max of 15.
  * The mix's solver reads highs.wasm, shipped beside the bundle (lib/fleetward.ts): its size, and
  * the cold solve, a new process importing the bundled solver, loading HiGHS and solving a mix.
  */
@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { parseConfig } from '../functions/core/config-text.ts';
-import { CONFIG_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
+import { configFileText } from '../functions/handlers/config-file.ts';
+import { CONFIG_FILE_VARIABLE } from '../functions/handlers/variables.ts';
 import { HIGHS_WASM } from '../lib/scale-code.ts';
 import { SCALE_BUILD_OPTIONS } from '../scripts/scale-bundle.ts';
 
@@ -46,9 +47,11 @@ for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 1
 const directory = mkdtempSync(join(tmpdir(), 'fleetward-bundle-'));
 const bundle = join(directory, 'index.mjs');
 writeFileSync(bundle, output.contents);
+const configFile = join(directory, 'config.json');
+writeFileSync(configFile, configFileText(parseConfig(readFileSync('fleetward.config.yaml', 'utf8'))));
 const environment = {
   ...process.env,
-  [CONFIG_VARIABLE]: encodeConfig(parseConfig(readFileSync('fleetward.config.yaml', 'utf8'))),
+  [CONFIG_FILE_VARIABLE]: configFile,
   FLEETWARD_TABLE_NAME: 'fleetward-bench',
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

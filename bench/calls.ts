@@ -1,6 +1,6 @@
 /**
  * The AWS calls of a steady step: a fleet of N instances (one target group) on moto, launched in
- * one call per zone as fleetward would have launched them, adopted and stepped until nothing changes, then, 16 minutes on, one more scheduled step counted by an SDK middleware on every
+ * one call per zone as fleetward would have launched them, adopted and stepped until nothing changes, then, 16 minutes on, one more scheduled step (the fleet's tick, as the dispatcher invokes it) counted by an SDK middleware on every
  * client the handler uses, by service and command, DynamoDB writes apart. Prints the table for
  * 100 and 1,000 instances (`--sizes 100,1000`).
  */
@@ -10,7 +10,7 @@ import { DescribeSubnetsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { resetEmulator, startEmulator, useEmulatorEnvironment } from '../dev/moto-server.ts';
 import { COMMAND_TAG, FLEET_TAG, OWNER_TAG } from '../functions/core/tags.ts';
-import { FleetHarness } from '../test/integration/harness.ts';
+import { FleetHarness, scheduleEvent } from '../test/integration/harness.ts';
 import { byCommand, countCalls, tally, writesOf } from './call-counter.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000' } } });
@@ -60,7 +60,7 @@ async function steadyStepCalls(size: number): Promise<string[]> {
   fleet.clock.advance(16 * 60);
   await fleet.publish(10 * size);
   counting = true;
-  const result = await fleet.invoke();
+  const result = await fleet.invoke({ ...scheduleEvent(), fleet: fleet.name });
   counting = false;
   if (result.fleets[0]?.actions.length !== 0) throw new Error(`the counted step was not steady: ${JSON.stringify(result.fleets[0]?.actions.slice(0, 3))}`);
   return calls;

@@ -24,13 +24,26 @@ import { EVENT_SOURCE } from '../functions/aws/eventbridge-publisher.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/aws/table-keys.ts';
 import { ConfigError, validateConfig, type FleetwardConfig } from '../functions/core/config.ts';
 import { FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG } from '../functions/core/tags.ts';
-import { CONFIG_VARIABLE, OWNER_VARIABLE, encodeConfig } from '../functions/handlers/config-environment.ts';
+import { DEPLOYED_CONFIG_FILE } from '../functions/handlers/config-file.ts';
+import {
+  CONCURRENCY_VARIABLE,
+  CONFIG_FILE_VARIABLE,
+  FLEETS_PER_SECOND_VARIABLE,
+  OWNER_VARIABLE,
+  SCALE_FUNCTION_VARIABLE,
+} from '../functions/handlers/variables.ts';
+import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
 import { FleetwardAlarms } from './alarms.ts';
 import { FleetwardDashboard } from './dashboard.ts';
 import { FUNCTION_DEFAULTS, type FunctionSettings, functionSettingsProblems } from './function-settings.ts';
+import { newConfigLayer } from './config-layer.ts';
+import { type DispatchProps, dispatchProblems } from './dispatch-settings.ts';
 import { newScaleFunction } from './scale-code.ts';
 import { topicKey } from './topic-key.ts';
+
+/** The dispatcher only waits and invokes: the least memory that loads the bundle quickly. */
+const DISPATCHER_MEMORY_MB = 256;
 
 /** Lambda's limit on the size of a function's environment variables, measured as JSON. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -87,10 +100,16 @@ const OWNER_VALUE = /^[\w .:/=+@-]{1,256}$/;
 /** Properties of the Fleetward construct. */
 export interface FleetwardProps extends FunctionSettings {
   /**
-   * The fleets to manage, validated (see `loadConfig`). The scale function receives it
-   * compressed in an environment variable, so it must fit Lambda's 4 KB environment limit.
+   * The fleets to manage, validated (see `loadConfig`). The functions read it from a file in a
+   * Lambda layer, so its size does not count against Lambda's 4 KB environment limit.
    */
   readonly config: FleetwardConfig;
+
+  /**
+   * How the dispatcher spreads each schedule tick over the fleets (see docs/scale.md).
+   * @default - 3 fleets a second, 10 invocations in flight
+   */
+  readonly dispatch?: DispatchProps;
 
   /**
    * How often the schedule runs a control step for every fleet; whole minutes.
@@ -161,6 +180,10 @@ export class Fleetward extends Construct {
   readonly table: dynamodb.ITable;
   /** Runs one control step per fleet, on the schedule or on a scale-out alarm. */
   readonly scaleFunction: lambda.Function;
+  /** Takes the schedule's tick and invokes the scale function once per fleet, spread over the tick. */
+  readonly dispatchFunction: lambda.Function;
+  /** The validated config, as a file both functions read (/opt/fleetward/config.json). */
+  readonly configLayer: lambda.LayerVersion;
   /** Where the scale function's logs go. */
   readonly logGroup: logs.LogGroup;
   /** Notifications about actions and failures (launch failures, refused images). */
@@ -246,7 +269,8 @@ export class Fleetward extends Construct {
       description: 'fleetward scale function: acts only on EC2 instances tagged with their fleet',
     });
 
-    this.scaleFunction = newScaleFunction(this, 'ScaleFunction', {
+    this.configLayer = newConfigLayer(this, 'ConfigLayer', config);
+    this.scaleFunction = newScaleFunction(this, 'ScaleFunction', 'handler', {
       description: 'fleetward: one control step per fleet (observe, decide, act, record)',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? FUNCTION_DEFAULTS.architecture,
@@ -255,9 +279,10 @@ export class Fleetward extends Construct {
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      layers: [this.configLayer],
       environment: {
         ...props.environment,
-        ...fixedEnvironment(config),
+        ...FIXED_ENVIRONMENT,
         FLEETWARD_TABLE_NAME: this.table.tableName,
         FLEETWARD_TOPIC_ARN: this.topic.topicArn,
         [OWNER_VARIABLE]: this.owner,
@@ -271,9 +296,10 @@ export class Fleetward extends Construct {
     this.grantScaleFunction(role, config, props.instanceRoleArns ?? []);
     this.grantImageSources(role, config);
     this.guardTags(props.tagGuardRoleArns ?? []);
+    this.dispatchFunction = this.newDispatcher(props);
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      description: 'fleetward schedule: invokes the scale function',
+      description: 'fleetward schedule: invokes the dispatcher',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
           StringEquals: {
@@ -288,10 +314,10 @@ export class Fleetward extends Construct {
       }),
     });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'fleetward: a control step for every fleet',
+      description: 'fleetward: a control step for every fleet, spread by the dispatcher',
       schedule: scheduler.ScheduleExpression.rate(props.scheduleRate ?? Duration.minutes(1)),
       timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.LambdaInvoke(this.scaleFunction, {
+      target: new schedulerTargets.LambdaInvoke(this.dispatchFunction, {
         role: schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({
           source: 'fleetward.schedule',
@@ -350,12 +376,56 @@ export class Fleetward extends Construct {
     });
 
     const fleetNames = config.fleets.map((fleet) => fleet.name);
-    this.alarms = new FleetwardAlarms(this, 'Alarms', { fleets: fleetNames, scaleFunction: this.scaleFunction });
+    this.alarms = new FleetwardAlarms(this, 'Alarms', { fleets: fleetNames, scaleFunction: this.scaleFunction, dispatchFunction: this.dispatchFunction });
     const alarms = [...this.alarms.all, this.deadLetterAlarm];
     if (alarmNotifications) for (const alarm of alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
     this.dashboard = new FleetwardDashboard(this, 'Dashboard', { fleets: fleetNames, scaleFunction: this.scaleFunction, deadLetterQueue: this.deadLetterQueue, alarms });
 
     this.acknowledgeNagFindings(role, schedulerRole);
+  }
+
+  /**
+   * The dispatcher: the schedule's target, with the scale function's code and config. It may
+   * invoke only the scale function, describe instances (the tick's orphan scan), use the table
+   * (the tick's record, the orphan ledger) and publish to the topic.
+   */
+  private newDispatcher(props: FleetwardProps): lambda.Function {
+    const role = new iam.Role(this, 'DispatchFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'fleetward dispatcher: invokes the scale function once per fleet',
+    });
+    const logGroup = new logs.LogGroup(this, 'DispatchFunctionLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const pace = props.dispatch ?? {};
+    const fn = newScaleFunction(this, 'DispatchFunction', 'dispatch', {
+      description: 'fleetward: spreads each schedule tick over the fleets (one scale function invocation per fleet)',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture ?? FUNCTION_DEFAULTS.architecture,
+      memorySize: DISPATCHER_MEMORY_MB,
+      timeout: Duration.seconds(SCALE_FUNCTION_TIMEOUT_SECONDS),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      layers: [this.configLayer],
+      environment: {
+        ...FIXED_ENVIRONMENT,
+        FLEETWARD_TABLE_NAME: this.table.tableName,
+        FLEETWARD_TOPIC_ARN: this.topic.topicArn,
+        [OWNER_VARIABLE]: this.owner,
+        [SCALE_FUNCTION_VARIABLE]: this.scaleFunction.functionName,
+        ...(pace.fleetsPerSecond === undefined ? {} : { [FLEETS_PER_SECOND_VARIABLE]: String(pace.fleetsPerSecond) }),
+        ...(pace.concurrency === undefined ? {} : { [CONCURRENCY_VARIABLE]: String(pace.concurrency) }),
+      },
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'LogsToOwnGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ScanForOrphans', actions: ['ec2:DescribeInstances'], resources: ['*'] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'PublishNotifications', actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    if (this.topic.masterKey instanceof kms.Key) this.topic.masterKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    this.table.grantReadWriteData(role);
+    this.scaleFunction.grantInvoke(role);
+    return fn;
   }
 
   /** Lets a principal (an operator tool, a CI job) read and write fleetward's state table. */
@@ -593,12 +663,24 @@ export class Fleetward extends Construct {
       },
       ...Object.entries(WILDCARD_REASONS).map(([resource, reason]) => ({ id: ec2WildcardFinding(resource), reason })),
     );
-    const functionLogicalId = Stack.of(this).getLogicalId(this.scaleFunction.node.defaultChild as CfnElement);
+    const logicalId = (fn: lambda.Function) => Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
     Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(this.dispatchFunction)}.Arn>:*]`,
       reason:
-        'lambda:InvokeFunction on the scale function and its versions (ARN:*), as grantInvoke writes it; the role can invoke no other function.',
+        'lambda:InvokeFunction on the dispatcher and its versions (ARN:*), as grantInvoke writes it; the role can invoke no other function.',
     });
+    const dispatchRole = this.dispatchFunction.role;
+    if (dispatchRole === undefined) return;
+    Validations.of(dispatchRole).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalId(this.scaleFunction)}.Arn>:*]`,
+        reason: 'lambda:InvokeFunction on the scale function and its versions (ARN:*), as grantInvoke writes it; the dispatcher can invoke no other function.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeInstances (the orphan scan) has no resource-level permissions: IAM accepts only "*" for it. It is read-only.',
+      },
+    );
   }
 }
 
@@ -620,7 +702,7 @@ function ec2WildcardFinding(resource: string): string {
 
 /** The scale function's environment variables that fleetward sets: the `environment` prop may not replace them. */
 const FLEETWARD_VARIABLES = [
-  CONFIG_VARIABLE,
+  CONFIG_FILE_VARIABLE,
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
   'NODE_OPTIONS',
@@ -658,22 +740,20 @@ function observeActions(config: FleetwardConfig): string[] {
   ];
 }
 
-/** The environment variables known at synth time; the table name and topic ARN are added later. */
-function fixedEnvironment(config: FleetwardConfig): Record<string, string> {
-  return {
-    [CONFIG_VARIABLE]: encodeConfig(config),
-    POWERTOOLS_SERVICE_NAME: 'fleetward',
-    POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
-    NODE_OPTIONS: '--enable-source-maps',
-  };
-}
+/** The environment variables known at synth time, the same for any config; the table name and topic ARN are added later. */
+const FIXED_ENVIRONMENT: Readonly<Record<string, string>> = {
+  [CONFIG_FILE_VARIABLE]: DEPLOYED_CONFIG_FILE,
+  POWERTOOLS_SERVICE_NAME: 'fleetward',
+  POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
+  NODE_OPTIONS: '--enable-source-maps',
+};
 
 /** The size Lambda counts, with the names CloudFormation generates at their longest. */
-function environmentSize(config: FleetwardConfig, props: FleetwardProps): number {
+function environmentSize(props: FleetwardProps): number {
   const owner = props.owner === undefined || Token.isUnresolved(props.owner) ? undefined : props.owner;
   const environment = {
     ...props.environment,
-    ...fixedEnvironment(config),
+    ...FIXED_ENVIRONMENT,
     FLEETWARD_TABLE_NAME: 'x'.repeat(TABLE_NAME_MAX_LENGTH),
     FLEETWARD_TOPIC_ARN: 'x'.repeat(TOPIC_ARN_MAX_LENGTH),
     [OWNER_VARIABLE]: owner ?? 'x'.repeat(TABLE_NAME_MAX_LENGTH),
@@ -691,16 +771,12 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems.map((problem) => `config: ${problem}`));
   }
-  if (config !== undefined) {
-    const size = environmentSize(config, props);
-    if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
-      const configBytes = Buffer.byteLength(encodeConfig(config), 'utf8');
-      problems.push(
-        `config: too large for the scale function's environment: the variables would take up to ${size} bytes ` +
-          `(the compressed config alone is ${configBytes} bytes), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; ` +
-          'shorten the config (fewer fleets, alarms or tags) or the extra environment',
-      );
-    }
+  const size = environmentSize(props);
+  if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    problems.push(
+      `environment: too large for the scale function: the variables would take up to ${size} bytes, ` +
+        `over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes; shorten the extra environment`,
+    );
   }
   const rate = props.scheduleRate;
   if (rate !== undefined && !rate.isUnresolved()) {
@@ -721,6 +797,7 @@ function validateProps(props: FleetwardProps): FleetwardConfig {
     problems.push('removalPolicy: applies only to the table Fleetward creates; the table given as `table` keeps its own');
   }
   problems.push(...functionSettingsProblems(props, FLEETWARD_VARIABLES));
+  problems.push(...dispatchProblems(props.dispatch ?? {}));
   if (problems.length > 0 || config === undefined) {
     throw new ConfigError('Fleetward props', problems, 'Fleetward props are');
   }

@@ -34,14 +34,17 @@ function hasPrebuiltBundle(): boolean {
   return existsSync(join(PREBUILT, SCALE_BUNDLE_FILE));
 }
 
-/** The scale function, with the prebuilt bundle as its asset when there is one, else bundled from the sources. */
-export function newScaleFunction(scope: Construct, id: string, settings: ScaleFunctionSettings): lambda.Function {
+/** The entry module's exports: the scale function's handler, and the dispatcher's. */
+export type ScaleCodeHandler = 'handler' | 'dispatch';
+
+/** A function of the scale code (the scale function or the dispatcher), with the prebuilt bundle as its asset when there is one, else bundled from the sources. */
+export function newScaleFunction(scope: Construct, id: string, exported: ScaleCodeHandler, settings: ScaleFunctionSettings): lambda.Function {
   if (hasPrebuiltBundle()) {
-    return new lambda.Function(scope, id, { ...settings, code: lambda.Code.fromAsset(PREBUILT), handler: 'index.handler' });
+    return new lambda.Function(scope, id, { ...settings, code: lambda.Code.fromAsset(PREBUILT), handler: `index.${exported}` });
   }
   return new lambda.Function(scope, id, {
     ...settings,
-    handler: 'index.handler',
+    handler: `index.${exported}`,
     code: lambda.Code.fromAsset(ROOT, {
       assetHashType: AssetHashType.OUTPUT,
       bundling: {

@@ -18,6 +18,8 @@ const scheduleEvent = z.object({
   source: z.literal('fleetward.schedule'),
   executionId: z.string().min(1),
   scheduledTime: z.string().min(1),
+  /** Given by the dispatcher: this invocation steps that fleet alone. */
+  fleet: z.string().min(1).optional(),
 });
 
 const alarmEvent = z.object({
@@ -72,8 +74,18 @@ const healthEvent = z.object({
 const triggerEvent = z.discriminatedUnion('source', [scheduleEvent, alarmEvent, ec2Event, healthEvent]);
 
 export type Trigger =
-  /** scheduled: the schedule's trigger, which also looks for orphaned instances. */
-  | { readonly id: string; readonly description: string; readonly fleets: readonly FleetConfig[]; readonly scheduled?: true }
+  /**
+   * scheduled: the schedule's trigger for every fleet at once, which also looks for orphaned
+   * instances; fleetTick: one fleet's step of a tick the dispatcher spread (no event record: the
+   * dispatcher's record covers the tick, and a step is idempotent by its status version and journal).
+   */
+  | {
+      readonly id: string;
+      readonly description: string;
+      readonly fleets: readonly FleetConfig[];
+      readonly scheduled?: true;
+      readonly fleetTick?: true;
+    }
   /** About instances: the handler finds their fleets by tag; the signal, if any, goes to the core. */
   | {
       readonly id: string;
@@ -114,6 +126,26 @@ function alarmTrigger(value: z.infer<typeof alarmEvent>, config: FleetwardConfig
   throw new InvalidEventError(`alarm ${alarmName} does not belong to any fleet`);
 }
 
+function scheduleTrigger(value: z.infer<typeof scheduleEvent>, config: FleetwardConfig): Trigger {
+  const description = `schedule at ${value.scheduledTime}`;
+  if (value.fleet === undefined) return { id: `schedule:${value.executionId}`, description, fleets: config.fleets, scheduled: true };
+  const fleet = config.fleets.find((f) => f.name === value.fleet);
+  if (fleet === undefined) throw new InvalidEventError(`fleet: ${value.fleet} is not a fleet of this deployment's config`);
+  return { id: `schedule:${value.executionId}:${fleet.name}`, description, fleets: [fleet], fleetTick: true };
+}
+
+/** The schedule's tick as the dispatcher takes it; throws InvalidEventError for anything else (a fleet's tick included). */
+export function parseScheduleTick(event: unknown): { readonly id: string; readonly executionId: string; readonly scheduledTime: string } {
+  const parsed = scheduleEvent.safeParse(event);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+    throw new InvalidEventError(`not the schedule's tick: ${problems.join('; ')}`);
+  }
+  const { executionId, scheduledTime, fleet } = parsed.data;
+  if (fleet !== undefined) throw new InvalidEventError(`not the schedule's tick: fleet: the dispatcher takes the tick for every fleet, got one for ${fleet}`);
+  return { id: `schedule:${executionId}`, executionId, scheduledTime };
+}
+
 /** Validates an incoming event; throws InvalidEventError saying what is wrong with it. */
 export function parseTrigger(event: unknown, config: FleetwardConfig): Trigger {
   const parsed = triggerEvent.safeParse(event);
@@ -124,7 +156,7 @@ export function parseTrigger(event: unknown, config: FleetwardConfig): Trigger {
   const value = parsed.data;
   switch (value.source) {
     case 'fleetward.schedule':
-      return { id: `schedule:${value.executionId}`, description: `schedule at ${value.scheduledTime}`, fleets: config.fleets, scheduled: true };
+      return scheduleTrigger(value, config);
     case 'aws.cloudwatch':
       return alarmTrigger(value, config);
     case 'aws.ec2': {

@@ -1,7 +1,8 @@
 /**
  * The scale function's handler, built from its dependencies: parse the trigger, make it
  * idempotent on the event's id, run one control step per fleet, count what happened (in all and
- * per fleet); on the schedule's trigger, report orphaned instances too. A failure around the steps (the event's
+ * per fleet); on the schedule's trigger for every fleet, report orphaned instances too. One
+ * fleet's tick from the dispatcher steps that fleet without an event record. A failure around the steps (the event's
  * record, finding its fleets) is answered and reported, not thrown.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -46,8 +47,10 @@ interface TriggerPayload {
   readonly description: string;
   readonly fleetNames: readonly string[];
   readonly signals: readonly InstanceSignal[];
-  /** The schedule's trigger: it also looks for orphaned instances. */
+  /** The schedule's trigger for every fleet: it also looks for orphaned instances. */
   readonly scheduled: boolean;
+  /** Whether the event's idempotency record guards it (all but a fleet's tick from the dispatcher). */
+  readonly recorded: boolean;
 }
 
 /** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
@@ -59,7 +62,7 @@ function notManaged(config: FleetwardConfig, owner: string, logger: Logger, ids:
 }
 
 /** On the schedule's trigger: the orphaned instances reported, and counted (no count when looking failed). */
-async function countOrphans(deps: OrphanReportDependencies, config: FleetwardConfig, metrics: Metrics): Promise<void> {
+export async function countOrphans(deps: OrphanReportDependencies, config: FleetwardConfig, metrics: Metrics): Promise<void> {
   const report = await reportOrphans(deps, config.fleets.map((fleet) => fleet.name));
   if (report.orphans !== undefined) metrics.addMetric('OrphanedInstances', MetricUnit.Count, report.orphans.length);
 }
@@ -76,28 +79,28 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   // The event's record keeps a bounded summary of the outcomes: 500 fleets' full results would pass 400 KB.
   const persistenceStore = new EventRecords(clients.dynamodb, tableName, (outcomes) => (outcomes as StepOutcome[]).map(storedOutcome));
 
-  const stepFleets = makeIdempotent(
-    async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
-      const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
-      const stepDeps = { ...ports, runId };
-      const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals)));
-      for (const outcome of outcomes) {
-        metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);
-        metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
-        metrics.addMetric('InstancesTerminated', MetricUnit.Count, outcome.terminated.length);
-        if (outcome.launchFailed) metrics.addMetric('LaunchFailures', MetricUnit.Count, 1);
-        if (outcome.unowned !== undefined) metrics.addMetric('UnownedInstances', MetricUnit.Count, outcome.unowned);
-        publishFleetMetrics(fleetMetrics, outcome);
-      }
-      return outcomes;
-    },
-    { persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
-  );
+  const stepEach = async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
+    const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
+    const stepDeps = { ...ports, runId };
+    const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals)));
+    for (const outcome of outcomes) {
+      metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);
+      metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
+      metrics.addMetric('InstancesTerminated', MetricUnit.Count, outcome.terminated.length);
+      if (outcome.launchFailed) metrics.addMetric('LaunchFailures', MetricUnit.Count, 1);
+      if (outcome.unowned !== undefined) metrics.addMetric('UnownedInstances', MetricUnit.Count, outcome.unowned);
+      publishFleetMetrics(fleetMetrics, outcome);
+    }
+    return outcomes;
+  };
+  const stepOnce = makeIdempotent(stepEach, { persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 });
+  const stepFleets = (trigger: TriggerPayload, runId: string) => (trigger.recorded ? stepOnce(trigger, runId) : stepEach(trigger, runId));
 
   /** The fleets a trigger steps: named, or found from the fleet tag of the instances it is about. */
   async function resolve(trigger: Exclude<Trigger, { ignored: string }>): Promise<TriggerPayload | string> {
     if ('fleets' in trigger) {
-      return { id: trigger.id, description: trigger.description, fleetNames: trigger.fleets.map((f) => f.name), signals: [], scheduled: trigger.scheduled === true };
+      const fleetNames = trigger.fleets.map((f) => f.name);
+      return { id: trigger.id, description: trigger.description, fleetNames, signals: [], scheduled: trigger.scheduled === true, recorded: trigger.fleetTick !== true };
     }
     const ids = trigger.instances.map((i) => i.instanceId);
     const described = await compute.describeInstances(ids);
@@ -105,9 +108,8 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
     if (fleetNames.length === 0) return notManaged(config, ports.owner, logger, ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
-    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false };
+    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false, recorded: true };
   }
-
 
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {
     idempotencyConfig.registerLambdaContext(context);

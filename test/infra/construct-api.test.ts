@@ -111,9 +111,9 @@ describe('an existing table', () => {
       Environment: { Variables: Match.objectLike({ FLEETWARD_TABLE_NAME: 'fleetward-prod', FLEETWARD_OWNER: 'fleetward-prod' }) },
     });
     const tableGrants = policyStatements(template).filter((statement) => asList(statement.Action).includes('dynamodb:PutItem'));
-    expect(tableGrants.flatMap((statement) => asList(statement.Resource).map(arnText))).toEqual([
-      'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/fleetward-prod',
-    ]);
+    // The scale function's and the dispatcher's grants.
+    const table = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/fleetward-prod';
+    expect(tableGrants.flatMap((statement) => asList(statement.Resource).map(arnText))).toEqual([table, table]);
   });
 
   it('refuses a removal policy, which would not apply to it', () => {
@@ -146,13 +146,13 @@ describe('the scale function settings', () => {
       config: exampleConfig,
       memorySize: 64,
       timeout: Duration.minutes(2),
-      environment: { FLEETWARD_CONFIG: '{}', '1ST': 'x' },
+      environment: { FLEETWARD_CONFIG_FILE: '/tmp/config.json', '1ST': 'x' },
     };
     expect(() => new FleetwardStack(newApp(), 'Fleetward', props)).toThrow(
       'Fleetward props are invalid (4 problems):\n' +
         '  - memorySize: must be a whole number of MB from 128 to 10240, got 64\n' +
         "  - timeout: must be whole seconds from 1 to 60 (a fleet's lease is derived from 60 s), got 2 minutes\n" +
-        '  - environment.FLEETWARD_CONFIG: fleetward sets this variable itself\n' +
+        '  - environment.FLEETWARD_CONFIG_FILE: fleetward sets this variable itself\n' +
         '  - environment["1ST"]: must be a letter then letters, digits and _',
     );
   });

@@ -60,7 +60,8 @@ describe('the alarms', () => {
   it.each([
     ['failed steps', { Namespace: 'fleetward', MetricName: 'StepsFailed', Dimensions: [{ Name: 'service', Value: 'fleetward' }] }],
     ['failed events', { Namespace: 'fleetward', MetricName: 'EventsFailed', Dimensions: [{ Name: 'service', Value: 'fleetward' }] }],
-    ["the function's errors", { Namespace: 'AWS/Lambda', MetricName: 'Errors' }],
+    ["the function's errors", { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^FleetwardScaleFunction') } }] }],
+    ["the dispatcher's errors", { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^FleetwardDispatchFunction') } }] }],
     ["the function's throttles", { Namespace: 'AWS/Lambda', MetricName: 'Throttles' }],
     ['repeated launch failures of web', { Namespace: 'fleetward', MetricName: 'LaunchFailures', Dimensions: [{ Name: 'fleet', Value: 'web' }, { Name: 'service', Value: 'fleetward' }] }],
     ['repeated launch failures of batch', { Namespace: 'fleetward', MetricName: 'LaunchFailures', Dimensions: [{ Name: 'fleet', Value: 'batch' }, { Name: 'service', Value: 'fleetward' }] }],

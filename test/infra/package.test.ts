@@ -92,23 +92,29 @@ describe('the packed package', () => {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }>;
     };
     const resources = Object.values(template.Resources);
-    const [scale] = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const [scale, dispatcher] = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
     expect(scale?.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x', MemorySize: 1024, Architectures: ['arm64'] });
+    expect(dispatcher?.Properties).toMatchObject({ Handler: 'index.dispatch', Code: scale?.Properties.Code });
+    const layer = resources.find((resource) => resource.Type === 'AWS::Lambda::LayerVersion');
+    const layerAsset = `asset.${String((layer?.Properties.Content as { S3Key: string }).S3Key).replace(/\.zip$/, '')}`;
     expect(resources.find((resource) => resource.Type === 'AWS::Scheduler::Schedule')?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
     const assets = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.'));
-    expect(assets).toEqual([`asset.${String(scale?.Properties.Code && (scale.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '')}`]);
-    const asset = join(app, 'cdk.out', assets[0] ?? '');
+    const codeAsset = `asset.${String(scale?.Properties.Code && (scale.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '')}`;
+    expect(assets.sort()).toEqual([codeAsset, layerAsset].sort());
+    const asset = join(app, 'cdk.out', codeAsset);
     expect(readdirSync(asset).sort()).toEqual(['highs.wasm', 'index.mjs', 'index.mjs.map']);
     expect(statSync(join(asset, 'index.mjs')).size).toBe(statSync(join(modules, 'fleetward/dist/lambda/scale/index.mjs')).size);
     // The deployed code loads on its own, with the environment the template gives it.
     const variables = (scale?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const probe = `const { handler } = await import(${JSON.stringify(join(asset, 'index.mjs'))}); console.log(typeof handler);`;
+    const probe = `const { handler, dispatch } = await import(${JSON.stringify(join(asset, 'index.mjs'))}); console.log(typeof handler, typeof dispatch);`;
+    const configFile = join(app, 'cdk.out', layerAsset, 'fleetward', 'config.json');
     const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
       cwd: work,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', FLEETWARD_CONFIG: String(variables.FLEETWARD_CONFIG), FLEETWARD_TABLE_NAME: 'consumer-table', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', FLEETWARD_CONFIG_FILE: configFile, FLEETWARD_TABLE_NAME: 'consumer-table', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    expect(loaded).toBe('function\n');
+    expect(variables.FLEETWARD_CONFIG_FILE).toBe('/opt/fleetward/config.json');
+    expect(loaded).toBe('function function\n');
     const operator = resources.filter((resource) => resource.Type === 'AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
     expect(operator.some((policy) => policy.includes('"Operator') && policy.includes('ec2:TerminateInstances'))).toBe(true);
   });

@@ -3,11 +3,11 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { decodeConfig } from '../../functions/handlers/config-environment.ts';
 import { FleetwardStack } from '../../lib/fleetward-stack.ts';
 import {
   arnText,
   asList,
+  configInLayer,
   exampleConfig,
   newApp,
   policyStatements,
@@ -17,7 +17,8 @@ import {
   type Statement,
 } from './synth.ts';
 
-const { template } = synthesize();
+const synthesized = synthesize();
+const { template } = synthesized;
 const statements = policyStatements(template);
 const owner = tableOwner(template);
 
@@ -58,7 +59,7 @@ describe('the state table', () => {
 
 describe('the scale function', () => {
   it('runs the latest Node.js on arm64 with 512 MB, 60 s, JSON logs and no reserved concurrency', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -71,18 +72,21 @@ describe('the scale function', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('receives the table, the topic and the validated config in its environment', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    const [fn] = Object.values(functions) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+  it('receives the table, the topic and the config file in its environment, the validated config in its layer', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    const [fn] = Object.values(functions) as { Properties: { Environment: { Variables: Record<string, unknown> }; Layers: unknown[] } }[];
     const variables = fn?.Properties.Environment.Variables ?? {};
-    expect(variables).toMatchObject({
+    expect(variables).toEqual({
       FLEETWARD_TABLE_NAME: { Ref: expect.stringMatching(/^FleetwardTable/) },
       FLEETWARD_TOPIC_ARN: { Ref: expect.stringMatching(/^FleetwardTopic/) },
       FLEETWARD_OWNER: owner,
+      FLEETWARD_CONFIG_FILE: '/opt/fleetward/config.json',
       POWERTOOLS_SERVICE_NAME: 'fleetward',
       POWERTOOLS_METRICS_NAMESPACE: 'fleetward',
+      NODE_OPTIONS: '--enable-source-maps',
     });
-    expect(decodeConfig(variables.FLEETWARD_CONFIG as string)).toEqual(exampleConfig);
+    expect(fn?.Properties.Layers).toEqual([{ Ref: expect.stringMatching(/^FleetwardConfigLayer/) }]);
+    expect(configInLayer(synthesized)).toEqual(exampleConfig);
   });
 
   it('drops stale asynchronous invocations instead of retrying them later', () => {
@@ -93,13 +97,53 @@ describe('the scale function', () => {
   });
 });
 
+describe('the dispatcher', () => {
+  it('runs the same code and config with 256 MB and 60 s, and knows the scale function', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.dispatch' } })) as {
+      Properties: { MemorySize: number; Timeout: number; Layers: unknown[]; Environment: { Variables: Record<string, unknown> } };
+    }[];
+    expect(fn?.Properties).toMatchObject({ MemorySize: 256, Timeout: 60, Layers: [{ Ref: expect.stringMatching(/^FleetwardConfigLayer/) }] });
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      FLEETWARD_SCALE_FUNCTION: { Ref: expect.stringMatching(/^FleetwardScaleFunction/) },
+      FLEETWARD_CONFIG_FILE: '/opt/fleetward/config.json',
+      FLEETWARD_OWNER: owner,
+    });
+    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('FLEETWARD_DISPATCH_FLEETS_PER_SECOND');
+    const paced = synthesize({ dispatch: { fleetsPerSecond: 5, concurrency: 20 } }).template;
+    paced.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.dispatch',
+      Environment: { Variables: Match.objectLike({ FLEETWARD_DISPATCH_FLEETS_PER_SECOND: '5', FLEETWARD_DISPATCH_CONCURRENCY: '20' }) },
+    });
+  });
+
+  it('may invoke only the scale function, and describe instances for the orphan scan', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } }[];
+    const dispatcher = policies.filter((policy) => policy.Properties.Roles.some((role) => role.Ref.startsWith('FleetwardDispatchFunctionRole')));
+    const granted = dispatcher.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const invoke = statementsWith('lambda:InvokeFunction', granted);
+    expect(invoke.flatMap(resourcesOf)).toEqual([expect.stringMatching(/^<FleetwardScaleFunction\w+\.Arn>$/), expect.stringMatching(/^<FleetwardScaleFunction\w+\.Arn>:\*$/)]);
+    const ec2Actions = granted.flatMap((statement) => asList(statement.Action)).filter((action) => action.startsWith('ec2:'));
+    expect(ec2Actions).toEqual(['ec2:DescribeInstances']);
+    const invokers = statementsWith('lambda:InvokeFunction').flatMap(resourcesOf);
+    expect(invokers.filter((arn) => arn.includes('ScaleFunction'))).toHaveLength(2);
+  });
+
+  it('refuses a pace out of range, naming the field', () => {
+    expect(() => synthesize({ dispatch: { fleetsPerSecond: 0, concurrency: 1.5 } })).toThrow(
+      'Fleetward props are invalid (2 problems):\n' +
+        '  - dispatch.fleetsPerSecond: must be more than 0 and at most 50, got 0\n' +
+        '  - dispatch.concurrency: must be a whole number from 1 to 100, got 1.5',
+    );
+  });
+});
+
 describe('the schedule', () => {
-  it('invokes the function every minute with the scheduler context in its input', () => {
+  it('invokes the dispatcher every minute with the scheduler context in its input', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetwardScaleFunction'), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetwardDispatchFunction'), 'Arn'] },
         Input:
           '{"source":"fleetward.schedule","executionId":"<aws.scheduler.execution-id>","scheduledTime":"<aws.scheduler.scheduled-time>"}',
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
@@ -209,18 +253,21 @@ describe('the IAM policy of the scale function', () => {
     expect(created).toEqual([]);
   });
 
-  it('writes logs only to its own log group and uses no managed policy', () => {
+  it('writes logs only to its own log group and uses no managed policy, as the dispatcher', () => {
     const logging = statementsWith('logs:PutLogEvents');
-    expect(logging.flatMap(resourcesOf)).toEqual([expect.stringMatching(/^<FleetwardScaleFunctionLogs\w+\.Arn>$/)]);
+    expect(logging.flatMap(resourcesOf)).toEqual([
+      expect.stringMatching(/^<FleetwardScaleFunctionLogs\w+\.Arn>$/),
+      expect.stringMatching(/^<FleetwardDispatchFunctionLogs\w+\.Arn>$/),
+    ]);
     const roles = template.findResources('AWS::IAM::Role') as Record<string, { Properties: object }>;
     for (const role of Object.values(roles)) expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
   });
 
-  it('reaches only its table and its topic', () => {
-    expect(statementsWith('dynamodb:PutItem').flatMap(resourcesOf)).toEqual([
-      expect.stringMatching(/^<FleetwardTable\w+\.Arn>$/),
-    ]);
-    expect(statementsWith('sns:Publish').flatMap(resourcesOf)).toEqual([expect.stringMatching(/^\$\{FleetwardTopic\w+\}$/)]);
+  it('reaches only its table and its topic, as the dispatcher', () => {
+    const table = expect.stringMatching(/^<FleetwardTable\w+\.Arn>$/);
+    expect(statementsWith('dynamodb:PutItem').flatMap(resourcesOf)).toEqual([table, table]);
+    const topic = expect.stringMatching(/^\$\{FleetwardTopic\w+\}$/);
+    expect(statementsWith('sns:Publish').flatMap(resourcesOf)).toEqual([topic, topic]);
   });
 
   it('passes no role unless instanceRoleArns are given, then only those and only to EC2', () => {

@@ -3,11 +3,13 @@
  * with bundling skipped: the scale function gets a stub asset, so a synth takes well under a second.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { validateConfig, type FleetwardConfig } from '../../functions/core/config.ts';
 import { FleetwardStack, type FleetwardStackProps } from '../../lib/fleetward-stack.ts';
 import { loadConfig } from '../../lib/load-config.ts';
+import { CONFIG_FILE_NAME, CONFIG_LAYER_DIRECTORY, readConfigFile } from '../../functions/handlers/config-file.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -107,4 +109,12 @@ export function arnText(value: unknown): string {
     return parts.map(arnText).join(separator);
   }
   return JSON.stringify(value);
+}
+
+/** The config file in the stack's config layer, as the functions read it (validated again). */
+export function configInLayer({ app, template }: Pick<Synthesized, 'app' | 'template'>): FleetwardConfig {
+  const [layer] = Object.values(template.findResources('AWS::Lambda::LayerVersion')) as { Properties: { Content: { S3Key: string } } }[];
+  if (layer === undefined) throw new Error('the template has no layer');
+  const hash = layer.Properties.Content.S3Key.replace(/\.zip$/, '');
+  return readConfigFile(join(app.synth().directory, `asset.${hash}`, CONFIG_LAYER_DIRECTORY, CONFIG_FILE_NAME));
 }

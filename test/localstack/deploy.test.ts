@@ -64,7 +64,7 @@ describe("the stack on LocalStack's CloudFormation", () => {
     const status = await settledStatus(endpoint, 'FleetwardWithoutOffline', 120_000);
     const resources = await stackResources(endpoint, 'FleetwardWithoutOffline');
 
-    expect([...new Set(removed.values())].sort()).toEqual(['AWS::DynamoDB::Table', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function', 'AWS::Lambda::Permission']);
+    expect([...new Set(removed.values())].sort()).toEqual(['AWS::DynamoDB::Table', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function', 'AWS::Lambda::LayerVersion', 'AWS::Lambda::Permission']);
     expect(status).toBe('CREATE_COMPLETE');
     expect(resources.map((resource) => resource.logicalId).sort()).toEqual(Object.keys(template.Resources).sort());
     expect(resources.filter((resource) => resource.status !== 'CREATE_COMPLETE')).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * The synthesized template without what LocalStack cannot create offline — the DynamoDB table
- * and the Lambda resources (the function, its invoke config and permissions) — each reference to
+ * and the Lambda resources (the functions, the config layer, invoke configs and permissions) — each reference to
  * them replaced by the name or ARN they would have, so the rest of the stack can be deployed.
  */
 

@@ -1,7 +1,7 @@
 // Events that are nearly right are rejected with the field at fault named, not as "(event): Invalid input".
 import { describe, expect, it } from 'vitest';
 import type { FleetwardConfig } from '../../functions/core/config.ts';
-import { parseTrigger } from '../../functions/handlers/events.ts';
+import { parseScheduleTick, parseTrigger } from '../../functions/handlers/events.ts';
 
 const config = { fleets: [], decisionLogDays: 30 } as unknown as FleetwardConfig;
 const ec2 = (detailType: string, detail: Record<string, unknown>) => ({ id: 'e-1', source: 'aws.ec2', 'detail-type': detailType, detail });
@@ -41,5 +41,30 @@ describe('parseTrigger: status check alarms', () => {
       description: `status check alarm ${alarmName}`,
       instances: [{ instanceId: 'i-0abc', signal: { instanceId: 'i-0abc', kind: 'status-alarm', detail: alarmName, ...owner } }],
     });
+  });
+});
+
+describe('the schedule: the tick for every fleet, and one fleet\'s share of it', () => {
+  const fleets = { fleets: [{ name: 'web' }, { name: 'batch' }], decisionLogDays: 30 } as unknown as FleetwardConfig;
+  const tick = { source: 'fleetward.schedule', executionId: 'x-1', scheduledTime: '2026-12-01T12:00:00Z' };
+
+  it('steps every fleet with an event record and the orphan scan, or one fleet without either', () => {
+    expect(parseTrigger(tick, fleets)).toEqual({ id: 'schedule:x-1', description: 'schedule at 2026-12-01T12:00:00Z', fleets: fleets.fleets, scheduled: true });
+    expect(parseTrigger({ ...tick, fleet: 'batch' }, fleets)).toEqual({
+      id: 'schedule:x-1:batch',
+      description: 'schedule at 2026-12-01T12:00:00Z',
+      fleets: [fleets.fleets[1]],
+      fleetTick: true,
+    });
+  });
+
+  it('rejects a fleet the config does not have', () => {
+    expect(() => parseTrigger({ ...tick, fleet: 'gone' }, fleets)).toThrow("fleet: gone is not a fleet of this deployment's config");
+  });
+
+  it('gives the dispatcher the tick, and refuses it a fleet\'s share or another event', () => {
+    expect(parseScheduleTick(tick)).toEqual({ id: 'schedule:x-1', executionId: 'x-1', scheduledTime: '2026-12-01T12:00:00Z' });
+    expect(() => parseScheduleTick({ ...tick, fleet: 'web' })).toThrow("not the schedule's tick: fleet: the dispatcher takes the tick for every fleet, got one for web");
+    expect(() => parseScheduleTick({ source: 'aws.ec2', id: 'e-1' })).toThrow("not the schedule's tick: source: Invalid input: expected \"fleetward.schedule\"");
   });
 });

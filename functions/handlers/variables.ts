@@ -1,0 +1,10 @@
+/** The environment variables the construct gives the functions: a few names and numbers, none growing with the config. */
+
+/** Where the config file is (./config-file.ts). */
+export const CONFIG_FILE_VARIABLE = 'FLEETWARD_CONFIG_FILE';
+/** The deployment's owner identity (fleetward:owner); the table name when unset. */
+export const OWNER_VARIABLE = 'FLEETWARD_OWNER';
+/** The dispatcher's: the scale function it invokes, and its pace (../core/dispatch.ts). */
+export const SCALE_FUNCTION_VARIABLE = 'FLEETWARD_SCALE_FUNCTION';
+export const FLEETS_PER_SECOND_VARIABLE = 'FLEETWARD_DISPATCH_FLEETS_PER_SECOND';
+export const CONCURRENCY_VARIABLE = 'FLEETWARD_DISPATCH_CONCURRENCY';
