@@ -12,7 +12,12 @@ export const priceTableSchema = z.strictObject({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   region: z.string().min(1),
   onDemand: z.record(z.string(), z.number().positive()),
+  /** Spot prices by type, for `simulate --mix` (the simulated fleet runs in one zone); absent: no Spot is offered. */
+  spot: z.record(z.string(), z.number().positive()).optional(),
 });
+
+/** A price table the simulator reads: the product's, with Spot prices when `--mix` is to offer Spot. */
+export type SimPriceTable = z.output<typeof priceTableSchema>;
 
 export interface PricedRow {
   readonly policy: string;

@@ -1,0 +1,91 @@
+/**
+ * `simulate --mix`: fleetward on a fleet's several types and markets (its exact mix, Spot
+ * interrupted at a seeded rate) against fleetward on one on-demand type (the fleet's cheapest
+ * per unit), on the same trace at the same target, both billed in dollars by type and market:
+ * the saving of the mix, read beside the τU each run kept.
+ */
+import type { FleetConfig } from '../functions/core/config.ts';
+import { FleetwardError } from '../functions/core/errors.ts';
+import type { LinearSolver } from '../functions/ports/solver.ts';
+import type { SimPriceTable } from './cost.ts';
+import { simulate } from './engine.ts';
+import type { KindCost } from './kind-bill.ts';
+import type { ElasticityMetrics } from './metrics.ts';
+import { simFleetConfig } from './policies/fleetward.ts';
+import { createMixedFleetwardPolicy } from './policies/mixed-fleetward.ts';
+import type { Setup } from './run.ts';
+
+export interface MixOptions {
+  /** The user's fleet: its types, weights and mix section, and its scaling settings. */
+  readonly fleet: FleetConfig;
+  readonly table: SimPriceTable;
+  readonly solver: () => Promise<LinearSolver>;
+  /** Target utilisation, 0..1. */
+  readonly target: number;
+  readonly spotInterruptionsPerHour: number;
+  readonly seed: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface MixRun {
+  /** "mix" or "on-demand <type>". */
+  readonly label: string;
+  readonly metrics: ElasticityMetrics;
+  readonly costs: readonly KindCost[];
+  readonly usd: number;
+  readonly interruptions: number;
+}
+
+export interface MixComparison {
+  readonly fleet: string;
+  readonly target: number;
+  readonly spotInterruptionsPerHour: number;
+  readonly seed: number;
+  readonly prices: string;
+  readonly mix: MixRun;
+  readonly single: MixRun;
+  /** Dollars the mix saves against the single type, and that as a share of its cost (%). */
+  readonly saving: { readonly usd: number; readonly percent: number };
+}
+
+/** The fleet's type with the lowest on-demand price per capacity unit in the table. */
+export function cheapestOnDemand(fleet: FleetConfig, table: SimPriceTable): FleetConfig['instanceTypes'][number] {
+  let best: { choice: FleetConfig['instanceTypes'][number]; perUnit: number } | undefined;
+  for (const choice of fleet.instanceTypes) {
+    const perHour = table.onDemand[choice.type];
+    if (perHour !== undefined && (best === undefined || perHour / choice.weight < best.perUnit)) best = { choice, perUnit: perHour / choice.weight };
+  }
+  if (best === undefined) throw new FleetwardError(`the price table (${table.source}, ${table.date}) has no on-demand price for any type of fleet ${fleet.name}`);
+  return best.choice;
+}
+
+async function runOne(setup: Setup, options: MixOptions, label: string, fleet: FleetConfig, done: number): Promise<MixRun> {
+  const { settings, demand } = setup;
+  const policy = createMixedFleetwardPolicy({ ...options, fleet, stepS: settings.stepS, bootS: settings.bootS, warmupSteps: settings.warmupSteps, spotInterruptionsPerHour: options.spotInterruptionsPerHour });
+  const total = 2 * demand.values.length;
+  const onProgress = options.onProgress === undefined ? undefined : (steps: number) => options.onProgress?.(done + steps, total);
+  const result = await simulate(demand, policy, settings, { initialInstances: Math.ceil((demand.values[0] ?? 0) / settings.instanceCapacity), ...(onProgress === undefined ? {} : { onProgress }) });
+  const costs = policy.bill.rows();
+  return { label, metrics: result.metrics, costs, usd: costs.reduce((sum, row) => sum + row.usd, 0), interruptions: policy.interruptions() };
+}
+
+export async function compareMix(setup: Setup, options: MixOptions): Promise<MixComparison> {
+  const { fleet, table } = options;
+  if (fleet.mix === undefined) throw new FleetwardError(`fleet ${fleet.name} has no mix section: --mix simulates a fleet's exact mix (docs/optimization.md)`);
+  const { settings } = setup;
+  const base = { target: options.target, stepS: settings.stepS, bootS: settings.bootS, minInstances: settings.minInstances, maxInstances: settings.maxInstances, fleet };
+  const single = cheapestOnDemand(fleet, table);
+  const mixRun = await runOne(setup, options, 'mix', simFleetConfig({ ...base, instanceTypes: fleet.instanceTypes, mix: fleet.mix }), 0);
+  const singleRun = await runOne(setup, options, `on-demand ${single.type}`, simFleetConfig({ ...base, instanceTypes: [single] }), setup.demand.values.length);
+  const savingUsd = singleRun.usd - mixRun.usd;
+  return {
+    fleet: fleet.name,
+    target: options.target,
+    spotInterruptionsPerHour: options.spotInterruptionsPerHour,
+    seed: options.seed,
+    prices: `${table.source}, ${table.region}, ${table.date}`,
+    mix: mixRun,
+    single: singleRun,
+    saving: { usd: savingUsd, percent: singleRun.usd === 0 ? 0 : (100 * savingUsd) / singleRun.usd },
+  };
+}
