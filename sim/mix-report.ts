@@ -9,7 +9,7 @@ const dollars = (usd: number) => `${usd < 0 ? '-' : ''}$${Math.abs(usd).toFixed(
 
 function runCells(run: MixRun): string[] {
   const m = run.metrics;
-  return [run.label, m.underTimeshare.toFixed(2), m.unservedPercent.toFixed(3), m.instanceHours.toFixed(1), dollars(run.usd), String(m.launches), String(run.interruptions)];
+  return [run.label, `${Math.round(run.target * 100)}%`, m.underTimeshare.toFixed(2), m.unservedPercent.toFixed(3), m.instanceHours.toFixed(1), dollars(run.usd), String(m.launches), String(run.interruptions)];
 }
 
 function billLines(run: MixRun): string[] {
@@ -21,9 +21,9 @@ export function formatMix(comparison: MixComparison): string {
   const { mix, single, saving } = comparison;
   const spot = comparison.spotInterruptionsPerHour === 0 ? 'no Spot interruptions' : `Spot interrupted at ${comparison.spotInterruptionsPerHour} per instance-hour (seed ${comparison.seed})`;
   return [
-    `fleetward at target ${Math.round(comparison.target * 10_000) / 100}% with the mix of fleet ${comparison.fleet}, ${spot}; prices: ${comparison.prices}`,
+    `fleetward with the mix of fleet ${comparison.fleet} at its target, ${spot}, against its cheapest on-demand type at the cheapest target (${Math.round(comparison.target * 100)}% or above) with τU within the mix's; prices: ${comparison.prices}`,
     '',
-    textTable(['run', 'τU %', 'unserved %', 'inst-h', 'cost', 'launches', 'interruptions'], [runCells(mix), runCells(single)]),
+    textTable(['run', 'target', 'τU %', 'unserved %', 'inst-h', 'cost', 'launches', 'interruptions'], [runCells(mix), runCells(single)]),
     '',
     ...billLines(mix),
     ...billLines(single),

@@ -26,6 +26,8 @@ export interface FleetwardSimOptions {
   readonly instanceTypes?: FleetConfig['instanceTypes'];
   /** An exact mix section (`simulate --mix`); its prices come from the simulated AWS, the price table. */
   readonly mix?: NonNullable<FleetConfig['mix']>;
+  /** The user fleet's optimization section (`simulate --mix`: whether the mix method moves what runs, or only recommends). */
+  readonly optimization?: FleetConfig['optimization'];
 }
 
 /** Why a user's fleet cannot run in the simulator, or undefined when it can. */
@@ -61,6 +63,7 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
           subnets: [SIMULATED_SUBNET.subnetId],
           instanceTypes: options.instanceTypes ?? [{ type: 'sim.unit', unlisted: true }],
           ...(options.mix === undefined ? {} : { mix: { ...options.mix, prices: { ...options.mix.prices, source: 'aws' } } }),
+          ...(options.optimization === undefined ? {} : { optimization: options.optimization }),
           capacity: user?.capacity ?? { min: options.minInstances, max: options.maxInstances },
           scaling:
             user === undefined
