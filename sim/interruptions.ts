@@ -4,21 +4,10 @@
  * drawn from a seeded generator so that a run repeats exactly. EC2 warns two minutes before it
  * terminates the instance; the warning is the signal the product's failover acts on.
  */
+import { seededRandom } from '../dev/seeded-random.ts';
 
 /** From EC2's Spot interruption warning to the termination. */
 export const SPOT_WARNING_MS = 120_000;
-
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32): the same seed, the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class SpotInterruptions {
   private readonly probability: number;

@@ -1,19 +1,8 @@
 // Spot interruptions in the simulator: a seeded Poisson process per running Spot instance, a warning two minutes before EC2 terminates it.
 import { describe, expect, it } from 'vitest';
-import { SPOT_WARNING_MS, SpotInterruptions, seededRandom } from '../../../sim/interruptions.ts';
+import { SPOT_WARNING_MS, SpotInterruptions } from '../../../sim/interruptions.ts';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-
-describe('seededRandom', () => {
-  it('repeats its sequence for a seed and differs between seeds', () => {
-    const one = seededRandom(1);
-    expect([one(), one(), one()]).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
-    const again = seededRandom(1);
-    const other = seededRandom(2);
-    expect(again()).toBe(0.6270739405881613);
-    expect(other()).not.toBe(0.6270739405881613);
-  });
-});
 
 describe('SpotInterruptions', () => {
   it('warns each running Spot instance with probability 1 - exp(-rate x step), once, and hands it to EC2 two minutes later', () => {
