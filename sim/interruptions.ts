@@ -21,6 +21,11 @@ export class SpotInterruptions {
     this.random = seededRandom(seed);
   }
 
+  /** Whether any instance can be interrupted at all (the rate is above 0). */
+  get active(): boolean {
+    return this.probability > 0;
+  }
+
   /** Interruption warnings given so far. */
   get count(): number {
     return this.warnings;

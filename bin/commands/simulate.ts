@@ -143,6 +143,7 @@ async function preparedTrace(options: SimulateOptions): Promise<Setup> {
 async function simulateMix(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, fleet: FleetConfig | undefined, targetPercent: number): Promise<void> {
   if (fleet === undefined) throw new CliError('--mix needs --config: the fleet whose instance types and mix section to simulate');
   if (options.sweep === true) throw new CliError('--mix runs at one target: leave out --sweep');
+  if (options.instanceType !== undefined) throw new CliError('--mix bills each type and market at its own price: leave out --instance-type');
   const table = await priceTable(options.prices);
   const prepared = await preparedTrace(options);
   let solver: Promise<LinearSolver> | undefined;

@@ -44,6 +44,7 @@ function mixPorts(options: MixedFleetwardOptions): MixPorts {
 
 /** EC2's side of interruptions this step: terminates the warned instances whose time is up, then warns running Spot ones. */
 async function interrupt(world: SimulatedFleetward, fleet: string, interruptions: SpotInterruptions, nowMs: number): Promise<InstanceSignal[]> {
+  if (!interruptions.active) return [];
   for (const instanceId of interruptions.due(nowMs)) if (world.compute.instance(instanceId) !== undefined) world.compute.fail(instanceId, 'terminated');
   const running = (await world.compute.describeFleetInstances(fleet)).filter((i) => i.market === 'spot' && i.state === 'running').map((i) => i.instanceId);
   return interruptions.warn(running, nowMs).map((instanceId) => ({ instanceId, kind: 'spot-interruption', detail: 'instance action terminate' }));

@@ -28,7 +28,8 @@ describe('SpotInterruptions', () => {
   });
 
   it('interrupts nothing at rate 0, and the same seed interrupts the same instances', () => {
-    expect(new SpotInterruptions(0, 60, 1).warn(ids('i', 1000), 0)).toEqual([]);
+    const never = new SpotInterruptions(0, 60, 1);
+    expect([never.active, never.warn(ids('i', 1000), 0)]).toEqual([false, []]);
     const warnedWith = (seed: number) => new SpotInterruptions(60, 60, seed).warn(ids('i', 50), 0);
     expect(warnedWith(3)).toEqual(warnedWith(3));
     expect(warnedWith(3)).not.toEqual(warnedWith(4));

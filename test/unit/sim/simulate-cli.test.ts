@@ -232,6 +232,7 @@ describe('fleetward simulate', () => {
       const { args } = mixFiles(MIX_FLEET.replace('    mix: { maxSpotShare: 0.5 }\n', ''));
       expect((await simulate(args)).stderr).toBe('error: fleet web has no mix section: --mix simulates a fleet\'s exact mix (docs/optimization.md)\n');
       expect((await simulate([...args, '--sweep'])).stderr).toBe('error: --mix runs at one target: leave out --sweep\n');
+      expect((await simulate([...args, '--instance-type', 'm7g.large'])).stderr).toBe('error: --mix bills each type and market at its own price: leave out --instance-type\n');
       const withoutConfig = args.filter((_, i) => args[i] !== '--config' && args[i - 1] !== '--config');
       expect(await simulate(withoutConfig)).toEqual({ code: 2, stdout: '', stderr: 'error: --mix needs --config: the fleet whose instance types and mix section to simulate\n' });
       const single = args.filter((arg) => arg !== '--mix');
