@@ -71,8 +71,7 @@ async function runOne(setup: Setup, options: MixOptions, run: { label: string; t
   const steps = demand.values.length;
   const onProgress = options.onProgress === undefined || !run.progress ? undefined : (done: number) => options.onProgress?.(done, steps);
   const result = await simulate(demand, policy, settings, { initialInstances: Math.ceil((demand.values[0] ?? 0) / settings.instanceCapacity), ...(onProgress === undefined ? {} : { onProgress }) });
-  const costs = policy.bill.rows();
-  return { label: run.label, target: run.target, metrics: result.metrics, costs, usd: costs.reduce((sum, row) => sum + row.usd, 0), interruptions: policy.interruptions() };
+  return { label: run.label, target: run.target, metrics: result.metrics, costs: policy.bill.rows(), usd: policy.bill.usd, interruptions: policy.interruptions() };
 }
 
 /** The single type at the fleet's target, then at each higher sweep target while τU stays within the mix's: the cheapest of those within it. */
@@ -97,6 +96,7 @@ async function singleTypeRun(setup: Setup, options: MixOptions, mixRun: MixRun):
 export async function compareMix(setup: Setup, options: MixOptions): Promise<MixComparison> {
   const { fleet, table } = options;
   if (fleet.mix === undefined) throw new FleetwardError(`fleet ${fleet.name} has no mix section: --mix simulates a fleet's exact mix (docs/optimization.md)`);
+  // A table without an on-demand price for any of the fleet's types is refused before the long mix run.
   cheapestOnDemand(fleet, table);
   const { settings } = setup;
   const mixFleet = simFleetConfig({ target: options.target, stepS: settings.stepS, bootS: settings.bootS, minInstances: settings.minInstances, maxInstances: settings.maxInstances, fleet, instanceTypes: fleet.instanceTypes, mix: fleet.mix, ...optimizationOf(fleet) });
