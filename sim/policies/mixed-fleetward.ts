@@ -31,7 +31,7 @@ export interface MixedFleetwardOptions {
 
 export interface MixedFleetward extends ActingPolicy {
   readonly bill: KindBill;
-  /** Spot interruption warnings given. */
+  /** Spot interruption warnings given after the warm-up (as the metrics count). */
   interruptions(): number;
 }
 
@@ -57,10 +57,11 @@ export function createMixedFleetwardPolicy(options: MixedFleetwardOptions): Mixe
   const weights = new Map(fleet.instanceTypes.map((choice) => [choice.type, choice.weight]));
   const first = fleet.instanceTypes[0] ?? { type: 'sim.unit', weight: 1 };
   const changes: PolicyDecision[] = [];
+  let interrupted = 0;
   return {
     name: 'fleetward',
     bill,
-    interruptions: () => interruptions.count,
+    interruptions: () => interrupted,
     decisions: () => changes,
     start(clock, initialUnits) {
       const initialInstances = Math.ceil(initialUnits / first.weight);
@@ -76,6 +77,7 @@ export function createMixedFleetwardPolicy(options: MixedFleetwardOptions): Mixe
           desired = outcome.desiredCapacity;
           const kinds = world.compute.billingByKind();
           const counted = observation.step >= options.warmupSteps;
+          if (counted) interrupted += signals.length;
           if (counted) bill.addStep(new Map(Array.from(kinds, ([kind, billed]) => [kind, billed.alive])), options.stepS);
           for (const [kind, billed] of kinds) {
             if (counted) bill.addMinimumCharge(kind, billed.minimumChargeSeconds - (charged.get(kind) ?? 0));

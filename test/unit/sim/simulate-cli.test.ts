@@ -204,7 +204,7 @@ describe('fleetward simulate', () => {
           "fleetward with the mix of fleet web at its target, Spot interrupted at 2 per instance-hour (seed 3), against its cheapest on-demand type at the cheapest target (50% or above) with τU within the mix's; prices: fixture, us-east-1, 2026-12-01",
           '',
           'run                   target  τU %  unserved %  inst-h  cost   launches  interruptions',
-          'mix                   50%     0.00  0.000       14.3    $1.54  31        14',
+          'mix                   50%     0.00  0.000       14.3    $1.54  31        10',
           'on-demand m6g.xlarge  55%     0.00  0.000       12.8    $1.97  12        0',
           '',
           'mix by type and market:',
@@ -222,7 +222,7 @@ describe('fleetward simulate', () => {
       );
       type Run = { label: string; target: number; usd: number; interruptions: number; metrics: { instanceHours: number }; costs: Array<{ type: string; market: string; instanceHours: number; usd: number }> };
       const document = JSON.parse(readFileSync(join(dir, 'out', 'load.mix.json'), 'utf8')) as { fleet: string; seed: number; mix: Run; single: Run; saving: { usd: number; percent: number } };
-      expect([document.fleet, document.seed, document.mix.interruptions, document.single.label, document.single.target]).toEqual(['web', 3, 14, 'on-demand m6g.xlarge', 0.55]);
+      expect([document.fleet, document.seed, document.mix.interruptions, document.single.label, document.single.target]).toEqual(['web', 3, 10, 'on-demand m6g.xlarge', 0.55]);
       expect(document.mix.costs.map((cost) => `${cost.type} ${cost.market}`)).toEqual(['m6g.xlarge on-demand', 'm6g.xlarge spot', 'm7g.large on-demand', 'm7g.large spot']);
       expect(document.mix.costs.reduce((sum, cost) => sum + cost.instanceHours, 0)).toBeCloseTo(document.mix.metrics.instanceHours, 9);
       expect(document.saving).toEqual({ usd: 0.44, percent: 22.1 });
