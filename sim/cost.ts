@@ -13,7 +13,12 @@ export const priceTableSchema = z.strictObject({
   region: z.string().min(1),
   onDemand: z.record(z.string(), z.number().positive()),
   ebsGbMonth: z.number().positive().optional(),
+  /** Spot prices by type, for `simulate --mix` (the simulated fleet runs in one zone); absent: no Spot is offered. */
+  spot: z.record(z.string(), z.number().positive()).optional(),
 });
+
+/** A price table the simulator reads: the product's, with Spot prices when `--mix` is to offer Spot. */
+export type SimPriceTable = z.output<typeof priceTableSchema>;
 
 /** Hours in a month, as AWS prices a GB-month. */
 const HOURS_PER_MONTH = 730;

@@ -6,9 +6,10 @@
  */
 import { type StepOutcome, runFleetStep } from '../functions/control/run-step.ts';
 import type { StepLogger } from '../functions/control/journal.ts';
+import type { MixPorts } from '../functions/control/step-mix.ts';
 import type { FleetConfig, MetricConfig } from '../functions/core/config.ts';
 import { FleetwardError } from '../functions/core/errors.ts';
-import type { MetricReading } from '../functions/core/model.ts';
+import type { InstanceSignal, MetricReading } from '../functions/core/model.ts';
 import type { SubnetPlacement } from '../functions/core/placement.ts';
 import { MemoryCompute } from '../functions/memory/compute.ts';
 import { MemoryEvents, MemoryNotifier } from '../functions/memory/events.ts';
@@ -49,6 +50,12 @@ export interface WorldOptions {
   readonly stepMs: number;
   /** Instances already serving when the simulation starts. */
   readonly initialInstances: number;
+  /** The type they are (on-demand); default sim.unit. */
+  readonly initialType?: string;
+  /** Capacity units of each type: given, the fleet's supply is the units in service, not the instances. */
+  readonly weights?: ReadonlyMap<string, number>;
+  /** Prices and solver for a fleet with an exact mix. */
+  readonly mix?: MixPorts;
 }
 
 export interface WorldStep {
@@ -63,7 +70,15 @@ export interface SimulatedFleetward {
   /** The compute, to tell instances to fail and to look at them. */
   readonly compute: MemoryCompute;
   readonly state: MemoryState;
-  step(observation: Observation): Promise<WorldStep>;
+  /** One control step; `signals` are the events EC2 sent since the last (Spot interruption warnings). */
+  step(observation: Observation, signals?: readonly InstanceSignal[]): Promise<WorldStep>;
+}
+
+/** The units in service: each serving instance at its type's weight. */
+function unitsInService(compute: MemoryCompute, weights: ReadonlyMap<string, number>): number {
+  let units = 0;
+  for (const [type, count] of compute.servingByType) units += count * (weights.get(type) ?? 1);
+  return units;
 }
 
 /** The instance-seconds spent stopped over one step (a warm pool's members), when there are any. */
@@ -78,7 +93,7 @@ const LONG_AGO_MS = -86_400_000;
 export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: WorldOptions): SimulatedFleetward {
   const compute = new MemoryCompute({ clock, subnets: [SIMULATED_SUBNET], bootMs: options.bootMs, startMs: options.startMs ?? options.bootMs, terminatedVisibleMs: 0 });
   for (let i = 0; i < options.initialInstances; i++) {
-    compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, owner: SIM_OWNER, commandId: `seeded/${i}`, instanceType: 'sim.unit', launchTimeMs: LONG_AGO_MS });
+    compute.seedInstance({ subnetId: SIMULATED_SUBNET.subnetId, fleet: fleet.name, owner: SIM_OWNER, commandId: `seeded/${i}`, instanceType: options.initialType ?? 'sim.unit', launchTimeMs: LONG_AGO_MS });
   }
   const state = new MemoryState({ decisionLogDays: 1 });
   const metrics = new UtilisationMetric();
@@ -97,18 +112,21 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
     log: SILENT,
     owner: SIM_OWNER,
     runId: 'simulator',
+    ...(options.mix === undefined ? {} : { mix: options.mix }),
   };
-  const view: FleetView = { advance: () => undefined, get aliveCount() { return compute.aliveCount; }, get inService() { return compute.servingCount; } };
+  const { weights } = options;
+  const inService = weights === undefined ? () => compute.servingCount : () => unitsInService(compute, weights);
+  const view: FleetView = { advance: () => undefined, get aliveCount() { return compute.aliveCount; }, get inService() { return inService(); } };
   let charged = compute.minimumChargeSeconds;
   return {
     fleet: view,
     compute,
     state,
-    async step(observation) {
+    async step(observation, signals = []) {
       const { utilisation, nowMs } = observation;
       metrics.reading =
         utilisation === undefined ? NO_READING : { kind: 'value', value: utilisation * 100, timestampMs: nowMs - options.stepMs, label: SIM_METRIC_LABEL };
-      const outcome = await runFleetStep(deps, fleet, 'simulated schedule');
+      const outcome = await runFleetStep(deps, fleet, 'simulated schedule', signals);
       if (outcome.outcome !== 'done' || outcome.desiredCapacity === undefined) throw new FleetwardError(`the simulated step ${observation.step} was ${outcome.outcome}: ${outcome.reason}`);
       const minimumChargeS = compute.minimumChargeSeconds - charged;
       charged = compute.minimumChargeSeconds;

@@ -52,7 +52,7 @@ function describeMode(comparison: Comparison): string {
     : `each policy at its cheapest target (40-90%) with τU <= ${comparison.mode.maxUnderTimeshare}%; "(none)": no target reached it, the row shows the lowest τU`;
 }
 
-export function describeSetup(comparison: Comparison): string {
+export function describeSetup(comparison: Pick<Comparison, 'trace' | 'steps' | 'stepS' | 'peakInstances' | 'instanceCapacity' | 'bootS' | 'warmupSteps'>): string {
   const days = (comparison.steps * comparison.stepS) / 86_400;
   const warmup = (comparison.warmupSteps * comparison.stepS) / 86_400;
   return (

@@ -11,10 +11,14 @@ import type { FleetConfig } from '../../functions/core/config.ts';
 import { compare } from '../../sim/compare.ts';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../sim/policies/index.ts';
 import { progressBar, type ProgressStream } from '../../sim/progress.ts';
-import { comparisonJson, formatComparison, formatDecisions, renderReport } from '../../sim/report.ts';
+import { comparisonJson, describeSetup, formatComparison, formatDecisions, renderReport } from '../../sim/report.ts';
 import { simulationRefusal } from '../../sim/policies/fleetward.ts';
-import { DEFAULT_SIM_OPTIONS, prepare } from '../../sim/run.ts';
-import { type PricedComparison, formatCost, priceComparison, priceTableSchema } from '../../sim/cost.ts';
+import { DEFAULT_SIM_OPTIONS, prepare, type Setup } from '../../sim/run.ts';
+import { compareMix } from '../../sim/mix.ts';
+import { formatMix, mixJson } from '../../sim/mix-report.ts';
+import type { LinearSolver } from '../../functions/ports/solver.ts';
+import { loadHighsSolver } from '../../functions/solver/highs-solver.ts';
+import { type PricedComparison, type SimPriceTable, formatCost, priceComparison, priceTableSchema } from '../../sim/cost.ts';
 import { SHIPPED_PRICES, type PriceTable } from '../../functions/core/mix/price-table.ts';
 import type { Comparison } from '../../sim/compare.ts';
 import { parseTrace } from '../../sim/trace.ts';
@@ -36,6 +40,9 @@ interface SimulateOptions {
   readonly fleet?: string;
   readonly prices?: string;
   readonly instanceType?: string;
+  readonly mix?: boolean;
+  readonly spotInterruptionRate?: number;
+  readonly seed: number;
 }
 
 /** Where the progress bar goes; the process's stderr unless a test hands in another. */
@@ -93,7 +100,7 @@ async function userFleet(options: SimulateOptions): Promise<FleetConfig | undefi
 }
 
 /** The price table of --prices (JSON, like functions/core/mix/prices.json), or the shipped one. */
-async function priceTable(file: string | undefined): Promise<PriceTable> {
+async function priceTable(file: string | undefined): Promise<SimPriceTable> {
   if (file === undefined) return SHIPPED_PRICES;
   let raw: unknown;
   try {
@@ -114,12 +121,8 @@ function priced(comparison: Comparison, table: PriceTable, options: SimulateOpti
   return result;
 }
 
-async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, targetGiven: boolean): Promise<void> {
-  const policies = policiesFrom(options.policy);
-  const fleet = await userFleet(options);
-  const table = await priceTable(options.prices);
-  // A fleet's own target is the one to compare at, unless --target says otherwise.
-  const targetPercent = fleet !== undefined && !targetGiven ? fleet.scaling.target : options.target;
+/** The trace of --trace, prepared with the run's settings; a malformed one is a TraceError, which the CLI prints as bad input. */
+async function preparedTrace(options: SimulateOptions): Promise<Setup> {
   let text: string;
   try {
     text = await readFile(options.trace, 'utf8');
@@ -127,14 +130,49 @@ async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOpt
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(`cannot read the trace ${options.trace}: ${code === 'ENOENT' ? 'no such file' : String((error as Error).message)}`);
   }
-  // A malformed trace is a TraceError, which the CLI prints as bad input.
-  const prepared = prepare(parseTrace(text, options.trace), {
+  return prepare(parseTrace(text, options.trace), {
     stepS: options.stepS,
     bootS: options.bootS,
     peakInstances: options.peakInstances,
     instanceCapacity: options.instanceCapacity,
     ...(options.warmupS === undefined ? {} : { warmupS: options.warmupS }),
   });
+}
+
+/** `--mix`: the fleet's mix against its cheapest on-demand type, printed and written as JSON. */
+async function simulateMix(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, fleet: FleetConfig | undefined, targetPercent: number): Promise<void> {
+  if (fleet === undefined) throw new CliError('--mix needs --config: the fleet whose instance types and mix section to simulate');
+  if (options.sweep === true) throw new CliError('--mix runs at one target: leave out --sweep');
+  if (options.instanceType !== undefined) throw new CliError('--mix bills each type and market at its own price: leave out --instance-type');
+  const table = await priceTable(options.prices);
+  const prepared = await preparedTrace(options);
+  let solver: Promise<LinearSolver> | undefined;
+  const comparison = await compareMix(prepared, {
+    fleet,
+    table,
+    solver: () => (solver ??= loadHighsSolver()),
+    target: targetPercent / 100,
+    spotInterruptionsPerHour: options.spotInterruptionRate ?? 0,
+    seed: options.seed,
+    onProgress: progressBar(run.progress ?? process.stderr, 'simulating'),
+  });
+  await mkdir(options.out, { recursive: true });
+  const json = join(options.out, `${basename(options.trace, extname(options.trace))}.mix.json`);
+  const document = mixJson(comparison);
+  await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
+  if (options.json === true) io.stdout(`${JSON.stringify({ ...document, json })}\n`);
+  else io.stdout(`${describeSetup({ ...prepared.settings, trace: options.trace, steps: prepared.demand.values.length, peakInstances: options.peakInstances })}\n${formatMix(comparison)}json: ${json}\n`);
+}
+
+async function simulate(options: SimulateOptions, io: CliIo, run: SimulateRunOptions, targetGiven: boolean): Promise<void> {
+  const policies = policiesFrom(options.policy);
+  const fleet = await userFleet(options);
+  // A fleet's own target is the one to compare at, unless --target says otherwise.
+  const targetPercent = fleet !== undefined && !targetGiven ? fleet.scaling.target : options.target;
+  if (options.mix === true) return simulateMix(options, io, run, fleet, targetPercent);
+  if (options.spotInterruptionRate !== undefined) throw new CliError('--spot-interruption-rate needs --mix: only the mix runs Spot');
+  const table = await priceTable(options.prices);
+  const prepared = await preparedTrace(options);
   const comparison = await compare(fleet === undefined ? prepared : { ...prepared, fleet }, {
     policies,
     target: targetPercent / 100,
@@ -182,5 +220,8 @@ export function registerSimulate(program: Command, io: CliIo, run: SimulateRunOp
     .option('--fleet <name>', 'the fleet of --config to run (needed when it has more than one)')
     .option('--prices <file>', 'a price table (JSON like functions/core/mix/prices.json) to price instance-hours with (default: the shipped one)')
     .option('--instance-type <type>', "the type instance-hours are priced as (default: the fleet's first type, else m7g.large)")
+    .option('--mix', "instead: fleetward on the --config fleet's types and mix section (Spot too) against its cheapest on-demand type, in dollars")
+    .option('--spot-interruption-rate <rate>', 'with --mix: Spot interruptions per instance-hour (default 0)', nonNegative('--spot-interruption-rate'))
+    .option('--seed <n>', 'with --mix: the seed of the Spot interruptions', nonNegative('--seed'), 1)
     .action(async (options: SimulateOptions, command: Command) => simulate(options, io, run, command.getOptionValueSource('target') === 'cli'));
 }

@@ -9,7 +9,7 @@ export class BilledTime {
   private closedMs = 0;
   private minimumMs = 0;
 
-  constructor(private readonly minimumSeconds: number) {}
+  constructor(readonly minimumSeconds: number) {}
 
   /** Instances billed now. */
   get open(): number {

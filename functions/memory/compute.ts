@@ -387,6 +387,18 @@ export class MemoryCompute implements ComputePort {
     return this.table.billing.billedSeconds(this.clock.now());
   }
 
+  /** Instances running with their status checks not failed, by type. */
+  get servingByType(): ReadonlyMap<string, number> {
+    this.timeline.catchUp();
+    return this.table.servingByType;
+  }
+
+  /** Of each kind ("m7g.large spot", "m7g.large on-demand") ever alive: instances billed now and seconds billed beyond their lifetime by the minimum. */
+  billingByKind(): Map<string, { readonly alive: number; readonly minimumChargeSeconds: number }> {
+    this.timeline.catchUp();
+    return new Map(Array.from(this.table.billingByKind, ([kind, billed]) => [kind, { alive: billed.open, minimumChargeSeconds: billed.minimumChargeSeconds }]));
+  }
+
   /** Seconds billed beyond their lifetime to periods shorter than the minimum, so far. */
   get minimumChargeSeconds(): number {
     this.timeline.catchUp();

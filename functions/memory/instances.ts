@@ -1,8 +1,9 @@
 /**
  * The in-memory EC2's instances, by id and by fleet tag. Every change goes through `change`,
- * which keeps the counts of live and serving instances and their billed time, and drops the
- * cached immutable view of the instance and its fleet's list: describing an unchanged fleet
- * copies one array, and a change rebuilds only the view of what changed.
+ * which keeps the counts of live and serving instances (by type too) and their billed time (by
+ * type and market too), and drops the cached immutable view of the instance and its fleet's
+ * list: describing an unchanged fleet copies one array, and a change rebuilds only the view of
+ * what changed.
  */
 import type { Ec2State, InstanceHealth, InstanceIdentity } from '../core/model.ts';
 import { COMMAND_TAG, DO_NOT_DISRUPT_TAG, FLEET_TAG, MAINTENANCE_TAG, OWNER_TAG, PROTECTED_TAG } from '../core/tags.ts';
@@ -40,6 +41,9 @@ const isAlive = (i: Instance) => i.state === 'pending' || i.state === 'running';
 const isServing = (i: Instance) => i.state === 'running' && !i.impaired;
 const isStopped = (i: Instance) => i.state === 'stopped';
 
+/** An instance's kind for billing: its type and market, "m7g.large spot" or "m7g.large on-demand". */
+export const instanceKind = (i: Pick<Instance, 'instanceType' | 'market'>) => `${i.instanceType} ${i.market ?? 'on-demand'}`;
+
 /** As the EC2 adapter reads DescribeInstanceStatus: only a running instance has status checks. */
 function healthOf(i: Instance): InstanceHealth {
   if (i.state !== 'running') return 'unknown';
@@ -53,6 +57,8 @@ export class InstanceTable {
   private readonly fleetViews = new Map<string, readonly ComputeInstance[]>();
   private serving = 0;
   private stopped = 0;
+  private readonly servingTypes = new Map<string, number>();
+  private readonly kindBilling = new Map<string, BilledTime>();
   readonly billing: BilledTime;
 
   constructor(
@@ -72,6 +78,16 @@ export class InstanceTable {
     return this.stopped;
   }
 
+  /** Instances serving, by type. */
+  get servingByType(): ReadonlyMap<string, number> {
+    return this.servingTypes;
+  }
+
+  /** The billed time of each kind (type and market) that was ever alive. */
+  get billingByKind(): ReadonlyMap<string, BilledTime> {
+    return this.kindBilling;
+  }
+
   get(instanceId: string): Instance | undefined {
     return this.byId.get(instanceId);
   }
@@ -87,8 +103,8 @@ export class InstanceTable {
   add(instance: Instance): void {
     this.byId.set(instance.instanceId, instance);
     this.join(instance, instance.tags.get(FLEET_TAG));
-    if (isAlive(instance)) this.billing.start(instance.billedSinceMs);
-    if (isServing(instance)) this.serving += 1;
+    if (isAlive(instance)) this.startBilling(instance, instance.billedSinceMs);
+    if (isServing(instance)) this.countServing(instance, 1);
     if (isStopped(instance)) this.stopped += 1;
   }
 
@@ -101,15 +117,19 @@ export class InstanceTable {
   /** The only way an instance changes: counts, billing, fleet membership and views follow. */
   change(instance: Instance, mutate: (instance: Instance) => void): void {
     const [state, alive, serving, stopped, fleet] = [instance.state, isAlive(instance), isServing(instance), isStopped(instance), instance.tags.get(FLEET_TAG)];
+    if (serving) this.countServing(instance, -1);
     mutate(instance);
     const nowMs = this.clock.now();
     if (instance.state !== state) instance.generation += 1;
-    if (alive && !isAlive(instance)) this.billing.end(instance.billedSinceMs, nowMs);
+    if (alive && !isAlive(instance)) {
+      this.billing.end(instance.billedSinceMs, nowMs);
+      this.kindBilling.get(instanceKind(instance))?.end(instance.billedSinceMs, nowMs);
+    }
     if (!alive && isAlive(instance)) {
       instance.billedSinceMs = nowMs;
-      this.billing.start(nowMs);
+      this.startBilling(instance, nowMs);
     }
-    this.serving += Number(isServing(instance)) - Number(serving);
+    if (isServing(instance)) this.countServing(instance, 1);
     this.stopped += Number(isStopped(instance)) - Number(stopped);
     const nextFleet = instance.tags.get(FLEET_TAG);
     if (nextFleet !== fleet) {
@@ -163,6 +183,22 @@ export class InstanceTable {
       ...(instance.tags.get(DO_NOT_DISRUPT_TAG) === 'true' ? { doNotDisrupt: true } : {}),
       ...(fleetTag === undefined ? {} : { fleetTag }),
     });
+  }
+
+  private startBilling(instance: Instance, sinceMs: number): void {
+    this.billing.start(sinceMs);
+    const kind = instanceKind(instance);
+    let billed = this.kindBilling.get(kind);
+    if (billed === undefined) {
+      billed = new BilledTime(this.billing.minimumSeconds);
+      this.kindBilling.set(kind, billed);
+    }
+    billed.start(sinceMs);
+  }
+
+  private countServing(instance: Instance, change: 1 | -1): void {
+    this.serving += change;
+    this.servingTypes.set(instance.instanceType, (this.servingTypes.get(instance.instanceType) ?? 0) + change);
   }
 
   private join(instance: Instance, fleet: string | undefined): void {

@@ -24,6 +24,12 @@ export interface FleetwardSimOptions {
    * the metric stays the simulated utilisation, so the fleet must scale on a per-instance metric.
    */
   readonly fleet?: FleetConfig;
+  /** The types the fleet may launch (`simulate --mix`); default one type sim.unit of one unit. */
+  readonly instanceTypes?: FleetConfig['instanceTypes'];
+  /** An exact mix section (`simulate --mix`); its prices come from the simulated AWS, the price table. */
+  readonly mix?: NonNullable<FleetConfig['mix']>;
+  /** The user fleet's optimization section (`simulate --mix`: whether the mix method moves what runs, or only recommends). */
+  readonly optimization?: FleetConfig['optimization'];
 }
 
 /** Why a user's fleet cannot run in the simulator, or undefined when it can. */
@@ -47,7 +53,8 @@ function warmPoolConfig(pool: SimWarmPool | undefined, user: FleetConfig | undef
  * target under test, and either production defaults with a warm-up of boot plus one metric
  * period (an instance counts once a whole datapoint of it exists) and predictive scaling with
  * one unit serving 100%, or a user's fleet settings (capacity, scaling, failover, drain and
- * disruption budgets; one subnet and one instance type of one capacity unit).
+ * disruption budgets; one subnet and one instance type of one capacity unit, unless `--mix`
+ * gives the fleet's types and mix).
  */
 export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
   const periodSeconds = options.stepS < 60 ? 60 : Math.round(options.stepS / 60) * 60;
@@ -65,7 +72,9 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
           name: 'simulated',
           launchTemplate: { name: 'simulated' },
           subnets: [SIMULATED_SUBNET.subnetId],
-          instanceTypes: [{ type: 'sim.unit', unlisted: true }],
+          instanceTypes: options.instanceTypes ?? [{ type: 'sim.unit', unlisted: true }],
+          ...(options.mix === undefined ? {} : { mix: { ...options.mix, prices: { ...options.mix.prices, source: 'aws' } } }),
+          ...(options.optimization === undefined ? {} : { optimization: options.optimization }),
           capacity: user?.capacity ?? { min: options.minInstances, max: options.maxInstances },
           scaling:
             user === undefined

@@ -297,6 +297,21 @@ describe('MemoryCompute billing', () => {
     expect([compute.aliveCount, compute.minimumChargeSeconds, compute.billedSeconds]).toEqual([0, 75, 60 + 120 + 60]);
   });
 
+  it('counts the instances billed and serving by type and market, and the minimum charged to each kind', async () => {
+    const { clock, compute } = memoryCompute({ bootMs: 20_000 });
+    const spot = (await compute.launch(launchRequest({ ...launchCommand(2), market: 'spot' }))).instanceIds;
+    compute.seedInstance({ fleet: 'web', subnetId: A.subnetId, instanceType: 'c7g.large' });
+    expect([...compute.servingByType]).toEqual([['c7g.large', 1]]);
+    clock.advance(20_000);
+    expect([...compute.servingByType]).toEqual([['c7g.large', 1], ['m7g.large', 2]]);
+    await compute.terminate(spot.slice(0, 1));
+    expect([...compute.billingByKind()]).toEqual([
+      ['m7g.large spot', { alive: 1, minimumChargeSeconds: 40 }],
+      ['c7g.large on-demand', { alive: 1, minimumChargeSeconds: 0 }],
+    ]);
+    expect([...compute.servingByType]).toEqual([['c7g.large', 1], ['m7g.large', 1]]);
+  });
+
   it('bills a seeded instance from its launch time, without a minimum once it lived past it', async () => {
     const { clock, compute } = memoryCompute({ minimumBilledSeconds: 60 });
     const id = compute.seedInstance({ fleet: 'web', subnetId: A.subnetId, launchTimeMs: START_MS - 100_000 });

@@ -165,4 +165,79 @@ describe('fleetward simulate', () => {
       expect((await run('--config', join(dir, 'missing.yaml'))).stderr).toBe(`error: cannot read the config ${join(dir, 'missing.yaml')}: no such file\n`);
     });
   });
+
+  describe('with the mix of a fleet (--mix)', () => {
+    const MIX_FLEET = `fleets:
+  - name: web
+    launchTemplate: { name: web-server }
+    subnets: [subnet-0123456789abcdef0]
+    instanceTypes: [{ type: m7g.large }, { type: m6g.xlarge, weight: 2 }]
+    capacity: { min: 2, max: 40 }
+    scaling:
+      metric: { namespace: AWS/EC2, name: CPUUtilization, dimensions: { InstanceId: "{instanceId}" }, statistic: Average }
+      metricType: per-instance
+      target: 50
+    mix: { maxSpotShare: 0.5 }
+    optimization: { mode: act }
+`;
+    const PRICES = { source: 'fixture', date: '2026-12-01', region: 'us-east-1', onDemand: { 'm7g.large': 0.0816, 'm6g.xlarge': 0.154 }, spot: { 'm7g.large': 0.03, 'm6g.xlarge': 0.05 } };
+    /** 90 minutes of 8 then 16 units, half an hour each; metrics and bills count from minute 30. */
+    const SHORT = `t_s,value\n${Array.from({ length: 90 }, (_, i) => `${i * 60},${i % 60 < 30 ? 8 : 16}`).join('\n')}\n`;
+
+    function mixFiles(fleet = MIX_FLEET) {
+      const { dir, path } = traceFile(SHORT);
+      const config = join(dir, 'fleetward.config.yaml');
+      const prices = join(dir, 'prices.json');
+      writeFileSync(config, fleet);
+      writeFileSync(prices, JSON.stringify(PRICES));
+      const args = ['--trace', path, '--mix', '--config', config, '--prices', prices, '--peak-instances', '16', '--warmup-s', '1800', '--out', join(dir, 'out')];
+      return { dir, path, args };
+    }
+
+    it('prints τU, instance-hours and dollars of the mix and of the cheapest on-demand type, the bills by type and market, and the saving', async () => {
+      const { dir, path, args } = mixFiles();
+      const result = await simulate([...args, '--spot-interruption-rate', '2', '--seed', '3']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toBe(
+        [
+          `${path}: 90 steps of 60 s (0.1 days), peak = 16 instances of capacity 1, boot 120 s, metrics after a 0.02-day warm-up`,
+          "fleetward with the mix of fleet web at its target, Spot interrupted at 2 per instance-hour (seed 3), against its cheapest on-demand type at the cheapest target (50% or above) with τU within the mix's; prices: fixture, us-east-1, 2026-12-01",
+          '',
+          'run                   target  τU %  unserved %  inst-h  cost   launches  interruptions',
+          'mix                   50%     0.00  0.000       14.3    $1.54  31        10',
+          'on-demand m6g.xlarge  55%     0.00  0.000       12.8    $1.97  12        0',
+          '',
+          'mix by type and market:',
+          '  m6g.xlarge on-demand  $0.154/h   7.8 inst-h  $1.20',
+          '  m6g.xlarge spot       $0.05/h    5.8 inst-h  $0.29',
+          '  m7g.large on-demand   $0.0816/h  0.5 inst-h  $0.04',
+          '  m7g.large spot        $0.03/h    0.2 inst-h  $0.01',
+          'on-demand m6g.xlarge by type and market:',
+          '  m6g.xlarge on-demand  $0.154/h  12.8 inst-h  $1.97',
+          '',
+          'saving: $0.44 (22.1%) against on-demand m6g.xlarge, at τU 0.00% (mix) and 0.00% (on-demand m6g.xlarge)',
+          `json: ${join(dir, 'out', 'load.mix.json')}`,
+          '',
+        ].join('\n'),
+      );
+      type Run = { label: string; target: number; usd: number; interruptions: number; metrics: { instanceHours: number }; costs: Array<{ type: string; market: string; instanceHours: number; usd: number }> };
+      const document = JSON.parse(readFileSync(join(dir, 'out', 'load.mix.json'), 'utf8')) as { fleet: string; seed: number; mix: Run; single: Run; saving: { usd: number; percent: number } };
+      expect([document.fleet, document.seed, document.mix.interruptions, document.single.label, document.single.target]).toEqual(['web', 3, 10, 'on-demand m6g.xlarge', 0.55]);
+      expect(document.mix.costs.map((cost) => `${cost.type} ${cost.market}`)).toEqual(['m6g.xlarge on-demand', 'm6g.xlarge spot', 'm7g.large on-demand', 'm7g.large spot']);
+      expect(document.mix.costs.reduce((sum, cost) => sum + cost.instanceHours, 0)).toBeCloseTo(document.mix.metrics.instanceHours, 9);
+      expect(document.saving).toEqual({ usd: 0.44, percent: 22.1 });
+    });
+
+    it('refuses --mix without a fleet with a mix section, with --sweep, and Spot interruptions without --mix', async () => {
+      const { args } = mixFiles(MIX_FLEET.replace('    mix: { maxSpotShare: 0.5 }\n', ''));
+      expect((await simulate(args)).stderr).toBe('error: fleet web has no mix section: --mix simulates a fleet\'s exact mix (docs/optimization.md)\n');
+      expect((await simulate([...args, '--sweep'])).stderr).toBe('error: --mix runs at one target: leave out --sweep\n');
+      expect((await simulate([...args, '--instance-type', 'm7g.large'])).stderr).toBe('error: --mix bills each type and market at its own price: leave out --instance-type\n');
+      const withoutConfig = args.filter((_, i) => args[i] !== '--config' && args[i - 1] !== '--config');
+      expect(await simulate(withoutConfig)).toEqual({ code: 2, stdout: '', stderr: 'error: --mix needs --config: the fleet whose instance types and mix section to simulate\n' });
+      const single = args.filter((arg) => arg !== '--mix');
+      expect((await simulate([...single, '--spot-interruption-rate', '0.1'])).stderr).toBe('error: --spot-interruption-rate needs --mix: only the mix runs Spot\n');
+      expect((await simulate([...args, '--spot-interruption-rate', '-1'])).stderr).toContain('--spot-interruption-rate must be a number >= 0, got "-1"');
+    });
+  });
 });
