@@ -32,12 +32,13 @@ async function stepUnderLease(deps: StepDependencies, configured: FleetConfig, t
   const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false, capacityExclusions: [] };
   const actions = await act(acting, { decision, nowMs, records, requests });
   await announceRoll(deps, fleet, status, decision);
-  await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });
+  const recorded = await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });
   return {
     fleet: fleet.name,
     outcome: 'done',
     reason: decision.reason,
-    step: decision.step,
+    // A step that changed nothing (seen so again under the lease) took no step number.
+    step: recorded.unchanged && !recorded.heartbeat ? (status?.step ?? decision.step) : decision.step,
     desiredCapacity: decision.desiredCapacity,
     capacity: decision.capacity.currentUnits,
     launched: acting.launched,

@@ -79,6 +79,20 @@ describe('a step that changes nothing', () => {
     expect((await world.state.records.getStatus('web'))?.unchangedSince).toBeUndefined();
   });
 
+  it('one that looked changed without the lease but changes nothing under it writes nothing either', async () => {
+    const world = await steadyWorld();
+    const status = await world.state.records.getStatus('web');
+    // The lease-free read of the metric fails (a decision that differs); the one under the lease reads the load as before.
+    world.faults.metrics.failNext(new Error('throttled'));
+
+    const outcome = await world.step();
+
+    expect(outcome).toMatchObject({ outcome: 'done', step: status?.step, actions: [] });
+    expect(world.faults.leases.calls.map((c) => c.method)).toEqual(['acquire', 'release']);
+    expect(writes(world)).toEqual([]);
+    expect(await world.state.records.getStatus('web')).toEqual(status);
+  });
+
   it('two at once both write nothing and neither is skipped', async () => {
     const world = await steadyWorld();
     const status = await world.state.records.getStatus('web');
