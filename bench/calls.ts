@@ -1,6 +1,7 @@
 /**
  * The AWS calls of a steady step: a fleet of N instances (one target group) on moto, launched in
- * one call per zone as fleetward would have launched them, adopted and stepped until nothing changes, then, 16 minutes on, one more scheduled step (the fleet's tick, as the dispatcher invokes it) counted by an SDK middleware on every
+ * one call per zone as fleetward would have launched them, adopted and stepped until nothing changes, then, 16 minutes on, a scheduled step (the heartbeat)
+ * and a minute later another (steady), each the fleet's tick as the dispatcher invokes it, counted by an SDK middleware on every
  * client the handler uses, by service and command, DynamoDB writes apart. Prints the table for
  * 100 and 1,000 instances (`--sizes 100,1000`).
  */
@@ -46,37 +47,51 @@ async function fleetOf(size: number): Promise<FleetHarness> {
   return fleet;
 }
 
-async function steadyStepCalls(size: number): Promise<string[]> {
+/** The calls of one scheduled step, checked to act on nothing. */
+async function countedStep(fleet: FleetHarness, size: number, calls: string[], counting: { on: boolean }): Promise<string[]> {
+  await fleet.publish(10 * size);
+  calls.length = 0;
+  counting.on = true;
+  const result = await fleet.invoke({ ...scheduleEvent(), fleet: fleet.name });
+  counting.on = false;
+  if (result.fleets[0]?.actions.length !== 0) throw new Error(`the counted step was not steady: ${JSON.stringify(result.fleets[0]?.actions.slice(0, 3))}`);
+  return [...calls];
+}
+
+/** The calls of the heartbeat step (the first 15 minutes after the last entry) and of the steady step a minute later. */
+async function steadyStepCalls(size: number): Promise<{ heartbeat: string[]; steady: string[] }> {
   const fleet = await fleetOf(size);
   const calls: string[] = [];
-  let counting = false;
+  const counting = { on: false };
   for (const [service, client] of [['DynamoDB', fleet.dynamodb], ['EC2', fleet.ec2], ['ELBv2', fleet.elbv2], ['CloudWatch', fleet.cloudwatch], ['EventBridge', fleet.eventbridge]] as const) {
-    countCalls(client, service, calls, () => counting);
+    countCalls(client, service, calls, () => counting.on);
   }
   for (let step = 0; step < 4; step += 1) await fleet.step(10 * size);
   if ((await fleet.instances()).length !== size) throw new Error(`the fleet did not reach ${size} instances`);
-  // The counted step comes once the instances have run for 16 minutes: past the 15 minutes in
-  // which a large fleet still asks EC2 for an instance's status checks by id.
+  // The counted steps come once the instances have run for 16 minutes: past the 15 minutes in
+  // which a large fleet still asks EC2 for an instance's status checks by id. The first is the
+  // heartbeat (15 minutes without an entry); the one a minute later is steady.
   fleet.clock.advance(16 * 60);
-  await fleet.publish(10 * size);
-  counting = true;
-  const result = await fleet.invoke({ ...scheduleEvent(), fleet: fleet.name });
-  counting = false;
-  if (result.fleets[0]?.actions.length !== 0) throw new Error(`the counted step was not steady: ${JSON.stringify(result.fleets[0]?.actions.slice(0, 3))}`);
-  return calls;
+  const heartbeat = await countedStep(fleet, size, calls, counting);
+  fleet.clock.advance(60);
+  const steady = await countedStep(fleet, size, calls, counting);
+  return { heartbeat, steady };
 }
 
 const rows: string[] = [];
 for (const size of sizes) {
   await resetEmulator(emulator);
   const started = performance.now();
-  const calls = await steadyStepCalls(size);
-  rows.push(
-    `| ${size} | ${calls.length} | ${tally(calls, 'DynamoDB')} (${writesOf(calls)} writes) | ${tally(calls, 'EC2')} | ${tally(calls, 'ELBv2')} | ${tally(calls, 'CloudWatch')} | ${byCommand(calls)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
-  );
+  const counted = await steadyStepCalls(size);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  for (const [kind, calls] of [['steady', counted.steady], ['heartbeat', counted.heartbeat]] as const) {
+    rows.push(
+      `| ${size} | ${kind} | ${calls.length} | ${tally(calls, 'DynamoDB')} (${writesOf(calls)} writes) | ${tally(calls, 'EC2')} | ${tally(calls, 'ELBv2')} | ${tally(calls, 'CloudWatch')} | ${byCommand(calls)} | ${seconds} s |`,
+    );
+  }
 }
 await emulator.stop();
 
-console.log('| instances | calls | DynamoDB | EC2 | ELBv2 | CloudWatch | by command | bench time |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| instances | step | calls | DynamoDB | EC2 | ELBv2 | CloudWatch | by command | bench time |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -1,7 +1,7 @@
 /**
  * `fleetward history <fleet>`: the fleet's decision log, newest first: when, what triggered
  * the step, the desired capacity and why, notes, and every action with its reason and outcome;
- * a step that was skipped or failed, with why.
+ * a step that was skipped or failed, with why; a heartbeat, with the step it is unchanged since.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DecisionEntry } from '../../functions/ports/index.ts';
@@ -19,7 +19,9 @@ function positiveInteger(value: string): number {
 export function renderDecision(entry: DecisionEntry): string {
   const { decision, stopped } = entry;
   if (stopped !== undefined) return `${stopped.outcome} after step ${entry.step}  ${time(entry.atMs)}  ${entry.trigger}\n  ${decision.reason}`;
+  const { unchanged } = entry;
   return [
+    ...(unchanged === undefined ? [] : [`steps unchanged since step ${unchanged.sinceStep} (${time(unchanged.sinceMs)}): not recorded, this one is their heartbeat`]),
     `step ${entry.step}  ${time(entry.atMs)}  ${entry.trigger}  desired ${decision.desiredCapacity}${decision.dryRun ? '  (dry-run)' : ''}`,
     `  ${decision.reason}`,
     ...decision.notes.map((note) => `  note: ${note}`),

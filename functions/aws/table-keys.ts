@@ -34,6 +34,9 @@ export const LOAD_POINTS_PER_ITEM = 60;
 
 const fleetPartition = (fleet: string) => `FLEET#${fleet}`;
 
+/** The step a heartbeat says nothing changed since (in the status and in the heartbeat's entry). */
+const unchangedSinceSchema = z.object({ sinceStep: z.number(), sinceMs: z.number() });
+
 /** The fleet's status: FLEET#<fleet> / STATUS, with `version` for optimistic writes. */
 export const statusItem = {
   key: (fleet: string) => ({ pk: fleetPartition(fleet), sk: 'STATUS' }),
@@ -65,6 +68,8 @@ export const statusItem = {
     mixExclusions: z
       .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number() }))
       .optional(),
+    logged: z.object({ atMs: z.number(), digest: z.string() }).optional(),
+    unchangedSince: unchangedSinceSchema.optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,
 };
@@ -140,6 +145,7 @@ export const decisionItem = {
       .object({ outcome: oneOf<StoppedStep['outcome']>({ skipped: true, failed: true }), kind: z.string(), message: z.string(), runId: z.string() })
       .optional(),
     actionParts: z.number().int().nonnegative().optional(),
+    unchanged: unchangedSinceSchema.optional(),
   }) satisfies z.ZodType<DecisionEntry>,
 };
 

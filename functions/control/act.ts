@@ -19,13 +19,13 @@ export interface ActInput {
   readonly requests: readonly OperatorRequest[];
 }
 
-export async function act(acting: Acting, input: ActInput): Promise<DecisionEntry['actions']> {
+/** The run the executors share; its actions collect what each records. */
+function actRun(acting: Acting, input: ActInput, actions: Array<DecisionEntry['actions'][number]>): ActRun {
   const { decision } = input;
-  const actions: Array<DecisionEntry['actions'][number]> = [];
   const records = byInstanceId(input.records);
   const current = new Map<string, { readonly version: number; readonly lifecycle: Lifecycle }>();
   for (const r of input.records) current.set(r.instanceId, { version: r.version, lifecycle: r.lifecycle });
-  const run: ActRun = {
+  return {
     acting,
     decision,
     nowMs: input.nowMs,
@@ -36,7 +36,19 @@ export async function act(acting: Acting, input: ActInput): Promise<DecisionEntr
     abandoned: new Map(),
     record: (command, outcome) => actions.push({ commandId: command.id, kind: command.kind, reason: command.reason, outcome }),
   };
-  const active = EXECUTORS.filter((executor) => (!decision.dryRun || executor.inDryRun) && executor.hasWork(run));
+}
+
+const activeExecutors = (run: ActRun) => EXECUTORS.filter((executor) => (!run.decision.dryRun || executor.inDryRun) && executor.hasWork(run));
+
+/** Whether acting on the decision would do anything (a command to carry out, an instance to register): what takes a step the lease. */
+export const hasWork = (acting: Acting, input: ActInput): boolean => activeExecutors(actRun(acting, input, [])).length > 0;
+
+export async function act(acting: Acting, input: ActInput): Promise<DecisionEntry['actions']> {
+  const { decision } = input;
+  const actions: Array<DecisionEntry['actions'][number]> = [];
+  const run = actRun(acting, input, actions);
+  const { records } = run;
+  const active = activeExecutors(run);
   let revalidated = false;
   for (const executor of active) {
     if (executor.changesInstances && !revalidated) {

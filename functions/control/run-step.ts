@@ -1,17 +1,19 @@
 /**
  * The imperative shell around the decision core: one control step for one fleet, over ports.
- * Lease, observe, decide, re-validate just before acting, act through the action journal so a
- * repeated or crashed run never acts twice, then record the decision with its reasons. Never
- * throws: every failure is an outcome, by its kind (./step-outcome.ts).
+ * Observe and decide without the lease; a step that changes nothing ends there, writing nothing.
+ * Otherwise lease, observe and decide again, re-validate just before acting, act through the
+ * action journal so a repeated or crashed run never acts twice, then record the decision with its
+ * reasons. Never throws: every failure is an outcome, by its kind (./step-outcome.ts).
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { InstanceSignal } from '../core/model.ts';
 import { errorKind } from '../ports/errors.ts';
-import { act } from './act.ts';
+import { steadiness } from '../core/step/unchanged.ts';
+import { act, hasWork } from './act.ts';
 import { announceRoll } from './images/roll-event.ts';
 import { type Acting, type StepDependencies, errorMessage } from './journal.ts';
 import { observeAndDecide } from './observe.ts';
-import { recordStep } from './record-step.ts';
+import { logStep, recordStep } from './record-step.ts';
 import { type StepOutcome, stoppedBy } from './step-outcome.ts';
 import { LEASE_TTL_MS } from './step-timing.ts';
 
@@ -30,12 +32,13 @@ async function stepUnderLease(deps: StepDependencies, configured: FleetConfig, t
   const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false, capacityExclusions: [] };
   const actions = await act(acting, { decision, nowMs, records, requests });
   await announceRoll(deps, fleet, status, decision);
-  await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });
+  const recorded = await recordStep(acting, fleet, { trigger, status, decision, metric, nowMs, actions });
   return {
     fleet: fleet.name,
     outcome: 'done',
     reason: decision.reason,
-    step: decision.step,
+    // A step that changed nothing (seen so again under the lease) took no step number.
+    step: recorded.unchanged && !recorded.heartbeat ? (status?.step ?? decision.step) : decision.step,
     desiredCapacity: decision.desiredCapacity,
     capacity: decision.capacity.currentUnits,
     launched: acting.launched,
@@ -46,6 +49,24 @@ async function stepUnderLease(deps: StepDependencies, configured: FleetConfig, t
   };
 }
 
+/**
+ * The step observed and decided without the lease, when it changes nothing (core/step/unchanged.ts),
+ * has nothing to act on, no load point to store and no heartbeat due: logged, not recorded.
+ * Undefined for a step with something to do, which takes the lease and observes again under it.
+ */
+async function unchangedStep(deps: StepDependencies, configured: FleetConfig, trigger: string, signals: readonly InstanceSignal[]): Promise<StepOutcome | undefined> {
+  const { fleet, status, records, requests, observed, membership, nowMs, decision } = await observeAndDecide(deps, configured, signals, false);
+  if (status === undefined || decision.loadPoint !== undefined || decision.forecastModel !== undefined) return undefined;
+  const steady = steadiness(status, decision.nextStatus, decision, nowMs);
+  if (!steady.unchanged || steady.heartbeat) return undefined;
+  const acting: Acting = { deps, fleet, observed, registeredIn: membership, launched: [], terminated: [], launchSucceeded: false, capacityExclusions: [] };
+  if (hasWork(acting, { decision, nowMs, records, requests })) return undefined;
+  logStep(deps, fleet, { trigger, decision, actions: [] }, steady.since);
+  const { desiredCapacity, capacity, unowned } = decision;
+  const nothing = { launched: [], terminated: [], launchFailed: false, actions: [] };
+  return { fleet: fleet.name, outcome: 'done', reason: decision.reason, step: status.step, desiredCapacity, capacity: capacity.currentUnits, unowned: unowned.instanceIds.length, ...nothing };
+}
+
 /** Runs one control step for one fleet. Never throws: failures are returned and logged. */
 export async function runFleetStep(
   deps: StepDependencies,
@@ -54,6 +75,8 @@ export async function runFleetStep(
   signals: readonly InstanceSignal[] = [],
 ): Promise<StepOutcome> {
   try {
+    const unchanged = await unchangedStep(deps, fleet, trigger, signals);
+    if (unchanged !== undefined) return unchanged;
     await deps.leases.acquire(fleet.name, deps.runId, deps.clock.now(), LEASE_TTL_MS);
   } catch (error) {
     return stoppedBy(deps, fleet, trigger, error);

@@ -200,7 +200,21 @@ export interface FleetStatus {
   readonly scheduledDesiredAtMs?: number;
   /** Type+zone cells the mix leaves out after a capacity error, until each expires (at most MAX_MIX_EXCLUSIONS). */
   readonly mixExclusions?: readonly CapacityExclusion[];
+  /** The newest decision log entry written: when, and its decision's digest (./step/unchanged.ts), to tell a step that changes nothing. */
+  readonly logged?: LoggedDecision;
+  /** Set by a heartbeat entry: the last step that changed something, and when it was logged. */
+  readonly unchangedSince?: UnchangedSince;
   readonly version: number;
+}
+
+export interface LoggedDecision {
+  readonly atMs: number;
+  readonly digest: string;
+}
+
+export interface UnchangedSince {
+  readonly sinceStep: number;
+  readonly sinceMs: number;
 }
 
 /** How many disruptions a `per` budget has seen start in the window that started at windowStartMs. */

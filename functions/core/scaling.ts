@@ -37,7 +37,7 @@ export interface CapacityDecision {
   readonly reason: string;
   /** This step's recommendation, when the metric allowed one. */
   readonly recommendation?: number;
-  /** Recommendations still inside a stabilization window, this step's included. */
+  /** Recommendations still standing in a stabilization window (./scaling.ts standingSince), this step's appended when it differs from the newest. */
   readonly recommendations: readonly Recommendation[];
 }
 
@@ -143,8 +143,22 @@ interface Deciding {
   readonly recommendations: readonly Recommendation[];
 }
 
-const within = (d: Deciding, seconds: number) =>
-  d.recommendations.filter((r) => r.atMs > d.input.nowMs - seconds * 1000 || r.atMs === d.input.nowMs).map((r) => r.capacity);
+/**
+ * Recommendations are a step function: each stands until the next different one. So a window
+ * reads those made inside it and the newest made at or before its start (still standing then).
+ */
+export function standingSince(recommendations: readonly Recommendation[], startMs: number): Recommendation[] {
+  const inside = recommendations.filter((r) => r.atMs > startMs);
+  const before = recommendations.filter((r) => r.atMs <= startMs).at(-1);
+  return before === undefined ? inside : [before, ...inside];
+}
+
+/** The recommendations with this one after them, unless it repeats the newest (a steady one appends nothing). */
+function appended(recommendations: readonly Recommendation[], next: Recommendation): Recommendation[] {
+  return recommendations.at(-1)?.capacity === next.capacity ? [...recommendations] : [...recommendations, next];
+}
+
+const within = (d: Deciding, seconds: number) => standingSince(d.recommendations, d.input.nowMs - seconds * 1000).map((r) => r.capacity);
 
 const holding = (d: Deciding, why: string): CapacityDecision => ({
   desiredCapacity: d.base,
@@ -228,14 +242,15 @@ function decideWithin(input: CapacityInput, limits: CapacityBounds): CapacityDec
   const bounds =
     base > previous ? ` (raised from ${previous} to ${limits.minName})` : base < previous ? ` (lowered from ${previous} to ${limits.maxName})` : '';
   const windowMs = Math.max(fleet.scaling.scaleOut.stabilizationSeconds, fleet.scaling.scaleIn.stabilizationSeconds) * 1000;
-  const kept = (status?.recommendations ?? []).filter((r) => r.atMs > nowMs - windowMs && r.atMs < nowMs);
+  const earlier = (status?.recommendations ?? []).filter((r) => r.atMs < nowMs);
+  const kept = standingSince(earlier, nowMs - windowMs);
 
   const proposal = recommend(input);
   if ('hold' in proposal) {
     return { desiredCapacity: base, direction: 'hold', reason: `hold at ${base}${bounds}: ${proposal.hold}`, recommendations: kept };
   }
   const recommendation = proposal.capacity;
-  const deciding: Deciding = { input, limits, base, bounds, recommendation, text: proposal.text, recommendations: [...kept, { atMs: nowMs, capacity: recommendation }] };
+  const deciding: Deciding = { input, limits, base, bounds, recommendation, text: proposal.text, recommendations: standingSince(appended(earlier, { atMs: nowMs, capacity: recommendation }), nowMs - windowMs) };
   if (recommendation > base) return scaleOut(deciding);
   if (recommendation < base) return scaleIn(deciding);
   return holding(deciding, proposal.text);

@@ -5,7 +5,7 @@
  */
 import type { ForecastModel } from '../core/forecast/index.ts';
 import type { LoadPoint, StoredHistory } from '../core/load-history.ts';
-import type { Command, FleetStatus, InstanceRecord, MetricReading, OperatorRequest } from '../core/model.ts';
+import type { Command, FleetStatus, InstanceRecord, MetricReading, OperatorRequest, UnchangedSince } from '../core/model.ts';
 import type { NextStatus, StepDecision } from '../core/step/index.ts';
 
 /** Journal entries outlive any retry of the step that wrote them. */
@@ -62,6 +62,8 @@ export interface DecisionEntry {
   readonly metric: MetricReading;
   readonly actions: ReadonlyArray<{ readonly commandId: string; readonly kind: Command['kind']; readonly reason: string; readonly outcome: string }>;
   readonly stopped?: StoppedStep;
+  /** A heartbeat: the steps since the one named changed nothing, and wrote nothing (core/step/unchanged.ts). */
+  readonly unchanged?: UnchangedSince;
 }
 
 /** Whether a logged entry is this run's own (its write retried after a lost answer): the same step, time and trigger. */

@@ -274,15 +274,31 @@ const cases: Case[] = [
     reason: 'scale out 3 -> 5: cpu = 100 per unit over 3 warmed units at target 50 recommends 6, capped by the scale-out stabilization window (the lowest recommendation in the last 120 s is 5)',
   },
   {
-    name: 'scale-out stabilization ignores recommendations older than its own window',
+    name: 'scale-out stabilization ignores recommendations replaced before its own window',
     input: input({
       fleet: fleet({ scaleOut: { stabilizationSeconds: 60 }, scaleIn: { stabilizationSeconds: 300 } }),
-      status: status(3, { recommendations: [{ atMs: NOW - sec(120), capacity: 2 }] }),
+      status: status(3, {
+        recommendations: [
+          { atMs: NOW - sec(120), capacity: 2 },
+          { atMs: NOW - sec(90), capacity: 6 },
+        ],
+      }),
       metric: cpu(100),
     }),
     desired: 6,
     direction: 'out',
     reason: 'scale out 3 -> 6: cpu = 100 per unit over 3 warmed units at target 50 recommends 6',
+  },
+  {
+    name: 'scale-out stabilization: a recommendation made before the window stands in it until a different one follows',
+    input: input({
+      fleet: fleet({ scaleOut: { stabilizationSeconds: 60 }, scaleIn: { stabilizationSeconds: 300 } }),
+      status: status(3, { recommendations: [{ atMs: NOW - sec(120), capacity: 2 }] }),
+      metric: cpu(100),
+    }),
+    desired: 3,
+    direction: 'hold',
+    reason: 'hold at 3: cpu = 100 per unit over 3 warmed units at target 50 recommends 6, but the lowest recommendation in the last 60 s is 2',
   },
   {
     name: 'scale-in stabilization: the highest recommendation of the window is not below desired',
@@ -312,10 +328,15 @@ const cases: Case[] = [
     reason: 'scale in 6 -> 4: cpu = 10 per unit over 6 warmed units at target 50 recommends 2, capped by the scale-in stabilization window (the highest recommendation in the last 300 s is 4)',
   },
   {
-    name: 'scale-in stabilization: a recommendation exactly one window old has left it',
+    name: 'scale-in stabilization: a recommendation replaced exactly one window ago has left it',
     input: input({
       fleet: fleet({ scaleIn: { stabilizationSeconds: 300 } }),
-      status: status(6, { recommendations: [{ atMs: NOW - sec(300), capacity: 9 }] }),
+      status: status(6, {
+        recommendations: [
+          { atMs: NOW - sec(400), capacity: 9 },
+          { atMs: NOW - sec(300), capacity: 2 },
+        ],
+      }),
       metric: cpu(10),
     }),
     desired: 2,
@@ -492,10 +513,17 @@ describe('decideCapacity', () => {
       }),
     );
     expect(decision.recommendations).toEqual([
+      { atMs: NOW - sec(300), capacity: 2 },
       { atMs: NOW - sec(299), capacity: 3 },
       { atMs: NOW - sec(30), capacity: 4 },
-      { atMs: NOW, capacity: 4 },
     ]);
+  });
+
+  it('appends nothing for a recommendation equal to the newest, however old', () => {
+    const history: Recommendation[] = [{ atMs: NOW - sec(3600), capacity: 4 }];
+    const decision = decideCapacity(input({ fleet: fleet({ scaleIn: { stabilizationSeconds: 300 } }), status: status(4, { recommendations: history }), metric: cpu(50) }));
+    expect(decision.recommendation).toBe(4);
+    expect(decision.recommendations).toEqual(history);
   });
 
   it('keeps no history when both windows are zero', () => {

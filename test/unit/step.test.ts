@@ -261,7 +261,8 @@ describe('decideStep: scale in', () => {
           record('i-b1', { launchedAtMs: LONG_AGO }),
         ],
         metric: cpu(10),
-        nowMs: NOW + sec(31),
+        // The 4 of 30 s before NOW stood until NOW's 1 replaced it: a window starting after NOW reads 1.
+        nowMs: NOW + sec(61),
       }),
     );
     expect(later.step).toBe(43);
@@ -275,7 +276,7 @@ describe('decideStep: scale in', () => {
         kind: 'advance',
         id: 'web/43/advance/i-a2',
         instanceId: 'i-a2',
-        journalKey: `web/drain/i-a2/${NOW + sec(31)}`,
+        journalKey: `web/drain/i-a2/${NOW + sec(61)}`,
         actions: ['notify', 'terminate'],
         lifecycle: 'terminating',
         reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (3); drained: terminating',
@@ -284,7 +285,7 @@ describe('decideStep: scale in', () => {
         kind: 'advance',
         id: 'web/43/advance/i-a3',
         instanceId: 'i-a3',
-        journalKey: `web/drain/i-a3/${NOW + sec(31)}`,
+        journalKey: `web/drain/i-a3/${NOW + sec(61)}`,
         actions: ['notify', 'terminate'],
         lifecycle: 'terminating',
         reason: 'capacity 4 is above desired 2; chose it because us-east-1a has the most instances (2); drained: terminating',
@@ -294,13 +295,10 @@ describe('decideStep: scale in', () => {
     expect(later.nextStatus).toEqual({
       step: 43,
       desiredCapacity: 2,
-      // The recommendation of 4 from 30 s before the first step has left the 60 s window.
-      recommendations: [
-        { atMs: NOW, capacity: 1 },
-        { atMs: NOW + sec(31), capacity: 1 },
-      ],
+      // The recommendation of 4 from 30 s before the first step has left the 60 s window; the same 1 again appends nothing.
+      recommendations: [{ atMs: NOW, capacity: 1 }],
       lastScaleOutAtMs: LONG_AGO,
-      lastScaleInAtMs: NOW + sec(31),
+      lastScaleInAtMs: NOW + sec(61),
     });
   });
 

@@ -34,7 +34,8 @@ describe('a roll in the control step', () => {
     const launched = outcome.outcome === 'done' ? outcome.launched : [];
     expect((await world.compute.describeInstances(launched)).map((i) => i.imageId)).toEqual([APPROVED.imageId]);
     expect(world.faults.compute.callsOf('launch').map((call) => (call.args[0] as { command: { imageId?: string } }).command.imageId)).toEqual([APPROVED.imageId]);
-    expect(world.images.launches.described).toHaveLength(2);
+    // Observed without the lease, again under it, then checked by the gate at launch.
+    expect(world.images.launches.described).toHaveLength(3);
     expect((await world.state.records.getStatus('web'))?.roll).toMatchObject({ phase: 'rolling', targetImageId: APPROVED.imageId, previousImageId: MEMORY_IMAGE.imageId });
     expect(rollEvents(world)).toEqual([['rolling', APPROVED.imageId]]);
   });

@@ -187,9 +187,19 @@ describe('runFleetStep: every failure is an outcome', () => {
     expect(JSON.stringify(entry).length).toBeLessThan(2_000);
   });
 
-  it('fails loudly, without throwing, on an error that is not fleetward’s, and frees the lease', async () => {
+  it('fails loudly, without throwing, on an error that is not fleetward’s before the lease, and takes none', async () => {
     const world = new ControlWorld();
     world.faults.compute.failNext(new TypeError('undefined is not a function'), { method: 'describeSubnets' });
+
+    expect(await world.step()).toMatchObject({ outcome: 'failed', reason: 'undefined is not a function' });
+    expect(world.faults.leases.calls).toEqual([]);
+    expect((await world.lastDecision())?.stopped).toMatchObject({ outcome: 'failed', kind: 'unexpected' });
+  });
+
+  it('fails loudly, without throwing, on an error that is not fleetward’s under the lease, and frees the lease', async () => {
+    const world = new ControlWorld();
+    // The first read is the lease-free one; the step has instances to launch, so it reads again under the lease.
+    world.faults.compute.failAfter(1, new TypeError('undefined is not a function'), { method: 'describeSubnets' });
 
     expect(await world.step()).toMatchObject({ outcome: 'failed', reason: 'undefined is not a function' });
     expect(world.logs.find((l) => l.message === 'step failed')?.attributes.kind).toBe('unexpected');
@@ -285,7 +295,10 @@ describe('runFleetStep: an endpoint without load balancing', () => {
       'load balancing unavailable at this endpoint (HTTP 501: The API for service elbv2 has not yet been emulated): target group(s) not read, registered or deregistered this step',
     );
     expect(shrunk).toMatchObject({ outcome: 'done', desiredCapacity: 1, terminated: [expect.any(String), expect.any(String)] });
+    // Each step that acts reads the groups twice: without the lease, then under it.
     expect(world.faults.loadBalancer.calls.map((c) => [c.method, c.outcome])).toEqual([
+      ['targetHealth', 'threw'],
+      ['targetHealth', 'threw'],
       ['targetHealth', 'threw'],
       ['targetHealth', 'threw'],
     ]);
@@ -309,7 +322,9 @@ describe('runFleetStep: instances that are not this deployment’s', () => {
       "fleetward: fleet web has 1 instance(s) that are not this deployment's",
       "fleetward: fleet web has 2 instance(s) that are not this deployment's",
     ]);
-    expect(world.notifier.notified[1]?.details).toEqual({ fleet: 'web', step: 3, instanceIds: [stranger, foreign].sort() });
+    // The second step changed nothing and took no step number: the third is step 2.
+    expect(outcomes.map((o) => o.step)).toEqual([1, 1, 2]);
+    expect(world.notifier.notified[1]?.details).toEqual({ fleet: 'web', step: 2, instanceIds: [stranger, foreign].sort() });
     expect(world.faults.compute.callsOf('terminate')).toEqual([]);
   });
 });
@@ -342,6 +357,7 @@ describe('runFleetStep: a lost status item', () => {
       ['launch', 'web/9/launch/subnet-b'],
     ]);
     expect(world.compute.instance('i-00000000000000001')?.tags['fleetward:command-id']).toBe('web/9/launch/subnet-a');
-    expect(world.logs.filter((l) => l.message.startsWith('the fleet has a decision log but no status'))).toHaveLength(2);
+    // Said by each run's read without the lease and again under it.
+    expect(world.logs.filter((l) => l.message.startsWith('the fleet has a decision log but no status'))).toHaveLength(4);
   });
 });
