@@ -45,7 +45,8 @@ describe('a launch of 300 instances', () => {
     expect([calls.get('RunInstancesCommand'), calls.get('BatchWriteItemCommand'), calls.get('RegisterTargetsCommand')]).toEqual([3, 12, 1]);
     // The step's own writes (idempotency record, lease, journal of the three launches, status, decision log).
     expect(calls.get('PutItemCommand')).toBeLessThanOrEqual(8);
-    expect([...calls.values()].reduce((sum, n) => sum + n, 0)).toBeLessThan(50);
+    // Under 60 in all: the step observes twice (without the lease, then under it, docs/scale.md item 5).
+    expect([...calls.values()].reduce((sum, n) => sum + n, 0)).toBeLessThan(60);
   });
 });
 
