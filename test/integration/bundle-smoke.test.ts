@@ -2,7 +2,7 @@
  * The built Lambda bundle against moto, as Lambda runs it: `bundleScaleFunction` writes index.mjs
  * (its SDK schemas rewritten by the staticSchemaKeys plugin), and a new Node process with only the
  * function's environment imports it and calls its exports. The dispatcher's Invoke goes to a fake
- * Lambda endpoint that records it (moto's Lambda would need Docker to run a function); the scale
+ * Lambda endpoint that records it (moto's Lambda runs code only in Docker; its stub is server-wide); the scale
  * function's steps launch on moto, see their instances again by their tags, and parse EC2's errors.
  */
 import { execFile } from 'node:child_process';
