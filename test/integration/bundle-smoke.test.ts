@@ -126,10 +126,9 @@ describe('the built scale function bundle', () => {
     const payload: unknown = JSON.parse(invoke?.body ?? '');
     expect(payload).toEqual({ ...tick(executionId), fleet: harness.name });
 
-    const [launched, seen] = (await runBundle(harness, [
-      { exported: 'handler', event: payload },
-      { exported: 'handler', event: { ...tick(randomUUID()), fleet: harness.name } },
-    ])) as ScaleResult[];
+    const [launched] = (await runBundle(harness, [{ exported: 'handler', event: payload }])) as ScaleResult[];
+    // The next tick's step in a new container: what it knows comes from EC2 and the table alone.
+    const [seen] = (await runBundle(harness, [{ exported: 'handler', event: { ...tick(randomUUID()), fleet: harness.name } }])) as ScaleResult[];
 
     expect(launched?.status).toBe('done');
     expect(launched?.fleets[0]).toMatchObject({ fleet: harness.name, outcome: 'done', desiredCapacity: 2, launchFailed: false });
