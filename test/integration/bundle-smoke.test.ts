@@ -78,7 +78,7 @@ afterAll(() => {
 
 type Call = { exported: 'handler' | 'dispatch'; event: unknown };
 
-/** Runs the calls in a new Node process whose environment is only what the deployed function has (plus the emulator's endpoint). */
+/** Runs the calls in a new Node process whose environment is only what the deployed function has (plus the emulators' endpoints). */
 async function runBundle(harness: FleetHarness, calls: readonly Call[]): Promise<unknown[]> {
   const configFile = join(directory, `config-${harness.suffix}.json`);
   writeFileSync(configFile, configFileText(harness.config));
@@ -89,6 +89,8 @@ async function runBundle(harness: FleetHarness, calls: readonly Call[]): Promise
     PATH: process.env.PATH ?? '',
     AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
     AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+    // On the LocalStack target, DynamoDB is a moto server of its own.
+    ...(process.env.AWS_ENDPOINT_URL_DYNAMODB === undefined ? {} : { AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB }),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
