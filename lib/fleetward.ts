@@ -4,7 +4,7 @@
  * scale-out alarm fires or an instance fails, leaves or is at risk, the notification topic, and
  * the operations: alarms on fleetward itself and a dashboard.
  */
-import { Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -36,6 +36,7 @@ import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
 import { FleetwardAlarms } from './alarms.ts';
 import { FleetwardDashboard } from './dashboard.ts';
+import { type Conditions, type FleetConditions, fleetConditions, IDENTITY_FLEET_NAMES_LIMIT, TARGET_GROUP_ARNS_LIMIT, targetGroupGrant } from './fleet-conditions.ts';
 import { FUNCTION_DEFAULTS, type FunctionSettings, functionSettingsProblems } from './function-settings.ts';
 import { newConfigLayer } from './config-layer.ts';
 import { type DispatchProps, dispatchProblems } from './dispatch-settings.ts';
@@ -73,15 +74,15 @@ type EventPatternWithOr = events.EventPattern & { readonly $or: readonly Record<
 /** Why each EC2 resource type is granted on every resource of the type (cdk-nag AwsSolutions-IAM5). */
 const WILDCARD_REASONS: Record<string, string> = {
   instance:
-    'Instance IDs do not exist before RunInstances creates them. Launching needs the fleetward:fleet tag in the request (aws:RequestTag) and tagging at launch works only inside RunInstances (ec2:CreateAction). Launching needs the fleetward:owner tag of this deployment in the request too. Every other action on an instance (terminate, stop, start, attaching interfaces and volumes, associating Elastic IPs, the quarantine and maintenance tag changes) needs the fleetward:fleet tag and the fleetward:owner tag of this deployment on it (ec2:ResourceTag), or, for a fleet with adoption.foreign manage, the fleet tag and no owner tag at all.',
+    'Instance IDs do not exist before RunInstances creates them. Launching needs a fleetward:fleet tag and the fleetward:owner tag of this deployment in the request (aws:RequestTag), and tagging at launch works only inside RunInstances (ec2:CreateAction). Every other action on an instance (terminate, stop, start, attaching interfaces and volumes, associating Elastic IPs, the quarantine and maintenance tag changes) needs a fleetward:fleet tag and the fleetward:owner tag of this deployment on it (ec2:ResourceTag), or, for a fleet with adoption.foreign manage, the tag of that fleet and no owner tag at all.',
   volume:
-    'Volume IDs do not exist before RunInstances or CreateVolume creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances and CreateVolume (ec2:CreateAction), and attaching or detaching one needs the fleetward:fleet tag on the volume (ec2:ResourceTag).',
+    `Volume IDs do not exist before RunInstances or CreateVolume creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances and CreateVolume (ec2:CreateAction), and attaching or detaching one needs the fleetward:fleet tag of a configured fleet on the volume (ec2:ResourceTag), or beyond ${IDENTITY_FLEET_NAMES_LIMIT} fleets a fleet tag and the fleetward:owner tag of this deployment tag.`,
   'network-interface':
-    'Network interface IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances (ec2:CreateAction), and attaching, detaching or associating an Elastic IP needs the fleetward:fleet tag on the interface (ec2:ResourceTag).',
+    `Network interface IDs do not exist before RunInstances creates them. Creating one needs the fleetward:fleet tag in the request (aws:RequestTag), tagging works only inside RunInstances (ec2:CreateAction), and attaching, detaching or associating an Elastic IP needs the fleetward:fleet tag of a configured fleet on the interface (ec2:ResourceTag), or beyond ${IDENTITY_FLEET_NAMES_LIMIT} fleets a fleet tag and the fleetward:owner tag of this deployment.`,
   'elastic-ip':
-    'A failover moves the Elastic IPs of a failed instance to its replacement; which addresses a fleet uses changes without a redeploy. AssociateAddress needs the fleetward:fleet tag on the address (ec2:ResourceTag).',
+    `A failover moves the Elastic IPs of a failed instance to its replacement; which addresses a fleet uses changes without a redeploy. AssociateAddress needs the fleetward:fleet tag of a configured fleet on the address (ec2:ResourceTag), or beyond ${IDENTITY_FLEET_NAMES_LIMIT} fleets a fleet tag and the fleetward:owner tag of this deployment.`,
   snapshot:
-    "CreateVolume only reads the snapshot it restores a fleet's data volume from, the latest of that volume, whose ID is known only at failover; the new volume must carry the fleetward:fleet tag (aws:RequestTag).",
+    `CreateVolume only reads the snapshot it restores a fleet's data volume from, the latest of that volume, whose ID is known only at failover; the new volume must carry the fleetward:fleet tag of a configured fleet (aws:RequestTag), or beyond ${IDENTITY_FLEET_NAMES_LIMIT} fleets a fleet tag and this deployment's fleetward:owner tag.`,
   'security-group':
     "RunInstances only attaches the security groups named in a fleet's launch template and never changes them; launch template versions change without a redeploy.",
   image:
@@ -493,12 +494,11 @@ export class Fleetward extends Construct {
   }
 
   private grantScaleFunction(role: iam.Role, config: FleetwardConfig, instanceRoleArns: string[]): void {
-    const fleetNames = config.fleets.map((fleet) => fleet.name);
+    const conditions = this.fleetConditions(config);
     const created = CREATED_BY_LAUNCH.map((resource) => ec2Arn(resource));
     // The subnets and target groups are known now: fleetward can only use what the config names.
     const subnets = [...new Set(config.fleets.flatMap((fleet) => fleet.subnets))].map((subnet) => ec2Arn('subnet', subnet));
     const targetGroups = [...new Set(config.fleets.flatMap((fleet) => fleet.targetGroups))];
-    const onFleetResources = { StringEquals: { [`ec2:ResourceTag/${FLEET_TAG}`]: fleetNames } };
     const allow = (statement: iam.PolicyStatementProps) => this.allowStep(role, statement);
     const launchesSpot = config.fleets.some((fleet) => (fleet.mix?.maxSpotShare ?? 0) > 0);
 
@@ -509,7 +509,7 @@ export class Fleetward extends Construct {
       sid: 'LaunchOnlyTaggedWithFleet',
       actions: ['ec2:RunInstances'],
       resources: created,
-      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames, [`aws:RequestTag/${OWNER_TAG}`]: this.owner } },
+      conditions: conditions.launchRequest,
     });
     allow({
       sid: 'LaunchUsingExisting',
@@ -532,30 +532,30 @@ export class Fleetward extends Construct {
       resources: created,
       conditions: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume'] } },
     });
-    this.grantOnInstances(role, config);
+    this.grantOnInstances(role, config, conditions.onOwnInstances);
     allow({
       sid: 'MoveElasticIpsOnlyOfFleet',
       actions: ['ec2:AssociateAddress'],
       resources: [ec2Arn('elastic-ip'), ec2Arn('network-interface')],
-      conditions: onFleetResources,
+      conditions: conditions.onIdentity,
     });
     allow({
       sid: 'MoveNetworkInterfacesOnlyOfFleet',
       actions: ['ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface'],
       resources: [ec2Arn('network-interface')],
-      conditions: onFleetResources,
+      conditions: conditions.onIdentity,
     });
     allow({
       sid: 'MoveVolumesOnlyOfFleet',
       actions: ['ec2:AttachVolume', 'ec2:DetachVolume'],
       resources: [ec2Arn('volume')],
-      conditions: onFleetResources,
+      conditions: conditions.onIdentity,
     });
     allow({
       sid: 'RestoreVolumesOnlyTaggedWithFleet',
       actions: ['ec2:CreateVolume'],
       resources: [ec2Arn('volume')],
-      conditions: { StringEquals: { [`aws:RequestTag/${FLEET_TAG}`]: fleetNames } },
+      conditions: conditions.restoreRequest,
     });
     allow({
       sid: 'RestoreVolumesFromSnapshots',
@@ -567,13 +567,7 @@ export class Fleetward extends Construct {
       actions: observeActions(config),
       resources: ['*'],
     });
-    if (targetGroups.length > 0) {
-      allow({
-        sid: 'RegisterOnlyInFleetTargetGroups',
-        actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
-        resources: targetGroups,
-      });
-    }
+    if (targetGroups.length > 0) this.grantOnTargetGroups(role, targetGroups);
     allow({
       sid: 'PublishOnlyFleetwardEventsToDefaultBus',
       actions: ['events:PutEvents'],
@@ -594,18 +588,50 @@ export class Fleetward extends Construct {
     if (this.topic.masterKey instanceof kms.Key) this.topic.masterKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
+  /** RegisterTargets and DeregisterTargets only in the configured target groups, or beyond the limit in those with the owner tag. */
+  private grantOnTargetGroups(role: iam.Role, targetGroups: string[]): void {
+    const anyTargetGroup = Stack.of(this).formatArn({ service: 'elasticloadbalancing', resource: 'targetgroup', resourceName: '*' });
+    const grant = targetGroupGrant(targetGroups, anyTargetGroup, this.owner);
+    this.allowStep(role, {
+      sid: 'RegisterOnlyInFleetTargetGroups',
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: grant.resources,
+      ...(grant.conditions === undefined ? {} : { conditions: grant.conditions }),
+    });
+    if (!grant.byOwnerTag) return;
+    Annotations.of(this).addWarningV2(
+      'fleetward:iam:targetGroupsByOwnerTag',
+      `${targetGroups.length} target groups: fleetward registers instances only in target groups tagged ${OWNER_TAG} with this deployment's owner, instead of listing their ARNs (at most ${TARGET_GROUP_ARNS_LIMIT}), to keep the role's policy within IAM's size limits: tag them (docs/deployment.md)`,
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:<AWS::Region>:<AWS::AccountId>:targetgroup/*]',
+      reason: `With more than ${TARGET_GROUP_ARNS_LIMIT} target groups their ARNs would pass IAM's policy size; RegisterTargets and DeregisterTargets need the ${OWNER_TAG} tag of this deployment on the target group (aws:ResourceTag).`,
+    });
+  }
+
+  /** The tag conditions of the EC2 statements; beyond the limit, warns that identity resources need the owner tag. */
+  private fleetConditions(config: FleetwardConfig): FleetConditions {
+    const conditions = fleetConditions(config.fleets.map((fleet) => fleet.name), this.owner);
+    if (conditions.identityProof === 'owner tag') {
+      Annotations.of(this).addWarningV2(
+        'fleetward:iam:identityByOwnerTag',
+        `${config.fleets.length} fleets: failover moves only Elastic IPs, network interfaces and volumes tagged ${OWNER_TAG} with this deployment's owner (and a ${FLEET_TAG} tag), instead of listing every fleet name (at most ${IDENTITY_FLEET_NAMES_LIMIT}), to keep the role's policy within IAM's size limits: tag the ones you tagged yourself (docs/deployment.md)`,
+      );
+    }
+    return conditions;
+  }
+
   /**
-   * Every mutating action on an instance: only on instances of the fleets that carry this
+   * Every mutating action on an instance: only on instances with a fleet tag that carry this
    * deployment's owner tag, and, for fleets with adoption.foreign manage, on their instances
    * that carry no owner tag at all (never another deployment's).
    */
-  private grantOnInstances(role: iam.Role, config: FleetwardConfig): void {
+  private grantOnInstances(role: iam.Role, config: FleetwardConfig, onOwnInstances: Conditions): void {
     const fleetTag = `ec2:ResourceTag/${FLEET_TAG}`;
     const ownerTag = `ec2:ResourceTag/${OWNER_TAG}`;
     const managedForeign = config.fleets.filter((fleet) => fleet.adoption?.foreign === 'manage').map((fleet) => fleet.name);
-    type Conditions = Record<string, Record<string, unknown>>;
     const scopes: Array<{ suffix: string; on: Conditions }> = [
-      { suffix: '', on: { StringEquals: { [fleetTag]: config.fleets.map((fleet) => fleet.name), [ownerTag]: this.owner } } },
+      { suffix: '', on: onOwnInstances },
       ...(managedForeign.length > 0 ? [{ suffix: 'AdoptedForeign', on: { StringEquals: { [fleetTag]: managedForeign }, Null: { [ownerTag]: 'true' } } }] : []),
     ];
     /** Only the named tag keys; the Null check refuses a request naming none (DeleteTags would delete all). */

@@ -380,7 +380,7 @@ export class Ec2Compute implements ComputePort {
     toInstanceId: string,
     availabilityZone: string,
     device: string,
-    fleet: string,
+    { fleet, owner }: { fleet: string; owner: string },
   ): Promise<RestoredVolume> {
     // Only this account's snapshots: never a public or shared one of the same volume id.
     const snapshots = await this.ec2.send(
@@ -405,7 +405,10 @@ export class Ec2Compute implements ComputePort {
         ...(source?.Throughput === undefined || source.VolumeType !== 'gp3' ? {} : { Throughput: source.Throughput }),
         // A retry after a crash gets the same volume back instead of a second one.
         ClientToken: clientToken(`restore/${volumeId}/${toInstanceId}`, availabilityZone),
-        TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: FLEET_TAG, Value: fleet }, { Key: 'fleetward:restored-from', Value: volumeId }] }],
+        // IAM allows CreateVolume only with the fleet tag, and beyond 100 fleets the owner tag, in the request.
+        TagSpecifications: [
+          { ResourceType: 'volume', Tags: [{ Key: FLEET_TAG, Value: fleet }, { Key: OWNER_TAG, Value: owner }, { Key: 'fleetward:restored-from', Value: volumeId }] },
+        ],
       }),
     );
     const newVolumeId = created.VolumeId ?? '';

@@ -211,10 +211,10 @@ export class MemoryCompute implements ComputePort {
     this.move(this.resources.volumes, 'AttachVolume', volumeId, toInstanceId, device);
   }
 
-  async restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, fleet: string): Promise<RestoredVolume> {
+  async restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, tags: { fleet: string; owner: string }): Promise<RestoredVolume> {
     const target = this.actingOn('AttachVolume', toInstanceId);
-    this.authorize('CreateVolume', volumeId, new Map([[FLEET_TAG, fleet]]));
-    return this.resources.restoreVolume(volumeId, target, availabilityZone, device, fleet);
+    this.authorize('CreateVolume', volumeId, new Map([[FLEET_TAG, tags.fleet]]));
+    return this.resources.restoreVolume(volumeId, target, availabilityZone, device, tags);
   }
 
   async markMaintenance(instanceId: string, reason: string): Promise<void> {

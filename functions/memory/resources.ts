@@ -4,7 +4,7 @@
  * adapter reads them), the moves a failover makes, and what a termination does to them.
  */
 import { NO_IDENTITY, type InstanceIdentity } from '../core/model.ts';
-import { FLEET_TAG } from '../core/tags.ts';
+import { FLEET_TAG, OWNER_TAG } from '../core/tags.ts';
 import { ResourceNotFoundError } from '../ports/errors.ts';
 import type { RestoredVolume } from '../ports/index.ts';
 import { type Attachable, AttachableKind, type AttachTarget, type Attachment } from './attachments.ts';
@@ -119,12 +119,12 @@ export class Ec2Resources {
   }
 
   /** Creates a volume from the latest completed snapshot in the zone, then attaches it. */
-  restoreVolume(volumeId: string, target: AttachTarget, availabilityZone: string, device: string, fleet: string): RestoredVolume {
+  restoreVolume(volumeId: string, target: AttachTarget, availabilityZone: string, device: string, tags: { fleet: string; owner: string }): RestoredVolume {
     const latest = (this.snapshots.get(volumeId) ?? [])
       .filter((snapshot) => snapshot.completed)
       .reduce<Snapshot | undefined>((best, snapshot) => (best === undefined || snapshot.startMs > best.startMs ? snapshot : best), undefined);
     if (latest === undefined) throw new ResourceNotFoundError('snapshot', `no completed snapshot of ${volumeId} to restore from`);
-    const restored: Attachable<string> = { id: this.ids.next('vol'), availabilityZone, tags: new Map([...fleetTags(fleet), [RESTORED_FROM_TAG, volumeId]]) };
+    const restored: Attachable<string> = { id: this.ids.next('vol'), availabilityZone, tags: new Map([...fleetTags(tags.fleet), [OWNER_TAG, tags.owner], [RESTORED_FROM_TAG, volumeId]]) };
     this.volumes.add(restored);
     this.volumes.attach(restored, target, device);
     return { volumeId: restored.id, snapshotId: latest.snapshotId, snapshotStartMs: latest.startMs };

@@ -77,8 +77,8 @@ export interface ComputePort {
   moveNetworkInterface(networkInterfaceId: string, toInstanceId: string, deviceIndex: number): Promise<void>;
   /** Detaches the volume if attached elsewhere (forced if asked), then attaches it at device. */
   moveVolume(volumeId: string, toInstanceId: string, device: string, force: boolean): Promise<void>;
-  /** Creates a volume from the volume's latest completed snapshot in a zone and attaches it. */
-  restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, fleet: string): Promise<RestoredVolume>;
+  /** Creates a volume from the volume's latest completed snapshot in a zone, tagged with the fleet and the owner, and attaches it. */
+  restoreVolume(volumeId: string, toInstanceId: string, availabilityZone: string, device: string, tags: { fleet: string; owner: string }): Promise<RestoredVolume>;
   /** Sets the maintenance tag (why, as its value): the instance stays in maintenance without its record. */
   markMaintenance(instanceId: string, reason: string): Promise<void>;
   /** Removes the maintenance tag. */

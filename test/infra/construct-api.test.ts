@@ -91,7 +91,7 @@ describe('grantOperate', () => {
   it('writes operator requests to the table and terminates only instances with the fleet and owner tags', () => {
     for (const action of [...TABLE_READS, ...TABLE_WRITES]) expect(byAction.get(action)?.every((on) => tableArn(on.split(' ')[0] ?? '')), action).toBe(true);
     const [terminate] = byAction.get('ec2:TerminateInstances') ?? [];
-    expect(terminate).toMatch(/"StringEquals":\{"ec2:ResourceTag\/fleetward:fleet":\["web"\],"ec2:ResourceTag\/fleetward:owner":\{"Ref":"FleetwardTable\w+"\}\}/);
+    expect(terminate).toMatch(/"StringEquals":\{"ec2:ResourceTag\/fleetward:owner":\{"Ref":"FleetwardTable\w+"\}\},"StringLike":\{"ec2:ResourceTag\/fleetward:fleet":"\*"\}/);
     expect(byAction.get('kms:GenerateDataKey')).toEqual([expect.stringMatching(/^<FleetwardTopicKey\w+\.Arn> \{\}$/)]);
   });
 

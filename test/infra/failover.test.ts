@@ -28,7 +28,7 @@ const statementsWith = (action: string, list: Statement[] = statements) =>
 const resourcesOf = (statement: Statement | undefined) => asList(statement?.Resource ?? []).map(arnText).sort();
 const ec2 = (resource: string) => `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
 const onWebResources = { StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'] } };
-const onOwnWebInstances = { StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'], 'ec2:ResourceTag/fleetward:owner': tableOwner(template) } };
+const onOwnWebInstances = { StringEquals: { 'ec2:ResourceTag/fleetward:owner': tableOwner(template) }, StringLike: { 'ec2:ResourceTag/fleetward:fleet': '*' } };
 const IDENTITY_MOVES = ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:AttachVolume', 'ec2:DetachVolume'];
 
 /** The one statement granting exactly these actions. */
@@ -103,12 +103,14 @@ describe('the failover permissions of the scale function', () => {
     expect(publish?.Condition).toEqual({ StringEquals: { 'events:source': 'fleetward' } });
   });
 
-  it('puts every fleet name in every failover condition', () => {
+  it('puts every fleet name in every condition on what a failover moves, and none in those on instances', () => {
     const twoFleets = policyStatements(synthesize({ config: twoFleetConfig() }).template);
     const names = ['web', 'batch'];
+    const onInstances = (statement: { Resource?: unknown }) => JSON.stringify(statement.Resource).includes('instance/*');
     for (const action of ['ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:AttachVolume', 'ec2:DeleteTags']) {
       for (const statement of statementsWith(action, twoFleets)) {
-        expect(statement.Condition?.StringEquals?.['ec2:ResourceTag/fleetward:fleet'], action).toEqual(names);
+        const expected = onInstances(statement) ? undefined : names;
+        expect(statement.Condition?.StringEquals?.['ec2:ResourceTag/fleetward:fleet'], `${statement.Sid ?? ''} ${action}`).toEqual(expected);
       }
     }
     const restore = statementsWith('ec2:CreateVolume', twoFleets).find((s) => s.Condition !== undefined);

@@ -195,7 +195,7 @@ describe('the IAM policy of the scale function', () => {
   it('launches only with the fleet tag and the owner tag in the request', () => {
     const conditioned = statementsWith('ec2:RunInstances').filter((s) => s.Condition !== undefined);
     expect(conditioned).toHaveLength(1);
-    expect(conditioned[0]?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:fleet': ['web'], 'aws:RequestTag/fleetward:owner': owner } });
+    expect(conditioned[0]?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/fleetward:owner': owner }, StringLike: { 'aws:RequestTag/fleetward:fleet': '*' } });
     expect(resourcesOf(conditioned[0] as Statement).sort()).toEqual(
       [ec2('instance/*'), ec2('network-interface/*'), ec2('volume/*')].sort(),
     );
@@ -232,7 +232,7 @@ describe('the IAM policy of the scale function', () => {
     for (const action of ['ec2:TerminateInstances', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute']) {
       const granted = statementsWith(action);
       expect(granted, action).toHaveLength(1);
-      expect(granted[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:fleet': ['web'], 'ec2:ResourceTag/fleetward:owner': owner } });
+      expect(granted[0]?.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/fleetward:owner': owner }, StringLike: { 'ec2:ResourceTag/fleetward:fleet': '*' } });
       expect(resourcesOf(granted[0] as Statement)).toEqual([ec2('instance/*')]);
     }
   });
@@ -284,11 +284,12 @@ describe('with two fleets', () => {
   const twoFleets = synthesize({ config: twoFleetConfig() }).template;
   const twoFleetStatements = policyStatements(twoFleets);
 
-  it('puts both fleet names in every tag condition', () => {
+  it('launches and terminates with the owner tag and any fleet tag, naming neither fleet', () => {
     const launch = statementsWith('ec2:RunInstances', twoFleetStatements).find((s) => s.Condition !== undefined);
-    expect(launch?.Condition?.StringEquals?.['aws:RequestTag/fleetward:fleet']).toEqual(['web', 'batch']);
+    expect(launch?.Condition?.StringLike).toEqual({ 'aws:RequestTag/fleetward:fleet': '*' });
     const terminate = statementsWith('ec2:TerminateInstances', twoFleetStatements);
-    expect(terminate[0]?.Condition?.StringEquals?.['ec2:ResourceTag/fleetward:fleet']).toEqual(['web', 'batch']);
+    expect(terminate[0]?.Condition?.StringLike).toEqual({ 'ec2:ResourceTag/fleetward:fleet': '*' });
+    expect(JSON.stringify(twoFleetStatements.filter((s) => asList(s.Action).includes('ec2:TerminateInstances')))).not.toContain('batch');
   });
 
   it('routes the scale-out alarms of both fleets', () => {

@@ -25,7 +25,7 @@ import {
 import { CreateTargetGroupCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../functions/core/config.ts';
-import { FLEET_TAG } from '../../functions/core/tags.ts';
+import { FLEET_TAG, OWNER_TAG } from '../../functions/core/tags.ts';
 import { storedOutcome } from '../../functions/control/stored-outcome.ts';
 import { FleetHarness } from './harness.ts';
 import { clientsOf, countCalls, crashAfter } from './sdk-hooks.ts';
@@ -283,6 +283,8 @@ describe('failover', () => {
     const restored = await pet.fleet.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [replacement] }] }));
     const data = restored.Volumes?.find((v) => v.Attachments?.[0]?.Device === '/dev/sdf');
     expect(data).toMatchObject({ SnapshotId: snapshot.SnapshotId, AvailabilityZone: 'us-east-1b' });
+    // The owner tag too: beyond 100 fleets, IAM allows CreateVolume only with it in the request.
+    expect(data?.Tags).toEqual(expect.arrayContaining([{ Key: FLEET_TAG, Value: pet.fleet.name }, { Key: OWNER_TAG, Value: pet.fleet.owner }]));
     const address = await pet.fleet.ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }));
     expect(address.Addresses?.[0]?.InstanceId).toBe(replacement);
     const [decision] = await pet.fleet.records().listDecisions(pet.fleet.name, 1);

@@ -26,7 +26,10 @@ async function restoreVolumes(run: PlacedFailover): Promise<void> {
   const { compute } = run.acting.deps;
   for (const volume of run.plan.identity.volumes) {
     const restored = await journaledPart(run, `restore/${volume.volumeId}`, async () => {
-      const result = await compute.restoreVolume(volume.volumeId, run.target, run.plan.availabilityZone, volume.device, run.acting.fleet.name);
+      const result = await compute.restoreVolume(volume.volumeId, run.target, run.plan.availabilityZone, volume.device, {
+        fleet: run.acting.fleet.name,
+        owner: run.acting.deps.owner,
+      });
       const at = new Date(result.snapshotStartMs).toISOString();
       return { instanceIds: [run.target], detail: `restored ${volume.volumeId} as ${result.volumeId} from ${result.snapshotId} of ${at}` };
     });

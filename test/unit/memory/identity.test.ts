@@ -1,6 +1,6 @@
 // Tests of the in-memory compute's identity: which resources make it up, the moves of a failover, restores from snapshots, termination and quarantine.
 import { describe, expect, it } from 'vitest';
-import { FLEET_TAG } from '../../../functions/core/tags.ts';
+import { FLEET_TAG, OWNER_TAG } from '../../../functions/core/tags.ts';
 import { QUARANTINE_TAG } from '../../../functions/aws/quarantine-tag.ts';
 import { ResourceNotFoundError } from '../../../functions/ports/errors.ts';
 import { A, B, START_MS, memoryCompute } from './fixtures.ts';
@@ -102,22 +102,22 @@ describe('MemoryCompute identity', () => {
     });
   });
 
-  it('restores a volume from its latest completed snapshot in the zone asked, attached and tagged with the fleet', async () => {
+  it('restores a volume from its latest completed snapshot in the zone asked, attached and tagged with the fleet and the owner', async () => {
     const { compute } = pet();
     const elsewhere = compute.seedInstance({ fleet: 'web', subnetId: B.subnetId });
     compute.addSnapshot('vol-00000000000000004', START_MS - 3_000, true);
     const latest = compute.addSnapshot('vol-00000000000000004', START_MS - 2_000, true);
     compute.addSnapshot('vol-00000000000000004', START_MS - 1_000, false);
-    const restored = await compute.restoreVolume('vol-00000000000000004', elsewhere, B.availabilityZone, '/dev/sdf', 'web');
+    const restored = await compute.restoreVolume('vol-00000000000000004', elsewhere, B.availabilityZone, '/dev/sdf', { fleet: 'web', owner: 'fleetward-test' });
     expect(restored).toEqual({ volumeId: 'vol-0000000000000000a', snapshotId: latest, snapshotStartMs: START_MS - 2_000 });
     expect((await identityOf(compute, elsewhere))?.volumes).toEqual([{ volumeId: 'vol-0000000000000000a', device: '/dev/sdf' }]);
-    expect(compute.volumes().find((v) => v.volumeId === restored.volumeId)?.tags).toEqual({ [FLEET_TAG]: 'web', 'fleetward:restored-from': 'vol-00000000000000004' });
+    expect(compute.volumes().find((v) => v.volumeId === restored.volumeId)?.tags).toEqual({ [FLEET_TAG]: 'web', [OWNER_TAG]: 'fleetward-test', 'fleetward:restored-from': 'vol-00000000000000004' });
   });
 
   it('finds nothing to restore without a completed snapshot, as the EC2 adapter says', async () => {
     const { compute, replacement } = pet();
     compute.addSnapshot('vol-00000000000000004', START_MS, false);
-    await expect(compute.restoreVolume('vol-00000000000000004', replacement, A.availabilityZone, '/dev/sdf', 'web')).rejects.toThrow(
+    await expect(compute.restoreVolume('vol-00000000000000004', replacement, A.availabilityZone, '/dev/sdf', { fleet: 'web', owner: 'fleetward-test' })).rejects.toThrow(
       new ResourceNotFoundError('snapshot', 'no completed snapshot of vol-00000000000000004 to restore from'),
     );
   });
