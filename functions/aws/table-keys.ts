@@ -66,7 +66,7 @@ export const statusItem = {
     idleSinceMs: z.number().optional(),
     scheduledDesiredAtMs: z.number().optional(),
     mixExclusions: z
-      .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number() }))
+      .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number(), reason: z.enum(['capacity-error', 'spot-interruption', 'rightsizing']).optional() }))
       .optional(),
     logged: z.object({ atMs: z.number(), digest: z.string() }).optional(),
     unchangedSince: unchangedSinceSchema.optional(),

@@ -2,7 +2,7 @@
  * What rightsizing reads (core/rightsizing/view.ts), only when it may act: the listed types' sizes,
  * the shipped on-demand prices, and running instances' CPU (and, when required, memory) 5-minute
  * averages over the window since each last started — two metrics an instance a step. A singleton
- * is read inside its maintenance windows; a larger fleet without a mix (inside a window when
+ * is read inside its maintenance windows; a larger fleet (inside a window when
  * rightsizing.inMaintenanceWindow) reads once every READ_EVERY_MINUTES, at most
  * MAX_SIZED_PER_STEP instances old enough to be sized, a different slice each time (a verdict
  * over days does not need reading each minute). A read that fails is logged and rightsizing waits.
@@ -61,7 +61,7 @@ function toRead(fleet: FleetConfig, settings: RightsizingConfig, running: readon
 function mayAct(fleet: FleetConfig, settings: RightsizingConfig, nowMs: number): boolean {
   if (fleet.capacity.max === 1) return insideMaintenanceWindow(fleet, nowMs).open;
   const readsNow = Math.floor(nowMs / 60_000) % READ_EVERY_MINUTES === 0;
-  return fleet.mix === undefined && readsNow && (!settings.inMaintenanceWindow || insideMaintenanceWindow(fleet, nowMs).open);
+  return readsNow && (!settings.inMaintenanceWindow || insideMaintenanceWindow(fleet, nowMs).open);
 }
 
 async function read(deps: StepDependencies, fleet: FleetConfig, settings: RightsizingConfig, running: readonly ObservedInstance[], nowMs: number): Promise<RightsizingView> {

@@ -1,7 +1,8 @@
 /**
  * The shell's half of the exact mix: for a fleet with a mix section, this step's prices (cache,
  * feed, then the shipped table), its open capacity reservations, the solver, and the decision
- * solved for the capacity the fleet needs. The core decides its desired capacity first, so the mix is solved for the last desired
+ * solved for the capacity the fleet needs, without the cells this step's Spot interruption warnings
+ * and rightsizing verdicts leave out (core/mix/step-exclusions.ts). The core decides its desired capacity first, so the mix is solved for the last desired
  * capacity, and solved again (and the step decided again) only when the new one differs: the
  * mix never changes the desired capacity, so the second decision is the final one.
  */
@@ -9,7 +10,9 @@ import type { FleetConfig } from '../core/config.ts';
 import type { MixConfig } from '../core/mix/config.ts';
 import type { OpenReservation } from '../core/mix/problem.ts';
 import type { ComputePort } from '../ports/index.ts';
+import { mergeExclusions, newExclusions } from '../core/mix/exclusions.ts';
 import { fleetMixProblem } from '../core/mix/fleet-problem.ts';
+import { keepRunning, stepExclusions } from '../core/mix/step-exclusions.ts';
 import type { MixView } from '../core/mix/view.ts';
 import { type StepDecision, type StepInput, decideStep } from '../core/step/index.ts';
 import type { LinearSolver } from '../ports/solver.ts';
@@ -64,11 +67,13 @@ async function mixSolverFor(ports: MixPorts, fleet: FleetConfig & { mix: MixConf
     ports.solver(),
     readReservations(reader, fleet, zones),
   ]);
-  const exclusions = input.status?.mixExclusions ?? [];
+  const learned = stepExclusions(input);
+  const kept = input.status?.mixExclusions ?? [];
+  const exclusions = keepRunning(mergeExclusions(kept, newExclusions(kept, learned.exclusions, input.nowMs), input.nowMs), input);
   return (neededUnits) => {
     const built = fleetMixProblem({ mix, instanceTypes: fleet.instanceTypes, zones, prices: prices.prices, exclusions, reservations: reserved.reservations, neededUnits, nowMs: input.nowMs });
     const decision = solveMix(built.problem, solver, STEP_MIX_TIME_LIMIT_SECONDS);
-    return { decision, offers: built.problem.offers, exclusions: built.problem.exclusions, notes: [...prices.notes, ...reserved.notes, ...built.notes] };
+    return { decision, offers: built.problem.offers, exclusions: built.problem.exclusions, notes: [...prices.notes, ...reserved.notes, ...learned.notes, ...built.notes] };
   };
 }
 

@@ -133,7 +133,7 @@ describe('rightsizing a fleet of more than one', () => {
       'leaves a fleet with a mix to the mix',
       web({ mix: mixConfigSchema.parse({}) }),
       {},
-      ['rightsizing: the mix chooses the types of a fleet with a mix section; rightsizing replaces instances only in fleets without one'],
+      ['rightsizing: in a fleet with a mix section the types that cannot hold the load per unit of the fleet leave the mix (core/mix/step-exclusions.ts); the mix chooses the types and its method moves what runs'],
     ],
     [
       'only types of the same weight replace an instance one for one',

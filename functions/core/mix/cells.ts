@@ -1,7 +1,8 @@
 /**
  * The mix's decision variables: one cell per (type, zone, market) that may be launched now,
- * after capacity-error exclusions, with its hourly price; reserved cells come from open
- * reservations and are bounded by what they hold.
+ * after exclusions (an excluded cell is closed, or bounded by the instances its exclusion keeps
+ * there), with its hourly price; reserved cells come from open reservations and are bounded by
+ * what they hold.
  */
 import type { CapacityExclusion, Market, MixOffer, MixProblem } from './problem.ts';
 
@@ -23,17 +24,22 @@ export interface MixCell {
 const excludes = (exclusion: CapacityExclusion, offer: MixOffer, market: Market, nowMs: number) =>
   exclusion.type === offer.type && exclusion.zone === offer.zone && nowMs < exclusion.untilMs && (exclusion.market === undefined || exclusion.market === market);
 
+/** An excluded cell holds at most what its exclusions keep there (none unless they say), an open one is unbounded (undefined). */
+function keptOf(problem: MixProblem, offer: MixOffer, market: Market): number | undefined {
+  const matching = problem.exclusions.filter((exclusion) => excludes(exclusion, offer, market, problem.nowMs));
+  return matching.length === 0 ? undefined : Math.min(...matching.map((exclusion) => exclusion.keep ?? 0));
+}
+
 /** Every cell the mix may use now, in a stable order (offers order, then on-demand, Spot, reserved). */
 export function mixCells(problem: MixProblem): MixCell[] {
   const cells: MixCell[] = [];
-  const open = (offer: MixOffer, market: Market) => !problem.exclusions.some((exclusion) => excludes(exclusion, offer, market, problem.nowMs));
   const add = (offer: MixOffer, market: Market, perHour: number, maxCount?: number) => {
     const cell = { name: `x${cells.length}`, type: offer.type, zone: offer.zone, market, weight: offer.weight, perHour };
-    cells.push(maxCount === undefined ? cell : { ...cell, maxCount });
+    if (maxCount !== 0) cells.push(maxCount === undefined ? cell : { ...cell, maxCount });
   };
   for (const offer of problem.offers) {
-    if (open(offer, 'on-demand')) add(offer, 'on-demand', offer.onDemandPerHour);
-    if (offer.spotPerHour !== undefined && problem.policy.maxSpotShare > 0 && open(offer, 'spot')) add(offer, 'spot', offer.spotPerHour);
+    add(offer, 'on-demand', offer.onDemandPerHour, keptOf(problem, offer, 'on-demand'));
+    if (offer.spotPerHour !== undefined && problem.policy.maxSpotShare > 0) add(offer, 'spot', offer.spotPerHour, keptOf(problem, offer, 'spot'));
     const reserved = problem.policy.useReservations
       ? problem.reservations.filter((r) => r.type === offer.type && r.zone === offer.zone).reduce((sum, r) => sum + r.available, 0)
       : 0;

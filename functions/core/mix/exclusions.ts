@@ -18,8 +18,14 @@ export function mergeExclusions(kept: readonly CapacityExclusion[], added: reado
   return [...live, ...added].slice(-MAX_MIX_EXCLUSIONS);
 }
 
+/** The added exclusions not already in force for the same cell and reason: a lesson repeated keeps its first expiry, so a step that learns nothing new writes nothing. */
+export function newExclusions(kept: readonly CapacityExclusion[], added: readonly CapacityExclusion[], nowMs: number): CapacityExclusion[] {
+  return added.filter((exclusion) => !kept.some((other) => nowMs < other.untilMs && sameCell(exclusion, other) && other.reason === exclusion.reason));
+}
+
 /** One exclusion in words, with how long it has left: "m5.large spot in eu-west-1a for another 14 min". */
 export function describeExclusion(exclusion: CapacityExclusion, nowMs: number): string {
   const minutes = Math.max(1, Math.ceil((exclusion.untilMs - nowMs) / 60_000));
-  return `${exclusion.type}${exclusion.market === undefined ? '' : ` ${exclusion.market}`} in ${exclusion.zone} for another ${minutes} min`;
+  const why = exclusion.reason === undefined || exclusion.reason === 'capacity-error' ? '' : ` (${exclusion.reason})`;
+  return `${exclusion.type}${exclusion.market === undefined ? '' : ` ${exclusion.market}`} in ${exclusion.zone} for another ${minutes} min${why}`;
 }

@@ -21,7 +21,13 @@ export interface CapacityExclusion {
   readonly zone: string;
   readonly market?: 'on-demand' | 'spot';
   readonly untilMs: number;
+  /** What taught it: a capacity error (when absent), a Spot interruption warning, or a rightsizing verdict. */
+  readonly reason?: ExclusionReason;
+  /** Instances running in the cell that the mix keeps there (no new launches go in): set for a solve, never stored. */
+  readonly keep?: number;
 }
+
+export type ExclusionReason = 'capacity-error' | 'spot-interruption' | 'rightsizing';
 
 /** An open capacity reservation: instances already paid for, used before anything is bought. */
 export interface OpenReservation {

@@ -21,14 +21,14 @@ const percentileOf = (samples: readonly number[], percentile: number) => select(
 
 const dollars = (usd: number) => `$${usd.toFixed(2)}`;
 
-interface Need {
+export interface Need {
   readonly vcpus: number;
   /** Undefined when memory is not measured and rightsizing.memory is ignore. */
   readonly memoryMiB?: number;
   readonly text: string;
 }
 
-function needOf(size: TypeSize, usage: InstanceUsage, settings: RightsizingConfig): Need | string {
+export function needOf(size: TypeSize, usage: InstanceUsage, settings: RightsizingConfig): Need | string {
   const expected = (settings.windowDays * 86_400) / USAGE_PERIOD_SECONDS;
   const days = (count: number) => ((count * USAGE_PERIOD_SECONDS) / 86_400).toFixed(1);
   if (usage.cpu.length < MIN_COVERAGE * expected) return `only ${days(usage.cpu.length)} of ${settings.windowDays} days of CPU datapoints`;
@@ -47,7 +47,7 @@ function needOf(size: TypeSize, usage: InstanceUsage, settings: RightsizingConfi
 }
 
 /** The share (percent) of `size` that `need` uses, the larger of vCPUs and memory (unless memory is not measured). */
-function loadOn(need: Need, size: TypeSize): number {
+export function loadOn(need: Need, size: TypeSize): number {
   const cpu = (100 * need.vcpus) / size.vcpus;
   return need.memoryMiB === undefined ? cpu : Math.max(cpu, (100 * need.memoryMiB) / size.memoryMiB);
 }

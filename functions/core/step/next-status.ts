@@ -5,9 +5,10 @@ import type { Evacuation, NextStatus, StepContext } from './context.ts';
 import { mergeExclusions } from '../mix/exclusions.ts';
 import { UNOWNED_REMEMBERED } from './ownership.ts';
 
-/** The capacity-error exclusions not expired yet. */
-function mixExclusionsAfter(status: StepContext['status'], nowMs: number): Pick<NextStatus, 'mixExclusions'> {
-  const live = mergeExclusions(status?.mixExclusions ?? [], [], nowMs);
+/** The mix's exclusions not expired yet, with those the mix was solved with this step (Spot interruptions, rightsizing). */
+function mixExclusionsAfter({ status, mix, nowMs }: StepContext): Pick<NextStatus, 'mixExclusions'> {
+  const solvedWith = (mix?.exclusions ?? []).map(({ keep: _kept, ...stored }) => stored);
+  const live = mergeExclusions(status?.mixExclusions ?? [], solvedWith, nowMs);
   return live.length === 0 ? {} : { mixExclusions: live };
 }
 
@@ -34,6 +35,6 @@ export function nextStatus(
     ...(budgetWindows.length === 0 ? {} : { budgetWindows }),
     ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
     ...(scheduledDesiredAtMs === undefined ? {} : { scheduledDesiredAtMs }),
-    ...mixExclusionsAfter(status, nowMs),
+    ...mixExclusionsAfter(context),
   };
 }

@@ -53,14 +53,16 @@ describe('the control step with a mix', () => {
     expect(await alive(world)).toEqual(['m6g.large spot in us-east-1a', 'm6g.large spot in us-east-1a', 'm7g.large spot in us-east-1b', 'm7g.large spot in us-east-1b']);
   });
 
-  it('replaces an interrupted Spot instance at once by failover, not into its own Spot cell: on-demand in its zone (the mix moves it back later)', async () => {
+  it('replaces an interrupted Spot instance at once by failover on another Spot pool: the mix is solved without its own for a while', async () => {
     const { world, step } = mixWorld({ maxSpotShare: 1 });
     world.setLoad(20);
     const [interrupted] = await world.seedInService(1, { subnetId: A.subnetId, market: 'spot' });
     await world.seedInService(1, { subnetId: B.subnetId, market: 'spot' });
     await step({ signals: [{ instanceId: interrupted ?? '', kind: 'spot-interruption', detail: 'instance action terminate' }] });
-    expect(await alive(world)).toEqual(['m7g.large on-demand in us-east-1a', 'm7g.large spot in us-east-1b']);
-    expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual(['EC2 Spot interruption warning: instance action terminate: replace it in us-east-1a to balance zones, then terminate it']);
+    expect(await alive(world)).toEqual(['m6g.large spot in us-east-1a', 'm7g.large spot in us-east-1b']);
+    expect((await world.lastDecision())?.actions.map((action) => action.reason)).toEqual([
+      'EC2 Spot interruption warning: instance action terminate: replace it in us-east-1a as a m6g.large spot, where the mix wants 1 and 0 run (mix $0.0700/h for 2 units (LP bound $0.0650/h, gap 0, proven optimal)); the mix was solved without m7g.large spot in us-east-1a (spot-interruption), then terminate it',
+    ]);
   });
 
   it('replaces a failed on-demand instance into the mix cell the fleet is short of, Spot, and says so', async () => {

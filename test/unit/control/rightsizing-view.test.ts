@@ -1,7 +1,7 @@
 // What the shell reads for rightsizing: a fleet of more than one reads one minute in
 // READ_EVERY_MINUTES, only instances started long enough ago to be sized, at most
-// MAX_SIZED_PER_STEP a read (a different slice each time), nothing for a fleet with a mix or
-// outside its window with inMaintenanceWindow; a failed read leaves rightsizing without a view
+// MAX_SIZED_PER_STEP a read (a different slice each time), a fleet with a mix too (its verdict
+// feeds the mix), nothing outside its window with inMaintenanceWindow; a failed read leaves rightsizing without a view
 // and logs why.
 import { describe, expect, it } from 'vitest';
 import type { StepDependencies } from '../../../functions/control/journal.ts';
@@ -67,8 +67,14 @@ describe('reading for rightsizing a fleet', () => {
     expect(slices[3]).toEqual(slices[0]);
   });
 
+  it('reads a fleet with a mix too: its verdict leaves the types that cannot hold the load out of the mix', async () => {
+    const { deps, reads } = recordingDeps();
+    const view = await readRightsizingView(deps, web({ mix: mixConfigSchema.parse({}) }), aged(1), NOW);
+    expect(Object.keys(view?.usage ?? {})).toEqual(['i-000']);
+    expect(reads.sort()).toEqual(['CPUUtilization:i-000', 'mem_used_percent:i-000']);
+  });
+
   it.each<[string, FleetConfig]>([
-    ['a fleet with a mix (the mix chooses its types)', web({ mix: mixConfigSchema.parse({}) })],
     ['outside its maintenance windows with inMaintenanceWindow', web({ maintenanceWindows: [{ name: 'nightly', start: '0 3 * * *', end: '1h', timeZone: 'UTC' }] }, { inMaintenanceWindow: true })],
   ])('reads nothing for %s', async (_name, config) => {
     const { deps, reads } = recordingDeps();

@@ -2,7 +2,8 @@
  * Rightsizing a fleet of more than one: an instance whose utilisation percentile over the window
  * fits a cheaper listed type of the same weight is replaced first — the replacement launches as
  * that type through the usual launch phase, then the old instance drains — oldest of the largest
- * savings first. A fleet with a mix is left to the mix (it chooses the types); the fleet must be
+ * savings first. A fleet with a mix is left to the mix (the types that cannot hold its load per unit leave
+ * its problem, core/mix/step-exclusions.ts, and the mix method moves what runs); the fleet must be
  * at desired, and without a disruption budget naming rightsizing it moves one at a time.
  */
 import type { FleetConfig } from '../../config.ts';
@@ -55,7 +56,7 @@ export function proposeFleetRightsizing(context: DisruptionContext): Proposal {
   const { fleet, members, desired, rightsizing: view, maintenanceWindow } = context;
   const settings = fleet.rightsizing;
   if (settings === undefined) return NOTHING;
-  if (fleet.mix !== undefined) return { moves: [], notes: ['rightsizing: the mix chooses the types of a fleet with a mix section; rightsizing replaces instances only in fleets without one'] };
+  if (fleet.mix !== undefined) return { moves: [], notes: ['rightsizing: in a fleet with a mix section the types that cannot hold the load per unit of the fleet leave the mix (core/mix/step-exclusions.ts); the mix chooses the types and its method moves what runs'] };
   if (view === undefined || sumUnits(members) < desired) return NOTHING;
   const oneAtATime = !budgeted(fleet);
   if (oneAtATime && (context.disrupting ?? 0) > 0) return NOTHING;
