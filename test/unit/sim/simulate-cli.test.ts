@@ -204,28 +204,28 @@ describe('fleetward simulate', () => {
           "fleetward with the mix of fleet web at its target, Spot interrupted at 2 per instance-hour (seed 3), against its cheapest on-demand type at the cheapest target (50% or above) with τU within the mix's; prices: fixture, us-east-1, 2026-12-01",
           '',
           'run                   target  τU %  unserved %  inst-h  cost   launches  interruptions',
-          'mix                   50%     0.00  0.000       15.1    $1.59  29        9',
+          'mix                   50%     0.00  0.000       18.6    $1.51  45        18',
           'on-demand m6g.xlarge  55%     0.00  0.000       13.0    $2.00  12        0',
           '',
           'mix by type and market:',
-          '  m6g.xlarge on-demand  $0.154/h   7.7 inst-h  $1.19',
-          '  m6g.xlarge spot       $0.05/h    5.6 inst-h  $0.28',
-          '  m7g.large on-demand   $0.0816/h  1.3 inst-h  $0.10',
-          '  m7g.large spot        $0.03/h    0.4 inst-h  $0.01',
+          '  m6g.xlarge on-demand  $0.154/h   6.7 inst-h  $1.03',
+          '  m6g.xlarge spot       $0.05/h    4.0 inst-h  $0.20',
+          '  m7g.large on-demand   $0.0816/h  1.0 inst-h  $0.08',
+          '  m7g.large spot        $0.03/h    7.0 inst-h  $0.21',
           'on-demand m6g.xlarge by type and market:',
           '  m6g.xlarge on-demand  $0.154/h  13.0 inst-h  $2.00',
           '',
-          'saving: $0.41 (20.7%) against on-demand m6g.xlarge, at τU 0.00% (mix) and 0.00% (on-demand m6g.xlarge)',
+          'saving: $0.49 (24.4%) against on-demand m6g.xlarge, at τU 0.00% (mix) and 0.00% (on-demand m6g.xlarge)',
           `json: ${join(dir, 'out', 'load.mix.json')}`,
           '',
         ].join('\n'),
       );
       type Run = { label: string; target: number; usd: number; interruptions: number; metrics: { instanceHours: number }; costs: Array<{ type: string; market: string; instanceHours: number; usd: number }> };
       const document = JSON.parse(readFileSync(join(dir, 'out', 'load.mix.json'), 'utf8')) as { fleet: string; seed: number; mix: Run; single: Run; saving: { usd: number; percent: number } };
-      expect([document.fleet, document.seed, document.mix.interruptions, document.single.label, document.single.target]).toEqual(['web', 3, 9, 'on-demand m6g.xlarge', 0.55]);
+      expect([document.fleet, document.seed, document.mix.interruptions, document.single.label, document.single.target]).toEqual(['web', 3, 18, 'on-demand m6g.xlarge', 0.55]);
       expect(document.mix.costs.map((cost) => `${cost.type} ${cost.market}`)).toEqual(['m6g.xlarge on-demand', 'm6g.xlarge spot', 'm7g.large on-demand', 'm7g.large spot']);
       expect(document.mix.costs.reduce((sum, cost) => sum + cost.instanceHours, 0)).toBeCloseTo(document.mix.metrics.instanceHours, 9);
-      expect(document.saving).toEqual({ usd: 0.41, percent: 20.7 });
+      expect(document.saving).toEqual({ usd: 0.49, percent: 24.4 });
     });
 
     it('refuses --mix without a fleet with a mix section, with --sweep, and Spot interruptions without --mix', async () => {
