@@ -4,26 +4,13 @@
  * with no dip in the instances in service at any step. moto's prices are stubs, so the table's
  * price cache holds fixed fixtures, fetched "now" (the feed is never asked while they are fresh).
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoPriceCache } from '../../functions/aws/state/price-cache-store.ts';
-import { TableClient } from '../../functions/aws/state/table-client.ts';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { mixConfigSchema } from '../../functions/core/mix/config.ts';
+import { PRICED_TYPE, cacheFixturePrices } from './fixture-prices.ts';
 import { FleetHarness } from './harness.ts';
 
-const TYPE = 't4g.medium';
-
-async function cacheFixturePrices(fleet: FleetHarness): Promise<void> {
-  const cache = new DynamoPriceCache(new TableClient({ client: DynamoDBDocumentClient.from(fleet.dynamodb), tableName: fleet.tableName }));
-  const fetchedAtMs = fleet.clock.now();
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const spot = fleet.subnets.map((subnet, index) => ({ kind: 'spot' as const, type: TYPE, zone: subnet.availabilityZone, perHour: 0.011 + index * 0.001, fetchedAtMs }));
-  await cache.write(region, [
-    { kind: 'on-demand', type: TYPE, fetchedAtMs, quotes: [{ kind: 'on-demand', type: TYPE, perHour: 0.0336, fetchedAtMs }] },
-    { kind: 'spot', type: TYPE, fetchedAtMs, quotes: spot },
-  ]);
-}
+const TYPE = PRICED_TYPE;
 
 describe('an on-demand fleet moving to a cheaper mix', () => {
   it('replaces one instance at a time with Spot, replacement first, never below desired in service', async () => {

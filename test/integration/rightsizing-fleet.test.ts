@@ -5,12 +5,12 @@
  * ten, so a move starts at most every ten steps); in recommend-only mode nothing
  * changes and the decision log gives each move's saving.
  */
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { READ_EVERY_MINUTES } from '../../functions/control/rightsizing-view.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
 import { FleetHarness } from './harness.ts';
+import { publishDay } from './utilisation.ts';
 
 const DAY_S = 24 * 3600;
 const TYPES = [
@@ -18,18 +18,6 @@ const TYPES = [
   { type: 'm5.large', weight: 1 },
 ];
 const SAVING = 'm5.large holds it at 40.0% (<= 70%), $70.08 instead of $280.32 a month (the shipped price table (us-east-1, 2026-12-01)); replaced by a m5.large first; estimated saving $210.24/month';
-
-/** A day of 5-minute averages of one instance's metric, ending now. */
-async function publishDay(fleet: FleetHarness, namespace: string, name: string, instanceId: string, percent: number): Promise<void> {
-  const nowMs = fleet.clock.now();
-  const MetricData = Array.from({ length: 288 }, (_, i) => ({
-    MetricName: name,
-    Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-    Value: percent,
-    Timestamp: new Date(nowMs - DAY_S * 1000 + i * 300_000 + 1000),
-  }));
-  await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData }));
-}
 
 /** The clock set so that the next step (a minute on) falls in a minute the shell reads utilisation in (one in READ_EVERY_MINUTES). */
 function alignToRead(fleet: FleetHarness): void {

@@ -5,26 +5,14 @@
  * stopped, changed to m5.large and started again — the same instance, and nothing launched in its
  * place meanwhile.
  */
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { optimizationConfigSchema } from '../../functions/core/optimization-config.ts';
 import { rightsizingSchema } from '../../functions/core/rightsizing/config.ts';
 import { FleetHarness } from './harness.ts';
+import { publishDay } from './utilisation.ts';
 
 const HOUR_S = 3600;
 const DAY_S = 24 * HOUR_S;
-
-/** A day of 5-minute averages of one instance's metric, ending now. */
-async function publishDay(fleet: FleetHarness, namespace: string, name: string, instanceId: string, percent: number): Promise<void> {
-  const nowMs = fleet.clock.now();
-  const MetricData = Array.from({ length: 288 }, (_, i) => ({
-    MetricName: name,
-    Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
-    Value: percent,
-    Timestamp: new Date(nowMs - DAY_S * 1000 + i * 300_000 + 1000),
-  }));
-  await fleet.cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData }));
-}
 
 /** The clock moved on to the next `hour`:00 UTC. */
 function advanceTo(fleet: FleetHarness, hour: number): void {
