@@ -2,7 +2,8 @@
 import { expect, it } from 'vitest';
 import { demoLoad, runDemo } from '../../dev/demo.ts';
 
-it('scales the demo fleet both ways and reports every step', async () => {
+// Late in a LocalStack run, with every earlier file's instances still there, a step's scans take minutes.
+it('scales the demo fleet both ways and reports every step', { timeout: 600_000 }, async () => {
   const lines: string[] = [];
   const summary = await runDemo({ steps: 20, intervalMs: 0, print: (line) => lines.push(line) });
 

@@ -10,7 +10,7 @@ import { runFaultScenario } from '../fakes/fault-scenario.ts';
 const STEPS = 20;
 
 describe('a scaling scenario under injected SDK faults', () => {
-  it('holds at 10% and 30% of attempts failing', { timeout: 240_000 }, async () => {
+  it('holds at 10% and 30% of attempts failing', { timeout: 600_000 }, async () => {
     const clean = await runFaultScenario(0, STEPS);
     const faulty = [await runFaultScenario(0.1, STEPS), await runFaultScenario(0.3, STEPS)];
 
