@@ -4,7 +4,7 @@
  * subnets, metric, load history and a roll's images, handed to the pure decision core.
  */
 import type { FleetConfig } from '../core/config.ts';
-import type { FleetStatus, InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
+import type { InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
 import { readImageView } from './images/roll-view.ts';
 import { predictiveStateForStep } from './predictive-state.ts';
 import { readRightsizingView } from './rightsizing-view.ts';
@@ -79,14 +79,17 @@ function observedOf(instance: ComputeInstance, targetHealth: TargetHealth): Obse
   };
 }
 
-/** The fleet's status; without one, the newest step in its decision log (a lost status), read only then. */
-async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): Promise<{ status?: FleetStatus; loggedStep?: number }> {
-  const status = await deps.records.getStatus(fleet.name);
-  if (status !== undefined) return { status };
+/**
+ * The fleet's records, in one read for a fleet without load history; without a status, the newest
+ * step in its decision log (a lost status), read only then.
+ */
+async function readRecords(deps: StepDependencies, fleet: FleetConfig) {
+  const { status, instances, requests } = await deps.records.readFleet(fleet.name, { keepsLoadHistory: fleet.scaling.predictive !== undefined });
+  if (status !== undefined) return { status, records: instances, requests };
   const [newest] = await deps.records.listDecisions(fleet.name, 1);
-  if (newest === undefined) return {};
+  if (newest === undefined) return { records: instances, requests };
   deps.log.warn('the fleet has a decision log but no status: its status was lost, and step numbers go on after the log', { fleet: fleet.name, loggedStep: newest.step });
-  return { loggedStep: newest.step };
+  return { records: instances, requests, loggedStep: newest.step };
 }
 
 /**
@@ -94,10 +97,8 @@ async function statusOrLoggedStep(deps: StepDependencies, fleet: FleetConfig): P
  * mix's fetched prices, and only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
  */
 export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
-  const [{ status, loggedStep }, records, requests, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
-    statusOrLoggedStep(deps, configured),
-    deps.records.listInstances(configured.name),
-    deps.records.listRequests(configured.name),
+  const [{ status, records, requests, loggedStep }, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
+    readRecords(deps, configured),
     observe(deps, configured),
     deps.compute.describeSubnets(configured.subnets),
     predictiveStateForStep(deps, configured, storeBackfill),

@@ -16,6 +16,7 @@ import {
   type ActionState,
   type DecisionEntry,
   type FleetRecords,
+  type FleetSnapshot,
   type InstanceChanges,
   type LeaseStore,
   type LoadHistoryStore,
@@ -116,6 +117,11 @@ export class MemoryFleetRecords implements FleetRecords {
 
   async getStatus(fleet: string): Promise<FleetStatus | undefined> {
     return this.fleets.get(fleet)?.status;
+  }
+
+  async readFleet(fleet: string): Promise<FleetSnapshot> {
+    const [status, instances, requests] = await Promise.all([this.getStatus(fleet), this.listInstances(fleet), this.listRequests(fleet)]);
+    return { status, instances, requests };
   }
 
   async putStatus(fleet: string, next: NextStatus, expectedVersion: number | undefined): Promise<void> {

@@ -75,12 +75,25 @@ export type InstanceChanges = {
   readonly [K in 'lifecycle' | 'reason' | 'failedObservations' | 'identity' | 'failover' | 'drain']?: InstanceRecord[K] | null;
 };
 
+/** What a step reads of a fleet's records: its status (none yet for a new fleet), instance records by id, requests oldest first. */
+export interface FleetSnapshot {
+  readonly status: FleetStatus | undefined;
+  readonly instances: readonly InstanceRecord[];
+  readonly requests: readonly OperatorRequest[];
+}
+
 /**
  * What fleetward remembers of a fleet. Status and instance records are versioned: a write names
  * the version it read, and ConcurrentUpdateError says another run wrote in between.
  */
 export interface FleetRecords {
   getStatus(fleet: string): Promise<FleetStatus | undefined>;
+  /**
+   * The status, instance records and requests together, as getStatus, listInstances and
+   * listRequests would read them. `keepsLoadHistory` says the fleet stores a load history (it is
+   * predictive), which a store may keep among these records and read apart from them.
+   */
+  readFleet(fleet: string, options: { readonly keepsLoadHistory: boolean }): Promise<FleetSnapshot>;
   /** Writes the status if its version is still `expectedVersion` (undefined: must not exist). */
   putStatus(fleet: string, next: NextStatus, expectedVersion: number | undefined): Promise<void>;
   /** The fleet's instance records, by instance id. */

@@ -13,6 +13,8 @@ export interface StateContractSubject {
   /** Writes items that do not read as what they should; only a store that keeps encoded items can hold them. */
   readonly malformed?: {
     status(fleet: string): Promise<void>;
+    /** An instance record whose lifecycle is not one. */
+    instance(fleet: string, instanceId: string): Promise<void>;
     forecastModel(fleet: string): Promise<void>;
   };
 }
@@ -200,6 +202,68 @@ function requestsContract(subject: StateContractSubject) {
       await records.deleteRequest(FLEET, request('r-2', NOW));
       expect(await records.listRequests(FLEET)).toEqual([evacuation, request('r-3', NOW + 2000)]);
       expect(await records.listRequests('other')).toEqual([]);
+    });
+  });
+}
+
+/** Enough records to pass DynamoDB's 1 MB a page (each about 4 KB): a Query of them takes two pages. */
+const PAGED_RECORDS = Array.from({ length: 300 }, (_, i) => ({ ...record(`i-${String(i).padStart(4, '0')}`), reason: `adopted ${'x'.repeat(4000)}` }));
+
+function fleetSnapshotContract(subject: StateContractSubject) {
+  describe.each([false, true])('the status, instance records and requests read together (keepsLoadHistory %s)', (keepsLoadHistory) => {
+    const options = { keepsLoadHistory };
+
+    it('are none for a fleet never stepped, and the status alone for a fleet with no instance or request', async () => {
+      const { records } = await subject.create();
+      expect(await records.readFleet(FLEET, options)).toEqual({ status: undefined, instances: [], requests: [] });
+      await records.putStatus(FLEET, { step: 1, desiredCapacity: 0, recommendations: [] }, undefined);
+      expect(await records.readFleet(FLEET, options)).toEqual({ status: { step: 1, desiredCapacity: 0, recommendations: [], version: 1 }, instances: [], requests: [] });
+    });
+
+    it('are read whole across pages: 300 records of about 4 KB by id, the requests oldest first, the status after them', async () => {
+      const { records } = await subject.create();
+      await records.putNewInstances(FLEET, PAGED_RECORDS.slice(150));
+      await records.putNewInstances(FLEET, PAGED_RECORDS.slice(0, 150));
+      await records.putRequest(FLEET, request('r-2', NOW + 2000));
+      await records.putRequest(FLEET, request('r-1', NOW + 2000));
+      await records.putRequest(FLEET, evacuation);
+      await records.putStatus(FLEET, { step: 4, desiredCapacity: 300, recommendations: [] }, undefined);
+      const read = await records.readFleet(FLEET, options);
+      expect(read.instances.map((r) => r.instanceId)).toEqual(PAGED_RECORDS.map((r) => r.instanceId));
+      expect(read.instances[299]).toEqual({ ...PAGED_RECORDS[299], version: 1 });
+      expect(read.requests).toEqual([evacuation, request('r-1', NOW + 2000), request('r-2', NOW + 2000)]);
+      expect(read.status).toMatchObject({ step: 4, version: 1 });
+    });
+
+    it("leave out the lease, load history, model, journal, decision log and another fleet's records", async () => {
+      const { records, leases, history, journal } = await subject.create();
+      await records.putInstance(FLEET, record('i-a'), undefined);
+      await records.putRequest(FLEET, evacuation);
+      await records.putStatus(FLEET, { step: 1, desiredCapacity: 1, recommendations: [] }, undefined);
+      await leases.acquire(FLEET, 'run-a', NOW, TTL);
+      await history.putLoadHistory(FLEET, 60, Array.from({ length: 120 }, (_, k) => ({ periodStartMs: NOW - (k + 1) * MINUTE, load: k })));
+      await history.putForecastModel(FLEET, model);
+      await journal.begin(FLEET, launch, NOW);
+      await records.appendDecision(FLEET, decisionEntry(1));
+      await records.putInstance(`${FLEET}-2`, record('i-z'), undefined);
+      await records.putRequest(`${FLEET}-2`, request('r-9', NOW));
+      await records.putStatus(`${FLEET}-2`, { step: 9, desiredCapacity: 9, recommendations: [] }, undefined);
+      expect(await records.readFleet(FLEET, options)).toEqual({
+        status: { step: 1, desiredCapacity: 1, recommendations: [], version: 1 },
+        instances: [{ ...record('i-a'), version: 1 }],
+        requests: [evacuation],
+      });
+    });
+
+    const { malformed } = subject;
+    if (malformed !== undefined) it('reject a stored record that does not read, naming it', async () => {
+      const { records } = await subject.create();
+      await records.putInstance(FLEET, record('i-a'), undefined);
+      await malformed.instance(FLEET, 'i-bad');
+      await expect(records.readFleet(FLEET, options)).rejects.toThrow(/^the stored record of instance i-bad of fleet workers cannot be read: lifecycle: /);
+      const fresh = await subject.create();
+      await malformed.status(FLEET);
+      await expect(fresh.records.readFleet(FLEET, options)).rejects.toThrow(/^the stored status of fleet workers cannot be read: desiredCapacity: /);
     });
   });
 }
@@ -421,6 +485,7 @@ export function describeStateContract(name: string, subject: StateContractSubjec
     statusContract(subject);
     instancesContract(subject);
     requestsContract(subject);
+    fleetSnapshotContract(subject);
     decisionsContract(subject);
     loadHistoryContract(subject);
     forecastContract(subject);

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, it, vi } from 'vitest';
 import { dynamoState } from '../../functions/aws/state/dynamo-state.ts';
-import { forecastItem, statusItem } from '../../functions/aws/table-keys.ts';
+import { forecastItem, instanceItem, statusItem } from '../../functions/aws/table-keys.ts';
 import { createFleetwardTable } from '../../dev/fixtures.ts';
 import { LeaseHeldError } from '../../functions/ports/errors.ts';
 import { describeStateContract } from '../contract/state.contract.ts';
@@ -25,6 +25,7 @@ describeStateContract('DynamoDB on moto', {
   create: freshState,
   malformed: {
     status: (fleet) => put({ ...statusItem.key(fleet), step: 1, desiredCapacity: 'three', recommendations: [], version: 1 }),
+    instance: (fleet, instanceId) => put({ ...instanceItem.key(fleet, instanceId), instanceId, lifecycle: 'sleeping', launchedAtMs: 1, reason: 'adopted', version: 1 }),
     forecastModel: (fleet) => put({ ...forecastItem.key(fleet), model: { unexpected: true } }),
   },
 });
@@ -66,4 +67,31 @@ it("says so when a large entry's part was never written (the run stopped between
   expect(listed?.decision.notes).toEqual(["1 of 2 parts of this entry's actions were not written: the run stopped while logging it"]);
   expect(listed?.actions.slice(0, 5)).toEqual(actions.slice(0, 5));
   expect(listed?.actions.length).toBeLessThan(actions.length);
+});
+
+it("reads a fleet's records in one Query a page: one for a small fleet, two past 1 MB; three reads for a predictive fleet, none of its load history", async () => {
+  const { records, history } = await freshState();
+  const record = (instanceId: string, reason: string) => ({ instanceId, lifecycle: 'in-service' as const, launchedAtMs: 1, reason });
+  await records.putStatus('workers', { step: 1, desiredCapacity: 3, recommendations: [] }, undefined);
+  await records.putNewInstances('workers', [record('i-a', 'adopted'), record('i-b', 'adopted')]);
+  await history.putLoadHistory('workers', 60, Array.from({ length: 600 }, (_, k) => ({ periodStartMs: 1_800_000_000_000 - (k + 1) * 60_000, load: k })));
+  const sent = vi.spyOn(documents, 'send');
+  const sentNames = () => sent.mock.calls.map(([command]) => command.constructor.name);
+  try {
+    expect((await records.readFleet('workers', { keepsLoadHistory: false })).instances).toHaveLength(2);
+    expect(sentNames()).toEqual(['QueryCommand']);
+    expect(sent.mock.calls[0]?.[0].input).toMatchObject({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ConsistentRead: true });
+
+    sent.mockClear();
+    expect((await records.readFleet('workers', { keepsLoadHistory: true })).instances).toHaveLength(2);
+    expect(sentNames().sort()).toEqual(['GetCommand', 'QueryCommand', 'QueryCommand']);
+    expect(sent.mock.calls.map(([command]) => (command.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[':prefix'])).toEqual([undefined, 'INSTANCE#', 'REQUEST#']);
+
+    await records.putNewInstances('workers', Array.from({ length: 300 }, (_, k) => record(`i-${String(k).padStart(4, '0')}`, 'x'.repeat(4000))));
+    sent.mockClear();
+    expect((await records.readFleet('workers', { keepsLoadHistory: false })).instances).toHaveLength(302);
+    expect(sentNames()).toEqual(['QueryCommand', 'QueryCommand']);
+  } finally {
+    sent.mockRestore();
+  }
 });

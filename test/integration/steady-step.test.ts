@@ -1,12 +1,13 @@
 /**
  * A steady fleet on moto through the real handler: a step that changes nothing writes no item of
- * the fleet (no lease, status or decision log entry); 15 minutes after the newest entry one step
- * writes a heartbeat, and a change is recorded under the next step number.
+ * the fleet (no lease, status or decision log entry) and, as the dispatcher's tick, reads the
+ * fleet's records in one Query; 15 minutes after the newest entry one step writes a heartbeat, and
+ * a change is recorded under the next step number.
  */
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_MS } from '../../functions/core/step/unchanged.ts';
-import { FleetHarness } from './harness.ts';
+import { FleetHarness, scheduleEvent } from './harness.ts';
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
@@ -29,7 +30,34 @@ function recordFleetWrites(fleet: FleetHarness): string[] {
   return writes;
 }
 
+/** Every DynamoDB call the handler makes, by command name. */
+function recordDynamoCalls(fleet: FleetHarness): string[] {
+  const calls: string[] = [];
+  fleet.dynamodb.middlewareStack.add(
+    <Output extends MetadataBearer>(next: InitializeHandler<object, Output>, context: HandlerExecutionContext) =>
+      (args: InitializeHandlerArguments<object>) => {
+        calls.push(context.commandName ?? '?');
+        return next(args);
+      },
+    { step: 'initialize', name: 'record-dynamo-calls' },
+  );
+  return calls;
+}
+
 describe('a steady step on DynamoDB', () => {
+  it("sends one DynamoDB call as the fleet's tick: a Query of its status, records and requests", async () => {
+    const fleet = await FleetHarness.create();
+    for (let k = 0; k < 3; k++) await fleet.step(20);
+    fleet.clock.advance(60);
+    await fleet.publish(20);
+    const calls = recordDynamoCalls(fleet);
+
+    const steady = await fleet.invoke({ ...scheduleEvent(), fleet: fleet.name });
+
+    expect(steady.fleets[0]).toMatchObject({ outcome: 'done', actions: [] });
+    expect(calls).toEqual(['QueryCommand']);
+  });
+
   it('writes nothing of the fleet until its heartbeat, which names the step nothing changed since', async () => {
     const fleet = await FleetHarness.create();
     for (let k = 0; k < 3; k++) await fleet.step(20);

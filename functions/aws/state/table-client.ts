@@ -1,7 +1,7 @@
 /**
  * What fleetward's DynamoDB adapters share: the document client and the table, decoding a stored
  * item through its schema (a failure is an UnreadableItemError naming the item), queries by sort
- * key prefix, and conditional writes that hand back the item that failed their condition
+ * key prefix or range (consistent, every page), and conditional writes that hand back the item that failed their condition
  * (ReturnValuesOnConditionCheckFailure), so that no second read is needed to say why. Each
  * conditional put or update stores a fresh write token in its item: when the SDK retried a write
  * whose answer was lost, the item that fails the retry's condition carries that token, and the
@@ -17,6 +17,7 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   type PutCommandInput,
+  type QueryCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
   paginateQuery,
@@ -65,17 +66,27 @@ export class TableClient {
   }
 
   /** Every item of the partition whose sort key begins with the prefix, in sort key order. */
-  async queryPrefix(pk: string, prefix: string): Promise<StoredItem[]> {
+  queryPrefix(pk: string, prefix: string): Promise<StoredItem[]> {
+    return this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } });
+  }
+
+  /**
+   * Every item of the partition whose sort key is from `from` to `to` (both included) that the
+   * filter keeps, in sort key order. DynamoDB bills the read of every item in the range, the
+   * ones the filter drops too; it only keeps them out of the answer.
+   */
+  queryRange(pk: string, from: string, to: string, filter: { readonly expression: string; readonly values: Readonly<Record<string, string>> }): Promise<StoredItem[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: filter.expression,
+      ExpressionAttributeValues: { ...filter.values, ':pk': pk, ':from': from, ':to': to },
+    });
+  }
+
+  /** Every page of a consistent query. */
+  private async queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeValues'>): Promise<StoredItem[]> {
     const items: StoredItem[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-      },
-    );
+    const pages = paginateQuery({ client: this.client }, { ...input, TableName: this.name, ConsistentRead: true });
     for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }

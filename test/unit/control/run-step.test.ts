@@ -160,7 +160,7 @@ describe('runFleetStep: every failure is an outcome', () => {
     // The entry follows the last step recorded: only a failed decision log write comes after the status write.
     ['taking the lease', 'leases', 'acquire', 0, 0],
     ['describing the instances', 'compute', 'describeFleetInstances', 0, 0],
-    ['reading the records', 'records', 'listInstances', 0, 0],
+    ['reading the records', 'records', 'readFleet', 0, 0],
     ['writing the status', 'records', 'putStatus', 0, 0],
     ['writing the decision log', 'records', 'appendDecision', 1, 3],
   ] as const)('fails loudly, without throwing, when %s fails, and says so in the decision log', async (_case, port, method, step, desired) => {
@@ -209,7 +209,7 @@ describe('runFleetStep: every failure is an outcome', () => {
 
   it('still returns its outcome when the failure notification fails too', async () => {
     const world = new ControlWorld();
-    world.faults.records.failNext(new ServiceError('the table is gone'), { method: 'getStatus' });
+    world.faults.records.failNext(new ServiceError('the table is gone'), { method: 'readFleet' });
     world.faults.notifier.failNext(new ServiceError('SNS is down'));
 
     expect(await world.step()).toMatchObject({ outcome: 'failed', reason: 'the table is gone' });
