@@ -3,9 +3,10 @@
  * of the seed, the rule, a purpose and the request's attempt (its stable key and how many times
  * that key arrived before), never the next number of a shared stream. The stable key is the
  * command and its input with what changes from run to run left out (tokens, hashes, times, page
- * tokens, emulator ids) and the instances and subnets it names given stable names (the launch
- * that made them, their zone). Requests with one key are told apart by their arrival count, which
- * is deterministic as long as requests sharing a key are not in flight together.
+ * tokens, emulator ids, the order of lists of names) and the instances and subnets it names given
+ * stable names (the launch that made them, their zone). Requests with one key are told apart by
+ * their arrival count, which is deterministic as long as requests sharing a key are not in flight
+ * together.
  */
 import { createHash } from 'node:crypto';
 import { COMMAND_TAG } from '../../functions/core/tags.ts';
@@ -87,13 +88,15 @@ export class FaultDraws {
     }
   }
 
-  /** The command and its input as JSON with sorted keys, stable names, and no page tokens or DynamoDB numbers. */
+  /** The command and its input as JSON with sorted fields, stable names (field names too: a table's), and no page tokens or DynamoDB numbers. */
   stableKey(command: string, input: Record<string, unknown>): string {
     const json = JSON.stringify(input, (field, value: unknown) => {
       if (field === 'NextToken') return '<page>';
       if (typeof value === 'string') return this.stable(value);
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-      const entries = Object.entries(value as Record<string, unknown>);
+      // A list of ids comes in the order of the emulator's random ids: as a set, in the order of their stable names.
+      if (Array.isArray(value)) return value.every((item) => typeof item === 'string') ? value.map((item: string) => this.stable(item)).sort() : value;
+      if (value === null || typeof value !== 'object') return value;
+      const entries = Object.entries(value as Record<string, unknown>).map(([name, inner]) => [this.stable(name), inner] as const);
       if (entries.length === 1 && entries[0]?.[0] === 'N') return '<number>';
       return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
     });
