@@ -29,8 +29,10 @@ import {
   CONCURRENCY_VARIABLE,
   CONFIG_FILE_VARIABLE,
   FLEETS_PER_SECOND_VARIABLE,
+  ORPHAN_SCAN_MINUTES_VARIABLE,
   OWNER_VARIABLE,
   SCALE_FUNCTION_VARIABLE,
+  SCHEDULE_MINUTES_VARIABLE,
 } from '../functions/handlers/variables.ts';
 import { SCALE_FUNCTION_TIMEOUT_SECONDS } from '../functions/control/step-timing.ts';
 import { ALARM_NAME_PREFIX } from '../functions/handlers/events.ts';
@@ -415,6 +417,8 @@ export class Fleetward extends Construct {
         [SCALE_FUNCTION_VARIABLE]: this.scaleFunction.functionName,
         ...(pace.fleetsPerSecond === undefined ? {} : { [FLEETS_PER_SECOND_VARIABLE]: String(pace.fleetsPerSecond) }),
         ...(pace.concurrency === undefined ? {} : { [CONCURRENCY_VARIABLE]: String(pace.concurrency) }),
+        ...(pace.orphanScanMinutes === undefined ? {} : { [ORPHAN_SCAN_MINUTES_VARIABLE]: String(pace.orphanScanMinutes) }),
+        ...(props.scheduleRate === undefined ? {} : { [SCHEDULE_MINUTES_VARIABLE]: String(props.scheduleRate.toMinutes()) }),
       },
       retryAttempts: 0,
       maxEventAge: Duration.minutes(2),

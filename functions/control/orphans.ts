@@ -39,7 +39,7 @@ export async function reportOrphans(deps: OrphanReportDependencies, fleetNames: 
     }
     return { orphans, notified: fresh.map((o) => o.instanceId) };
   } catch (error) {
-    deps.log.warn('looking for orphaned instances failed; the next scheduled trigger looks again', { error: errorMessage(error), kind: errorKind(error) });
+    deps.log.warn('looking for orphaned instances failed; the next scan looks again (the next tick due one)', { error: errorMessage(error), kind: errorKind(error) });
     return { orphans: undefined, notified: [] };
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The dispatcher's handler: the schedule's tick, made idempotent on its id (a redelivered tick
  * invokes no fleet again), spread over the fleets at the configured pace (one asynchronous
- * invocation of the scale function per fleet), then the tick's one orphan scan. Failures are
+ * invocation of the scale function per fleet), then the orphan scan when the tick is due one
+ * (../core/orphan-scan-cadence.ts: one tick in five by default). Failures are
  * answered, logged, counted and notified, not thrown: a retried tick would only be a duplicate.
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -14,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { EventRecords } from '../aws/idempotency-store.ts';
 import { type DispatchOutcome, dispatchFleets } from '../control/dispatch-fleets.ts';
 import { DISPATCH_DEFAULTS, type DispatchSettings, planDispatch } from '../core/dispatch.ts';
+import { ORPHAN_SCAN_DEFAULTS, type OrphanScanCadence, orphanScanDue } from '../core/orphan-scan-cadence.ts';
 import { InvalidEventError } from '../ports/errors.ts';
 import type { FleetStepInvoker } from '../ports/invoker.ts';
 import { reportEventFailure } from './event-failure.ts';
@@ -28,6 +30,7 @@ const TICK_MEMORY_SECONDS = 3600;
 export interface DispatchHandlerDependencies extends PortOptions {
   readonly invoker: FleetStepInvoker;
   readonly settings?: DispatchSettings;
+  readonly orphanScan?: OrphanScanCadence;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly metrics?: Metrics;
 }
@@ -36,6 +39,8 @@ export interface DispatchResult extends Partial<DispatchOutcome> {
   readonly status: 'done' | 'duplicate' | 'rejected' | 'failed';
   readonly trigger?: string;
   readonly reason?: string;
+  /** Whether the tick ran the orphan scan, and why (its cadence). */
+  readonly orphanScan?: string;
 }
 
 type Tick = ReturnType<typeof parseScheduleTick>;
@@ -85,8 +90,10 @@ export function createDispatchHandler(deps: DispatchHandlerDependencies) {
     }
     try {
       const outcome = await dispatchOnce(tick);
-      await countOrphans(ports, config, metrics);
-      return { status: 'done', trigger: tick.id, ...outcome };
+      const scan = orphanScanDue(Date.parse(tick.scheduledTime), deps.orphanScan ?? ORPHAN_SCAN_DEFAULTS);
+      logger.info(scan.reason, { trigger: tick.id });
+      if (scan.due) await countOrphans(ports, config, metrics);
+      return { status: 'done', trigger: tick.id, ...outcome, orphanScan: scan.reason };
     } catch (error) {
       if (error instanceof IdempotencyAlreadyInProgressError) return { status: 'duplicate', trigger: tick.id, reason: 'another invocation is dispatching this tick' };
       const { reason } = await reportEventFailure({ logger, metrics, notifier: ports.notifier }, tick.id, fleetNames, error);

@@ -9,11 +9,20 @@ import type { Context } from 'aws-lambda';
 import { LambdaInvoker } from '../aws/lambda-invoker.ts';
 import { ConfigError } from '../core/config.ts';
 import { DISPATCH_DEFAULTS, type DispatchSettings } from '../core/dispatch.ts';
+import { ORPHAN_SCAN_DEFAULTS, type OrphanScanCadence } from '../core/orphan-scan-cadence.ts';
 import { readConfigFile } from './config-file.ts';
 import { createDispatchHandler } from './dispatch-handler.ts';
 import { createAwsClients } from './ports.ts';
 import { createScaleHandler } from './scale-handler.ts';
-import { CONCURRENCY_VARIABLE, CONFIG_FILE_VARIABLE, FLEETS_PER_SECOND_VARIABLE, OWNER_VARIABLE, SCALE_FUNCTION_VARIABLE } from './variables.ts';
+import {
+  CONCURRENCY_VARIABLE,
+  CONFIG_FILE_VARIABLE,
+  FLEETS_PER_SECOND_VARIABLE,
+  ORPHAN_SCAN_MINUTES_VARIABLE,
+  OWNER_VARIABLE,
+  SCALE_FUNCTION_VARIABLE,
+  SCHEDULE_MINUTES_VARIABLE,
+} from './variables.ts';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
@@ -51,6 +60,7 @@ export const dispatch = (event: unknown, context: Context) => {
     ...portOptions,
     invoker: new LambdaInvoker(new LambdaClient({}), requireEnv(SCALE_FUNCTION_VARIABLE)),
     settings: dispatchSettings(),
+    orphanScan: orphanScanCadence(),
   });
   return dispatcher(event, context);
 };
@@ -59,5 +69,12 @@ function dispatchSettings(): DispatchSettings {
   return {
     fleetsPerSecond: numberEnv(FLEETS_PER_SECOND_VARIABLE, DISPATCH_DEFAULTS.fleetsPerSecond),
     concurrency: Math.floor(numberEnv(CONCURRENCY_VARIABLE, DISPATCH_DEFAULTS.concurrency)),
+  };
+}
+
+function orphanScanCadence(): OrphanScanCadence {
+  return {
+    everyMinutes: Math.floor(numberEnv(ORPHAN_SCAN_MINUTES_VARIABLE, ORPHAN_SCAN_DEFAULTS.everyMinutes)),
+    scheduleMinutes: Math.floor(numberEnv(SCHEDULE_MINUTES_VARIABLE, ORPHAN_SCAN_DEFAULTS.scheduleMinutes)),
   };
 }

@@ -1,9 +1,11 @@
 /**
  * Faults injected into real AWS SDK v3 clients, for tests and benchmarks only: an SDK middleware
- * below the SDK's own retries that, per attempt and per command, at a chosen rate from a seeded
- * random stream, throttles, answers 5xx, times out before the request is sent, times out after it
- * was applied (a lost answer: the service acted, the SDK retries), or answers
- * InsufficientInstanceCapacity to RunInstances. Every injected fault is recorded. As EC2 does
+ * below the SDK's own retries that, per attempt and per command, at a chosen rate, throttles,
+ * answers 5xx, times out before the request is sent, times out after it was applied (a lost
+ * answer: the service acted, the SDK retries), or answers InsufficientInstanceCapacity to
+ * RunInstances. Each decision is a hash of the seed, the rule, the request's stable key and its
+ * attempt number for that key, never a draw from a shared stream: calls issued concurrently meet
+ * the same faults in whatever order they arrive. Every injected fault is recorded. As EC2 does
  * and moto does not, a RunInstances sent again with the same ClientToken (the SDK retrying a lost
  * answer) answers the first launch instead of launching again.
  */
@@ -15,7 +17,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
 import type { AwsClients } from '../../functions/handlers/ports.ts';
-import { seededRandom } from '../../dev/seeded-random.ts';
+import { FaultDraws } from './fault-draws.ts';
 
 /** The SDK's standard attempts (3); its backoff (up to seconds) shortened so that many faults run fast. */
 const ATTEMPTS = 3;
@@ -34,7 +36,11 @@ export interface SdkFaultRule {
   readonly kinds: readonly SdkFaultKind[];
   /** Probability per attempt, 0 to 1. */
   readonly rate: number;
-  /** At most this many faults from this rule; no limit when absent. */
+  /**
+   * At most this many faults from this rule for one request key (over its attempts and its
+   * repeats); no limit when absent. Per key, not per rule: a limit over all requests would fault
+   * whichever arrived first, which is the arrival order again. To fault one request, pick it with `when`.
+   */
   readonly limit?: number;
 }
 
@@ -80,16 +86,15 @@ interface ClientWithStack {
 
 export class SdkFaults {
   readonly injected: InjectedSdkFault[] = [];
-  private readonly used = new Map<SdkFaultRule, number>();
   private readonly launches = new Map<string, unknown>();
-  private readonly random: () => number;
+  private readonly draws: FaultDraws;
   private active = true;
 
   constructor(
     seed: number,
     private readonly rules: readonly SdkFaultRule[],
   ) {
-    this.random = seededRandom(seed);
+    this.draws = new FaultDraws(seed);
   }
 
   /** No fault is injected until start(); recorded faults stay. */
@@ -115,15 +120,16 @@ export class SdkFaults {
   }
 
   private choose(command: string, input: Record<string, unknown>): SdkFaultKind | undefined {
+    const attempt = this.draws.arrive(command, input);
     if (!this.active) return undefined;
-    for (const rule of this.rules) {
+    for (const [index, rule] of this.rules.entries()) {
       if (rule.commands !== undefined && !rule.commands.includes(command)) continue;
       if (rule.when !== undefined && !rule.when(input)) continue;
       const kinds = rule.kinds.filter((kind) => kind !== 'insufficient-capacity' || command === 'RunInstancesCommand');
-      const used = this.used.get(rule) ?? 0;
-      if (kinds.length === 0 || used >= (rule.limit ?? Infinity) || this.random() >= rule.rate) continue;
-      this.used.set(rule, used + 1);
-      return kinds[Math.floor(this.random() * kinds.length)];
+      if (kinds.length === 0 || this.draws.used(index, attempt) >= (rule.limit ?? Infinity)) continue;
+      if (this.draws.draw(index, attempt, 'rate') >= rule.rate) continue;
+      this.draws.use(index, attempt);
+      return kinds[Math.floor(this.draws.draw(index, attempt, 'kind') * kinds.length)];
     }
     return undefined;
   }
@@ -146,6 +152,7 @@ export class SdkFaults {
       if (kind !== undefined) this.injected.push({ command, kind, input });
       if (kind !== undefined && kind !== 'lost-answer') throw faultError(kind);
       const answer = await this.send(command, input, () => next(args));
+      this.draws.nameFrom(command, input, answer.output);
       if (kind === 'lost-answer') throw faultError(kind);
       return answer;
     };

@@ -116,6 +116,16 @@ describe('the dispatcher', () => {
     });
   });
 
+  it('is told the orphan scan cadence and the schedule rate only when the props set them', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.dispatch' } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    expect(Object.keys(fn?.Properties.Environment.Variables ?? {}).filter((name) => /ORPHAN|SCHEDULE/.test(name))).toEqual([]);
+    const sparse = synthesize({ dispatch: { orphanScanMinutes: 15 }, scheduleRate: Duration.minutes(3) }).template;
+    sparse.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.dispatch',
+      Environment: { Variables: Match.objectLike({ FLEETWARD_DISPATCH_ORPHAN_SCAN_MINUTES: '15', FLEETWARD_SCHEDULE_MINUTES: '3' }) },
+    });
+  });
+
   it('may invoke only the scale function, and describe instances for the orphan scan', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } }[];
     const dispatcher = policies.filter((policy) => policy.Properties.Roles.some((role) => role.Ref.startsWith('FleetwardDispatchFunctionRole')));
@@ -128,11 +138,12 @@ describe('the dispatcher', () => {
     expect(invokers.filter((arn) => arn.includes('ScaleFunction'))).toHaveLength(2);
   });
 
-  it('refuses a pace out of range, naming the field', () => {
-    expect(() => synthesize({ dispatch: { fleetsPerSecond: 0, concurrency: 1.5 } })).toThrow(
-      'Fleetward props are invalid (2 problems):\n' +
+  it('refuses a pace or an orphan scan cadence out of range, naming the field', () => {
+    expect(() => synthesize({ dispatch: { fleetsPerSecond: 0, concurrency: 1.5, orphanScanMinutes: 0 } })).toThrow(
+      'Fleetward props are invalid (3 problems):\n' +
         '  - dispatch.fleetsPerSecond: must be more than 0 and at most 50, got 0\n' +
-        '  - dispatch.concurrency: must be a whole number from 1 to 100, got 1.5',
+        '  - dispatch.concurrency: must be a whole number from 1 to 100, got 1.5\n' +
+        '  - dispatch.orphanScanMinutes: must be a whole number from 1 to 60, got 0',
     );
   });
 });

@@ -9,7 +9,7 @@ import { IDEMPOTENCY_PARTITION } from '../../functions/aws/table-keys.ts';
 import { SdkFaults, clientsWithFaults, requestKey } from '../fakes/sdk-faults.ts';
 import { FleetHarness } from './harness.ts';
 
-/** A fleet whose handler loses the answer to the first write of the items `matches` picks. */
+/** A fleet whose handler loses the first answer to every write of the items `matches` picks (the limit is per request: its retry goes through). */
 async function losingFirstAnswer(command: string, matches: (pk: string, sk: string) => boolean) {
   const fleet = await FleetHarness.create();
   const faults = new SdkFaults(1, [
@@ -57,7 +57,8 @@ describe('a conditional write whose answer was lost', () => {
 
     const result = await fleet.invoke();
 
-    expect(faults.injected).toHaveLength(1);
+    // One batch per launch, one launch per zone.
+    expect(faults.injected).toHaveLength(3);
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', launchFailed: false });
     expect(result.fleets[0]?.launched).toHaveLength(3);
     expect(fleet.notifications).toEqual([]);
@@ -73,7 +74,10 @@ describe('a conditional write whose answer was lost', () => {
 
     const result = await fleet.step(10);
 
-    expect(faults.injected).toHaveLength(1);
+    // The records of the 2 instances scaled in, each updated twice (two different updates of one item, each losing its first answer).
+    const updated = faults.injected.map((f) => requestKey(f.input, 'sk'));
+    expect(updated).toHaveLength(4);
+    expect(new Set(updated).size).toBe(2);
     expect(result.fleets[0]).toMatchObject({ outcome: 'done', desiredCapacity: 1 });
     expect(result.fleets[0]?.terminated).toHaveLength(2);
     expect(fleet.notifications).toEqual([]);
@@ -85,7 +89,8 @@ describe('a conditional write whose answer was lost', () => {
 
     const result = await fleet.invoke();
 
-    expect(faults.injected).toHaveLength(1);
+    // Each of the 3 launches' journal entries.
+    expect(faults.injected.map((f) => requestKey(f.input, 'sk'))).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/\/1\/launch\//)));
     const outcomes = result.fleets[0]?.actions.map((a) => a.outcome);
     expect(outcomes).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^launched i-\w+ \(t4g\.micro\)$/)));
     expect(await fleet.instances()).toHaveLength(3);
