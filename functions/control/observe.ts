@@ -114,6 +114,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
   const input = {
     fleet,
     owner: deps.owner,
+    ...(deps.deploymentFleets === undefined ? {} : { deploymentFleets: deps.deploymentFleets }),
     status,
     records,
     observed,

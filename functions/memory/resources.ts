@@ -1,7 +1,7 @@
 /**
  * The in-memory EC2's Elastic IPs, network interfaces, data volumes and snapshots: the identity
  * they make up for an instance (only those carrying its fleet's tag that outlive it, as the EC2
- * adapter reads them), the moves a failover makes, and what a termination does to them.
+ * adapter reads them, with their owner tags), the moves a failover makes, and what a termination does to them.
  */
 import { NO_IDENTITY, type InstanceIdentity } from '../core/model.ts';
 import { FLEET_TAG, OWNER_TAG } from '../core/tags.ts';
@@ -99,9 +99,9 @@ export class Ec2Resources {
     const volumes = [...(this.volumes.attachedTo(instanceId) ?? [])].filter(kept);
     if (elasticIps.length + interfaces.length + volumes.length === 0) return NO_IDENTITY;
     return Object.freeze({
-      elasticIps: elasticIps.map(({ allocationId, publicIp }) => ({ allocationId, publicIp })),
-      networkInterfaces: interfaces.map((eni) => ({ networkInterfaceId: eni.id, deviceIndex: eni.attachment?.slot ?? 0 })),
-      volumes: volumes.map((volume) => ({ volumeId: volume.id, device: volume.attachment?.slot ?? '' })),
+      elasticIps: elasticIps.map(({ allocationId, publicIp, tags }) => ({ allocationId, publicIp, ...ownerOf(tags) })),
+      networkInterfaces: interfaces.map((eni) => ({ networkInterfaceId: eni.id, deviceIndex: eni.attachment?.slot ?? 0, ...ownerOf(eni.tags) })),
+      volumes: volumes.map((volume) => ({ volumeId: volume.id, device: volume.attachment?.slot ?? '', ...ownerOf(volume.tags) })),
     });
   }
 
@@ -151,6 +151,12 @@ export class Ec2Resources {
     this.addressesOf.add(instanceId, address);
     this.changed(instanceId);
   }
+}
+
+/** The owner tag as an identity entry's field, as the EC2 adapter reads it: absent when there is none. */
+function ownerOf(tags: ReadonlyMap<string, string>): { owner?: string } {
+  const owner = tags.get(OWNER_TAG);
+  return owner === undefined ? {} : { owner };
 }
 
 const fleetTags = (fleet: string | undefined) => new Map(fleet === undefined ? [] : [[FLEET_TAG, fleet]]);
