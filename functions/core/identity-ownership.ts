@@ -60,3 +60,18 @@ export function carriableIdentity(identity: InstanceIdentity, ownership: Identit
   if (leftInPlace.length === 0) return { carried: identity, leftInPlace };
   return { carried: { elasticIps, networkInterfaces, volumes }, leftInPlace };
 }
+
+/** An identity resource by its id, as `aws ec2 create-tags --resources` takes it. */
+export interface IdentityResource {
+  readonly kind: 'address' | 'interface' | 'volume';
+  readonly id: string;
+}
+
+/** The identity resources that carry no owner tag at all: those to tag for a failover beyond the limit to carry them. Pure. */
+export function lackingOwnerTag(identity: InstanceIdentity): IdentityResource[] {
+  return [
+    ...identity.elasticIps.filter((e) => e.owner === undefined).map((e) => ({ kind: 'address' as const, id: e.allocationId })),
+    ...identity.networkInterfaces.filter((n) => n.owner === undefined).map((n) => ({ kind: 'interface' as const, id: n.networkInterfaceId })),
+    ...identity.volumes.filter((v) => v.owner === undefined).map((v) => ({ kind: 'volume' as const, id: v.volumeId })),
+  ];
+}

@@ -1,7 +1,7 @@
 // Which identity resources a failover may carry, by the deployment's fleet count and each
 // resource's owner tag, with the exact reason of each left in place.
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_FLEET_NAMES_LIMIT, carriableIdentity, identityProofFor } from '../../functions/core/identity-ownership.ts';
+import { IDENTITY_FLEET_NAMES_LIMIT, carriableIdentity, identityProofFor, lackingOwnerTag } from '../../functions/core/identity-ownership.ts';
 import { type InstanceIdentity, NO_IDENTITY } from '../../functions/core/model.ts';
 
 const OWNER = 'fleetward-prod';
@@ -46,5 +46,16 @@ describe('carriableIdentity', () => {
   it('returns the same identity object when it carries everything (no change to remember)', () => {
     const identity = only({ elasticIps: [address()], volumes: [volume()] });
     expect(carriableIdentity(identity, { fleet: 'web', owner: OWNER, deploymentFleets: 3 }).carried).toBe(identity);
+  });
+});
+
+describe('lackingOwnerTag', () => {
+  it('names the resources without any owner tag, by kind, and not those with this or another owner', () => {
+    const identity = { elasticIps: [address(), { ...address(OWNER), allocationId: 'eipalloc-0d4' }], networkInterfaces: [eni('fleetward-staging')], volumes: [volume()] };
+    expect(lackingOwnerTag(identity)).toEqual([
+      { kind: 'address', id: 'eipalloc-0a1' },
+      { kind: 'volume', id: 'vol-0c3' },
+    ]);
+    expect(lackingOwnerTag(NO_IDENTITY)).toEqual([]);
   });
 });
