@@ -22,6 +22,12 @@ export interface ElasticIp {
   instanceId?: string;
 }
 
+/** The fleetward tags a seeded resource carries: its fleet's, and an owner's if given. */
+export interface ResourceTags {
+  readonly fleet?: string | undefined;
+  readonly owner?: string | undefined;
+}
+
 export interface Snapshot {
   readonly snapshotId: string;
   readonly startMs: number;
@@ -68,18 +74,18 @@ export class Ec2Resources {
   }
 
   /** Seeds an Elastic IP, associated with the instance if one is named. */
-  addElasticIp(fleet: string | undefined, instanceId: string | undefined, publicIp?: string): string {
+  addElasticIp(tagged: ResourceTags, instanceId: string | undefined, publicIp?: string): string {
     const allocationId = this.ids.next('eipalloc');
-    const address: ElasticIp = { allocationId, publicIp: publicIp ?? ipOf(allocationId), tags: fleetTags(fleet) };
+    const address: ElasticIp = { allocationId, publicIp: publicIp ?? ipOf(allocationId), tags: tagsOf(tagged) };
     this.elasticIps.set(allocationId, address);
     if (instanceId !== undefined) this.indexAddress(address, instanceId);
     return allocationId;
   }
 
   /** Seeds a network interface or a volume, attached as given (or detached). */
-  addAttachable<Slot>(kind: AttachableKind<Slot>, prefix: 'eni' | 'vol', availabilityZone: string, fleet: string | undefined, attachment?: Attachment<Slot>): string {
+  addAttachable<Slot>(kind: AttachableKind<Slot>, prefix: 'eni' | 'vol', availabilityZone: string, tagged: ResourceTags, attachment?: Attachment<Slot>): string {
     const id = this.ids.next(prefix);
-    kind.add({ id, availabilityZone, tags: fleetTags(fleet), ...(attachment === undefined ? {} : { attachment }) });
+    kind.add({ id, availabilityZone, tags: tagsOf(tagged), ...(attachment === undefined ? {} : { attachment }) });
     return id;
   }
 
@@ -160,6 +166,7 @@ function ownerOf(tags: ReadonlyMap<string, string>): { owner?: string } {
 }
 
 const fleetTags = (fleet: string | undefined) => new Map(fleet === undefined ? [] : [[FLEET_TAG, fleet]]);
+const tagsOf = ({ fleet, owner }: ResourceTags) => new Map([...fleetTags(fleet), ...(owner === undefined ? [] : [[OWNER_TAG, owner] as const])]);
 
 /** A public address from the benchmarking range 198.18.0.0/15, unique per allocation. */
 function ipOf(allocationId: string): string {
