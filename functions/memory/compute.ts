@@ -286,8 +286,8 @@ export class MemoryCompute implements ComputePort {
     return this.resources.addAttachable(this.resources.interfaces, 'eni', this.zoneOf(options.subnetId), options, attachment);
   }
 
-  /** A volume in the zone, attached if asked. */
-  addVolume(options: { readonly availabilityZone: string; readonly fleet?: string; readonly attachTo?: SeedAttachment<'device', string> }): string {
+  /** A volume in the zone, with the fleet's and the owner's tags if given, attached if asked. */
+  addVolume(options: { readonly availabilityZone: string; readonly fleet?: string; readonly owner?: string; readonly attachTo?: SeedAttachment<'device', string> }): string {
     const attachment = options.attachTo === undefined ? undefined : this.seedAttachment(options.attachTo.instanceId, options.attachTo.device, options.attachTo);
     return this.resources.addAttachable(this.resources.volumes, 'vol', options.availabilityZone, options, attachment);
   }
