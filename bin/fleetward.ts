@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { FleetwardError } from '../functions/core/errors.ts';
 import { registerHistory } from './commands/history.ts';
+import { registerIdentityUntagged } from './commands/identity-untagged.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerRequests } from './commands/requests.ts';
 import { type CliIo, CliError, type RunOptions } from './commands/session.ts';
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo, options: RunOptions = {}): Command {
   registerHistory(program, io, options);
   registerRequests(program, io, options);
   registerPlan(program, io, options);
+  registerIdentityUntagged(program, io, options);
   registerSimulate(program, io);
   return program;
 }

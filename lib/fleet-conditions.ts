@@ -4,16 +4,14 @@
  * an identity resource (Elastic IP, interface, volume) by its fleet tag naming a configured fleet
  * up to IDENTITY_FLEET_NAMES_LIMIT fleets, and beyond that by the owner tag too (docs/deployment.md).
  */
+import { IDENTITY_FLEET_NAMES_LIMIT, type IdentityProof, identityProofFor } from '../functions/core/identity-ownership.ts';
 import { FLEET_TAG, OWNER_TAG } from '../functions/core/tags.ts';
 
-/** Up to this many fleets the identity statements list the fleet names (4 statements of at most 43 characters a name). */
-export const IDENTITY_FLEET_NAMES_LIMIT = 100;
+// The limit lives with the failover's rule of what it may move, which must agree with this policy.
+export { IDENTITY_FLEET_NAMES_LIMIT, type IdentityProof };
 
 /** An IAM statement's Condition block. */
 export type Conditions = Record<string, Record<string, unknown>>;
-
-/** How an identity resource is proven this deployment's: its fleet tag names a fleet, or it carries the owner tag. */
-export type IdentityProof = 'fleet names' | 'owner tag';
 
 /** The conditions of each kind of statement, none of which grows with the fleets past the limit. */
 export interface FleetConditions {
@@ -35,7 +33,7 @@ function ownedWithFleetTag(prefix: string, owner: string): Conditions {
 
 /** The conditions for a deployment of these fleets with this owner tag value. */
 export function fleetConditions(fleetNames: readonly string[], owner: string): FleetConditions {
-  const byNames = fleetNames.length <= IDENTITY_FLEET_NAMES_LIMIT;
+  const byNames = identityProofFor(fleetNames.length) === 'fleet names';
   const identity = (prefix: string): Conditions =>
     byNames ? { StringEquals: { [`${prefix}/${FLEET_TAG}`]: [...fleetNames] } } : ownedWithFleetTag(prefix, owner);
   return {

@@ -80,8 +80,13 @@ export function identityFilters(fleet: string, idFilter: string, ids: readonly s
 interface FleetResources {
   readonly addresses: Map<string, InstanceIdentity['elasticIps'][number][]>;
   readonly interfaces: Map<string, InstanceIdentity['networkInterfaces'][number][]>;
-  readonly volumeIds: Set<string>;
+  /** The fleet-tagged candidate volumes, with the owner tag each carries (undefined: none). */
+  readonly volumeOwners: Map<string, string | undefined>;
 }
+
+/** A resource's fleetward:owner tag as an identity entry's field: absent when it carries none. */
+const ownerField = (owner: string | undefined): { owner?: string } => (owner === undefined ? {} : { owner });
+const ownerOf = (tags: readonly Tag[] | undefined) => ownerField(tagValue(tags, OWNER_TAG));
 
 function push<T>(map: Map<string, T[]>, key: string | undefined, value: T) {
   if (key === undefined) return;
@@ -110,15 +115,15 @@ function identityCandidates(instances: readonly Instance[]): IdentityCandidates 
   };
 }
 
-/** Only resources carrying the fleet tag, and only those that outlive the instance, are identity. */
+/** Only resources carrying the fleet tag, and only those that outlive the instance, are identity; each with its owner tag, if any. */
 function identityOf(instance: Instance, resources: FleetResources | undefined): InstanceIdentity {
   const id = instance.InstanceId ?? '';
   return {
     elasticIps: resources?.addresses.get(id) ?? [],
     networkInterfaces: resources?.interfaces.get(id) ?? [],
     volumes: keptDataVolumes(instance)
-      .filter((m) => resources?.volumeIds.has(m.Ebs?.VolumeId ?? '') ?? false)
-      .map((m) => ({ volumeId: m.Ebs?.VolumeId ?? '', device: m.DeviceName ?? '' })),
+      .filter((m) => resources?.volumeOwners.has(m.Ebs?.VolumeId ?? '') ?? false)
+      .map((m) => ({ volumeId: m.Ebs?.VolumeId ?? '', device: m.DeviceName ?? '', ...ownerField(resources?.volumeOwners.get(m.Ebs?.VolumeId ?? '')) })),
   };
 }
 
@@ -177,26 +182,26 @@ export class Ec2Compute implements ComputePort {
   private async fleetResources(fleet: string, candidates: IdentityCandidates): Promise<FleetResources> {
     const addresses = new Map<string, InstanceIdentity['elasticIps'][number][]>();
     const interfaces = new Map<string, InstanceIdentity['networkInterfaces'][number][]>();
-    const volumeIds = new Set<string>();
+    const volumeOwners = new Map<string, string | undefined>();
     const described = await this.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${FLEET_TAG}`, Values: [fleet] }] }));
     for (const address of described.Addresses ?? []) {
-      push(addresses, address.InstanceId, { allocationId: address.AllocationId ?? '', publicIp: address.PublicIp ?? '' });
+      push(addresses, address.InstanceId, { allocationId: address.AllocationId ?? '', publicIp: address.PublicIp ?? '', ...ownerOf(address.Tags) });
     }
     for (const filters of identityFilters(fleet, 'network-interface-id', candidates.interfaceIds)) {
       for await (const page of paginateDescribeNetworkInterfaces({ client: this.ec2 }, { Filters: filters })) {
         for (const eni of page.NetworkInterfaces ?? []) {
           const attachment = eni.Attachment;
           if (attachment?.DeleteOnTermination !== false || (attachment.DeviceIndex ?? 0) < 1) continue;
-          push(interfaces, attachment.InstanceId, { networkInterfaceId: eni.NetworkInterfaceId ?? '', deviceIndex: attachment.DeviceIndex ?? 1 });
+          push(interfaces, attachment.InstanceId, { networkInterfaceId: eni.NetworkInterfaceId ?? '', deviceIndex: attachment.DeviceIndex ?? 1, ...ownerOf(eni.TagSet) });
         }
       }
     }
     for (const filters of identityFilters(fleet, 'volume-id', candidates.volumeIds)) {
       for await (const page of paginateDescribeVolumes({ client: this.ec2 }, { Filters: filters })) {
-        for (const volume of page.Volumes ?? []) volumeIds.add(volume.VolumeId ?? '');
+        for (const volume of page.Volumes ?? []) volumeOwners.set(volume.VolumeId ?? '', tagValue(volume.Tags, OWNER_TAG));
       }
     }
-    return { addresses, interfaces, volumeIds };
+    return { addresses, interfaces, volumeOwners };
   }
 
   private async observe(filters: Filter[], fleet?: string): Promise<ComputeInstance[]> {

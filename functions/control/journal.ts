@@ -30,6 +30,8 @@ export interface StepDependencies extends StateStores {
   readonly log: StepLogger;
   /** This deployment's owner identity: the fleetward:owner tag of the instances it launches and manages. */
   readonly owner: string;
+  /** How many fleets this deployment configures (the validated config's): it decides which identity a failover may move. Absent: 1. */
+  readonly deploymentFleets?: number;
   /** Prices and solver for fleets with an exact mix; without them such fleets launch their first listed type. */
   readonly mix?: MixPorts;
   /** Identifies this run in leases and logs. */

@@ -115,6 +115,7 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
   const input = {
     fleet,
     owner: deps.owner,
+    ...(deps.deploymentFleets === undefined ? {} : { deploymentFleets: deps.deploymentFleets }),
     status,
     records,
     observed,

@@ -6,6 +6,7 @@
 import type { FailoverConfig, FleetConfig } from './config.ts';
 import type { FailoverPlan, InstanceIdentity, InstanceRecord, InstanceSignal, ObservedInstance } from './model.ts';
 import { NO_IDENTITY } from './model.ts';
+import { carriableIdentity } from './identity-ownership.ts';
 import type { FailoverCell } from './mix/failover-cell.ts';
 import { type Member, type SubnetPlacement, spreadLaunches, unitsOf } from './placement.ts';
 
@@ -92,7 +93,12 @@ export interface ReplacementInput {
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly instanceType: string;
+  /** Everything it carries that may be identity; what the failover may move of it is decided here. */
   readonly identity: InstanceIdentity;
+  /** This deployment's owner tag value. */
+  readonly owner: string;
+  /** How many fleets this deployment configures (beyond 100, identity must carry the owner tag to move). */
+  readonly deploymentFleets: number;
   readonly cause: string;
   /** Already terminated or no longer reported: nothing is left to retire. */
   readonly gone: boolean;
@@ -113,8 +119,7 @@ interface Placement {
 }
 
 /** An instance bound to its zone by volumes or interfaces: its own zone, unless degraded and crossAzRestore allows another. */
-function zoneBoundPlacement(input: ReplacementInput, own: SubnetPlacement, healthy: readonly SubnetPlacement[]): Placement {
-  const { identity } = input;
+function zoneBoundPlacement(input: ReplacementInput, identity: InstanceIdentity, own: SubnetPlacement, healthy: readonly SubnetPlacement[]): Placement {
   if (!input.degraded.has(own.availabilityZone)) return { subnet: own, where: `in its own zone ${own.availabilityZone}, where its volumes and interfaces are` };
   if (!input.fleet.failover.crossAzRestore || healthy.length === 0) {
     return { subnet: own, where: `in its own zone ${own.availabilityZone} although it is degraded: its volumes and interfaces cannot leave the zone unless failover.crossAzRestore is set` };
@@ -134,13 +139,15 @@ function freePlacement(input: ReplacementInput, own: SubnetPlacement, healthy: r
   return { subnet, where: `in ${subnet.availabilityZone} to balance zones${input.degraded.has(own.availabilityZone) ? ` (${own.availabilityZone} is degraded)` : ''}` };
 }
 
-/** Where the replacement goes, and how the identity follows; the reason says both. */
+/** Where the replacement goes, and how the identity follows (what it may carry of it); the reason says all of it. */
 export function planReplacement(input: ReplacementInput): { plan: FailoverPlan; reason: string } {
-  const { fleet, identity } = input;
-  const zoneBound = identity.volumes.length > 0 || identity.networkInterfaces.length > 0;
+  const { fleet } = input;
+  const { carried: identity, leftInPlace } = carriableIdentity(input.identity, { fleet: fleet.name, owner: input.owner, deploymentFleets: input.deploymentFleets });
+  // What stays in place binds it too: tagged later, the operator can still attach it to the replacement.
+  const zoneBound = input.identity.volumes.length > 0 || input.identity.networkInterfaces.length > 0;
   const own = input.subnets.find((s) => s.subnetId === input.subnetId) ?? { subnetId: input.subnetId, availabilityZone: input.availabilityZone };
   const healthy = input.subnets.filter((s) => !input.degraded.has(s.availabilityZone));
-  const { subnet, where, restoreVolumes, cell } = zoneBound ? zoneBoundPlacement(input, own, healthy) : freePlacement(input, own, healthy);
+  const { subnet, where, restoreVolumes, cell } = zoneBound ? zoneBoundPlacement(input, identity, own, healthy) : freePlacement(input, own, healthy);
   const retire = fleet.failover.onFailure;
   const instanceType = cell?.type ?? input.instanceType;
   const plan: FailoverPlan = {
@@ -151,6 +158,7 @@ export function planReplacement(input: ReplacementInput): { plan: FailoverPlan; 
     ...(cell?.market === 'spot' ? { market: 'spot' as const } : {}),
     units: cell?.weight ?? unitsOf(instanceType, fleet.instanceTypes),
     identity,
+    ...(leftInPlace.length > 0 ? { leftInPlace } : {}),
     restoreVolumes: restoreVolumes ?? false,
     retire,
     decidedAtMs: input.nowMs,
@@ -160,7 +168,8 @@ export function planReplacement(input: ReplacementInput): { plan: FailoverPlan; 
     ...(fleet.targetGroups.length > 0 ? [`its ${fleet.targetGroups.length} target group registration(s)`] : []),
   ];
   const move = moves.length > 0 ? `, move ${moves.join(' and ')}` : '';
-  return { plan, reason: `${input.cause}: replace it ${where}${move}${input.gone ? '' : `, then ${retire} it`}` };
+  const left = leftInPlace.length > 0 ? `; left in place: ${leftInPlace.join('; ')}` : '';
+  return { plan, reason: `${input.cause}: replace it ${where}${move}${input.gone ? '' : `, then ${retire} it`}${left}` };
 }
 
 /** Its identity now; once it is terminated or gone, what was last seen of it (associations end). */

@@ -19,11 +19,16 @@ export type TargetHealth = 'healthy' | 'unhealthy' | 'draining' | 'not-registere
  * that failover moves to the replacement. Only the fleet's own resources are ever listed.
  */
 export interface InstanceIdentity {
-  readonly elasticIps: ReadonlyArray<{ readonly allocationId: string; readonly publicIp: string }>;
+  readonly elasticIps: ReadonlyArray<{ readonly allocationId: string; readonly publicIp: string } & ResourceOwner>;
   /** Secondary interfaces (device index 1 and up) that outlive the instance. */
-  readonly networkInterfaces: ReadonlyArray<{ readonly networkInterfaceId: string; readonly deviceIndex: number }>;
+  readonly networkInterfaces: ReadonlyArray<{ readonly networkInterfaceId: string; readonly deviceIndex: number } & ResourceOwner>;
   /** Data volumes (not the root volume) that outlive the instance. */
-  readonly volumes: ReadonlyArray<{ readonly volumeId: string; readonly device: string }>;
+  readonly volumes: ReadonlyArray<{ readonly volumeId: string; readonly device: string } & ResourceOwner>;
+}
+
+/** An identity resource's fleetward:owner tag, when it carries one: whether a failover may move it (./identity-ownership.ts). */
+export interface ResourceOwner {
+  readonly owner?: string;
 }
 
 export const NO_IDENTITY: InstanceIdentity = { elasticIps: [], networkInterfaces: [], volumes: [] };
@@ -121,7 +126,10 @@ export interface FailoverPlan {
   /** A Spot replacement (the mix's cell); absent: on-demand. */
   readonly market?: 'spot';
   readonly units: number;
+  /** What the failover carries: only the identity it may move. */
   readonly identity: InstanceIdentity;
+  /** Why each identity resource it does not carry stays where it is; absent: it carries all. */
+  readonly leftInPlace?: readonly string[];
   /** Data volumes are restored from their latest snapshot in the replacement's zone. */
   readonly restoreVolumes: boolean;
   readonly retire: 'terminate' | 'quarantine';

@@ -127,5 +127,6 @@ export function createPorts(options: PortOptions): Omit<StepDependencies, 'runId
     mix: mixPorts(options, table),
     log,
     owner: options.owner ?? options.tableName,
+    deploymentFleets: config.fleets.length,
   };
 }

@@ -56,6 +56,8 @@ export interface MemoryComputeOptions {
   readonly authorizedFleets?: readonly string[];
   /** The IAM policy's owner condition: launching without this owner tag, or acting on an instance without it, is refused. Absent: no check. */
   readonly authorizedOwner?: string;
+  /** The IAM policy beyond 100 fleets: moving an Elastic IP, interface or volume without the authorizedOwner tag is refused too. */
+  readonly identityByOwnerTag?: boolean;
 }
 
 /** An instance as a test wants it to have been there before the test. */
@@ -81,6 +83,8 @@ export interface InstanceSeed {
   readonly tags?: Readonly<Record<string, string>>;
   /** How many of each identity resource to attach, carrying the fleet's tag: interfaces at device index 1 up, volumes at /dev/sdf up. */
   readonly identity?: { readonly elasticIps?: number; readonly networkInterfaces?: number; readonly volumes?: number };
+  /** The fleetward:owner tag the seeded identity resources carry; absent: none. */
+  readonly identityOwner?: string;
 }
 
 /** Where a seeded interface (deviceIndex) or volume (device) is attached. */
@@ -104,6 +108,7 @@ export class MemoryCompute implements ComputePort {
   private readonly delays: { readonly boot: number; readonly start: number; readonly statusChecks: number; readonly stop: number; readonly terminate: number; readonly visible: number };
   private readonly authorized: ReadonlySet<string> | undefined;
   private readonly authorizedOwner: string | undefined;
+  private readonly identityByOwnerTag: boolean;
 
   constructor(options: MemoryComputeOptions) {
     this.clock = options.clock;
@@ -124,6 +129,7 @@ export class MemoryCompute implements ComputePort {
     };
     this.authorized = options.authorizedFleets === undefined ? undefined : new Set(options.authorizedFleets);
     this.authorizedOwner = options.authorizedOwner;
+    this.identityByOwnerTag = options.identityByOwnerTag ?? false;
   }
 
   // --- The port ---
@@ -198,7 +204,7 @@ export class MemoryCompute implements ComputePort {
   async associateAddress(allocationId: string, instanceId: string): Promise<void> {
     const target = this.actingOn('AssociateAddress', instanceId);
     const address = this.resources.elasticIp(allocationId);
-    this.authorize('AssociateAddress', allocationId, address.tags);
+    this.authorizeIdentity('AssociateAddress', allocationId, address.tags);
     this.resources.associateAddress(address, target);
   }
 
@@ -257,32 +263,33 @@ export class MemoryCompute implements ComputePort {
     });
     const { instanceId, availabilityZone: zone } = instance;
     const { elasticIps = 0, networkInterfaces = 0, volumes = 0 } = seed.identity ?? {};
-    for (let k = 0; k < elasticIps; k++) this.resources.addElasticIp(seed.fleet, instanceId);
+    const tagged = { fleet: seed.fleet, owner: seed.identityOwner };
+    for (let k = 0; k < elasticIps; k++) this.resources.addElasticIp(tagged, instanceId);
     for (let k = 0; k < networkInterfaces; k++) {
-      this.resources.addAttachable(this.resources.interfaces, 'eni', zone, seed.fleet, { instanceId, slot: k + 1, deleteOnTermination: false });
+      this.resources.addAttachable(this.resources.interfaces, 'eni', zone, tagged, { instanceId, slot: k + 1, deleteOnTermination: false });
     }
     for (let k = 0; k < volumes; k++) {
-      this.resources.addAttachable(this.resources.volumes, 'vol', zone, seed.fleet, { instanceId, slot: dataDevice(k), deleteOnTermination: false });
+      this.resources.addAttachable(this.resources.volumes, 'vol', zone, tagged, { instanceId, slot: dataDevice(k), deleteOnTermination: false });
     }
     return instanceId;
   }
 
-  /** An Elastic IP carrying the fleet's tag (none without a fleet), associated if an instance is named. */
-  addElasticIp(options: { readonly fleet?: string; readonly instanceId?: string; readonly publicIp?: string } = {}): string {
+  /** An Elastic IP carrying the fleet's tag (none without a fleet) and the owner's if given, associated if an instance is named. */
+  addElasticIp(options: { readonly fleet?: string; readonly owner?: string; readonly instanceId?: string; readonly publicIp?: string } = {}): string {
     if (options.instanceId !== undefined) this.known(options.instanceId);
-    return this.resources.addElasticIp(options.fleet, options.instanceId, options.publicIp);
+    return this.resources.addElasticIp(options, options.instanceId, options.publicIp);
   }
 
   /** A network interface in the subnet's zone, attached if asked. */
   addNetworkInterface(options: { readonly subnetId: string; readonly fleet?: string; readonly attachTo?: SeedAttachment<'deviceIndex', number> }): string {
     const attachment = options.attachTo === undefined ? undefined : this.seedAttachment(options.attachTo.instanceId, options.attachTo.deviceIndex, options.attachTo);
-    return this.resources.addAttachable(this.resources.interfaces, 'eni', this.zoneOf(options.subnetId), options.fleet, attachment);
+    return this.resources.addAttachable(this.resources.interfaces, 'eni', this.zoneOf(options.subnetId), options, attachment);
   }
 
-  /** A volume in the zone, attached if asked. */
-  addVolume(options: { readonly availabilityZone: string; readonly fleet?: string; readonly attachTo?: SeedAttachment<'device', string> }): string {
+  /** A volume in the zone, with the fleet's and the owner's tags if given, attached if asked. */
+  addVolume(options: { readonly availabilityZone: string; readonly fleet?: string; readonly owner?: string; readonly attachTo?: SeedAttachment<'device', string> }): string {
     const attachment = options.attachTo === undefined ? undefined : this.seedAttachment(options.attachTo.instanceId, options.attachTo.device, options.attachTo);
-    return this.resources.addAttachable(this.resources.volumes, 'vol', options.availabilityZone, options.fleet, attachment);
+    return this.resources.addAttachable(this.resources.volumes, 'vol', options.availabilityZone, options, attachment);
   }
 
   /** A snapshot of the volume, started at `startMs`; restores use the latest completed one. */
@@ -494,7 +501,7 @@ export class MemoryCompute implements ComputePort {
   private move<Slot>(kind: AttachableKind<Slot>, action: string, resourceId: string, toInstanceId: string, slot: Slot): void {
     const target = this.actingOn(action, toInstanceId);
     const resource = kind.get(resourceId);
-    this.authorize(action, resource.id, resource.tags);
+    this.authorizeIdentity(action, resource.id, resource.tags);
     if (resource.attachment?.instanceId === toInstanceId) return;
     kind.detach(resource);
     kind.attach(resource, target, slot);
@@ -531,6 +538,12 @@ export class MemoryCompute implements ComputePort {
   private authorize(action: string, resourceId: string, tags: ReadonlyMap<string, string> | undefined): void {
     if (this.authorized === undefined || this.authorized.has(tags?.get(FLEET_TAG) ?? '')) return;
     throw new AwsApiError('UnauthorizedOperation', `You are not authorized to perform ${action} on ${resourceId}: it does not carry a fleet tag this role may act on.`);
+  }
+
+  /** An identity resource: its fleet tag, and beyond 100 fleets this deployment's owner tag. */
+  private authorizeIdentity(action: string, resourceId: string, tags: ReadonlyMap<string, string>): void {
+    this.authorize(action, resourceId, tags);
+    if (this.identityByOwnerTag) this.authorizeOwner(action, resourceId, tags.get(OWNER_TAG));
   }
 
   private authorizeOwner(action: string, resourceId: string, owner: string | undefined): void {

@@ -1,7 +1,7 @@
 /**
  * The in-memory EC2's Elastic IPs, network interfaces, data volumes and snapshots: the identity
  * they make up for an instance (only those carrying its fleet's tag that outlive it, as the EC2
- * adapter reads them), the moves a failover makes, and what a termination does to them.
+ * adapter reads them, with their owner tags), the moves a failover makes, and what a termination does to them.
  */
 import { NO_IDENTITY, type InstanceIdentity } from '../core/model.ts';
 import { FLEET_TAG, OWNER_TAG } from '../core/tags.ts';
@@ -20,6 +20,12 @@ export interface ElasticIp {
   readonly publicIp: string;
   readonly tags: ReadonlyMap<string, string>;
   instanceId?: string;
+}
+
+/** The fleetward tags a seeded resource carries: its fleet's, and an owner's if given. */
+export interface ResourceTags {
+  readonly fleet?: string | undefined;
+  readonly owner?: string | undefined;
 }
 
 export interface Snapshot {
@@ -68,18 +74,18 @@ export class Ec2Resources {
   }
 
   /** Seeds an Elastic IP, associated with the instance if one is named. */
-  addElasticIp(fleet: string | undefined, instanceId: string | undefined, publicIp?: string): string {
+  addElasticIp(tagged: ResourceTags, instanceId: string | undefined, publicIp?: string): string {
     const allocationId = this.ids.next('eipalloc');
-    const address: ElasticIp = { allocationId, publicIp: publicIp ?? ipOf(allocationId), tags: fleetTags(fleet) };
+    const address: ElasticIp = { allocationId, publicIp: publicIp ?? ipOf(allocationId), tags: tagsOf(tagged) };
     this.elasticIps.set(allocationId, address);
     if (instanceId !== undefined) this.indexAddress(address, instanceId);
     return allocationId;
   }
 
   /** Seeds a network interface or a volume, attached as given (or detached). */
-  addAttachable<Slot>(kind: AttachableKind<Slot>, prefix: 'eni' | 'vol', availabilityZone: string, fleet: string | undefined, attachment?: Attachment<Slot>): string {
+  addAttachable<Slot>(kind: AttachableKind<Slot>, prefix: 'eni' | 'vol', availabilityZone: string, tagged: ResourceTags, attachment?: Attachment<Slot>): string {
     const id = this.ids.next(prefix);
-    kind.add({ id, availabilityZone, tags: fleetTags(fleet), ...(attachment === undefined ? {} : { attachment }) });
+    kind.add({ id, availabilityZone, tags: tagsOf(tagged), ...(attachment === undefined ? {} : { attachment }) });
     return id;
   }
 
@@ -99,9 +105,9 @@ export class Ec2Resources {
     const volumes = [...(this.volumes.attachedTo(instanceId) ?? [])].filter(kept);
     if (elasticIps.length + interfaces.length + volumes.length === 0) return NO_IDENTITY;
     return Object.freeze({
-      elasticIps: elasticIps.map(({ allocationId, publicIp }) => ({ allocationId, publicIp })),
-      networkInterfaces: interfaces.map((eni) => ({ networkInterfaceId: eni.id, deviceIndex: eni.attachment?.slot ?? 0 })),
-      volumes: volumes.map((volume) => ({ volumeId: volume.id, device: volume.attachment?.slot ?? '' })),
+      elasticIps: elasticIps.map(({ allocationId, publicIp, tags }) => ({ allocationId, publicIp, ...ownerOf(tags) })),
+      networkInterfaces: interfaces.map((eni) => ({ networkInterfaceId: eni.id, deviceIndex: eni.attachment?.slot ?? 0, ...ownerOf(eni.tags) })),
+      volumes: volumes.map((volume) => ({ volumeId: volume.id, device: volume.attachment?.slot ?? '', ...ownerOf(volume.tags) })),
     });
   }
 
@@ -153,7 +159,14 @@ export class Ec2Resources {
   }
 }
 
+/** The owner tag as an identity entry's field, as the EC2 adapter reads it: absent when there is none. */
+function ownerOf(tags: ReadonlyMap<string, string>): { owner?: string } {
+  const owner = tags.get(OWNER_TAG);
+  return owner === undefined ? {} : { owner };
+}
+
 const fleetTags = (fleet: string | undefined) => new Map(fleet === undefined ? [] : [[FLEET_TAG, fleet]]);
+const tagsOf = ({ fleet, owner }: ResourceTags) => new Map([...fleetTags(fleet), ...(owner === undefined ? [] : [[OWNER_TAG, owner] as const])]);
 
 /** A public address from the benchmarking range 198.18.0.0/15, unique per allocation. */
 function ipOf(allocationId: string): string {

@@ -5,11 +5,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, AssociateAddressCommand, CreateTagsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { type RunOptions, run } from '../../bin/fleetward.ts';
 import { type FleetConfig, validateConfig } from '../../functions/core/config.ts';
-import { FLEET_TAG } from '../../functions/core/tags.ts';
+import { FLEET_TAG, OWNER_TAG } from '../../functions/core/tags.ts';
 import { DRAIN_DEFAULTS } from '../unit/fixtures.ts';
 import { FleetHarness } from './harness.ts';
 
@@ -455,5 +455,42 @@ describe('fleetward requests that wait, and bad input', () => {
     const help = await invoke(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: fleetward [options] [command]');
+  });
+});
+
+describe('fleetward identity-untagged', () => {
+  it('lists the fleet-tagged Elastic IPs without the owner tag and the command that tags them, then none once tagged', async () => {
+    const fleet = await FleetHarness.create();
+    await fleet.step(10);
+    const [instance] = await fleet.instances();
+    const instanceId = instance?.InstanceId ?? '';
+    const eip = await fleet.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: FLEET_TAG, Value: fleet.name }] }] }));
+    const allocationId = eip.AllocationId ?? '';
+    await fleet.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId }));
+
+    const text = await cli(fleet, 'identity-untagged', fleet.name);
+
+    const tagCommand = `aws ec2 create-tags --resources ${allocationId} --tags Key=${OWNER_TAG},Value=${fleet.owner}`;
+    expect(text).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        `fleet ${fleet.name}: 1 identity resource(s) without ${OWNER_TAG}=${fleet.owner}; a failover carries them while the deployment has at most 100 fleets (it has 1)`,
+        `  ${instanceId}: address ${allocationId}`,
+        'tag them:',
+        `  ${tagCommand}`,
+        '',
+      ].join('\n'),
+    });
+    expect(await json(fleet, 'identity-untagged', fleet.name)).toEqual({
+      fleet: fleet.name,
+      owner: fleet.owner,
+      deploymentFleets: 1,
+      carriedUntagged: true,
+      instances: [{ instanceId, resources: [{ kind: 'address', id: allocationId }] }],
+      tagCommand,
+    });
+    await fleet.ec2.send(new CreateTagsCommand({ Resources: [allocationId], Tags: [{ Key: OWNER_TAG, Value: fleet.owner }] }));
+    expect((await cli(fleet, 'identity-untagged', fleet.name)).stdout).toBe(`fleet ${fleet.name}: every identity resource of its instances carries ${OWNER_TAG}=${fleet.owner}\n`);
   });
 });

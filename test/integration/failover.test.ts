@@ -59,10 +59,14 @@ interface Pet {
   readonly targetGroupArn: string;
 }
 
-/** A singleton fleet (min = max = 1) whose instance has an Elastic IP, a secondary ENI, a data volume and a target group. */
-async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones = 1): Promise<Pet> {
+/**
+ * A singleton fleet (min = max = 1) whose instance has an Elastic IP, a secondary ENI, a data
+ * volume and a target group, all tagged with the fleet only; `idleFleets` more fleets in the config.
+ */
+async function petFleet(failover: Partial<FleetConfig['failover']> = {}, zones = 1, idleFleets = 0): Promise<Pet> {
   requires('load balancing');
   const fleet = await FleetHarness.create({}, 2);
+  fleet.idleFleets = idleFleets;
   const subnet = fleet.subnets[0];
   if (subnet === undefined) throw new Error('no subnet');
   const vpc = await fleet.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.subnetId] }));
@@ -322,5 +326,85 @@ describe('failover', () => {
       expect(calls.get(once), once).toBe(1);
     }
     expect((await pet.fleet.records().listInstances(pet.fleet.name)).map((r) => r.instanceId)).toEqual([replacement]);
+  });
+});
+
+// Beyond 100 fleets the role may move only identity carrying this deployment's owner tag (docs/failover.md).
+describe('failover of identity the role may not move', () => {
+  const MOVES = ['AssociateAddressCommand', 'DisassociateAddressCommand', 'DetachNetworkInterfaceCommand', 'AttachNetworkInterfaceCommand', 'DetachVolumeCommand', 'AttachVolumeCommand'];
+  const untagged = (pet: Pet, what: string) =>
+    `${what} of fleet ${pet.fleet.name} is not tagged ${OWNER_TAG}=${pet.fleet.owner}: this deployment (101 fleets) may move only identity it owns; tag it to have it carried`;
+  const ownerTag = (pet: Pet, ids: readonly string[]) => pet.fleet.ec2.send(new CreateTagsCommand({ Resources: [...ids], Tags: [{ Key: OWNER_TAG, Value: pet.fleet.owner }] }));
+  const movesMade = (calls: Map<string, number>) => Object.fromEntries(MOVES.map((m) => [m, calls.get(m) ?? 0]));
+
+  /** Asserts which instance holds each of the pet's Elastic IP, interface and volume. */
+  async function expectHolders(pet: Pet, holders: { address: string; eni: string; volume: string }) {
+    const { ec2 } = pet.fleet;
+    const address = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }));
+    const eni = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [pet.eniId] }));
+    const volume = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [pet.volumeId] }));
+    expect({
+      address: address.Addresses?.[0]?.InstanceId,
+      eni: eni.NetworkInterfaces?.[0]?.Attachment?.InstanceId,
+      volume: volume.Volumes?.[0]?.Attachments?.[0]?.InstanceId,
+    }).toEqual(holders);
+  }
+
+  it('leaves an Elastic IP, interface and volume without the owner tag where they are, touches none of them, and still replaces the instance', async () => {
+    const pet = await petFleet({ onFailure: 'quarantine', unhealthyThreshold: 1 }, 1, 100);
+    await failPet(pet);
+    const calls = countCalls([pet.fleet.ec2]);
+
+    const result = await pet.fleet.step(0);
+
+    const replacement = await replacementOf(pet);
+    expect(result.fleets[0]?.launched).toEqual([replacement]);
+    expect(movesMade(calls)).toEqual(Object.fromEntries(MOVES.map((m) => [m, 0])));
+    await expectHolders(pet, { address: pet.instanceId, eni: pet.instanceId, volume: pet.instanceId });
+    const [decision] = await pet.fleet.records().listDecisions(pet.fleet.name, 1);
+    const failover = decision?.actions.find((a) => a.kind === 'failover');
+    const address = (await pet.fleet.ec2.send(new DescribeAddressesCommand({ AllocationIds: [pet.allocationId] }))).Addresses?.[0]?.PublicIp ?? '';
+    const left = [untagged(pet, `address ${pet.allocationId} (${address})`), untagged(pet, `interface ${pet.eniId}`), untagged(pet, `volume ${pet.volumeId}`)];
+    expect(failover?.reason).toBe(
+      `its status checks are impaired on 1 consecutive observations: replace it in its own zone us-east-1a, where its volumes and interfaces are, move its 1 target group registration(s), then quarantine it; left in place: ${left.join('; ')}`,
+    );
+    expect(pet.fleet.notifications.map((n) => n.message)).toEqual([`its status checks are impaired on 1 consecutive observations; left in place: ${left.join('; ')}`]);
+    expect((await describeInstance(pet.fleet, pet.instanceId))?.State?.Name).toBe('stopped');
+  });
+
+  it('carries what carries the owner tag and leaves the rest, over a crash right after the address moved', async () => {
+    const pet = await petFleet({ onFailure: 'quarantine', unhealthyThreshold: 1 }, 1, 100);
+    await ownerTag(pet, [pet.allocationId, pet.volumeId]);
+    await pet.fleet.step(0);
+    await failPet(pet);
+    const calls = countCalls([pet.fleet.ec2]);
+    const crash = crashAfter(clientsOf(pet.fleet), 'AssociateAddressCommand');
+
+    await pet.fleet.step(0).catch(() => undefined);
+    expect(crash.crashed()).toBe(true);
+    crash.recover();
+    pet.fleet.clock.advance(150);
+    await pet.fleet.step(0);
+
+    const replacement = await replacementOf(pet);
+    await expectHolders(pet, { address: replacement, eni: pet.instanceId, volume: replacement });
+    expect(movesMade(calls)).toMatchObject({ AssociateAddressCommand: 1, DetachVolumeCommand: 1, AttachVolumeCommand: 1, DetachNetworkInterfaceCommand: 0, AttachNetworkInterfaceCommand: 0 });
+    const failedOver = pet.fleet.notifications.filter((n) => n.subject.startsWith(`fleetward: ${pet.fleet.name} failed over`));
+    expect(failedOver.map((n) => n.message)).toEqual([
+      `its status checks are impaired on 1 consecutive observations; left in place: ${untagged(pet, `interface ${pet.eniId}`)}`,
+    ]);
+  });
+
+  it('moves everything once all of it carries the owner tag', async () => {
+    const pet = await petFleet({ unhealthyThreshold: 1 }, 1, 100);
+    await ownerTag(pet, [pet.allocationId, pet.eniId, pet.volumeId]);
+    await pet.fleet.step(0);
+    await failPet(pet);
+
+    await pet.fleet.step(0);
+
+    const replacement = await replacementOf(pet);
+    await expectIdentityOn(pet, replacement);
+    expect((await describeInstance(pet.fleet, pet.instanceId))?.State?.Name).toBe('terminated');
   });
 });

@@ -98,6 +98,11 @@ export class FleetHarness {
   /** The clients the handler acts through (faults may be attached); the harness's own when absent. */
   handlerClients?: AwsClients;
   private handler!: ReturnType<typeof createScaleHandler>;
+  /**
+   * Idle fleets configured after the fleet under test (never stepped: `step` then ticks the fleet
+   * under test alone), for a deployment of more fleets than the role's policy lists by name.
+   */
+  idleFleets = 0;
 
   static async create(overrides: FleetOverrides = {}, zones = 3): Promise<FleetHarness> {
     const harness = new FleetHarness();
@@ -145,6 +150,14 @@ export class FleetHarness {
             ...scaling,
           },
         },
+        ...Array.from({ length: this.idleFleets }, (_, i) => ({
+          name: this.unique(`idle${i}`),
+          launchTemplate: { name: this.launchTemplateName },
+          subnets: this.subnets.map((s) => s.subnetId),
+          instanceTypes: [{ type: 't4g.micro' }],
+          capacity: { min: 0, max: 1 },
+          scaling: { metric: { namespace: METRIC_NAMESPACE, name: this.metricName, statistic: 'Average' }, metricType: 'total', target: 10 },
+        })),
       ],
     });
     this.handler = createScaleHandler({
@@ -206,7 +219,7 @@ export class FleetHarness {
   async step(value: number) {
     this.clock.advance(60);
     await this.publish(value);
-    return this.invoke();
+    return this.invoke(this.idleFleets === 0 ? scheduleEvent() : { ...scheduleEvent(), fleet: this.name });
   }
 
   async instances(filter: (i: Instance) => boolean = (i) => ['pending', 'running'].includes(i.State?.Name ?? '')) {

@@ -7,7 +7,7 @@ import { DETAIL_TYPES, type DetailType, schemaFileOf } from '../../functions/por
 import type { Published } from '../../functions/memory/events.ts';
 import { MEMORY_IMAGE } from '../../functions/memory/images.ts';
 import { A } from './memory/fixtures.ts';
-import { ControlWorld } from './control/world.ts';
+import { ControlWorld, WORLD_OWNER } from './control/world.ts';
 
 const SCHEMAS = new URL('../../docs/events/', import.meta.url);
 
@@ -22,12 +22,21 @@ function problemsOf(event: Published): string[] {
   return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
-async function failedOver(): Promise<ControlWorld> {
-  const world = new ControlWorld({ withTargetGroup: true, fleet: { capacity: { min: 1, max: 1 }, failover: { unhealthyThreshold: 1, gracePeriodSeconds: 0 } } });
+/** A pet failed over; beyond 100 fleets, its untagged identity left in place (`leftInPlace`) and an owner-tagged volume carried (`owner`). */
+async function failedOver(deploymentFleets = 1): Promise<ControlWorld> {
+  const world = new ControlWorld({ withTargetGroup: true, deploymentFleets, fleet: { capacity: { min: 1, max: 1 }, failover: { unhealthyThreshold: 1, gracePeriodSeconds: 0 } } });
   const [pet] = await world.seedInService(1, { subnetId: A.subnetId, identity: { elasticIps: 1, networkInterfaces: 1, volumes: 1 } });
+  if (deploymentFleets > 1) {
+    world.compute.addVolume({ availabilityZone: A.availabilityZone, fleet: 'web', owner: WORLD_OWNER, attachTo: { instanceId: pet ?? 'none', device: '/dev/sdg' } });
+  }
   world.setLoad(10);
   world.compute.fail(pet ?? 'none', 'impaired');
   await world.step();
+  if (deploymentFleets > 1) {
+    // The fields the schema must admit are there to be checked.
+    const { plan } = world.events.published[0]?.detail as { plan: { leftInPlace: string[]; identity: { volumes: Array<{ owner?: string }> } } };
+    expect([plan.leftInPlace.length, plan.identity.volumes.map((v) => v.owner)]).toEqual([3, [WORLD_OWNER]]);
+  }
   return world;
 }
 
@@ -82,7 +91,7 @@ async function rolled(rollBack: boolean): Promise<ControlWorld> {
 }
 
 const SCENARIOS: Record<DetailType, ReadonlyArray<() => Promise<ControlWorld>>> = {
-  'Instance Failover': [failedOver],
+  'Instance Failover': [() => failedOver(), () => failedOver(101)],
   'Instance Draining': [drained, maintained],
   'Image Refused': [() => gated('enforce')],
   'Image Warning': [() => gated('warn')],

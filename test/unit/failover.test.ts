@@ -135,6 +135,8 @@ describe('planReplacement', () => {
     availabilityZone: A.availabilityZone,
     instanceType: 'm7g.large',
     identity,
+    owner: 'deploy-1',
+    deploymentFleets: 1,
     cause: 'its status checks are impaired on 2 consecutive observations',
     gone: false,
     degraded: new Set(degraded),
@@ -164,6 +166,25 @@ describe('planReplacement', () => {
       'replace it in us-east-1b because us-east-1a is degraded; data volumes are restored there from their latest snapshot, and data written since that snapshot is at risk; its secondary interfaces cannot leave their subnet and stay behind',
     );
     expect(reason.endsWith('then quarantine it')).toBe(true);
+  });
+
+  it('beyond 100 fleets carries only the identity with the owner tag, keeps the pet in the zone of what stays, and names it', () => {
+    const identity: InstanceIdentity = { ...PET, elasticIps: [{ allocationId: 'eipalloc-2', publicIp: '198.51.100.8', owner: 'deploy-1' }, ...PET.elasticIps] };
+    const { plan, reason } = planReplacement({ ...input(identity, []), deploymentFleets: 101 });
+    expect(plan.identity).toEqual({ elasticIps: [{ allocationId: 'eipalloc-2', publicIp: '198.51.100.8', owner: 'deploy-1' }], networkInterfaces: [], volumes: [] });
+    expect(plan.leftInPlace).toHaveLength(3);
+    expect(reason).toBe(
+      'its status checks are impaired on 2 consecutive observations: replace it in its own zone us-east-1a, where its volumes and interfaces are, move Elastic IP 198.51.100.8 (eipalloc-2), then terminate it; left in place: ' +
+        'address eipalloc-1 (198.51.100.7) of fleet pets is not tagged fleetward:owner=deploy-1: this deployment (101 fleets) may move only identity it owns; tag it to have it carried; ' +
+        'interface eni-1 of fleet pets is not tagged fleetward:owner=deploy-1: this deployment (101 fleets) may move only identity it owns; tag it to have it carried; ' +
+        'volume vol-1 of fleet pets is not tagged fleetward:owner=deploy-1: this deployment (101 fleets) may move only identity it owns; tag it to have it carried',
+    );
+  });
+
+  it('up to 100 fleets carries all the fleet-tagged identity, with no leftInPlace in the plan', () => {
+    const { plan } = planReplacement({ ...input(PET, []), deploymentFleets: 100 });
+    expect(plan.identity).toBe(PET);
+    expect(plan).not.toHaveProperty('leftInPlace');
   });
 
   it('balances a replacement without zone-bound identity over healthy zones', () => {

@@ -38,9 +38,9 @@ export const requestKindSchema = oneOf<OperatorRequest['kind']>({
 });
 
 export const identitySchema = z.object({
-  elasticIps: z.array(z.object({ allocationId: z.string(), publicIp: z.string() })),
-  networkInterfaces: z.array(z.object({ networkInterfaceId: z.string(), deviceIndex: z.number() })),
-  volumes: z.array(z.object({ volumeId: z.string(), device: z.string() })),
+  elasticIps: z.array(z.object({ allocationId: z.string(), publicIp: z.string(), owner: z.string().optional() })),
+  networkInterfaces: z.array(z.object({ networkInterfaceId: z.string(), deviceIndex: z.number(), owner: z.string().optional() })),
+  volumes: z.array(z.object({ volumeId: z.string(), device: z.string(), owner: z.string().optional() })),
 }) satisfies z.ZodType<InstanceIdentity>;
 
 export const drainSchema = z.object({
@@ -65,6 +65,7 @@ export const failoverPlanSchema = z.object({
   market: z.literal('spot').optional(),
   units: z.number(),
   identity: identitySchema,
+  leftInPlace: z.array(z.string()).optional(),
   restoreVolumes: z.boolean(),
   retire: z.enum(['terminate', 'quarantine']),
   decidedAtMs: z.number(),

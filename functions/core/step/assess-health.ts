@@ -74,6 +74,8 @@ function judge(
       availabilityZone: instance?.availabilityZone ?? '',
       instanceType: instance?.instanceType ?? fleet.instanceTypes[0]?.type ?? 'unknown',
       identity,
+      owner: context.owner,
+      deploymentFleets: context.deploymentFleets,
       cause: assessment.cause,
       gone: isGone(instance),
       degraded,

@@ -17,6 +17,8 @@ export interface StepInput {
   readonly fleet: FleetConfig;
   /** This deployment's owner identity: the fleetward:owner tag value it launches with. */
   readonly owner: string;
+  /** How many fleets this deployment configures: beyond 100 a failover moves only identity with its owner tag. Absent: 1. */
+  readonly deploymentFleets?: number;
   readonly status: FleetStatus | undefined;
   readonly records: readonly InstanceRecord[];
   readonly observed: readonly ObservedInstance[];
@@ -82,6 +84,7 @@ export const NO_EVACUATION: Evacuation = { zones: [], subnets: [] };
 export interface StepContext {
   readonly fleet: FleetConfig;
   readonly owner: string;
+  readonly deploymentFleets: number;
   readonly status: FleetStatus | undefined;
   /** This step's number: one more than the last recorded step (see stepNumber). */
   readonly step: number;
@@ -120,6 +123,7 @@ export function stepContext(input: StepInput): StepContext {
   return {
     fleet: input.fleet,
     owner: input.owner,
+    deploymentFleets: input.deploymentFleets ?? 1,
     status: input.status,
     step: stepNumber(input),
     nowMs: input.nowMs,

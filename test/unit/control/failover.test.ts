@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../functions/ports/errors.ts';
 import { A } from '../memory/fixtures.ts';
-import { ControlWorld, type WorldOptions } from './world.ts';
+import { ControlWorld, WORLD_OWNER, type WorldOptions } from './world.ts';
 
 const PET = 'i-00000000000000001';
 const REPLACEMENT = 'i-00000000000000005';
@@ -13,14 +13,15 @@ const EIP = 'eipalloc-00000000000000002';
 const ENI = 'eni-00000000000000003';
 const VOLUME = 'vol-00000000000000004';
 
-/** A pet (min = max = 1) with an Elastic IP, an interface and a volume, behind a target group, whose status checks fail. */
-async function failingPet(options: WorldOptions = {}, failover: Record<string, unknown> = {}) {
+/** A pet (min = max = 1) with an Elastic IP, an interface and a volume (with `identityOwner`'s tag, if any), behind a target group, whose status checks fail. */
+async function failingPet(options: WorldOptions = {}, failover: Record<string, unknown> = {}, identityOwner?: string) {
   const world = new ControlWorld({
     withTargetGroup: true,
     ...options,
     fleet: { capacity: { min: 1, max: 1 }, failover: { unhealthyThreshold: 1, gracePeriodSeconds: 0, ...failover } },
   });
-  await world.seedInService(1, { subnetId: A.subnetId, identity: { elasticIps: 1, networkInterfaces: 1, volumes: 1 } });
+  const owned = identityOwner === undefined ? {} : { identityOwner };
+  await world.seedInService(1, { subnetId: A.subnetId, identity: { elasticIps: 1, networkInterfaces: 1, volumes: 1 }, ...owned });
   world.setLoad(10);
   world.compute.fail(PET, 'impaired');
   return world;
@@ -114,5 +115,28 @@ describe('the failover executor', () => {
     expect(blocked.launchFailed).toBe(true);
     expect(waiting).toMatch(/^waiting: the replacement did not launch \(failed: .*capacity/);
     expect(await failoverOutcome(world)).toMatch(/^failed over to i-/);
+  });
+
+  it('beyond 100 fleets, with IAM refusing identity without the owner tag: moves none of it, replaces the pet, quarantines it with its identity still on it', async () => {
+    const world = await failingPet({ deploymentFleets: 101 }, { onFailure: 'quarantine' });
+
+    const outcome = await world.step();
+
+    expect(await failoverOutcome(world)).toBe(`failed over to ${REPLACEMENT}: launched ${REPLACEMENT} in us-east-1a; target groups -> ${REPLACEMENT}; ${PET} quarantined`);
+    expect(outcome.launched).toEqual([REPLACEMENT]);
+    expect(identityHolders(world)).toEqual([PET, PET, PET]);
+    const why = (what: string) => `${what} of fleet web is not tagged fleetward:owner=${WORLD_OWNER}: this deployment (101 fleets) may move only identity it owns; tag it to have it carried`;
+    expect(world.notifier.notified.map((n) => n.message)).toEqual([
+      `its status checks are impaired on 1 consecutive observations; left in place: ${why(`address ${EIP} (198.18.0.2)`)}; ${why(`interface ${ENI}`)}; ${why(`volume ${VOLUME}`)}`,
+    ]);
+  });
+
+  it('beyond 100 fleets moves all of the identity that carries the owner tag, as IAM allows', async () => {
+    const world = await failingPet({ deploymentFleets: 101 }, {}, WORLD_OWNER);
+
+    await world.step();
+
+    expect(identityHolders(world)).toEqual([REPLACEMENT, REPLACEMENT, REPLACEMENT]);
+    expect(world.notifier.notified.map((n) => n.message)).toEqual(['its status checks are impaired on 1 consecutive observations']);
   });
 });

@@ -2,6 +2,7 @@
 // wrapped with withFaults and sharing one Crash, a fleet "web" in two zones, a manual clock, a
 // recording logger, and every port call in order (`port.method`) for the crash matrix.
 import { type FleetConfig, validateConfig } from '../../../functions/core/config.ts';
+import { identityProofFor } from '../../../functions/core/identity-ownership.ts';
 import type { InstanceSignal } from '../../../functions/core/model.ts';
 import { type StepDependencies, type StepLogger, type StepOutcome, runFleetStep } from '../../../functions/control/run-step.ts';
 import { MemoryCompute, type InstanceSeed } from '../../../functions/memory/compute.ts';
@@ -42,6 +43,8 @@ export interface WorldOptions {
   readonly bootMs?: number;
   readonly stopMs?: number;
   readonly deregistrationDelayMs?: number;
+  /** The deployment's fleet count; beyond 100 the compute emulates IAM's owner tag condition on identity too. Default 1. */
+  readonly deploymentFleets?: number;
 }
 
 function webFleet(options: WorldOptions): FleetConfig {
@@ -98,6 +101,8 @@ export class ControlWorld {
   readonly metrics = new MemoryMetrics();
   readonly events = new MemoryEvents();
   readonly notifier = new MemoryNotifier();
+  /** How many fleets the modelled deployment configures (WorldOptions.deploymentFleets). */
+  readonly deploymentFleets: number;
   /** The image gate's ports: the launch facts a test sets, and the alerts sent once. */
   readonly images = memoryImages();
   readonly state = new MemoryState({ decisionLogDays: 7 });
@@ -122,7 +127,15 @@ export class ControlWorld {
   constructor(options: WorldOptions = {}) {
     this.fleet = webFleet(options);
     // The IAM policy's owner condition, emulated: acting on an instance of another owner fails the step.
-    this.compute = new MemoryCompute({ clock: this.clock, subnets: [A, B], bootMs: options.bootMs ?? 0, stopMs: options.stopMs ?? 0, authorizedOwner: WORLD_OWNER });
+    this.deploymentFleets = options.deploymentFleets ?? 1;
+    this.compute = new MemoryCompute({
+      clock: this.clock,
+      subnets: [A, B],
+      bootMs: options.bootMs ?? 0,
+      stopMs: options.stopMs ?? 0,
+      authorizedOwner: WORLD_OWNER,
+      identityByOwnerTag: identityProofFor(this.deploymentFleets) === 'owner tag',
+    });
     this.loadBalancer = new MemoryLoadBalancer({
       clock: this.clock,
       targetGroups: [TARGET_GROUP],
@@ -160,6 +173,7 @@ export class ControlWorld {
       clock: this.clock,
       log: this.log,
       owner: WORLD_OWNER,
+      deploymentFleets: this.deploymentFleets,
       runId,
     };
   }

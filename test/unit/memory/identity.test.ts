@@ -110,7 +110,7 @@ describe('MemoryCompute identity', () => {
     compute.addSnapshot('vol-00000000000000004', START_MS - 1_000, false);
     const restored = await compute.restoreVolume('vol-00000000000000004', elsewhere, B.availabilityZone, '/dev/sdf', { fleet: 'web', owner: 'fleetward-test' });
     expect(restored).toEqual({ volumeId: 'vol-0000000000000000a', snapshotId: latest, snapshotStartMs: START_MS - 2_000 });
-    expect((await identityOf(compute, elsewhere))?.volumes).toEqual([{ volumeId: 'vol-0000000000000000a', device: '/dev/sdf' }]);
+    expect((await identityOf(compute, elsewhere))?.volumes).toEqual([{ volumeId: 'vol-0000000000000000a', device: '/dev/sdf', owner: 'fleetward-test' }]);
     expect(compute.volumes().find((v) => v.volumeId === restored.volumeId)?.tags).toEqual({ [FLEET_TAG]: 'web', [OWNER_TAG]: 'fleetward-test', 'fleetward:restored-from': 'vol-00000000000000004' });
   });
 
