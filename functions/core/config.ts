@@ -102,7 +102,7 @@ const metricReadsSchema = z
     /** A steady fleet reads its metric every this many minutes and decides on its standing recommendation between; 1: every step. */
     steadyEveryMinutes: z.number().int().min(1).max(60).default(1),
     /** A fleet is steady only while its last reading stayed this many percent below the value that scales it out. */
-    headroomPercent: z.number().min(0).max(100).default(10),
+    headroomPercent: z.number().min(0).max(100).default(0),
   })
   .optional();
 

@@ -13,7 +13,7 @@ export interface MetricReadSettings {
 }
 
 /** scaling.metricReads when a fleet leaves it out: every step reads. */
-export const DEFAULT_METRIC_READS: MetricReadSettings = { steadyEveryMinutes: 1, headroomPercent: 10 };
+export const DEFAULT_METRIC_READS: MetricReadSettings = { steadyEveryMinutes: 1, headroomPercent: 0 };
 
 export const metricReadsOf = (scaling: Pick<FleetConfig['scaling'], 'metricReads'>): MetricReadSettings => ({ ...DEFAULT_METRIC_READS, ...scaling.metricReads });
 
