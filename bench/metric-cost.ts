@@ -3,12 +3,17 @@
  * aggregated CPU (one metric, published by the agents under the fleet's dimension) and AWS/EC2
  * CPUUtilization per instance, on a recording client, for fleets of N instances; prints the calls
  * and metrics one step requests and GetMetricData's monthly bill for F such fleets stepped every
- * minute (`--sizes 100,1000,10000 --fleets 10`). Prices: us-east-1 list, not checked here.
+ * minute (`--sizes 100,1000,10000 --fleets 10`). Then, with the metric read cadence
+ * (scaling.metricReads), the metrics a fleet of 100 on the aggregate reads in a simulated day of
+ * control steps (the product's runFleetStep over in-memory ports, the adapter on the recording
+ * client), steady (a constant load) and busy (a load that moves every few minutes), as a month.
+ * Prices: us-east-1 list, not checked here.
  */
 import { parseArgs } from 'node:util';
 import { CloudWatchMetrics } from '../functions/aws/cloudwatch-metrics.ts';
 import type { MetricConfig } from '../functions/core/config.ts';
 import { recordingCloudWatch } from '../test/unit/fakes/recording-cloudwatch.ts';
+import { ControlWorld } from '../test/unit/control/world.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000,10000' }, fleets: { type: 'string', default: '10' } } });
 const sizes = values.sizes.split(',').map(Number);
@@ -34,5 +39,48 @@ for (const [name, metric] of READS) {
     await new CloudWatchMetrics(cloudwatch.client).latest(metric, instanceIds, Date.now());
     const monthly = cloudwatch.metricsRequested() * fleets * STEPS_PER_MONTH * DOLLARS_PER_METRIC;
     console.log(`| ${name} | ${size.toLocaleString('en-US')} | ${cloudwatch.requests.length} | ${cloudwatch.metricsRequested().toLocaleString('en-US')} | ${monthly.toFixed(2)} |`);
+  }
+}
+
+/** The load, in instance-percent, a fleet of 100 sees at minute m: constant, or swinging ±25% over 40 minutes. */
+const LOADS: ReadonlyArray<readonly [string, (minute: number) => number]> = [
+  ['steady', () => 2_960],
+  ['busy', (minute) => 2_960 * (1 + 0.25 * Math.sin((2 * Math.PI * minute) / 40))],
+];
+const CADENCES: ReadonlyArray<{ steadyEveryMinutes: number; headroomPercent: number }> = [
+  { steadyEveryMinutes: 1, headroomPercent: 10 },
+  { steadyEveryMinutes: 2, headroomPercent: 10 },
+  { steadyEveryMinutes: 5, headroomPercent: 10 },
+  { steadyEveryMinutes: 2, headroomPercent: 0 },
+  { steadyEveryMinutes: 3, headroomPercent: 0 },
+  { steadyEveryMinutes: 5, headroomPercent: 0 },
+];
+const DAY_STEPS = 24 * 60;
+const AGGREGATE = READS[0]?.[1] as MetricConfig;
+
+/** Metrics requested over a day of steps of a fleet of 60 (at the load above) at a cadence. */
+async function metricsADay(load: (minute: number) => number, metricReads: (typeof CADENCES)[number]): Promise<number> {
+  const world = new ControlWorld({
+    fleet: { capacity: { min: 1, max: 200 }, scaling: { metric: AGGREGATE, metricType: 'per-instance', target: 50, warmupSeconds: 0, scaleIn: { stabilizationSeconds: 300, cooldownSeconds: 300 }, metricReads } },
+  });
+  await world.seedInService(60);
+  let minute = 0;
+  const cloudwatch = recordingCloudWatch(() => load(minute) / Math.max(1, world.compute.servingCount));
+  const metrics = new CloudWatchMetrics(cloudwatch.client);
+  for (; minute < DAY_STEPS; minute++) {
+    await world.step({ ports: (deps) => ({ ...deps, metrics }) });
+    world.clock.advance(60_000);
+  }
+  return cloudwatch.metricsRequested();
+}
+
+console.log('');
+console.log(`| scaling.metricReads | load | metrics read a day | reads a step | ${fleets} fleets, a step a minute: $/month |`);
+console.log('|---|---|---|---|---|');
+for (const cadence of CADENCES) {
+  for (const [name, load] of LOADS) {
+    const read = await metricsADay(load, cadence);
+    const monthly = (read / DAY_STEPS) * fleets * STEPS_PER_MONTH * DOLLARS_PER_METRIC;
+    console.log(`| every ${cadence.steadyEveryMinutes} min, headroom ${cadence.headroomPercent}% | ${name} | ${read.toLocaleString('en-US')} | ${(read / DAY_STEPS).toFixed(3)} | ${monthly.toFixed(2)} |`);
   }
 }

@@ -101,6 +101,8 @@ export interface ActingPolicy {
   readonly name: string;
   start(clock: VirtualClock, initialInstances: number): Controller;
   decisions?(): readonly PolicyDecision[];
+  /** How many times its steps read the scaling metric (fleetward's metric read cadence). */
+  metricReads?(): number;
 }
 
 export interface RunResult {

@@ -28,11 +28,14 @@ const SIM_METRIC_LABEL = 'utilisation %';
 /** What the metric reads when no instance served the last step. */
 const NO_READING: MetricReading = { kind: 'missing', label: SIM_METRIC_LABEL, why: 'no instance served the last minute' };
 
-/** The simulated utilisation as the fleet's metric: the last step's, in percent, or none. */
+/** The simulated utilisation as the fleet's metric: the last step's, in percent, or none; counting its reads. */
 class UtilisationMetric implements MetricsPort {
   reading: MetricReading = NO_READING;
+  /** How many times a step read it (each one a GetMetricData metric billed in AWS). */
+  reads = 0;
 
   async latest(_metric: MetricConfig, _instanceIds: readonly string[], _nowMs: number): Promise<MetricReading> {
+    this.reads += 1;
     return this.reading;
   }
 
@@ -70,6 +73,8 @@ export interface SimulatedFleetward {
   /** The compute, to tell instances to fail and to look at them. */
   readonly compute: MemoryCompute;
   readonly state: MemoryState;
+  /** How many times the steps read the scaling metric so far. */
+  readonly metricReads: () => number;
   /** One control step; `signals` are the events EC2 sent since the last (Spot interruption warnings). */
   step(observation: Observation, signals?: readonly InstanceSignal[]): Promise<WorldStep>;
 }
@@ -122,6 +127,7 @@ export function simulatedFleetward(fleet: FleetConfig, clock: Clock, options: Wo
     fleet: view,
     compute,
     state,
+    metricReads: () => metrics.reads,
     async step(observation, signals = []) {
       const { utilisation, nowMs } = observation;
       metrics.reading =

@@ -61,6 +61,8 @@ export interface PolicyResult {
   readonly seconds: number;
   /** fleetward's changes of desired capacity with their reasons (other policies give none). */
   readonly decisions?: readonly PolicyDecision[];
+  /** How many times fleetward's steps read the scaling metric (other policies give none). */
+  readonly metricReads?: number;
 }
 
 export async function runPolicy(setup: Setup, name: PolicyName, target: number, onProgress?: (done: number) => void): Promise<PolicyResult> {
@@ -74,6 +76,7 @@ export async function runPolicy(setup: Setup, name: PolicyName, target: number, 
     supply: result.supply,
     seconds: (performance.now() - started) / 1000,
     ...(policy.decisions === undefined ? {} : { decisions: policy.decisions() }),
+    ...('metricReads' in policy && policy.metricReads !== undefined ? { metricReads: policy.metricReads() } : {}),
   };
 }
 

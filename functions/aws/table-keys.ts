@@ -68,7 +68,8 @@ export const statusItem = {
     mixExclusions: z
       .array(z.object({ type: z.string(), zone: z.string(), market: z.enum(['on-demand', 'spot']).optional(), untilMs: z.number(), reason: z.enum(['capacity-error', 'spot-interruption', 'rightsizing']).optional() }))
       .optional(),
-    logged: z.object({ atMs: z.number(), digest: z.string() }).optional(),
+    metricUnsettled: z.literal(true).optional(),
+    logged: z.object({ atMs: z.number(), digest: z.string(), outcomeDigest: z.string().optional() }).optional(),
     unchangedSince: unchangedSinceSchema.optional(),
     version: z.number(),
   }) satisfies z.ZodType<FleetStatus>,

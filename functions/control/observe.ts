@@ -1,7 +1,8 @@
 /**
  * Observing a fleet and deciding for it: EC2's and the target groups' view of its instances (with
  * the groups each is in, for the shell to register what is missing), its records, requests,
- * subnets, metric, load history and a roll's images, handed to the pure decision core.
+ * subnets, metric (when its read cadence says so), load history and a roll's images, handed to
+ * the pure decision core.
  */
 import type { FleetConfig } from '../core/config.ts';
 import type { InstanceSignal, MetricReading, ObservedInstance, TargetHealth } from '../core/model.ts';
@@ -13,6 +14,7 @@ import { type StepDependencies, errorMessage } from './journal.ts';
 import type { ComputeInstance } from '../ports/index.ts';
 import { ALIVE } from '../core/step/context.ts';
 import { mergeTargetHealth } from '../core/target-health.ts';
+import { type CadenceInput, metricRead, notRead } from '../core/metric-cadence.ts';
 import { LoadBalancingUnavailableError } from '../ports/errors.ts';
 
 /** The groups each instance is registered in (draining from a group is not being in it). */
@@ -92,11 +94,32 @@ async function readRecords(deps: StepDependencies, fleet: FleetConfig) {
   return { records: instances, requests, loggedStep: newest.step };
 }
 
+/** What triggered a step and what it already read: an event (not the schedule) makes it read the metric; a reading taken once is not bought again. */
+export interface StepTrigger {
+  readonly signals: readonly InstanceSignal[];
+  readonly event?: string;
+  readonly reading?: MetricReading;
+}
+
+/** The scaling metric as this step decides on it: the reading already taken, none when the cadence skips it (core/metric-cadence.ts), else read now. */
+async function metricForStep(deps: StepDependencies, fleet: FleetConfig, cadence: CadenceInput, reading: MetricReading | undefined): Promise<MetricReading> {
+  if (reading?.kind === 'value') return reading;
+  const plan = metricRead(cadence);
+  if (!plan.read) return notRead(fleet.scaling.metric, plan.why);
+  const running = cadence.observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
+  return deps.metrics.latest(fleet.scaling.metric, running, cadence.nowMs).catch((error: unknown) => ({
+    kind: 'missing' as const,
+    label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
+    why: `reading it failed: ${errorMessage(error)}`,
+  }));
+}
+
 /**
  * Observes the fleet and decides, acting on nothing; writes only a backfilled load history and the
  * mix's fetched prices, and only with `storeBackfill`. Returns the fleet as this step can serve it, for acting.
  */
-export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, signals: readonly InstanceSignal[], storeBackfill: boolean) {
+export async function observeAndDecide(deps: StepDependencies, configured: FleetConfig, trigger: StepTrigger, storeBackfill: boolean) {
+  const { signals } = trigger;
   const [{ status, records, requests, loggedStep }, { observed, membership, fleet, note }, subnets, predictive, images] = await Promise.all([
     readRecords(deps, configured),
     observe(deps, configured),
@@ -105,12 +128,8 @@ export async function observeAndDecide(deps: StepDependencies, configured: Fleet
     readImageView(deps, configured),
   ]);
   const nowMs = deps.clock.now();
-  const running = observed.filter((o) => ALIVE.has(o.state)).map((o) => o.instanceId);
-  const metric: MetricReading = await deps.metrics.latest(fleet.scaling.metric, running, nowMs).catch((error: unknown) => ({
-    kind: 'missing' as const,
-    label: `${fleet.scaling.metric.namespace}/${fleet.scaling.metric.name}`,
-    why: `reading it failed: ${errorMessage(error)}`,
-  }));
+  const cadence = { fleet, status, records, observed, requests, signals, nowMs, ...(trigger.event === undefined ? {} : { event: trigger.event }) };
+  const metric = await metricForStep(deps, fleet, cadence, trigger.reading);
   const rightsizing = await readRightsizingView(deps, fleet, observed, nowMs);
   const input = {
     fleet,

@@ -92,6 +92,20 @@ const predictiveSchema = z.strictObject({
   refitMinutes: z.number().int().min(1).max(1440).default(360),
 });
 
+/**
+ * How often a steady fleet reads its scaling metric (functions/core/metric-cadence.ts): every
+ * step while anything could move its capacity, every steadyEveryMinutes-th minute while nothing
+ * could. GetMetricData bills every metric read. Absent: DEFAULT_METRIC_READS.
+ */
+const metricReadsSchema = z
+  .strictObject({
+    /** A steady fleet reads its metric every this many minutes and decides on its standing recommendation between; 1: every step. */
+    steadyEveryMinutes: z.number().int().min(1).max(60).default(1),
+    /** A fleet is steady only while its last reading stayed this many percent below the value that scales it out. */
+    headroomPercent: z.number().min(0).max(100).default(0),
+  })
+  .optional();
+
 const scalingSchema = z.strictObject({
   metric: metricSchema,
   /** per-instance: the metric is a per-instance average (CPU %); total: a fleet total (queue depth). */
@@ -105,6 +119,7 @@ const scalingSchema = z.strictObject({
   /** Names of CloudWatch alarms whose ALARM state triggers an immediate step for this fleet. */
   scaleOutAlarms: z.array(text()).default([]),
   predictive: predictiveSchema.optional(),
+  metricReads: metricReadsSchema,
 });
 
 const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/;

@@ -70,7 +70,7 @@ type PredictiveScaling = Pick<ScalingConfig, 'metric' | 'metricType' | 'target' 
  */
 export function loadPointOf(scaling: PredictiveScaling, metric: MetricReading, warmedUnits: number, maxUnits: number): LoadPoint | undefined {
   const { predictive } = scaling;
-  if (predictive === undefined || metric.kind === 'missing') return undefined;
+  if (predictive === undefined || metric.kind !== 'value') return undefined;
   if (scaling.metricType === 'per-instance' && warmedUnits <= 0) return undefined;
   const periodMs = scaling.metric.periodSeconds * 1000;
   const ceiling = metricCeiling(scaling, predictive);

@@ -208,6 +208,8 @@ export interface FleetStatus {
   readonly scheduledDesiredAtMs?: number;
   /** Type+zone cells the mix leaves out after a capacity error, until each expires (at most MAX_MIX_EXCLUSIONS). */
   readonly mixExclusions?: readonly CapacityExclusion[];
+  /** The last reading was missing or near the value that scales the fleet out: the next step reads the metric (./metric-cadence.ts). */
+  readonly metricUnsettled?: true;
   /** The newest decision log entry written: when, and its decision's digest (./step/unchanged.ts), to tell a step that changes nothing. */
   readonly logged?: LoggedDecision;
   /** Set by a heartbeat entry: the last step that changed something, and when it was logged. */
@@ -218,6 +220,8 @@ export interface FleetStatus {
 export interface LoggedDecision {
   readonly atMs: number;
   readonly digest: string;
+  /** The digest of the decision but its reason: what a step that did not read the metric compares (./step/unchanged.ts). */
+  readonly outcomeDigest?: string;
 }
 
 export interface UnchangedSince {
@@ -235,7 +239,9 @@ export interface BudgetWindowCount {
 /** The newest datapoint of the fleet's scaling metric, or why there is none. */
 export type MetricReading =
   | { readonly kind: 'value'; readonly value: number; readonly timestampMs: number; readonly label: string }
-  | { readonly kind: 'missing'; readonly label: string; readonly why: string };
+  | { readonly kind: 'missing'; readonly label: string; readonly why: string }
+  /** Not read this step: the fleet is steady, so it decides on its standing recommendation (../core/metric-cadence.ts). */
+  | { readonly kind: 'not-read'; readonly label: string; readonly why: string };
 
 export interface InstanceTypeChoice {
   readonly type: string;

@@ -75,10 +75,18 @@ const ceilUnits = (value: number) => Math.max(0, Math.ceil(value - 1e-9));
 
 type Proposal = { capacity: number; text: string } | { hold: string };
 
+/** A step that did not read the metric: the newest recommendation stands, as if the metric read the same. */
+function standingProposal(input: CapacityInput, metric: Extract<MetricReading, { kind: 'not-read' }>): Proposal {
+  const standing = input.status?.recommendations.at(-1);
+  if (standing === undefined) return { hold: `${metric.label} not read (${metric.why}) and no recommendation stands` };
+  return { capacity: standing.capacity, text: `${metric.label} not read (${metric.why}): the standing recommendation ${standing.capacity}` };
+}
+
 function recommendReactive(input: CapacityInput): Proposal {
   const { metric, fleet, warmedUnits, currentUnits } = input;
   const { target, metricType } = fleet.scaling;
   if (metric.kind === 'missing') return { hold: `no data for ${metric.label} (${metric.why})` };
+  if (metric.kind === 'not-read') return standingProposal(input, metric);
   const value = formatNumber(metric.value);
   if (metricType === 'total') {
     const capacity = ceilUnits(metric.value / target);
@@ -107,7 +115,7 @@ function recommendReactive(input: CapacityInput): Proposal {
 function recommend(input: CapacityInput): Proposal {
   const reactive = recommendReactive(input);
   const predictive = input.fleet.scaling.predictive;
-  if (predictive === undefined || input.metric.kind === 'missing') return reactive;
+  if (predictive === undefined || input.metric.kind !== 'value') return reactive;
   const fit = input.forecast?.fit;
   if (input.forecast === undefined || fit === undefined || 'unavailable' in fit) {
     const why = fit !== undefined && 'unavailable' in fit ? fit.unavailable : 'no load history';

@@ -51,6 +51,8 @@ interface TriggerPayload {
   readonly scheduled: boolean;
   /** Whether the event's idempotency record guards it (all but a fleet's tick from the dispatcher). */
   readonly recorded: boolean;
+  /** The schedule's or a fleet's tick: a step an event triggers instead reads the metric whatever its cadence. */
+  readonly onSchedule: boolean;
 }
 
 /** Why an event about instances of no configured fleet is ignored: a warning when they are orphans. */
@@ -82,7 +84,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   const stepEach = async (trigger: TriggerPayload, runId: string): Promise<StepOutcome[]> => {
     const fleets = config.fleets.filter((fleet) => trigger.fleetNames.includes(fleet.name));
     const stepDeps = { ...ports, runId };
-    const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals)));
+    const outcomes = await Promise.all(fleets.map((fleet) => runFleetStep(stepDeps, fleet, trigger.description, trigger.signals, trigger.onSchedule)));
     for (const outcome of outcomes) {
       metrics.addMetric(`Steps${outcome.outcome[0]?.toUpperCase()}${outcome.outcome.slice(1)}`, MetricUnit.Count, 1);
       metrics.addMetric('InstancesLaunched', MetricUnit.Count, outcome.launched.length);
@@ -100,7 +102,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
   async function resolve(trigger: Exclude<Trigger, { ignored: string }>): Promise<TriggerPayload | string> {
     if ('fleets' in trigger) {
       const fleetNames = trigger.fleets.map((f) => f.name);
-      return { id: trigger.id, description: trigger.description, fleetNames, signals: [], scheduled: trigger.scheduled === true, recorded: trigger.fleetTick !== true };
+      return { id: trigger.id, description: trigger.description, fleetNames, signals: [], scheduled: trigger.scheduled === true, recorded: trigger.fleetTick !== true, onSchedule: trigger.scheduled === true || trigger.fleetTick === true };
     }
     const ids = trigger.instances.map((i) => i.instanceId);
     const described = await compute.describeInstances(ids);
@@ -108,7 +110,7 @@ export function createScaleHandler(deps: ScaleHandlerDependencies) {
     const fleetNames = config.fleets.filter((fleet) => tags.has(fleet.name)).map((fleet) => fleet.name);
     if (fleetNames.length === 0) return notManaged(config, ports.owner, logger, ids, described);
     const signals = trigger.instances.flatMap((i) => (i.signal === undefined ? [] : [i.signal]));
-    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false, recorded: true };
+    return { id: trigger.id, description: trigger.description, fleetNames, signals, scheduled: false, recorded: true, onSchedule: false };
   }
 
   const handle = async (event: unknown, context: Context): Promise<ScaleResult> => {

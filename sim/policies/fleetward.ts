@@ -101,11 +101,13 @@ export function simFleetConfig(options: FleetwardSimOptions): FleetConfig {
 export function createFleetwardPolicy(options: FleetwardSimOptions): ActingPolicy {
   const fleet = simFleetConfig(options);
   const changes: PolicyDecision[] = [];
+  let metricReads = () => 0;
   return {
     name: 'fleetward',
     start(clock, initialInstances) {
       const startMs = options.warmPool === undefined ? {} : { startMs: options.warmPool.startS * 1000 };
       const world = simulatedFleetward(fleet, clock, { bootMs: options.bootS * 1000, ...startMs, stepMs: options.stepS * 1000, initialInstances });
+      metricReads = world.metricReads;
       let desired = initialInstances;
       return {
         fleet: world.fleet,
@@ -118,5 +120,6 @@ export function createFleetwardPolicy(options: FleetwardSimOptions): ActingPolic
       };
     },
     decisions: () => changes,
+    metricReads: () => metricReads(),
   };
 }

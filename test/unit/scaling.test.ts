@@ -580,3 +580,27 @@ describe('formatNumber', () => {
     expect(formatNumber(value)).toBe(text);
   });
 });
+
+describe('decideCapacity on a step that did not read the metric', () => {
+  const notRead: MetricReading = { kind: 'not-read', label: 'cpu', why: 'steady' };
+  const cases: Array<{ name: string; status: FleetStatus; expected: { desiredCapacity: number; direction: ScalingDirection; reason: string } }> = [
+    {
+      name: 'the standing recommendation decides, as if the metric read the same',
+      status: status(4, { recommendations: [{ atMs: NOW - sec(600), capacity: 4 }] }),
+      expected: { desiredCapacity: 4, direction: 'hold', reason: 'hold at 4: cpu not read (steady): the standing recommendation 4' },
+    },
+    {
+      name: 'a standing recommendation above the desired capacity scales out as it would have',
+      status: status(3, { recommendations: [{ atMs: NOW - sec(600), capacity: 5 }] }),
+      expected: { desiredCapacity: 5, direction: 'out', reason: 'scale out 3 -> 5: cpu not read (steady): the standing recommendation 5' },
+    },
+    {
+      name: 'no standing recommendation: hold',
+      status: status(4),
+      expected: { desiredCapacity: 4, direction: 'hold', reason: 'hold at 4: cpu not read (steady) and no recommendation stands' },
+    },
+  ];
+  it.each(cases)('$name', ({ status: read, expected }) => {
+    expect(decideCapacity(input({ status: read, metric: notRead }))).toMatchObject(expected);
+  });
+});

@@ -2,12 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetStatus } from '../../functions/core/model.ts';
 import type { NextStatus } from '../../functions/core/step/index.ts';
-import { HEARTBEAT_MS, decisionDigest, recordedStatus, steadiness } from '../../functions/core/step/unchanged.ts';
+import { HEARTBEAT_MS, decisionDigest, outcomeDigest, recordedStatus, steadiness } from '../../functions/core/step/unchanged.ts';
 
 const NOW = 1_000_000_000;
-const decision = { desiredCapacity: 4, direction: 'hold' as const, reason: 'hold at 4: cpu = 50 recommends 4', notes: ['note a'], dryRun: false, commands: [] as unknown[] };
+const decision: { desiredCapacity: number; direction: 'hold'; reason: string; notes: string[]; dryRun: boolean; commands: unknown[]; metricNotRead?: true } = {
+  desiredCapacity: 4,
+  direction: 'hold',
+  reason: 'hold at 4: cpu = 50 recommends 4',
+  notes: ['note a'],
+  dryRun: false,
+  commands: [],
+};
 const next: NextStatus = { step: 8, desiredCapacity: 4, recommendations: [{ atMs: NOW - 600_000, capacity: 4 }], lastScaleOutAtMs: NOW - 900_000 };
-const logged = { atMs: NOW - 60_000, digest: decisionDigest(decision) };
+const logged = { atMs: NOW - 60_000, digest: decisionDigest(decision), outcomeDigest: outcomeDigest(decision) };
+const notRead = { ...decision, reason: 'hold at 4: cpu not read (steady): the standing recommendation 4', metricNotRead: true as const };
 const status: FleetStatus = { ...next, step: 7, logged, version: 12 };
 
 const cases: Array<{ name: string; status: FleetStatus | undefined; next?: NextStatus; decision?: typeof decision; nowMs?: number; expected: ReturnType<typeof steadiness> }> = [
@@ -19,6 +27,14 @@ const cases: Array<{ name: string; status: FleetStatus | undefined; next?: NextS
   { name: 'one more recommendation: changed', status, next: { ...next, recommendations: [...next.recommendations, { atMs: NOW, capacity: 5 }] }, expected: { unchanged: false, why: 'the status changes' } },
   { name: 'another reason: changed', status, decision: { ...decision, reason: 'hold at 4: cpu = 51 recommends 4' }, expected: { unchanged: false, why: 'the decision differs from the logged one' } },
   { name: 'a note less: changed', status, decision: { ...decision, notes: [] }, expected: { unchanged: false, why: 'the decision differs from the logged one' } },
+  { name: 'the metric not read, another reason, the same outcome as logged: unchanged', status, decision: notRead, expected: { unchanged: true, heartbeat: false, since: { sinceStep: 7, sinceMs: NOW - 60_000 } } },
+  { name: 'the metric not read but a note more: changed', status, decision: { ...notRead, notes: ['note a', 'note b'] }, expected: { unchanged: false, why: 'the decision differs from the logged one' } },
+  {
+    name: 'the metric not read, but the logged entry predates outcome digests: changed',
+    status: { ...status, logged: { atMs: NOW - 60_000, digest: decisionDigest(decision) } },
+    decision: notRead,
+    expected: { unchanged: false, why: 'the decision differs from the logged one' },
+  },
   {
     name: 'the same fields in another order: unchanged',
     status,
@@ -73,11 +89,11 @@ describe('decisionDigest', () => {
 
 describe('recordedStatus', () => {
   it('names the step’s entry as the logged one and forgets an earlier heartbeat’s since', () => {
-    expect(recordedStatus({ ...next, unchangedSince: { sinceStep: 3, sinceMs: 1 } }, decision, NOW, undefined)).toEqual({ ...next, logged: { atMs: NOW, digest: decisionDigest(decision) } });
+    expect(recordedStatus({ ...next, unchangedSince: { sinceStep: 3, sinceMs: 1 } }, decision, NOW, undefined)).toEqual({ ...next, logged: { atMs: NOW, digest: decisionDigest(decision), outcomeDigest: outcomeDigest(decision) } });
   });
 
   it('keeps, for a heartbeat, since when nothing changed', () => {
     const since = { sinceStep: 7, sinceMs: NOW - 60_000 };
-    expect(recordedStatus(next, decision, NOW, since)).toEqual({ ...next, logged: { atMs: NOW, digest: decisionDigest(decision) }, unchangedSince: since });
+    expect(recordedStatus(next, decision, NOW, since)).toEqual({ ...next, logged: { atMs: NOW, digest: decisionDigest(decision), outcomeDigest: outcomeDigest(decision) }, unchangedSince: since });
   });
 });

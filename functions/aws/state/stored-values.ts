@@ -75,6 +75,7 @@ export const failoverPlanSchema = z.object({
 export const metricReadingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('value'), value: z.number(), timestampMs: z.number(), label: z.string() }),
   z.object({ kind: z.literal('missing'), label: z.string(), why: z.string() }),
+  z.object({ kind: z.literal('not-read'), label: z.string(), why: z.string() }),
 ]) satisfies z.ZodType<MetricReading>;
 
 export const capacitySchema = z.object({

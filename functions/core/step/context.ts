@@ -73,6 +73,8 @@ export interface StepDecision {
   readonly forecastModel?: ForecastModel;
   /** The instances of the fleet left alone as not this deployment's. */
   readonly unowned: OwnershipReport;
+  /** The step decided on the standing recommendation without reading the metric (../metric-cadence.ts). */
+  readonly metricNotRead?: true;
 }
 
 /** Zones and subnets being emptied by an evacuation. */

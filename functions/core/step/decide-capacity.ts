@@ -10,6 +10,7 @@ import { type CapacityBounds, capacityBounds } from '../calendar/scheduled-capac
 import type { FleetConfig } from '../config.ts';
 import { type LoadPoint, type PredictiveState, addLoadPoint, loadPointOf, refreshForecast } from '../load-history.ts';
 import { type Member, sumUnits } from '../placement.ts';
+import { unsettledReading } from '../metric-cadence.ts';
 import { type CapacityDecision, type ForecastInput, type ScalingStatus, decideCapacity } from '../scaling.ts';
 import type { CapacitySnapshot, StepContext, StepInput } from './context.ts';
 
@@ -22,6 +23,8 @@ export interface CapacityPlan {
   readonly idleSinceMs?: number;
   /** The window start of the schedule that set desired this step (the next status keeps it). */
   readonly scheduledDesiredAtMs?: number;
+  /** This step's reading makes the next step read the metric whatever its cadence (../metric-cadence.ts). */
+  readonly metricUnsettled: boolean;
 }
 
 /** The status scaling moves from: a schedule's desired capacity at the first step of its window, and the bounds saying so. */
@@ -75,6 +78,7 @@ export function planCapacity(context: StepContext, input: Pick<StepInput, 'metri
   return {
     snapshot,
     decision,
+    metricUnsettled: unsettledReading(fleet, input.metric, decision.desiredCapacity, snapshot.warmedUnits),
     ...(loadPoint === undefined ? {} : { loadPoint }),
     ...(forecast === undefined ? {} : { forecast }),
     ...(idleSinceMs === undefined ? {} : { idleSinceMs }),

@@ -98,8 +98,9 @@ export function decideStep(input: StepInput): StepDecision {
     commands: withRollImage([...owned.releases, ...settled.commands, ...reconciled.forgets, ...health.commands, ...reconciled.adoptions, ...launches.commands, ...advances], roll.state, input.images),
     notes: [...unowned.notes, ...health.notes, ...mixNotes(context), ...evacuation.notes, ...roll.notes, ...disruption.notes, ...launches.notes],
     dryRun: fleet.dryRun,
-    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs, scheduledDesiredAtMs: capacity.scheduledDesiredAtMs }, decision),
+    nextStatus: nextStatus(context, { paused: false, evacuating, roll: roll.state, budgetWindows: budgetWindowsAfter(fleet, context.nowMs, context.status?.budgetWindows, disruption.started), idleSinceMs: capacity.idleSinceMs, scheduledDesiredAtMs: capacity.scheduledDesiredAtMs, metricUnsettled: capacity.metricUnsettled }, decision),
     ...forecastOutputs(input, capacity),
+    ...(input.metric.kind === 'not-read' ? { metricNotRead: true as const } : {}),
     unowned,
   };
 }

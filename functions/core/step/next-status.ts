@@ -1,4 +1,4 @@
-/** What this step leaves for the next one: its number, the scaling state, the fleet's operator state, the instances it left alone, the roll, the per-window budget counts, since when the fleet is idle, the window a schedule last set desired in. */
+/** What this step leaves for the next one: its number, the scaling state (with whether its reading makes the next step read), the fleet's operator state, the instances it left alone, the roll, the per-window budget counts, since when the fleet is idle, the window a schedule last set desired in. */
 import type { BudgetWindowCount, RollState } from '../model.ts';
 import { type CapacityDecision, scalingStatusAfter } from '../scaling.ts';
 import type { Evacuation, NextStatus, StepContext } from './context.ts';
@@ -14,7 +14,7 @@ function mixExclusionsAfter({ status, mix, nowMs }: StepContext): Pick<NextStatu
 
 export function nextStatus(
   context: StepContext,
-  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined; readonly budgetWindows?: readonly BudgetWindowCount[]; readonly idleSinceMs?: number | undefined; readonly scheduledDesiredAtMs?: number | undefined },
+  fleetState: { readonly paused: boolean; readonly evacuating: Evacuation; readonly roll?: RollState | undefined; readonly budgetWindows?: readonly BudgetWindowCount[]; readonly idleSinceMs?: number | undefined; readonly scheduledDesiredAtMs?: number | undefined; readonly metricUnsettled?: boolean },
   scaling: Pick<CapacityDecision, 'desiredCapacity' | 'direction' | 'recommendations'>,
 ): NextStatus {
   const { status, step, nowMs } = context;
@@ -35,6 +35,7 @@ export function nextStatus(
     ...(budgetWindows.length === 0 ? {} : { budgetWindows }),
     ...(idleSinceMs === undefined ? {} : { idleSinceMs }),
     ...(scheduledDesiredAtMs === undefined ? {} : { scheduledDesiredAtMs }),
+    ...(fleetState.metricUnsettled === true ? { metricUnsettled: true } : {}),
     ...mixExclusionsAfter(context),
   };
 }

@@ -178,13 +178,13 @@ export class ControlWorld {
     };
   }
 
-  /** Runs one step, as a new run unless told which; `ports` changes what the step acts through. */
+  /** Runs one step, as a new run unless told which; `ports` changes what the step acts through; `event` names a trigger that is not the schedule. */
   step(
-    options: { readonly runId?: string; readonly signals?: readonly InstanceSignal[]; readonly ports?: (deps: StepDependencies) => StepDependencies } = {},
+    options: { readonly runId?: string; readonly signals?: readonly InstanceSignal[]; readonly ports?: (deps: StepDependencies) => StepDependencies; readonly event?: string } = {},
   ): Promise<StepOutcome> {
     this.runs += 1;
     const deps = this.deps(options.runId ?? `run-${this.runs}`);
-    return runFleetStep(options.ports?.(deps) ?? deps, this.fleet, 'test', options.signals ?? []);
+    return runFleetStep(options.ports?.(deps) ?? deps, this.fleet, options.event ?? 'test', options.signals ?? [], options.event === undefined);
   }
 
   /** The newest decision log entry. */
