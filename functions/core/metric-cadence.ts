@@ -5,6 +5,7 @@
  * fleet's name: nothing is written to remember it); anything that could move its capacity reads.
  */
 import type { FleetConfig, MetricConfig } from './config.ts';
+import { fnv1a32 } from './fnv1a.ts';
 import type { FleetStatus, InstanceRecord, InstanceSignal, MetricReading, ObservedInstance, OperatorRequest } from './model.ts';
 
 export interface MetricReadSettings {
@@ -38,9 +39,7 @@ const MOVING = new Set(['terminating', 'failing-over', 'draining', 'returning'])
 
 /** A fixed minute offset of the fleet in 0..every-1 (FNV-1a of its name), so fleets do not all read in the same minute. */
 export function cadenceOffset(name: string, every: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return hash % every;
+  return fnv1a32(name) % every;
 }
 
 /** Minutes until the fleet's next read minute: 0 when this minute is one. */

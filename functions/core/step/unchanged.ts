@@ -6,6 +6,7 @@
  * not read the metric holds on the standing recommendation, so its reason says only that: it is
  * the same as the logged one when everything but the reason is (the outcome digest).
  */
+import { fnv1a32 } from '../fnv1a.ts';
 import type { FleetStatus, LoggedDecision, UnchangedSince } from '../model.ts';
 import type { NextStatus, StepDecision } from './context.ts';
 
@@ -32,9 +33,7 @@ function canonical(value: unknown): string {
 
 /** FNV-1a over the text, 32 bits, in hex: a short fingerprint (a collision makes a step that changed its reason look steady for one heartbeat at most). */
 function fingerprint(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, '0');
+  return fnv1a32(text).toString(16).padStart(8, '0');
 }
 
 export function decisionDigest({ desiredCapacity, direction, reason, notes, dryRun }: LoggedPart): string {
