@@ -16,6 +16,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../functions/core/config.ts';
 import { ORPHAN_SCAN_DEFAULTS, type OrphanScanCadence, orphanScanDue } from '../../functions/core/orphan-scan-cadence.ts';
 import { createDispatchHandler } from '../../functions/handlers/dispatch-handler.ts';
+import { rawConfigWith } from './fixtures.ts';
 
 const every5 = ORPHAN_SCAN_DEFAULTS;
 
@@ -78,15 +79,7 @@ function dispatcher(orphanScan?: OrphanScanCadence) {
     elbv2: recording(new ElasticLoadBalancingV2Client(FAKE), calls),
     eventbridge: recording(new EventBridgeClient(FAKE), calls),
   };
-  const fleet = {
-    name: 'web',
-    launchTemplate: { id: 'lt-0123456789abcdef0' },
-    subnets: ['subnet-0a'],
-    instanceTypes: [{ type: 'm7g.large' }],
-    capacity: { min: 1, max: 10 },
-    scaling: { metric: { namespace: 'AWS/SQS', name: 'Visible', statistic: 'Sum' }, metricType: 'total', target: 100 },
-  };
-  const config = validateConfig({ fleets: [fleet] });
+  const config = validateConfig(rawConfigWith({}));
   const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
   const counted = vi.spyOn(metrics, 'addMetric');
   const invoked: string[] = [];
